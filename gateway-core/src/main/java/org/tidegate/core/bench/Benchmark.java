@@ -1,0 +1,23 @@
+package org.tidegate.core.bench;
+
+import java.io.PrintStream;
+import java.util.List;
+import org.osgi.annotation.versioning.ConsumerType;
+
+/**
+ * A {@code tidegate bench NAME} benchmark. Contributed through
+ * {@code META-INF/services/org.tidegate.core.bench.Benchmark}. A benchmark prints readable results and,
+ * as its very last line, one JSON object with its figures ({@link BenchReport#printJson}). It reports
+ * medians over repeated runs and, where a peer tool exists on the machine, that tool's figure from the
+ * same run beside ours.
+ */
+@ConsumerType
+public interface Benchmark {
+
+    String name();
+
+    String summary();
+
+    /** @return exit code, 0 on success */
+    int run(List<String> args, PrintStream out) throws Exception;
+}

@@ -1,0 +1,30 @@
+package org.tidegate.core.driver;
+
+import java.util.List;
+import org.osgi.annotation.versioning.ConsumerType;
+import org.tidegate.core.model.Channel;
+
+/**
+ * A driver's live handle on one device. Called from one poll thread at a time per device; drivers
+ * must not block longer than the device's timeout times its attempts for one {@link #read}.
+ */
+@ConsumerType
+public interface DeviceSession extends AutoCloseable {
+
+    /**
+     * Reads a batch of channels. Never throws for a device or channel problem: every channel gets its
+     * own {@link ChannelReading}, in the order given, with a status saying what went wrong.
+     */
+    List<ChannelReading> read(List<Channel> channels);
+
+    /**
+     * Writes one channel's raw value (already converted from engineering units).
+     *
+     * @return the outcome; {@link ReadStatus#OK} if the device confirmed the write
+     */
+    ChannelReading write(Channel channel, Object rawValue);
+
+    /** Releases the session's share of the transport; idempotent. */
+    @Override
+    void close();
+}

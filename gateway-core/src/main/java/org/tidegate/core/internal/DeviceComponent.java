@@ -1,0 +1,100 @@
+package org.tidegate.core.internal;
+
+import java.util.Dictionary;
+import java.util.Hashtable;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceRegistration;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.tidegate.core.codec.DeviceJson;
+import org.tidegate.core.driver.ChannelReading;
+import org.tidegate.core.driver.DriverException;
+import org.tidegate.core.driver.FieldDriver;
+import org.tidegate.core.model.Device;
+import org.tidegate.core.pipeline.DeviceHealth;
+import org.tidegate.core.pipeline.GatewayDevice;
+import org.tidegate.core.pipeline.SampleSink;
+import org.tidegate.core.poll.DevicePoller;
+import org.tinylog.Logger;
+
+/**
+ * One running device: created by Declarative Services for each factory configuration under
+ * {@value #FACTORY_PID} (the config module writes one per {@code devices/*.json}). Its driver is chosen by
+ * the {@code driver.target} property, e.g. {@code (tidegate.protocol=modbus)}; until such a driver is
+ * registered the component simply stays unsatisfied.
+ */
+@Component(configurationPid = DeviceComponent.FACTORY_PID, configurationPolicy = ConfigurationPolicy.REQUIRE,
+        service = {})
+public class DeviceComponent implements GatewayDevice {
+    public static final String FACTORY_PID = "org.tidegate.device";
+    /** The resolved device as JSON ({@link DeviceJson}). */
+    public static final String DEVICE_JSON = "device.json";
+
+    private final List<SampleSink> sinks = new CopyOnWriteArrayList<>();
+    private final FieldDriver driver;
+    private final DevicePoller poller;
+    private final ServiceRegistration<GatewayDevice> registration;
+
+    @Activate
+    public DeviceComponent(@Reference(name = "driver") FieldDriver driver, BundleContext context,
+                           Map<String, Object> properties) throws DriverException {
+        this.driver = driver;
+        Object json = properties.get(DEVICE_JSON);
+        if (!(json instanceof String s)) {
+            throw new IllegalArgumentException("configuration " + properties.get("service.pid")
+                    + " has no " + DEVICE_JSON + " property");
+        }
+        Device device = DeviceJson.fromJson(s);
+        this.poller = new DevicePoller(device, driver.open(device), () -> sinks);
+        poller.start();
+        Dictionary<String, Object> props = new Hashtable<>();
+        props.put(DEVICE_ID_PROPERTY, device.id());
+        props.put(FieldDriver.PROTOCOL_PROPERTY, device.protocol());
+        this.registration = context.registerService(GatewayDevice.class, this, props);
+        Logger.info("device={} started: protocol={} channels={} interval={}ms", device.id(), device.protocol(),
+                device.channels().size(), device.pollInterval().toMillis());
+    }
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+    void addSink(SampleSink sink) {
+        sinks.add(sink);
+    }
+
+    void removeSink(SampleSink sink) {
+        sinks.remove(sink);
+    }
+
+    @Deactivate
+    void deactivate() {
+        try {
+            registration.unregister();
+        } catch (IllegalStateException alreadyGone) {
+            // the framework is stopping and took it already
+        }
+        poller.close();
+        Logger.info("device={} stopped", poller.device().id());
+    }
+
+    @Override
+    public Device device() {
+        return poller.device();
+    }
+
+    @Override
+    public DeviceHealth health() {
+        return poller.health();
+    }
+
+    @Override
+    public ChannelReading write(String channelId, Object value) {
+        return poller.write(channelId, value);
+    }
+}

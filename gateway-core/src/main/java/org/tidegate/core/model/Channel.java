@@ -1,0 +1,102 @@
+package org.tidegate.core.model;
+
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * One point of a device: where it lives on the device ({@code address}, interpreted by the protocol's
+ * driver), how its raw data decodes, and how the decoded number becomes an engineering value
+ * ({@code value = raw * scale + offset}).
+ *
+ * @param id        channel id, unique within its device; {@code [A-Za-z0-9._-]{1,64}}
+ * @param address   protocol-specific address, e.g. {@code hr:100}, {@code ir:3.2}, {@code coil:5}, {@code gpio:17}
+ * @param type      how the raw data decodes
+ * @param byteOrder byte order within a register
+ * @param wordOrder register order within a multi-register value
+ * @param length    registers for {@link DataType#STRING}, otherwise 0
+ * @param scale     multiplier applied to numeric raw values
+ * @param offset    added after scaling
+ * @param unit      engineering unit for display and the {@code u} body field, may be empty
+ * @param access    read, write or both
+ * @param options   protocol- or rule-specific extras (debounce, mm per tip, edge rules), never null
+ */
+public record Channel(
+        String id,
+        String address,
+        DataType type,
+        Endian byteOrder,
+        Endian wordOrder,
+        int length,
+        double scale,
+        double offset,
+        String unit,
+        Access access,
+        Map<String, Object> options) {
+
+    public Channel {
+        Objects.requireNonNull(id, "id");
+        Objects.requireNonNull(address, "address");
+        Objects.requireNonNull(type, "type");
+        byteOrder = byteOrder == null ? Endian.BIG : byteOrder;
+        wordOrder = wordOrder == null ? Endian.BIG : wordOrder;
+        unit = unit == null ? "" : unit;
+        access = access == null ? Access.READ : access;
+        options = options == null ? Map.of() : Map.copyOf(options);
+    }
+
+    /** A plain readable channel with unit scale, big-endian, no options. */
+    public static Channel of(String id, String address, DataType type, String unit) {
+        return new Channel(id, address, type, Endian.BIG, Endian.BIG, 0, 1.0, 0.0, unit, Access.READ, Map.of());
+    }
+
+    /** Registers this channel occupies on a register-based device. */
+    public int registerCount() {
+        return type == DataType.STRING ? length : Math.max(1, type.registers());
+    }
+
+    /**
+     * Turns a decoded raw value into the engineering value: numbers are scaled and offset,
+     * booleans and strings pass through. Integers that stay integral under unit scale stay {@code Long}.
+     */
+    public Object toEngineering(Object raw) {
+        if (raw instanceof Number n && type.isNumeric()) {
+            if (scale == 1.0 && offset == 0.0 && !(raw instanceof Double) && !(raw instanceof Float)) {
+                return n.longValue();
+            }
+            return n.doubleValue() * scale + offset;
+        }
+        return raw;
+    }
+
+    /** Inverse of {@link #toEngineering} for writes: engineering value to the raw number the device takes. */
+    public Object toRaw(Object engineering) {
+        if (engineering instanceof Number n && type.isNumeric()) {
+            double raw = (n.doubleValue() - offset) / scale;
+            return switch (type) {
+                case FLOAT32, FLOAT64 -> raw;
+                default -> Math.round(raw);
+            };
+        }
+        return engineering;
+    }
+
+    public Object option(String key) {
+        return options.get(key);
+    }
+
+    public double optionDouble(String key, double fallback) {
+        return options.get(key) instanceof Number n ? n.doubleValue() : fallback;
+    }
+
+    public long optionLong(String key, long fallback) {
+        return options.get(key) instanceof Number n ? n.longValue() : fallback;
+    }
+
+    public boolean optionBoolean(String key, boolean fallback) {
+        return options.get(key) instanceof Boolean b ? b : fallback;
+    }
+
+    public String optionString(String key, String fallback) {
+        return options.get(key) instanceof String s ? s : fallback;
+    }
+}

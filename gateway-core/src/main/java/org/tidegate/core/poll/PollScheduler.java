@@ -1,0 +1,92 @@
+package org.tidegate.core.poll;
+
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicLong;
+import org.tinylog.Logger;
+
+/**
+ * Runs one device's poll at a fixed rate on a thread of its own, so that one slow or dead device never
+ * delays another.
+ *
+ * <p>Ticks are computed from the start time ({@code start + k * interval}), not from the end of the
+ * previous poll, so the schedule does not drift. A poll that overruns its interval does not cause a
+ * burst of catch-up polls: the ticks it covered are skipped and counted.
+ */
+public final class PollScheduler implements AutoCloseable {
+    private final String name;
+    private final long intervalNanos;
+    private final Runnable poll;
+    private final Thread thread;
+    private final AtomicLong skippedTicks = new AtomicLong();
+    private volatile boolean running = true;
+
+    private PollScheduler(String name, Duration interval, Runnable poll) {
+        this.name = Objects.requireNonNull(name);
+        this.intervalNanos = interval.toNanos();
+        if (intervalNanos <= 0) {
+            throw new IllegalArgumentException("poll interval must be positive: " + interval);
+        }
+        this.poll = Objects.requireNonNull(poll);
+        this.thread = new Thread(this::loop, "poll-" + name);
+        this.thread.setDaemon(true);
+    }
+
+    /** Starts polling now, then every {@code interval}. */
+    public static PollScheduler start(String name, Duration interval, Runnable poll) {
+        PollScheduler s = new PollScheduler(name, interval, poll);
+        s.thread.start();
+        return s;
+    }
+
+    public long skippedTicks() {
+        return skippedTicks.get();
+    }
+
+    private void loop() {
+        long start = System.nanoTime();
+        long tick = 0;
+        while (running) {
+            try {
+                poll.run();
+            } catch (RuntimeException e) {
+                // A poll must never kill the schedule; the device layer reports per-channel errors itself.
+                Logger.error(e, "device={} poll failed unexpectedly", name);
+            }
+            long now = System.nanoTime();
+            long next = tick + 1;
+            long due = start + next * intervalNanos;
+            if (due <= now) {
+                long behind = (now - start) / intervalNanos + 1;
+                skippedTicks.addAndGet(behind - next);
+                next = behind;
+                due = start + next * intervalNanos;
+            }
+            tick = next;
+            long waitNanos = due - System.nanoTime();
+            if (waitNanos > 0) {
+                try {
+                    Thread.sleep(waitNanos / 1_000_000, (int) (waitNanos % 1_000_000));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
+    }
+
+    /** Stops polling and waits (bounded) for a poll in progress to finish, so nothing is half-done. */
+    @Override
+    public void close() {
+        running = false;
+        thread.interrupt();
+        try {
+            thread.join(5_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (thread.isAlive()) {
+            Logger.warn("device={} poll thread did not stop within 5 s", name);
+        }
+    }
+}
