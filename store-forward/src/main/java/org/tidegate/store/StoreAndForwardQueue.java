@@ -1,0 +1,74 @@
+package org.tidegate.store;
+
+import java.util.Collection;
+import java.util.List;
+import org.osgi.annotation.versioning.ProviderType;
+
+/**
+ * The durable queue of sealed messages. The pipeline appends; the uplink drains:
+ * <pre>
+ *   while (running) {
+ *       if (!queue.awaitAvailable(1000)) continue;
+ *       List&lt;StoredMessage&gt; batch = queue.takeBatch(32);
+ *       for (StoredMessage m : batch) publish(m);            // acknowledge(m.id()) when the broker confirms
+ *   }
+ *   // on disconnect: queue.releaseInFlight();              // unacknowledged entries are sent again
+ * </pre>
+ * Delivery is at least once: nothing is deleted before {@link #acknowledge}. Order is priority descending
+ * (9 = alarm first), then age (insertion order) within a priority. All methods are thread-safe.
+ */
+@ProviderType
+public interface StoreAndForwardQueue extends AutoCloseable {
+
+    int MIN_PRIORITY = 0;
+    int MAX_PRIORITY = 9;
+    /** Alarms: never evicted for capacity while routine data remains; kept in memory if the disk fails. */
+    int ALARM_PRIORITY = 9;
+
+    /**
+     * Appends one sealed message. On a normal return the message is durable (committed and synced at the
+     * configured synchronous level, FULL by default): it survives a process kill and a power cut.
+     * While the database is unavailable (disk full, unreadable) an alarm is kept in memory instead and
+     * still returns (with a negative id); a routine message is refused with a StoreException.
+     *
+     * @param priority 0 … 9
+     * @return the queue id
+     * @throws StoreException the message was not stored
+     * @throws IllegalArgumentException bad priority, null topic or payload
+     */
+    long append(String topic, int priority, long sequence, long createdAt, byte[] payload) throws StoreException;
+
+    /**
+     * Hands out up to {@code max} pending messages, highest priority first, oldest first within a priority,
+     * and marks them in flight: they are not handed out again until released, and not deleted until
+     * acknowledged. Increments each one's attempt count. Never blocks on an empty queue (returns empty).
+     */
+    List<StoredMessage> takeBatch(int max);
+
+    /** The uplink's broker confirmed this message: delete it. Unknown ids are ignored. */
+    void acknowledge(long id);
+
+    void acknowledge(Collection<Long> ids);
+
+    /**
+     * Returns every in-flight message to pending (after a disconnect), so the next takeBatch hands them out
+     * again. Opening the queue after a crash does this implicitly.
+     *
+     * @return how many were released
+     */
+    int releaseInFlight();
+
+    /**
+     * Blocks until at least one message is pending (not in flight), or the timeout passes, so the uplink
+     * need not spin.
+     *
+     * @return true if something is pending
+     */
+    boolean awaitAvailable(long timeoutMillis) throws InterruptedException;
+
+    QueueStats stats();
+
+    /** Commits what is queued, stops the writer and closes the database. Appends after close throw. */
+    @Override
+    void close();
+}
