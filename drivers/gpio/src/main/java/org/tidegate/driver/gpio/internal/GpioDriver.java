@@ -1,0 +1,219 @@
+package org.tidegate.driver.gpio.internal;
+
+import com.pi4j.context.Context;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.LongSupplier;
+import java.util.stream.Collectors;
+import org.tidegate.core.driver.DeviceSession;
+import org.tidegate.core.driver.DriverException;
+import org.tidegate.core.driver.FieldDriver;
+import org.tidegate.core.model.Channel;
+import org.tidegate.core.model.Device;
+import org.tidegate.driver.gpio.GpioEdge;
+import org.tidegate.driver.gpio.GpioEdgeListener;
+import org.tinylog.Logger;
+
+/**
+ * The GPIO driver without OSGi: opens a device's lines on a Pi4J context (mock or real, shared by all devices),
+ * keeps each BCM line owned by one device, and pushes input edges to {@link GpioEdgeListener}s.
+ */
+public final class GpioDriver implements FieldDriver, AutoCloseable {
+    public static final String PROTOCOL = "gpio";
+
+    private final String defaultProvider;
+    private final LongSupplier nanoClock;
+    private final Path devDir;
+    private final List<Registered> listeners = new CopyOnWriteArrayList<>();
+    private final Map<GpioBackend.Kind, GpioBackend> backends = new EnumMap<>(GpioBackend.Kind.class);
+    /** BCM line to the session holding it, over all backends (one board has one set of pins). */
+    private final Map<Integer, GpioSession> owners = new HashMap<>();
+    private boolean closed;
+
+    private record Registered(GpioEdgeListener listener, String device) {
+    }
+
+    /** Production driver: provider {@code auto}, system monotonic clock. */
+    public GpioDriver() {
+        this("auto", System::nanoTime, GpioBackend.DEV);
+    }
+
+    /**
+     * @param defaultProvider provider for devices whose connection names none: auto, mock or real
+     * @param nanoClock       monotonic clock for debouncing (tests pass a controlled one)
+     * @param devDir          where to look for {@code gpiochip*} devices when the provider is auto
+     */
+    public GpioDriver(String defaultProvider, LongSupplier nanoClock, Path devDir) {
+        this.defaultProvider = defaultProvider == null || defaultProvider.isBlank() ? "auto" : defaultProvider;
+        this.nanoClock = Objects.requireNonNull(nanoClock);
+        this.devDir = Objects.requireNonNull(devDir);
+    }
+
+    @Override
+    public String protocol() {
+        return PROTOCOL;
+    }
+
+    /** Registers a listener for input edges; {@code device} null means all devices. */
+    public void addEdgeListener(GpioEdgeListener listener, String device) {
+        listeners.add(new Registered(Objects.requireNonNull(listener), device));
+    }
+
+    public void removeEdgeListener(GpioEdgeListener listener) {
+        listeners.removeIf(r -> r.listener == listener);
+    }
+
+    @Override
+    public DeviceSession open(Device device) throws DriverException {
+        if (!PROTOCOL.equals(device.protocol())) {
+            throw new DriverException("device " + device.id() + " has protocol " + device.protocol() + ", not gpio");
+        }
+        String transport = device.connectionString("transport", PROTOCOL);
+        if (!PROTOCOL.equalsIgnoreCase(transport)) {
+            throw new DriverException("device " + device.id() + ": connection transport \"" + transport + "\" is not gpio");
+        }
+        Map<String, GpioChannelConfig> configs = new LinkedHashMap<>();
+        Map<Integer, List<GpioChannelConfig>> byLine = new TreeMap<>();
+        for (Channel c : device.channels()) {
+            GpioChannelConfig cfg;
+            try {
+                cfg = GpioChannelConfig.parse(c);
+            } catch (IllegalArgumentException e) {
+                throw new DriverException("device " + device.id() + ": " + e.getMessage());
+            }
+            configs.put(c.id(), cfg);
+            byLine.computeIfAbsent(cfg.line(), k -> new ArrayList<>()).add(cfg);
+        }
+        for (var e : byLine.entrySet()) {
+            GpioChannelConfig first = e.getValue().get(0);
+            for (GpioChannelConfig other : e.getValue()) {
+                if (!other.lineSettings().equals(first.lineSettings())) {
+                    throw new DriverException("device " + device.id() + ": channels " + first.channel().id() + " ("
+                            + first.lineSettings() + ") and " + other.channel().id() + " (" + other.lineSettings()
+                            + ") share gpio:" + e.getKey() + " but disagree; channels on one line need the same mode, activeLow, debounceMs, pull and initial");
+                }
+            }
+        }
+        String provider = device.connectionString("provider", defaultProvider);
+        GpioBackend.Kind kind = GpioBackend.resolve(provider, devDir);
+        synchronized (this) {
+            if (closed) {
+                throw new DriverException("GPIO driver is stopped");
+            }
+            for (Integer line : byLine.keySet()) {
+                GpioSession owner = owners.get(line);
+                if (owner != null) {
+                    throw new DriverException("device " + device.id() + ": gpio:" + line + " is already used by device "
+                            + owner.device().id());
+                }
+            }
+            GpioBackend backend = backend(kind);
+            Map<Integer, InputLine> inputs = new HashMap<>();
+            Map<Integer, OutputLine> outputs = new HashMap<>();
+            GpioSession[] self = new GpioSession[1];
+            try {
+                for (var e : byLine.entrySet()) {
+                    int line = e.getKey();
+                    GpioChannelConfig settings = e.getValue().get(0);
+                    String ioId = "tidegate-gpio-" + line;
+                    String name = device.id() + "/" + e.getValue().stream().map(c -> c.channel().id()).collect(Collectors.joining(","));
+                    if (settings.mode() == GpioMode.OUTPUT) {
+                        outputs.put(line, new OutputLine(backend, ioId, name, settings));
+                    } else {
+                        List<String> edgeChannels = e.getValue().stream().filter(c -> c.mode() == GpioMode.INPUT)
+                                .map(c -> c.channel().id()).toList();
+                        InputLine.EdgeSink sink = edgeChannels.isEmpty() ? null
+                                : active -> fireEdges(device.id(), edgeChannels, line, active);
+                        inputs.put(line, new InputLine(backend, ioId, name, settings, nanoClock, sink));
+                    }
+                }
+            } catch (RuntimeException e) {
+                inputs.values().forEach(InputLine::close);
+                outputs.values().forEach(OutputLine::close);
+                throw new DriverException("device " + device.id() + ": cannot open its GPIO lines: " + e, e);
+            }
+            self[0] = new GpioSession(this, device, configs, Map.copyOf(inputs), Map.copyOf(outputs));
+            byLine.keySet().forEach(line -> owners.put(line, self[0]));
+            Logger.info("device={} gpio opened: provider={} lines={}", device.id(),
+                    kind.name().toLowerCase(Locale.ROOT), byLine.keySet());
+            return self[0];
+        }
+    }
+
+    private GpioBackend backend(GpioBackend.Kind kind) throws DriverException {
+        GpioBackend b = backends.get(kind);
+        if (b == null) {
+            b = GpioBackend.create(kind);
+            backends.put(kind, b);
+        }
+        return b;
+    }
+
+    private void fireEdges(String device, List<String> channels, int line, boolean active) {
+        long now = System.currentTimeMillis();
+        Logger.info("device={} gpio:{} edge -> {} channels={}", device, line, active ? "active" : "inactive", channels);
+        for (Registered r : listeners) {
+            if (r.device != null && !r.device.equals(device)) {
+                continue;
+            }
+            for (String ch : channels) {
+                try {
+                    r.listener.edge(new GpioEdge(device, ch, line, active, now));
+                } catch (RuntimeException e) {
+                    Logger.error(e, "device={} channel={} gpio edge listener {} failed", device, ch,
+                            r.listener.getClass().getName());
+                }
+            }
+        }
+    }
+
+    synchronized void release(GpioSession session) {
+        session.inputs().values().forEach(InputLine::close);
+        session.outputs().values().forEach(OutputLine::close);
+        owners.values().removeIf(s -> s == session);
+        Logger.info("device={} gpio closed", session.device().id());
+    }
+
+    /** The Pi4J context of a backend if created (tests reach mock pins through its registry). */
+    synchronized Context context(GpioBackend.Kind kind) {
+        GpioBackend b = backends.get(kind);
+        return b == null ? null : b.context();
+    }
+
+    static void shutdownIo(Context context, String ioId) {
+        try {
+            if (context.registry().exists(ioId)) {
+                context.shutdown(ioId);
+            }
+        } catch (RuntimeException e) {
+            Logger.warn("gpio: releasing {} failed: {}", ioId, e.toString());
+        }
+    }
+
+    /** Closes every open session's lines (outputs go to their off level) and shuts the Pi4J contexts down. */
+    @Override
+    public void close() {
+        List<GpioSession> open;
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            open = owners.values().stream().distinct().toList();
+        }
+        open.forEach(GpioSession::close);
+        synchronized (this) {
+            backends.values().forEach(GpioBackend::close);
+            backends.clear();
+        }
+    }
+}
