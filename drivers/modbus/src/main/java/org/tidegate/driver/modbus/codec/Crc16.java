@@ -1,0 +1,34 @@
+package org.tidegate.driver.modbus.codec;
+
+/**
+ * CRC-16/MODBUS: init 0xFFFF, reflected polynomial 0xA001, no final xor; sent low byte first.
+ * Check value for ASCII "123456789" is 0x4B37 (Modbus over Serial Line V1.02, section 6.2.2).
+ */
+public final class Crc16 {
+    private static final int[] TABLE = new int[256];
+
+    static {
+        for (int i = 0; i < 256; i++) {
+            int c = i;
+            for (int k = 0; k < 8; k++) {
+                c = (c & 1) != 0 ? (c >>> 1) ^ 0xA001 : c >>> 1;
+            }
+            TABLE[i] = c;
+        }
+    }
+
+    private Crc16() {
+    }
+
+    public static int of(byte[] data, int off, int len) {
+        int crc = 0xFFFF;
+        for (int i = off; i < off + len; i++) {
+            crc = (crc >>> 8) ^ TABLE[(crc ^ data[i]) & 0xFF];
+        }
+        return crc;
+    }
+
+    public static int of(byte[] data) {
+        return of(data, 0, data.length);
+    }
+}
