@@ -1,5 +1,7 @@
 package org.tidegate.core.model;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 
@@ -20,6 +22,7 @@ import java.util.Objects;
  * @param access    read, write or both
  * @param options   protocol- or rule-specific extras (debounce, mm per tip, edge rules), never null
  */
+// Maps keep their configured order so that the JSON form is stable (ConfigAdmin compares it).
 public record Channel(
         String id,
         String address,
@@ -41,7 +44,7 @@ public record Channel(
         wordOrder = wordOrder == null ? Endian.BIG : wordOrder;
         unit = unit == null ? "" : unit;
         access = access == null ? Access.READ : access;
-        options = options == null ? Map.of() : Map.copyOf(options);
+        options = options == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(options));
     }
 
     /** A plain readable channel with unit scale, big-endian, no options. */

@@ -2,6 +2,8 @@ package org.tidegate.core.model;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -19,6 +21,7 @@ import java.util.Optional;
  * @param channels     the device's channels, ids unique
  * @param options      profile-level extras (e.g. Modbus block merging limits)
  */
+// Maps keep their configured order so that the JSON form is stable (ConfigAdmin compares it).
 public record Device(
         String id,
         String profile,
@@ -34,11 +37,11 @@ public record Device(
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(protocol, "protocol");
         profile = profile == null ? "" : profile;
-        connection = connection == null ? Map.of() : Map.copyOf(connection);
+        connection = connection == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(connection));
         pollInterval = pollInterval == null ? Duration.ofSeconds(1) : pollInterval;
         timeout = timeout == null ? Duration.ofSeconds(1) : timeout;
         channels = List.copyOf(channels);
-        options = options == null ? Map.of() : Map.copyOf(options);
+        options = options == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(options));
     }
 
     public Optional<Channel> channel(String channelId) {

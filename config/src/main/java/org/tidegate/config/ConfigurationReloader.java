@@ -1,0 +1,17 @@
+package org.tidegate.config;
+
+import org.osgi.annotation.versioning.ProviderType;
+
+/**
+ * Service that re-reads the gateway home directory and applies it if, and only if, it is free of errors.
+ * The file scanner calls it on changes; remote configuration calls it after writing files.
+ */
+@ProviderType
+public interface ConfigurationReloader {
+
+    /** Checks the home directory and applies it when valid; returns what was found either way. */
+    LoadResult reload();
+
+    /** The configuration currently in force, or null if none was ever valid. */
+    GatewayConfig current();
+}

@@ -1,0 +1,29 @@
+package org.tidegate.config;
+
+import java.nio.file.Path;
+import org.tidegate.config.internal.HomeChecker;
+
+/**
+ * Reads and validates a gateway home directory: {@code gateway.json}, {@code profiles/*.json},
+ * {@code devices/*.json}. Every error names the file, the JSON path and the reason, and all of them are
+ * reported at once. Nothing is applied here: callers apply a configuration only when it has no errors,
+ * so a bad file never replaces a good running configuration.
+ */
+public final class HomeLoader {
+    private HomeLoader() {
+    }
+
+    /** Checks the home directory; never throws for a configuration problem. */
+    public static LoadResult check(Path home) {
+        return HomeChecker.check(home);
+    }
+
+    /** Loads the home directory, or throws with every error found. */
+    public static GatewayConfig load(Path home) throws ConfigException {
+        LoadResult r = check(home);
+        if (!r.ok()) {
+            throw new ConfigException(r.errors());
+        }
+        return r.config();
+    }
+}

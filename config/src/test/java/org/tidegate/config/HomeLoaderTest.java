@@ -1,0 +1,170 @@
+package org.tidegate.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.tidegate.core.codec.DeviceJson;
+import org.tidegate.core.model.Access;
+import org.tidegate.core.model.DataType;
+import org.tidegate.core.model.Device;
+import org.tidegate.core.model.Endian;
+
+class HomeLoaderTest {
+    @TempDir
+    Path home;
+
+    @BeforeEach
+    void minimalHome() throws IOException {
+        Files.createDirectories(home.resolve("profiles"));
+        Files.createDirectories(home.resolve("devices"));
+        write("gateway.json", """
+                { "id": "gw-test-1", "broker": { "url": "tcp://127.0.0.1:1883" } }""");
+        write("profiles/meter.json", """
+                { "id": "meter", "protocol": "modbus",
+                  "options": { "maxGap": 4 },
+                  "channels": [
+                    { "id": "voltage", "address": "hr:0", "type": "float32", "wordOrder": "little", "unit": "V" },
+                    { "id": "energy", "address": "hr:10", "type": "uint32", "scale": 0.01, "unit": "kWh" },
+                    { "id": "alarm_bit", "address": "hr:20.3", "type": "bool" },
+                    { "id": "relay", "address": "coil:0", "type": "bool", "access": "readwrite" } ] }""");
+        write("devices/pm-1.json", """
+                { "id": "pm-1", "profile": "meter", "pollIntervalMs": 2000, "timeoutMs": 500, "retries": 2,
+                  "connection": { "transport": "tcp", "host": "127.0.0.1", "port": 1502, "unit": 2 },
+                  "channels": { "voltage": { "rules": { "deadband": 0.5 } } } }""");
+    }
+
+    @Test
+    void validHomeLoadsWithDefaultsAndMergedProfile() throws Exception {
+        GatewayConfig c = HomeLoader.load(home);
+        assertEquals("gw-test-1", c.id());
+        assertEquals(1, c.devices().size());
+        Device d = c.devices().get(0);
+        assertEquals("modbus", d.protocol());
+        assertEquals(2000, d.pollInterval().toMillis());
+        assertEquals(2, d.retries());
+        assertEquals(2, ((Number) d.connection().get("unit")).intValue());
+        assertEquals(4, ((Number) d.options().get("maxGap")).intValue());
+        assertEquals(Endian.LITTLE, d.channel("voltage").orElseThrow().wordOrder());
+        assertEquals(Map.of("deadband", 0.5), d.channel("voltage").orElseThrow().option("rules"));
+        assertEquals(0.01, d.channel("energy").orElseThrow().scale());
+        assertEquals(Access.READ_WRITE, d.channel("relay").orElseThrow().access());
+        // defaults filled in, paths absolute
+        assertEquals("tidegate", c.section("broker").get("topicPrefix"));
+        assertEquals(home.toAbsolutePath().resolve("data/queue.db").normalize().toString(), c.section("store").get("path"));
+        assertEquals("gw-test-1", c.section("store").get("gatewayId"));
+        // the resolved device survives the trip through ConfigAdmin's JSON property
+        assertEquals(DeviceJson.toJson(d), DeviceJson.toJson(DeviceJson.fromJson(DeviceJson.toJson(d))));
+        assertEquals(d.channels(), DeviceJson.fromJson(DeviceJson.toJson(d)).channels());
+    }
+
+    @Test
+    void brokenDeviceFileNamesFilePathAndReason() throws Exception {
+        write("devices/x.json", """
+                { "id": "x", "protocol": "modbus",
+                  "connection": { "transport": "tcp", "host": "10.0.0.9", "port": 502, "unit": 1 },
+                  "channels": [
+                    { "id": "a", "address": "hr:0", "type": "uint16" },
+                    { "id": "b", "address": "hr:1", "type": "int16" },
+                    { "id": "c", "address": "xx:7", "type": "uint16" } ] }""");
+        LoadResult r = HomeLoader.check(home);
+        assertFalse(r.ok());
+        assertNull(r.config());
+        assertEquals(List.of("devices/x.json: $.channels[2].address: unknown Modbus table \"xx\" (expected hr, ir, coil or di)"),
+                r.errors().stream().map(ConfigProblem::toString).toList());
+        ConfigException e = assertThrows(ConfigException.class, () -> HomeLoader.load(home));
+        assertEquals(1, e.problems().size());
+    }
+
+    @Test
+    void everyErrorIsReportedAtOnce() throws Exception {
+        write("gateway.json", """
+                { "id": "bad id!", "broker": { "url": "http://x", "keepAliveSecs": 10 }, "store": { "maxBytes": 5 } }""");
+        write("profiles/meter.json", """
+                { "id": "meter", "protocol": "modbus", "channels": [
+                    { "id": "v", "address": "ir:0", "type": "float33" },
+                    { "id": "v", "address": "coil:3", "type": "uint16", "access": "write" },
+                    { "id": "w", "address": "di:1", "type": "bool", "access": "readwrite" } ] }""");
+        write("devices/pm-1.json", """
+                { "id": "pm-1", "profile": "nope", "pollIntervalMs": -5, "connection": { "transport": "udp" } }""");
+        write("devices/broken.json", "{ \"id\": \"broken\", ");
+        LoadResult r = HomeLoader.check(home);
+        List<String> got = r.errors().stream().map(ConfigProblem::toString).toList();
+        assertContains(got, "gateway.json: $.id: gateway id may only contain A-Z a-z 0-9 . _ - (got \"bad id!\")");
+        assertContains(got, "gateway.json: $.broker.url: \"http://x\" must start with tcp:// or ssl://");
+        assertContains(got, "gateway.json: $.broker.keepAliveSecs: unknown key (did you mean \"keepAliveSeconds\"?)");
+        assertContains(got, "gateway.json: $.store.maxBytes: 5 is out of range 1048576");
+        assertContains(got, "profiles/meter.json: $.channels[0].type: \"float33\" is not a data type");
+        assertContains(got, "profiles/meter.json: $.channels[1].id: channel id \"v\" is already used by channels[0]");
+        assertContains(got, "profiles/meter.json: $.channels[1].type: coil addresses hold single bits: type must be bool");
+        assertContains(got, "profiles/meter.json: $.channels[2].access: di addresses are read-only in Modbus");
+        assertContains(got, "devices/pm-1.json: $.profile: no profile \"nope\" in profiles/");
+        assertContains(got, "devices/pm-1.json: $.pollIntervalMs: -5 is out of range 50");
+        assertContains(got, "devices/broken.json: $: not valid JSON: line 1, column");
+        assertTrue(got.size() >= 11, () -> String.join("\n", got));
+    }
+
+    @Test
+    void missingKeysAreWarningsNotErrors() throws Exception {
+        LoadResult r = HomeLoader.check(home);
+        assertTrue(r.ok(), () -> r.errors().toString());
+        assertTrue(r.warnings().stream().anyMatch(w -> w.path().equals("$.security.privateKey")
+                && w.message().contains("tidegate provision")), r.warnings()::toString);
+    }
+
+    @Test
+    void gpioChannelsGetModeDependentDefaults() throws Exception {
+        write("profiles/io.json", """
+                { "id": "io", "protocol": "gpio", "channels": [
+                    { "id": "smoke", "address": "gpio:17", "mode": "input", "activeLow": true, "debounceMs": 20 },
+                    { "id": "rain", "address": "gpio:22", "mode": "counter", "mmPerTip": 0.5, "unit": "mm" },
+                    { "id": "siren", "address": "gpio:27", "mode": "output" },
+                    { "id": "bad", "address": "gpio:99", "mode": "blink" } ] }""");
+        write("devices/io-1.json", """
+                { "id": "io-1", "profile": "io", "connection": { "transport": "gpio", "provider": "mock" } }""");
+        LoadResult r = HomeLoader.check(home);
+        List<String> got = r.errors().stream().map(ConfigProblem::toString).toList();
+        assertContains(got, "profiles/io.json: $.channels[3].mode: \"blink\" is not one of [input, counter, output]");
+        assertContains(got, "profiles/io.json: $.channels[3].address: GPIO line 99 out of range 0-63");
+        assertEquals(2, got.size(), got::toString);
+
+        write("profiles/io.json", Files.readString(home.resolve("profiles/io.json"))
+                .replace("gpio:99", "gpio:5").replace("blink", "input"));
+        GatewayConfig c = HomeLoader.load(home);
+        Device io = c.devices().stream().filter(d -> d.id().equals("io-1")).findFirst().orElseThrow();
+        assertEquals(DataType.BOOL, io.channel("smoke").orElseThrow().type());
+        assertEquals(true, io.channel("smoke").orElseThrow().option("activeLow"));
+        assertEquals(DataType.FLOAT64, io.channel("rain").orElseThrow().type());
+        assertEquals(Access.READ_WRITE, io.channel("siren").orElseThrow().access());
+        assertEquals("mock", io.connection().get("provider"));
+    }
+
+    @Test
+    void shippedExampleHomeIsValid() {
+        Path example = Path.of("examples/riverside");
+        LoadResult r = HomeLoader.check(example);
+        assertTrue(r.ok(), () -> String.join("\n", r.errors().stream().map(ConfigProblem::toString).toList()));
+        assertNotNull(r.config());
+        assertEquals(5, r.config().devices().size());
+    }
+
+    private static void assertContains(List<String> got, String prefix) {
+        assertTrue(got.stream().anyMatch(s -> s.startsWith(prefix)),
+                () -> "no error starting with:\n  " + prefix + "\ngot:\n  " + String.join("\n  ", got));
+    }
+
+    private void write(String rel, String text) throws IOException {
+        Files.writeString(home.resolve(rel), text);
+    }
+}
