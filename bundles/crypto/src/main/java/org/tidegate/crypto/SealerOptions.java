@@ -1,0 +1,49 @@
+package org.tidegate.crypto;
+
+import java.time.Duration;
+
+/**
+ * How a sealer seals.
+ *
+ * @param encrypt          SM4-GCM encrypt the body under a data key wrapped for the recipient
+ * @param sign             SM2-sign fields 1–15
+ * @param deflateMinBytes  deflate bodies of at least this many bytes (only kept if smaller); 0 or less: never
+ * @param rotationInterval a data key is replaced after this long
+ * @param rotationMessages a data key is replaced after sealing this many messages
+ */
+public record SealerOptions(boolean encrypt, boolean sign, int deflateMinBytes, Duration rotationInterval,
+                            long rotationMessages) {
+
+    public static final Duration DEFAULT_ROTATION_INTERVAL = Duration.ofHours(24);
+    public static final long DEFAULT_ROTATION_MESSAGES = 1L << 20;
+
+    public SealerOptions {
+        if (rotationInterval == null || rotationInterval.isNegative() || rotationInterval.isZero()) {
+            throw new IllegalArgumentException("rotationInterval must be positive, got " + rotationInterval);
+        }
+        if (rotationMessages < 1) {
+            throw new IllegalArgumentException("rotationMessages must be at least 1, got " + rotationMessages);
+        }
+    }
+
+    /** Encrypt and sign, deflate bodies of 256 bytes or more, rotate every 24 h and 2^20 messages. */
+    public static SealerOptions defaults() {
+        return new SealerOptions(true, true, 256, DEFAULT_ROTATION_INTERVAL, DEFAULT_ROTATION_MESSAGES);
+    }
+
+    public SealerOptions withEncrypt(boolean value) {
+        return new SealerOptions(value, sign, deflateMinBytes, rotationInterval, rotationMessages);
+    }
+
+    public SealerOptions withSign(boolean value) {
+        return new SealerOptions(encrypt, value, deflateMinBytes, rotationInterval, rotationMessages);
+    }
+
+    public SealerOptions withDeflateMinBytes(int value) {
+        return new SealerOptions(encrypt, sign, value, rotationInterval, rotationMessages);
+    }
+
+    public SealerOptions withRotation(Duration interval, long messages) {
+        return new SealerOptions(encrypt, sign, deflateMinBytes, interval, messages);
+    }
+}
