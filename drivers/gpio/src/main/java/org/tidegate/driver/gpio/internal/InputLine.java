@@ -5,6 +5,7 @@ import com.pi4j.io.gpio.digital.DigitalInput;
 import com.pi4j.io.gpio.digital.DigitalState;
 import com.pi4j.io.gpio.digital.DigitalStateChangeListener;
 import com.pi4j.io.gpio.digital.PullResistance;
+import com.pi4j.plugin.mock.provider.gpio.digital.MockDigitalInput;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 import org.tinylog.Logger;
@@ -47,6 +48,11 @@ final class InputLine implements AutoCloseable {
                 .debounce(settings.debounceMs() * 1000L, TimeUnit.MICROSECONDS)
                 .provider(backend.inputProvider());
         this.pin = context.create(config);
+        if (pin instanceof MockDigitalInput mock && settings.pull() == GpioChannelConfig.Pull.UP) {
+            // The mock starts every pin low; a pulled-up open contact idles high, so an active-low contact
+            // would otherwise read as "alarm" from the start on a machine without GPIO.
+            mock.mockState(DigitalState.HIGH);
+        }
         this.debouncer = new Debouncer(TimeUnit.MILLISECONDS.toNanos(settings.debounceMs()), activeLevel(pin.state()));
         this.listener = event -> onRaw(event.state());
         pin.addListener(listener);
