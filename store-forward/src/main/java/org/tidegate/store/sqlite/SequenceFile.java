@@ -1,0 +1,250 @@
+package org.tidegate.store.sqlite;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.zip.CRC32;
+import org.tidegate.store.SequenceSource;
+import org.tidegate.store.StoreException;
+import org.tinylog.Logger;
+
+/**
+ * The durable per-sender sequence counter, in its own small file next to the queue database (kept apart so
+ * that a corrupt queue file, which is moved aside, cannot take the counter with it).
+ *
+ * <h2>Why numbers never repeat</h2>
+ * The file holds a <em>ceiling</em>: the highest number that may have been handed out. {@link #next()}
+ * hands out numbers only up to the ceiling; when it runs out it first writes a ceiling one block higher
+ * and fdatasyncs it, and only then hands out the next number. After a crash or power cut the counter
+ * restarts above the stored ceiling, so numbers of a half-used block are skipped, never reused.
+ *
+ * <h2>What is atomic, and why</h2>
+ * Like Tape's QueueFile header, the file has two 512-byte slots (separate sectors), each
+ * {@code "TGSQ", version, ceiling, generation, CRC32}. A new ceiling is written into the slot holding the
+ * older generation, so a torn write can damage only that slot; the reader takes the valid slot with the
+ * highest generation. The file never changes size after creation, so fdatasync suffices. The file is
+ * created by write-to-temporary, fsync, atomic rename and directory fsync.
+ *
+ * <h2>When the file is lost</h2>
+ * If both slots are invalid (or the file is gone while the queue database exists), the file is moved
+ * aside and the counter restarts at {@link #lostCounterFloor} = max(floor hint, Unix time in ms × 1000):
+ * larger than any counter that advanced by fewer than a million numbers per second since 1970 (or since
+ * the previous such recovery). A device whose clock is far behind after the loss is the one case this
+ * cannot cover; it is logged as an error.
+ */
+public final class SequenceFile implements SequenceSource, AutoCloseable {
+    public static final int DEFAULT_BLOCK = 1000;
+    private static final int SLOT_SIZE = 512;
+    private static final int RECORD = 28;
+    private static final int MAGIC = 0x54475351; // "TGSQ"
+    private static final byte VERSION = 1;
+
+    private final Path path;
+    private final int blockSize;
+    private final FileChannel channel;
+    private long generation;
+    private long ceiling;
+    private long nextValue;
+
+    private SequenceFile(Path path, int blockSize, FileChannel channel, long generation, long ceiling) {
+        this.path = path;
+        this.blockSize = blockSize;
+        this.channel = channel;
+        this.generation = generation;
+        this.ceiling = ceiling;
+        this.nextValue = ceiling + 1;
+    }
+
+    /**
+     * Opens the counter file, creating it if missing.
+     *
+     * @param expectExisting true if the file should exist (the queue database exists): a missing file then
+     *                       counts as lost and the counter jumps to {@link #lostCounterFloor}
+     * @param floorHint      a number known to have been used already (e.g. the highest sequence in the
+     *                       queue), respected when the file is lost
+     */
+    public static SequenceFile open(Path path, int blockSize, boolean expectExisting, long floorHint)
+            throws StoreException {
+        if (blockSize < 1) {
+            throw new IllegalArgumentException("sequence block size must be >= 1");
+        }
+        try {
+            Path abs = path.toAbsolutePath();
+            if (abs.getParent() != null) {
+                Files.createDirectories(abs.getParent());
+            }
+            if (!Files.exists(abs)) {
+                long start = 0;
+                if (expectExisting) {
+                    start = lostCounterFloor(floorHint);
+                    Logger.error("store: sequence file {} is missing although the queue exists; counter restarts above {}"
+                            + " so that no number is reused", abs, start);
+                }
+                create(abs, start);
+            }
+            FileChannel ch = FileChannel.open(abs, StandardOpenOption.READ, StandardOpenOption.WRITE);
+            long[] best = readBest(ch);
+            if (best == null) {
+                ch.close();
+                Path aside = moveAside(abs);
+                long start = lostCounterFloor(floorHint);
+                Logger.error("store: sequence file {} is unreadable (no valid slot); moved aside to {}; counter restarts"
+                        + " above {} so that no number is reused", abs, aside, start);
+                create(abs, start);
+                ch = FileChannel.open(abs, StandardOpenOption.READ, StandardOpenOption.WRITE);
+                best = readBest(ch);
+                if (best == null) {
+                    ch.close();
+                    throw new StoreException("sequence file " + abs + " cannot be read back after re-creating it");
+                }
+            }
+            return new SequenceFile(abs, blockSize, ch, best[0], best[1]);
+        } catch (IOException e) {
+            throw new StoreException("cannot open the sequence file " + path + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Opens the counter that belongs to a queue: {@code <database>.seq} beside it. If the queue database
+     * existed but the counter file does not, the counter is treated as lost (see the class comment).
+     */
+    public static SequenceFile forQueue(SqliteQueue queue) throws StoreException {
+        Path db = queue.options().path().toAbsolutePath();
+        return open(db.resolveSibling(db.getFileName() + ".seq"), DEFAULT_BLOCK, queue.existedAtOpen(),
+                queue.maxSequenceAtOpen());
+    }
+
+    /** The restart point when the stored counter is lost: see the class comment. */
+    public static long lostCounterFloor(long floorHint) {
+        return Math.max(floorHint, System.currentTimeMillis() * 1000L);
+    }
+
+    @Override
+    public synchronized long next() throws StoreException {
+        if (nextValue > ceiling) {
+            reserve(nextValue - 1 + blockSize);
+        }
+        return nextValue++;
+    }
+
+    /** The highest number that may have been handed out (for tests and logs). */
+    public synchronized long ceiling() {
+        return ceiling;
+    }
+
+    public Path path() {
+        return path;
+    }
+
+    @Override
+    public synchronized void close() {
+        try {
+            channel.close();
+        } catch (IOException e) {
+            Logger.warn("store: closing {}: {}", path, e.getMessage());
+        }
+    }
+
+    private void reserve(long newCeiling) throws StoreException {
+        long gen = generation + 1;
+        try {
+            channel.write(ByteBuffer.wrap(record(newCeiling, gen)), slotOffset(gen));
+            channel.force(false);
+        } catch (IOException e) {
+            throw new StoreException("cannot reserve sequence numbers in " + path + " (" + e.getMessage()
+                    + "): no number handed out, to make sure none is ever reused", e);
+        }
+        generation = gen;
+        ceiling = newCeiling;
+    }
+
+    private static long slotOffset(long generation) {
+        return (generation & 1) * SLOT_SIZE;
+    }
+
+    private static void create(Path abs, long ceiling) throws IOException {
+        Path tmp = abs.resolveSibling(abs.getFileName() + ".tmp");
+        ByteBuffer buf = ByteBuffer.allocate(2 * SLOT_SIZE);
+        buf.put(record(ceiling, 0));
+        buf.position(SLOT_SIZE);
+        buf.put(record(ceiling, 1));
+        buf.rewind();
+        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
+                StandardOpenOption.WRITE)) {
+            while (buf.hasRemaining()) {
+                ch.write(buf);
+            }
+            ch.force(true);
+        }
+        Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        syncDirectory(abs.getParent());
+    }
+
+    static void syncDirectory(Path dir) {
+        if (dir == null) {
+            return;
+        }
+        try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
+            d.force(true);
+        } catch (IOException e) {
+            // Some platforms cannot fsync a directory; the rename is still atomic there.
+            Logger.debug("store: directory fsync of {} not supported: {}", dir, e.getMessage());
+        }
+    }
+
+    private static byte[] record(long ceiling, long generation) {
+        ByteBuffer b = ByteBuffer.allocate(RECORD);
+        b.putInt(MAGIC).put(VERSION).put((byte) 0).put((byte) 0).put((byte) 0).putLong(ceiling).putLong(generation);
+        CRC32 crc = new CRC32();
+        crc.update(b.array(), 0, RECORD - 4);
+        b.putInt((int) crc.getValue());
+        return b.array();
+    }
+
+    /** @return {generation, ceiling} of the newest valid slot, or null if none is valid */
+    private static long[] readBest(FileChannel ch) throws IOException {
+        long[] best = null;
+        for (int slot = 0; slot < 2; slot++) {
+            ByteBuffer b = ByteBuffer.allocate(RECORD);
+            int at = slot * SLOT_SIZE;
+            while (b.hasRemaining()) {
+                int n = ch.read(b, at + b.position());
+                if (n < 0) {
+                    break;
+                }
+            }
+            if (b.hasRemaining()) {
+                continue;
+            }
+            b.flip();
+            CRC32 crc = new CRC32();
+            crc.update(b.array(), 0, RECORD - 4);
+            if (b.getInt(0) != MAGIC || b.get(4) != VERSION || b.getInt(RECORD - 4) != (int) crc.getValue()) {
+                continue;
+            }
+            long ceiling = b.getLong(8);
+            long generation = b.getLong(16);
+            if (best == null || generation > best[0]) {
+                best = new long[] {generation, ceiling};
+            }
+        }
+        return best;
+    }
+
+    private static Path moveAside(Path abs) throws IOException {
+        String stamp = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC).format(Instant.now());
+        Path target = abs.resolveSibling(abs.getFileName() + ".corrupt-" + stamp);
+        for (int n = 1; Files.exists(target); n++) {
+            target = abs.resolveSibling(abs.getFileName() + ".corrupt-" + stamp + "-" + n);
+        }
+        Files.move(abs, target, StandardCopyOption.ATOMIC_MOVE);
+        return target;
+    }
+}
