@@ -1,0 +1,427 @@
+package org.tidegate.pipeline;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
+import org.tidegate.core.model.Channel;
+import org.tidegate.core.model.Device;
+import org.tidegate.core.model.Sample;
+import org.tidegate.core.pipeline.DeviceHealth;
+import org.tidegate.core.pipeline.SampleBatch;
+import org.tidegate.core.pipeline.SampleSink;
+import org.tidegate.pipeline.internal.BodyEncoder;
+import org.tidegate.pipeline.internal.HandOff;
+import org.tidegate.pipeline.rules.ActionCommand;
+import org.tidegate.pipeline.rules.ActionCoordinator;
+import org.tidegate.pipeline.rules.AlarmEvent;
+import org.tidegate.pipeline.rules.ChannelRules;
+import org.tidegate.pipeline.rules.DeviceRules;
+import org.tidegate.pipeline.rules.Evaluation;
+import org.tidegate.pipeline.rules.RuleConfigException;
+import org.tidegate.pipeline.rules.RuleParser;
+import org.tinylog.Logger;
+
+/**
+ * The edge pipeline. On the poll thread ({@link #accept}) it runs the device's rules, which are cheap and in
+ * memory, and decides local actions; everything slow happens elsewhere:
+ * <ul>
+ *   <li>one <em>pipeline thread</em> encodes bodies and submits them to the {@link MessageSink} (sealing and
+ *       storing), alarms and action outcomes first and never dropped, telemetry and status bounded;</li>
+ *   <li>one <em>local thread</em> performs local actions through the {@link ActionWriter} and retries failed
+ *       ones; it never touches the sink, so a siren switches even while the uplink, or the sink itself, is
+ *       away. Outcomes go to the pipeline thread as events, and the sink's store sends them when the link
+ *       returns.</li>
+ * </ul>
+ * Usable without OSGi; {@link #start()} before use, {@link #close()} flushes.
+ */
+public final class Pipeline implements SampleSink, AutoCloseable {
+    private static final long MAX_ACTION_RETRY_MS = 60_000;
+    private static final long DRAIN_ON_CLOSE_MS = 5_000;
+
+    private final PipelineSettings settings;
+    private final Clock clock;
+    private final ActionWriter writer;
+    private final HandOff<Outgoing> handOff;
+    private final ActionCoordinator coordinator = new ActionCoordinator();
+    private final Map<String, Lane> lanes = new ConcurrentHashMap<>();
+    private final Map<String, Set<String>> activeAlarms = new ConcurrentHashMap<>();
+    private final ScheduledExecutorService local;
+    private final Thread worker;
+    private volatile MessageSink sink;
+    private volatile Supplier<? extends Collection<DeviceHealth>> health = List::of;
+    private volatile Supplier<Map<String, Object>> queueStatus = Map::of;
+    private volatile boolean stopping;
+    private volatile long drainDeadline = Long.MAX_VALUE;
+
+    private final AtomicLong batches = new AtomicLong();
+    private final AtomicLong samplesIn = new AtomicLong();
+    private final AtomicLong samplesReported = new AtomicLong();
+    private final AtomicLong telemetryMessages = new AtomicLong();
+    private final AtomicLong alarms = new AtomicLong();
+    private final AtomicLong actions = new AtomicLong();
+    private final AtomicLong actionFailures = new AtomicLong();
+    private final AtomicLong dropped = new AtomicLong();
+
+    /** A message waiting for the pipeline thread; the body is encoded there, not on the poll thread. */
+    private record Outgoing(MessageKind kind, String device, int priority, Supplier<byte[]> body, boolean urgent,
+                            String what) {
+    }
+
+    /** Per-device rule state and the telemetry batch being built; guarded by its own monitor. */
+    private static final class Lane {
+        final DeviceRules rules;
+        final List<Sample> pending = new ArrayList<>();
+        int polls;
+
+        Lane(DeviceRules rules) {
+            this.rules = rules;
+        }
+    }
+
+    public Pipeline(PipelineSettings settings, Clock clock, ActionWriter writer) {
+        this.settings = Objects.requireNonNull(settings);
+        this.clock = Objects.requireNonNull(clock);
+        this.writer = Objects.requireNonNull(writer);
+        this.handOff = new HandOff<>(settings.routineQueue());
+        this.local = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "pipeline-local");
+            t.setDaemon(true);
+            return t;
+        });
+        this.worker = new Thread(this::workerLoop, "pipeline");
+        this.worker.setDaemon(true);
+    }
+
+    public Pipeline start() {
+        worker.start();
+        if (settings.statusIntervalMs() > 0) {
+            local.scheduleAtFixedRate(this::publishStatus, settings.statusIntervalMs(), settings.statusIntervalMs(),
+                    TimeUnit.MILLISECONDS);
+        }
+        return this;
+    }
+
+    /** Sets (or with null, removes) where messages go. Without a sink, messages wait in the hand-off queue. */
+    public void setSink(MessageSink sink) {
+        this.sink = sink;
+    }
+
+    /** Where status messages get device health and queue figures (depth, evictions) from. */
+    public void setStatusSources(Supplier<? extends Collection<DeviceHealth>> health,
+                                 Supplier<Map<String, Object>> queueStatus) {
+        this.health = Objects.requireNonNull(health);
+        this.queueStatus = Objects.requireNonNull(queueStatus);
+    }
+
+    /**
+     * Loads (or reloads) a device's rules. Invalid rules are logged, naming device, channel and key, and that
+     * channel then reports every sample without rules: a configuration mistake never loses data.
+     */
+    public void addDevice(Device device) {
+        DeviceRules rules;
+        try {
+            rules = DeviceRules.of(device);
+        } catch (RuleConfigException e) {
+            e.problems().forEach(p -> Logger.error("rules ignored: {}", p));
+            Map<String, ChannelRules> valid = new HashMap<>();
+            for (Channel c : device.channels()) {
+                try {
+                    valid.put(c.id(), RuleParser.parse(device.id(), c.id(), c.option(RuleParser.RULES_OPTION)));
+                } catch (RuleConfigException invalid) {
+                    // already logged above; this channel runs without rules
+                }
+            }
+            rules = new DeviceRules(device.id(), valid);
+        }
+        Lane old = lanes.put(device.id(), new Lane(rules));
+        if (old != null) {
+            synchronized (old) {
+                flush(device.id(), old);
+            }
+        }
+    }
+
+    /** Forgets a device's rule state after flushing its pending telemetry. */
+    public void removeDevice(String deviceId) {
+        Lane old = lanes.remove(deviceId);
+        if (old != null) {
+            synchronized (old) {
+                flush(deviceId, old);
+            }
+        }
+    }
+
+    /** Called on the device's poll thread: rules and action decisions in memory, then hand-off. Never blocks on I/O. */
+    @Override
+    public void accept(SampleBatch batch) {
+        Lane lane = lanes.computeIfAbsent(batch.device(), id -> new Lane(new DeviceRules(id, Map.of())));
+        List<ActionCommand> commands = List.of();
+        synchronized (lane) {
+            Evaluation ev = lane.rules.evaluate(batch);
+            batches.incrementAndGet();
+            samplesIn.addAndGet(batch.samples().size());
+            samplesReported.addAndGet(ev.telemetry().size());
+            lane.pending.addAll(ev.telemetry());
+            lane.polls++;
+            for (AlarmEvent e : ev.alarms()) {
+                alarms.incrementAndGet();
+                trackActive(e);
+                Logger.info("device={} channel={} alarm {} {} severity={} value={}", e.device(), e.channel(),
+                        e.event(), e.state(), e.severity().wireName(), e.value());
+                handOff.putUrgent(new Outgoing(MessageKind.ALARM, e.device(), PipelineSettings.ALARM_PRIORITY,
+                        () -> BodyEncoder.alarm(settings.gatewayId(), e), true, "alarm " + e.key() + " " + e.state()));
+                List<ActionCommand> decided = coordinator.onAlarm(e);
+                if (!decided.isEmpty()) {
+                    commands = commands.isEmpty() ? new ArrayList<>() : commands;
+                    commands.addAll(decided);
+                }
+            }
+            // An alarm flushes the batch so the values around it travel with it rather than batchPolls later.
+            if (lane.polls >= settings.batchPolls() || !ev.alarms().isEmpty()) {
+                flush(batch.device(), lane);
+            }
+        }
+        for (ActionCommand c : commands) {
+            local.execute(() -> runAction(c, 1));
+        }
+    }
+
+    /** Queues a status message now (also done every statusIntervalMs). */
+    public void publishStatus() {
+        Outgoing o = new Outgoing(MessageKind.STATUS, null, PipelineSettings.STATUS_PRIORITY, this::statusBody,
+                false, "status");
+        if (!handOff.offerRoutine(o)) {
+            countDrop("status");
+        }
+    }
+
+    public PipelineStats stats() {
+        return new PipelineStats(batches.get(), samplesIn.get(), samplesReported.get(), telemetryMessages.get(),
+                alarms.get(), actions.get(), actionFailures.get(), dropped.get(), handOff.size());
+    }
+
+    /** Alarms currently raised, per device ({@code event} names). */
+    public Map<String, Set<String>> activeAlarms() {
+        Map<String, Set<String>> out = new TreeMap<>();
+        activeAlarms.forEach((d, s) -> {
+            synchronized (s) {
+                if (!s.isEmpty()) {
+                    out.put(d, Set.copyOf(s));
+                }
+            }
+        });
+        return out;
+    }
+
+    /** Alarms currently holding an output ({@code device/channel}) on. */
+    public Set<String> holders(String target) {
+        return coordinator.holders(target);
+    }
+
+    /** Flushes pending telemetry, waits (up to 5 s) for queued messages to reach the sink, stops the threads. */
+    @Override
+    public void close() {
+        lanes.forEach((id, lane) -> {
+            synchronized (lane) {
+                flush(id, lane);
+            }
+        });
+        local.shutdown();
+        try {
+            local.awaitTermination(2, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        local.shutdownNow();
+        drainDeadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(DRAIN_ON_CLOSE_MS);
+        stopping = true;
+        if (worker.isAlive()) {
+            try {
+                worker.join(DRAIN_ON_CLOSE_MS + 1_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        int left = handOff.size();
+        if (left > 0) {
+            Logger.error("pipeline closed with {} message(s) not handed to the outbox ({} alarm/event)", left,
+                    handOff.urgentSize());
+        }
+    }
+
+    private void trackActive(AlarmEvent e) {
+        Set<String> set = activeAlarms.computeIfAbsent(e.device(), d -> new TreeSet<>());
+        synchronized (set) {
+            if (e.raised()) {
+                set.add(e.event());
+            } else {
+                set.remove(e.event());
+            }
+        }
+    }
+
+    /** Caller holds the lane's monitor. */
+    private void flush(String device, Lane lane) {
+        lane.polls = 0;
+        if (lane.pending.isEmpty()) {
+            return;
+        }
+        List<Sample> samples = List.copyOf(lane.pending);
+        lane.pending.clear();
+        Outgoing o = new Outgoing(MessageKind.TELEMETRY, device, PipelineSettings.TELEMETRY_PRIORITY,
+                () -> BodyEncoder.telemetry(settings.gatewayId(), device, samples), false,
+                "telemetry " + device + " (" + samples.size() + " samples)");
+        if (!handOff.offerRoutine(o)) {
+            countDrop(o.what());
+        }
+    }
+
+    private void countDrop(String what) {
+        long n = dropped.incrementAndGet();
+        if (n == 1 || n % 1000 == 0) {
+            Logger.warn("pipeline hand-off full: dropped {} (dropped {} routine message(s) so far)", what, n);
+        }
+    }
+
+    private void runAction(ActionCommand c, int attempt) {
+        if (!coordinator.isCurrent(c)) {
+            return; // a newer decision for the same output exists; it runs (or ran) on this thread too
+        }
+        actions.incrementAndGet();
+        String device = c.action().device();
+        String channel = c.action().channel();
+        String error = null;
+        try {
+            writer.write(device, channel, c.value());
+        } catch (RuntimeException e) {
+            error = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        }
+        long t = clock.millis();
+        String cause = c.cause().key() + " " + c.cause().state();
+        if (error == null) {
+            Logger.info("device={} channel={} action {} done (cause {}, attempt {})", device, channel, c.value(),
+                    cause, attempt);
+        } else {
+            actionFailures.incrementAndGet();
+            Logger.warn("device={} channel={} action {} failed (cause {}, attempt {}): {}", device, channel,
+                    c.value(), cause, attempt, error);
+            long delay = Math.min(MAX_ACTION_RETRY_MS, settings.actionRetryMs() << Math.min(attempt - 1, 20));
+            try {
+                local.schedule(() -> runAction(c, attempt + 1), delay, TimeUnit.MILLISECONDS);
+            } catch (java.util.concurrent.RejectedExecutionException closing) {
+                // closing: the output stays as it is
+            }
+        }
+        // Every success is reported; of a run of failures only the first, so a dead siren does not flood the queue.
+        if (error == null || attempt == 1) {
+            String err = error;
+            handOff.putUrgent(new Outgoing(MessageKind.ALARM, device, PipelineSettings.ALARM_PRIORITY,
+                    () -> BodyEncoder.action(settings.gatewayId(), c, t, attempt, err), true,
+                    "action " + device + "/" + channel + "=" + c.value()));
+        }
+    }
+
+    private byte[] statusBody() {
+        List<DeviceHealth> devices = new ArrayList<>(health.get());
+        devices.sort((a, b) -> a.device().compareTo(b.device()));
+        Map<String, Object> queue;
+        try {
+            queue = queueStatus.get();
+        } catch (RuntimeException e) {
+            queue = Map.of("error", String.valueOf(e.getMessage()));
+        }
+        PipelineStats s = stats();
+        Map<String, Object> p = new LinkedHashMap<>();
+        p.put("batches", s.batches());
+        p.put("samplesIn", s.samplesIn());
+        p.put("samplesReported", s.samplesReported());
+        p.put("telemetryMessages", s.telemetryMessages());
+        p.put("alarms", s.alarms());
+        p.put("actions", s.actions());
+        p.put("actionFailures", s.actionFailures());
+        p.put("dropped", s.dropped());
+        p.put("pending", s.pending());
+        return BodyEncoder.status(settings.gatewayId(), clock.millis(), devices, activeAlarms(), queue, p);
+    }
+
+    private void workerLoop() {
+        long backoff = 0;
+        while (true) {
+            if (stopping && (handOff.size() == 0 || System.nanoTime() > drainDeadline)) {
+                return;
+            }
+            Outgoing o;
+            try {
+                o = handOff.poll(200, TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                return;
+            }
+            if (o == null) {
+                continue;
+            }
+            if (deliver(o)) {
+                backoff = 0;
+                continue;
+            }
+            // Not accepted: keep it at the head of its lane and wait before trying again.
+            if (o.urgent()) {
+                handOff.returnUrgent(o);
+            } else {
+                handOff.returnRoutine(o);
+            }
+            backoff = backoff == 0 ? 100 : Math.min(backoff * 2, 5_000);
+            try {
+                Thread.sleep(stopping ? Math.min(backoff, 100) : backoff);
+            } catch (InterruptedException e) {
+                return;
+            }
+        }
+    }
+
+    /** @return true when done with the message (delivered, or dropped as undeliverable), false to retry */
+    private boolean deliver(Outgoing o) {
+        byte[] body;
+        try {
+            body = o.body().get();
+        } catch (RuntimeException e) {
+            Logger.error(e, "cannot encode {}: dropped", o.what());
+            return true;
+        }
+        MessageSink s = sink;
+        if (s == null) {
+            return false;
+        }
+        try {
+            long seq = s.submit(o.kind(), o.device(), o.priority(), body);
+            if (o.kind() == MessageKind.TELEMETRY) {
+                telemetryMessages.incrementAndGet();
+            }
+            Logger.debug("submitted {} seq={} bytes={}", o.what(), seq, body.length);
+            return true;
+        } catch (IllegalArgumentException e) {
+            // The sink says this message can never be taken (too large, bad id): retrying would block the rest.
+            Logger.error("outbox refused {} for good: {}", o.what(), e.getMessage());
+            if (!o.urgent()) {
+                dropped.incrementAndGet();
+            }
+            return true;
+        } catch (RuntimeException e) {
+            Logger.warn("outbox did not take {}: {}; will retry", o.what(), e.getMessage());
+            return false;
+        }
+    }
+}

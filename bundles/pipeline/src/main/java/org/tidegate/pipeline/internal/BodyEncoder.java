@@ -1,0 +1,221 @@
+package org.tidegate.pipeline.internal;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import org.tidegate.core.model.Sample;
+import org.tidegate.core.pipeline.DeviceHealth;
+import org.tidegate.pipeline.rules.ActionCommand;
+import org.tidegate.pipeline.rules.AlarmEvent;
+
+/**
+ * Writes the plain (UTF-8 JSON) bodies that go inside the envelope, as documented in docs/edge-rules.md.
+ * Pure functions of their arguments.
+ */
+public final class BodyEncoder {
+    private static final JsonFactory JSON = new JsonFactory();
+
+    private BodyEncoder() {
+    }
+
+    /** {@code {"gateway","device","samples":[{"ch","t","v","u","q"[,"e"]}]}}. */
+    public static byte[] telemetry(String gateway, String device, List<Sample> samples) {
+        return write(g -> {
+            g.writeStartObject();
+            g.writeStringField("gateway", gateway);
+            g.writeStringField("device", device);
+            g.writeArrayFieldStart("samples");
+            for (Sample s : samples) {
+                g.writeStartObject();
+                g.writeStringField("ch", s.channel());
+                g.writeNumberField("t", s.timestamp());
+                g.writeFieldName("v");
+                boolean finite = value(g, s.value());
+                g.writeStringField("u", s.unit());
+                if (finite) {
+                    g.writeStringField("q", s.quality().wireName());
+                    if (!s.detail().isEmpty()) {
+                        g.writeStringField("e", s.detail());
+                    }
+                } else {
+                    g.writeStringField("q", "bad");
+                    g.writeStringField("e", "value not finite: " + s.value());
+                }
+                g.writeEndObject();
+            }
+            g.writeEndArray();
+            g.writeEndObject();
+        });
+    }
+
+    /** An alarm raised or cleared; see docs/edge-rules.md. */
+    public static byte[] alarm(String gateway, AlarmEvent e) {
+        return write(g -> {
+            g.writeStartObject();
+            g.writeStringField("gateway", gateway);
+            g.writeStringField("device", e.device());
+            g.writeStringField("kind", "alarm");
+            g.writeStringField("event", e.event());
+            g.writeStringField("ch", e.channel());
+            g.writeNumberField("t", e.t());
+            g.writeFieldName("v");
+            value(g, e.value());
+            g.writeStringField("state", e.state());
+            g.writeStringField("severity", e.severity().wireName());
+            g.writeStringField("rule", e.rule());
+            if (e.limit() != null) {
+                g.writeNumberField("limit", e.limit());
+            }
+            if (e.hysteresis() > 0) {
+                g.writeNumberField("hysteresis", e.hysteresis());
+            }
+            if (e.windowMs() > 0) {
+                g.writeNumberField("windowMs", e.windowMs());
+            }
+            if (e.change() != null) {
+                g.writeNumberField("change", e.change());
+            }
+            if (!e.actions().isEmpty()) {
+                g.writeArrayFieldStart("actions");
+                for (var a : e.actions()) {
+                    g.writeString(a.target());
+                }
+                g.writeEndArray();
+            }
+            g.writeEndObject();
+        });
+    }
+
+    /** The outcome of a local action; {@code error} null when it succeeded. */
+    public static byte[] action(String gateway, ActionCommand c, long t, int attempt, String error) {
+        return write(g -> {
+            AlarmEvent cause = c.cause();
+            g.writeStartObject();
+            g.writeStringField("gateway", gateway);
+            g.writeStringField("device", c.action().device());
+            g.writeStringField("kind", "action");
+            g.writeStringField("event", "action");
+            g.writeStringField("ch", c.action().channel());
+            g.writeNumberField("t", t);
+            g.writeFieldName("v");
+            value(g, c.value());
+            g.writeStringField("state", error == null ? "done" : "failed");
+            g.writeStringField("severity", cause.severity().wireName());
+            g.writeNumberField("attempt", attempt);
+            if (error != null) {
+                g.writeStringField("error", error);
+            }
+            g.writeObjectFieldStart("cause");
+            g.writeStringField("device", cause.device());
+            g.writeStringField("ch", cause.channel());
+            g.writeStringField("event", cause.event());
+            g.writeStringField("state", cause.state());
+            g.writeNumberField("t", cause.t());
+            g.writeEndObject();
+            g.writeEndObject();
+        });
+    }
+
+    /** Gateway status: device health, active alarms, queue and pipeline counters. */
+    public static byte[] status(String gateway, long t, Collection<DeviceHealth> devices,
+                                Map<String, ? extends Collection<String>> activeAlarms,
+                                Map<String, Object> queue, Map<String, Object> pipeline) {
+        return write(g -> {
+            g.writeStartObject();
+            g.writeStringField("gateway", gateway);
+            g.writeStringField("kind", "status");
+            g.writeNumberField("t", t);
+            g.writeArrayFieldStart("devices");
+            for (DeviceHealth h : devices) {
+                g.writeStartObject();
+                g.writeStringField("device", h.device());
+                g.writeStringField("state", h.state());
+                g.writeNumberField("polls", h.polls());
+                g.writeNumberField("failedPolls", h.failedPolls());
+                g.writeNumberField("skippedTicks", h.skippedTicks());
+                g.writeNumberField("lastPollAt", h.lastPollAt());
+                g.writeNumberField("lastPollMs", h.lastPollMillis());
+                g.writeStringField("lastError", h.lastError());
+                g.writeNumberField("lastErrorAt", h.lastErrorAt());
+                g.writeArrayFieldStart("alarms");
+                Collection<String> active = activeAlarms.get(h.device());
+                for (String a : active == null ? List.<String>of() : active) {
+                    g.writeString(a);
+                }
+                g.writeEndArray();
+                g.writeEndObject();
+            }
+            g.writeEndArray();
+            g.writeFieldName("queue");
+            map(g, queue);
+            g.writeFieldName("pipeline");
+            map(g, pipeline);
+            g.writeEndObject();
+        });
+    }
+
+    /** Writes a sample value; returns false (and writes null) when it is a non-finite number JSON cannot carry. */
+    private static boolean value(JsonGenerator g, Object v) throws IOException {
+        if (v == null) {
+            g.writeNull();
+        } else if (v instanceof Boolean b) {
+            g.writeBoolean(b);
+        } else if (v instanceof Double || v instanceof Float) {
+            double d = ((Number) v).doubleValue();
+            if (!Double.isFinite(d)) {
+                g.writeNull();
+                return false;
+            }
+            // A float32 reading widened to double prints as 2.369999885559082; its float form "2.37" is the
+            // same number to the sensor's precision and keeps metered messages short.
+            float f = (float) d;
+            if ((double) f == d) {
+                g.writeNumber(f);
+            } else {
+                g.writeNumber(d);
+            }
+        } else if (v instanceof Number n) {
+            g.writeNumber(n.longValue());
+        } else {
+            g.writeString(v.toString());
+        }
+        return true;
+    }
+
+    private static void map(JsonGenerator g, Map<String, Object> m) throws IOException {
+        g.writeStartObject();
+        for (Map.Entry<String, Object> e : m.entrySet()) {
+            g.writeFieldName(e.getKey());
+            Object v = e.getValue();
+            if (v instanceof Map<?, ?> inner) {
+                @SuppressWarnings("unchecked")
+                Map<String, Object> typed = (Map<String, Object>) inner;
+                map(g, typed);
+            } else if (v instanceof long[] arr) {
+                g.writeArray(arr, 0, arr.length);
+            } else {
+                value(g, v);
+            }
+        }
+        g.writeEndObject();
+    }
+
+    private interface Body {
+        void write(JsonGenerator g) throws IOException;
+    }
+
+    private static byte[] write(Body body) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(256);
+        try (JsonGenerator g = JSON.createGenerator(out)) {
+            body.write(g);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot encode body", e);
+        }
+        return out.toByteArray();
+    }
+}

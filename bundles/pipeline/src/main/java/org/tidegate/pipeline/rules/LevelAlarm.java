@@ -1,0 +1,48 @@
+package org.tidegate.pipeline.rules;
+
+import org.tidegate.core.model.Sample;
+
+/**
+ * State of one threshold or boolean-state rule. Raised at the line, cleared only past the hysteresis band,
+ * so a value hovering at the line raises once and stays raised. Samples that are not good leave the state as
+ * it is: a sensor that stops answering neither raises nor clears an alarm.
+ */
+public final class LevelAlarm {
+    private final String device;
+    private final String channel;
+    private final ThresholdRule rule;
+    private boolean raised;
+
+    public LevelAlarm(String device, String channel, ThresholdRule rule) {
+        this.device = device;
+        this.channel = channel;
+        this.rule = rule;
+    }
+
+    public boolean raised() {
+        return raised;
+    }
+
+    /** @return the transition this sample causes, or null */
+    public AlarmEvent update(Sample s) {
+        if (!s.isGood()) {
+            return null;
+        }
+        double v = s.numeric();
+        if (Double.isNaN(v)) {
+            return null;
+        }
+        boolean next = switch (rule.kind()) {
+            case ABOVE -> raised ? v >= rule.limit() - rule.hysteresis() : v >= rule.limit();
+            case BELOW -> raised ? v <= rule.limit() + rule.hysteresis() : v <= rule.limit();
+            case STATE -> (v != 0) == rule.whenTrue();
+        };
+        if (next == raised) {
+            return null;
+        }
+        raised = next;
+        Double limit = rule.kind() == ThresholdRule.Kind.STATE ? null : rule.limit();
+        return new AlarmEvent(device, channel, rule.event(), raised, rule.severity(), s.timestamp(), s.value(),
+                rule.ruleName(), limit, rule.hysteresis(), 0, null, rule.actions());
+    }
+}

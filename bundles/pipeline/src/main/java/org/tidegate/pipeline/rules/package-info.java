@@ -1,0 +1,9 @@
+/**
+ * Edge rules: a pure, in-memory engine that decides which samples enter telemetry (deadband /
+ * report-by-exception), raises and clears alarms (thresholds with hysteresis, boolean states,
+ * rate of change), accumulates rainfall per hour and per day, and reference-counts the local actions
+ * bound to alarms. No threads, no I/O, no OSGi: time is the samples' own timestamps.
+ */
+@org.osgi.annotation.bundle.Export
+@org.osgi.annotation.versioning.Version("1.0.0")
+package org.tidegate.pipeline.rules;
