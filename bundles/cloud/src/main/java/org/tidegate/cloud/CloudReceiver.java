@@ -1,0 +1,207 @@
+package org.tidegate.cloud;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.eclipse.paho.client.mqttv3.IMqttDeliveryToken;
+import org.eclipse.paho.client.mqttv3.MqttCallback;
+import org.eclipse.paho.client.mqttv3.MqttClient;
+import org.eclipse.paho.client.mqttv3.MqttException;
+import org.eclipse.paho.client.mqttv3.MqttMessage;
+import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
+import org.tidegate.crypto.Envelope;
+import org.tidegate.crypto.EnvelopeException;
+import org.tidegate.crypto.EnvelopeHeader;
+import org.tidegate.crypto.EnvelopeOpener;
+import org.tinylog.Logger;
+
+/**
+ * Receives what gateways publish: subscribes to {@code {prefix}/+/telemetry/+}, {@code alarm/+}, {@code status}
+ * and {@code reply} at QoS 1, opens every envelope with the crypto bundle's {@link EnvelopeOpener} (give it a
+ * {@link org.tidegate.crypto.DuplicateFilter} to drop repeats per sender) and reports each message to the
+ * {@link Listener}, accepted or refused. Reconnects by itself, quickly, and subscribes again each time.
+ */
+public final class CloudReceiver implements AutoCloseable {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** Called on the MQTT client's thread, one message at a time. */
+    public interface Listener {
+        void accepted(Received message);
+
+        void refused(Refused message);
+    }
+
+    private final BrokerConnection broker;
+    private final String prefix;
+    private final EnvelopeOpener opener;
+    private final Listener listener;
+    private final long reconnectMs;
+    private volatile boolean running;
+    private volatile CountDownLatch subscribed = new CountDownLatch(1);
+    private volatile MqttClient client;
+    private Thread thread;
+    private final Object wake = new Object();
+
+    public CloudReceiver(BrokerConnection broker, String prefix, EnvelopeOpener opener, Listener listener,
+                         long reconnectMs) {
+        this.broker = Objects.requireNonNull(broker);
+        this.prefix = prefix == null || prefix.isEmpty() ? "tidegate" : prefix;
+        this.opener = Objects.requireNonNull(opener);
+        this.listener = Objects.requireNonNull(listener);
+        this.reconnectMs = Math.max(10, reconnectMs);
+    }
+
+    public List<String> topicFilters() {
+        return List.of(prefix + "/+/telemetry/+", prefix + "/+/alarm/+", prefix + "/+/status", prefix + "/+/reply");
+    }
+
+    public synchronized void start() {
+        if (running) {
+            return;
+        }
+        running = true;
+        thread = new Thread(this::run, "tidegate-cloud-receiver");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    /** Waits until the subscriptions are in place (on the current connection). */
+    public boolean awaitSubscribed(long timeout, TimeUnit unit) throws InterruptedException {
+        return subscribed.await(timeout, unit);
+    }
+
+    public boolean connected() {
+        MqttClient c = client;
+        return c != null && c.isConnected() && subscribed.getCount() == 0;
+    }
+
+    private void run() {
+        String lastProblem = "";
+        while (running) {
+            MqttClient c = null;
+            try {
+                c = new MqttClient(broker.url(), broker.clientId(), new MemoryPersistence());
+                CountDownLatch lost = new CountDownLatch(1);
+                c.setCallback(new MqttCallback() {
+                    @Override
+                    public void connectionLost(Throwable cause) {
+                        Logger.warn("receiver: connection to {} lost: {}", broker.url(), cause.getMessage());
+                        subscribed = new CountDownLatch(1);
+                        lost.countDown();
+                    }
+
+                    @Override
+                    public void messageArrived(String topic, MqttMessage message) {
+                        handle(topic, message.getPayload());
+                    }
+
+                    @Override
+                    public void deliveryComplete(IMqttDeliveryToken token) {
+                    }
+                });
+                c.connect(broker.options());
+                List<String> filters = topicFilters();
+                c.subscribe(filters.toArray(new String[0]), new int[] {1, 1, 1, 1});
+                client = c;
+                lastProblem = "";
+                Logger.info("receiver: connected to {} as {}, subscribed to {}", broker.url(), broker.clientId(), filters);
+                subscribed.countDown();
+                while (running && !lost.await(200, TimeUnit.MILLISECONDS)) {
+                    // connected
+                }
+            } catch (MqttException e) {
+                String problem = e.getMessage() + (e.getCause() != null ? " (" + e.getCause() + ")" : "");
+                if (!problem.equals(lastProblem)) {
+                    Logger.warn("receiver: cannot connect to {}: {}; retrying every {} ms", broker.url(), problem,
+                            reconnectMs);
+                    lastProblem = problem;
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } finally {
+                client = null;
+                if (c != null) {
+                    close(c);
+                }
+            }
+            synchronized (wake) {
+                if (running) {
+                    try {
+                        wake.wait(reconnectMs);
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+            }
+        }
+    }
+
+    /** Opens one frame and reports it; public so that other transports (and tests) can feed frames in. */
+    public void handle(String topic, byte[] frame) {
+        try {
+            var opened = opener.open(frame);
+            JsonNode body;
+            try {
+                body = JSON.readTree(opened.body());
+            } catch (IOException notJson) {
+                body = null;
+            }
+            listener.accepted(new Received(topic, opened, body));
+        } catch (EnvelopeException e) {
+            String sender = e.sender() == null ? "" : e.sender();
+            long seq = -1;
+            try {
+                EnvelopeHeader h = Envelope.peek(frame);
+                seq = h.sequence();
+                if (sender.isEmpty()) {
+                    sender = h.sender();
+                }
+            } catch (EnvelopeException unreadable) {
+                // header itself is bad
+            }
+            listener.refused(new Refused(topic, e.reason(), sender, seq, e.getMessage()));
+        } catch (RuntimeException e) {
+            Logger.error(e, "receiver: listener failed on a message from {}", topic);
+        }
+    }
+
+    private static void close(MqttClient c) {
+        try {
+            if (c.isConnected()) {
+                c.disconnect(1000);
+            }
+        } catch (MqttException ignored) {
+            // gone
+        }
+        try {
+            c.close(true);
+        } catch (MqttException ignored) {
+            // closed
+        }
+    }
+
+    @Override
+    public void close() {
+        Thread t;
+        synchronized (this) {
+            if (!running) {
+                return;
+            }
+            running = false;
+            t = thread;
+        }
+        synchronized (wake) {
+            wake.notifyAll();
+        }
+        try {
+            t.join(5000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

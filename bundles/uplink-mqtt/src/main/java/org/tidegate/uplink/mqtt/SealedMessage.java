@@ -1,0 +1,7 @@
+package org.tidegate.uplink.mqtt;
+
+import org.tidegate.crypto.ContentType;
+
+/** A sealed envelope with the topic it goes to. {@code frame} is not copied: do not modify. */
+public record SealedMessage(String topic, ContentType type, int priority, long sequence, long createdAt, byte[] frame) {
+}
