@@ -206,10 +206,10 @@ public final class RuleParser {
         if (counter != null) {
             if ("cumulative".equals(counter)) {
                 cumulative = true;
-            } else if ("increment".equals(counter)) {
+            } else if ("interval".equals(counter)) {
                 cumulative = false;
             } else {
-                p.add(at + ".counter", "must be \"cumulative\" or \"increment\"");
+                p.add(at + ".counter", "must be \"cumulative\" or \"interval\"");
             }
         }
         ZoneOffset zone = AccumulateRule.DEFAULT_ZONE;

@@ -1,0 +1,42 @@
+package org.tidegate.pipeline.internal;
+
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+import org.tidegate.crypto.ContentType;
+import org.tidegate.pipeline.MessageKind;
+import org.tidegate.pipeline.MessageSink;
+import org.tidegate.store.StoreException;
+import org.tidegate.uplink.Outbox;
+
+/**
+ * Adapts the uplink's {@link Outbox} (seal, number, store) to the pipeline's {@link MessageSink}, so the
+ * pipeline itself stays a plain class that tests feed with a recording sink.
+ */
+@Component(service = MessageSink.class)
+public class OutboxMessageSink implements MessageSink {
+    private final Outbox outbox;
+
+    @Activate
+    public OutboxMessageSink(@Reference Outbox outbox) {
+        this.outbox = outbox;
+    }
+
+    @Override
+    public long submit(MessageKind kind, String device, int priority, byte[] body) {
+        try {
+            return outbox.submit(contentType(kind), device, priority, body);
+        } catch (StoreException e) {
+            // Not stored (disk unavailable for routine data): the pipeline retries it.
+            throw new IllegalStateException("outbox did not store the message: " + e.getMessage(), e);
+        }
+    }
+
+    static ContentType contentType(MessageKind kind) {
+        return switch (kind) {
+            case TELEMETRY -> ContentType.TELEMETRY;
+            case ALARM -> ContentType.ALARM;
+            case STATUS -> ContentType.STATUS;
+        };
+    }
+}

@@ -1,0 +1,202 @@
+package org.tidegate.pipeline.internal;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import org.tidegate.core.driver.ChannelReading;
+import org.tidegate.core.pipeline.DeviceHealth;
+import org.tidegate.core.pipeline.GatewayDevice;
+import org.tidegate.core.pipeline.SampleBatch;
+import org.tidegate.core.pipeline.SampleSink;
+import org.tidegate.pipeline.ActionWriter;
+import org.tidegate.pipeline.MessageSink;
+import org.tidegate.pipeline.Pipeline;
+import org.tidegate.pipeline.PipelineSettings;
+import org.tidegate.pipeline.PipelineStats;
+import org.tidegate.store.QueueStats;
+import org.tidegate.store.StoreAndForwardQueue;
+import org.tidegate.uplink.StatusProvider;
+import org.tinylog.Logger;
+
+/**
+ * The pipeline as a service: a {@link SampleSink} on the device whiteboard, configured by the gateway's
+ * {@code telemetry} section (PID {@value #PID}). It tracks the running {@link GatewayDevice}s (their channel
+ * rules, their health for status messages, and as targets of local actions). The {@link MessageSink} is
+ * optional and dynamic: while the uplink is away, rules and local actions keep running and messages wait.
+ */
+@Component(configurationPid = PipelineComponent.PID, configurationPolicy = ConfigurationPolicy.REQUIRE,
+        service = {SampleSink.class, StatusProvider.class})
+@Designate(ocd = PipelineComponent.Config.class)
+public class PipelineComponent implements SampleSink, StatusProvider {
+    public static final String PID = "org.tidegate.telemetry";
+
+    @ObjectClassDefinition(name = "tidegate telemetry pipeline",
+            description = "Edge rules, alarms, local actions and telemetry messages (gateway.json \"telemetry\")")
+    public @interface Config {
+        @AttributeDefinition(description = "Gateway id, the \"gateway\" field of every body")
+        String gatewayId();
+
+        @AttributeDefinition(description = "Polls per telemetry message per device", min = "1")
+        int batchPolls() default 1;
+
+        @AttributeDefinition(description = "Seconds between status messages (0 = none)", min = "0")
+        long statusIntervalSeconds() default 300;
+
+        @AttributeDefinition(description = "Routine messages waiting for the pipeline thread before new ones are dropped",
+                min = "1")
+        int handOffCapacity() default 10_000;
+
+        @AttributeDefinition(description = "First retry delay of a failed local action, ms (doubles up to 60 s)",
+                min = "1")
+        long actionRetryMs() default 5_000;
+    }
+
+    private final Map<String, GatewayDevice> devices = new ConcurrentHashMap<>();
+    private final Pipeline pipeline;
+    private volatile StoreAndForwardQueue queue;
+
+    @Activate
+    public PipelineComponent(Config config) {
+        PipelineSettings settings = new PipelineSettings(config.gatewayId(), config.batchPolls(),
+                config.handOffCapacity(), config.statusIntervalSeconds() * 1000, config.actionRetryMs());
+        this.pipeline = new Pipeline(settings, Clock.systemUTC(), this::writeLocally);
+        pipeline.setStatusSources(this::health, this::queueStatus);
+        Logger.info("pipeline started: gateway={} batchPolls={} statusIntervalSeconds={}", config.gatewayId(),
+                config.batchPolls(), config.statusIntervalSeconds());
+    }
+
+    @Activate
+    void activate() {
+        // Constructor injection ran first; devices bound in between are added to the pipeline as they come.
+        pipeline.start();
+    }
+
+    @Deactivate
+    void deactivate() {
+        pipeline.close();
+        Logger.info("pipeline stopped: {}", pipeline.stats());
+    }
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void setMessageSink(MessageSink sink) {
+        pipeline.setSink(sink);
+    }
+
+    void unsetMessageSink(MessageSink sink) {
+        pipeline.setSink(null);
+    }
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void setQueue(StoreAndForwardQueue q) {
+        this.queue = q;
+    }
+
+    void unsetQueue(StoreAndForwardQueue q) {
+        if (this.queue == q) {
+            this.queue = null;
+        }
+    }
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+    void addDevice(GatewayDevice device) {
+        devices.put(device.device().id(), device);
+        pipeline.addDevice(device.device());
+    }
+
+    void removeDevice(GatewayDevice device) {
+        String id = device.device().id();
+        if (devices.remove(id, device)) {
+            pipeline.removeDevice(id);
+        }
+    }
+
+    @Override
+    public void accept(SampleBatch batch) {
+        pipeline.accept(batch);
+    }
+
+    @Override
+    public String name() {
+        return "pipeline";
+    }
+
+    @Override
+    public Map<String, Object> status() {
+        PipelineStats s = pipeline.stats();
+        Map<String, Object> m = new LinkedHashMap<>();
+        Map<String, Object> active = new LinkedHashMap<>();
+        pipeline.activeAlarms().forEach((d, events) -> active.put(d, new ArrayList<>(events)));
+        m.put("activeAlarms", active);
+        m.put("samplesIn", s.samplesIn());
+        m.put("samplesReported", s.samplesReported());
+        m.put("telemetryMessages", s.telemetryMessages());
+        m.put("alarms", s.alarms());
+        m.put("actions", s.actions());
+        m.put("actionFailures", s.actionFailures());
+        m.put("dropped", s.dropped());
+        m.put("pending", s.pending());
+        return m;
+    }
+
+    private void writeLocally(String deviceId, String channel, Object value) {
+        GatewayDevice d = devices.get(deviceId);
+        if (d == null) {
+            throw new IllegalStateException("device " + deviceId + " is not running");
+        }
+        ChannelReading r = d.write(channel, value);
+        if (!r.ok()) {
+            throw new IllegalStateException(r.status().name().toLowerCase(java.util.Locale.ROOT)
+                    + (r.detail().isEmpty() ? "" : ": " + r.detail()));
+        }
+    }
+
+    private List<DeviceHealth> health() {
+        List<DeviceHealth> out = new ArrayList<>();
+        for (GatewayDevice d : devices.values()) {
+            try {
+                out.add(d.health());
+            } catch (RuntimeException e) {
+                Logger.warn(e, "device={} health unavailable", d.device().id());
+            }
+        }
+        return out;
+    }
+
+    private Map<String, Object> queueStatus() {
+        StoreAndForwardQueue q = queue;
+        return q == null ? Map.of("available", false) : queueFields(q.stats());
+    }
+
+    static Map<String, Object> queueFields(QueueStats s) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("messages", s.messages());
+        m.put("bytes", s.bytes());
+        m.put("inFlight", s.inFlight());
+        m.put("oldestAgeMs", s.oldestAgeMillis());
+        m.put("byPriority", s.depthByPriority());
+        m.put("evicted", new LinkedHashMap<String, Object>(s.evicted()));
+        m.put("evictedTotal", s.evictedTotal());
+        m.put("heldInMemory", s.heldInMemory());
+        m.put("storageAvailable", s.storageAvailable());
+        if (!s.storageError().isEmpty()) {
+            m.put("storageError", s.storageError());
+        }
+        return m;
+    }
+}
