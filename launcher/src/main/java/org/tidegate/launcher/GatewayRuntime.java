@@ -1,0 +1,155 @@
+package org.tidegate.launcher;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.jar.JarFile;
+import java.util.jar.Manifest;
+import org.apache.felix.framework.FrameworkFactory;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleException;
+import org.osgi.framework.Constants;
+import org.osgi.framework.FrameworkEvent;
+import org.osgi.framework.launch.Framework;
+import org.tinylog.Logger;
+
+/**
+ * The gateway's OSGi runtime: an embedded Apache Felix framework with Declarative Services, ConfigAdmin
+ * and MetaType, and the gateway bundles, all taken from the launcher's own class path (so the one
+ * distribution directory is both the command line and the runtime).
+ *
+ * <p>The framework cache is rebuilt at every start: the bundles come from the class path and the
+ * configuration from the home directory, so nothing in the cache is worth keeping, and a power cut
+ * that corrupts it costs nothing.
+ */
+public final class GatewayRuntime implements AutoCloseable {
+    /** Framework property naming the home directory; read by the config bundle. */
+    public static final String HOME_PROPERTY = "tidegate.home";
+
+    private final Path home;
+    private final Map<String, String> extraProperties;
+    private final List<Path> extraBundles;
+    private Framework framework;
+
+    /**
+     * @param home            gateway home directory
+     * @param extraProperties more framework properties (tests use them to shorten intervals)
+     * @param extraBundles    bundle files to install beside the runtime's own (tests add a probe bundle)
+     */
+    public GatewayRuntime(Path home, Map<String, String> extraProperties, List<Path> extraBundles) {
+        this.home = home.toAbsolutePath().normalize();
+        this.extraProperties = Map.copyOf(extraProperties);
+        this.extraBundles = List.copyOf(extraBundles);
+    }
+
+    /** Boots the framework and starts every bundle; returns once they are all started. */
+    public synchronized Framework start() throws BundleException, IOException {
+        long t0 = System.nanoTime();
+        RuntimeSettings settings = RuntimeSettings.load();
+        Path cache = home.resolve("data").resolve("osgi-cache");
+        Files.createDirectories(cache);
+        Map<String, String> config = new HashMap<>();
+        config.put(Constants.FRAMEWORK_STORAGE, cache.toString());
+        config.put(Constants.FRAMEWORK_STORAGE_CLEAN, Constants.FRAMEWORK_STORAGE_CLEAN_ONFIRSTINIT);
+        config.put(Constants.FRAMEWORK_SYSTEMPACKAGES_EXTRA, settings.systemPackagesExtra());
+        config.put(HOME_PROPERTY, home.toString());
+        config.put("felix.cm.dir", home.resolve("data").resolve("config-cache").toString());
+        config.put("ds.loglevel", "warn");
+        config.putAll(extraProperties);
+        framework = new FrameworkFactory().newFramework(config);
+        framework.init();
+
+        Map<String, Path> onClassPath = bundlesOnClassPath();
+        List<Bundle> installed = new ArrayList<>();
+        List<String> missing = new ArrayList<>();
+        for (String bsn : settings.bundles()) {
+            Path jar = onClassPath.get(bsn);
+            if (jar == null) {
+                missing.add(bsn);
+                continue;
+            }
+            installed.add(framework.getBundleContext().installBundle(jar.toUri().toString()));
+        }
+        for (Path jar : extraBundles) {
+            installed.add(framework.getBundleContext().installBundle(jar.toUri().toString()));
+        }
+        if (!missing.isEmpty()) {
+            throw new BundleException("bundles missing from the class path: " + missing
+                    + " (is the distribution complete? rebuild with ./tidegate or mvn install)");
+        }
+        framework.start();
+        List<String> failed = new ArrayList<>();
+        for (Bundle b : installed) {
+            if (b.getHeaders().get(Constants.FRAGMENT_HOST) != null) {
+                continue;
+            }
+            try {
+                b.start();
+            } catch (BundleException e) {
+                failed.add(b.getSymbolicName() + ": " + e.getMessage());
+                Logger.error(e, "bundle {} failed to start", b.getSymbolicName());
+            }
+        }
+        if (!failed.isEmpty()) {
+            throw new BundleException("bundles failed to start: " + failed);
+        }
+        Logger.info("OSGi runtime up: {} bundles active in {} ms (home {})", installed.size(),
+                (System.nanoTime() - t0) / 1_000_000, home);
+        return framework;
+    }
+
+    public synchronized Framework framework() {
+        return framework;
+    }
+
+    /**
+     * Stops the framework: every bundle stops, every component deactivates (pollers finish their
+     * current poll, the store commits and closes), in reverse start order. Waits up to 30 s.
+     */
+    @Override
+    public synchronized void close() {
+        if (framework == null) {
+            return;
+        }
+        try {
+            framework.stop();
+            FrameworkEvent e = framework.waitForStop(30_000);
+            if (e.getType() == FrameworkEvent.WAIT_TIMEDOUT) {
+                Logger.warn("OSGi runtime did not stop within 30 s");
+            } else {
+                Logger.info("OSGi runtime stopped");
+            }
+        } catch (BundleException e) {
+            Logger.error(e, "stopping the OSGi runtime failed");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            framework = null;
+        }
+    }
+
+    /** Maps Bundle-SymbolicName to jar for every OSGi bundle on the class path. */
+    static Map<String, Path> bundlesOnClassPath() throws IOException {
+        Map<String, Path> out = new LinkedHashMap<>();
+        for (String entry : System.getProperty("java.class.path", "").split(File.pathSeparator)) {
+            Path p = Path.of(entry);
+            if (!entry.endsWith(".jar") || !Files.isRegularFile(p)) {
+                continue;
+            }
+            try (JarFile jar = new JarFile(p.toFile())) {
+                Manifest m = jar.getManifest();
+                String bsn = m == null ? null : m.getMainAttributes().getValue(Constants.BUNDLE_SYMBOLICNAME);
+                if (bsn != null) {
+                    out.putIfAbsent(bsn.split(";")[0].trim(), p);
+                }
+            }
+        }
+        return out;
+    }
+}

@@ -1,0 +1,73 @@
+package org.tidegate.launcher;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.tinylog.configuration.Configuration;
+import org.tinylog.provider.ProviderRegistry;
+
+/**
+ * Configures tinylog once for the whole process (the OSGi bundles share the launcher's tinylog through
+ * the system bundle): a console writer and, for a running gateway, a rolling file in {@code HOME/logs}
+ * (10 MB per file, 5 kept) so that an SD card is neither filled nor worn by logs.
+ */
+final class Logging {
+    private static final java.util.concurrent.atomic.AtomicBoolean shutDown = new java.util.concurrent.atomic.AtomicBoolean();
+
+    private Logging() {
+    }
+
+    /** Console only, for short commands (validate, keygen, bench...). */
+    static void console(String level) {
+        Map<String, String> c = base(level);
+        apply(c);
+    }
+
+    /** Console and rolling file under {@code logDir}. */
+    static void consoleAndFile(String level, Path logDir) {
+        Map<String, String> c = base(level);
+        c.put("writerFile", "rolling file");
+        c.put("writerFile.level", level);
+        c.put("writerFile.file", logDir.resolve("tidegate-{count}.log").toString());
+        c.put("writerFile.latest", logDir.resolve("tidegate.log").toString());
+        c.put("writerFile.format", "{date:yyyy-MM-dd HH:mm:ss.SSS} {level|min-size=5} [{thread}] {class-name}: {message}");
+        c.put("writerFile.policies", "startup, size: 10mb");
+        c.put("writerFile.backups", "5");
+        c.put("writerFile.charset", "UTF-8");
+        apply(c);
+    }
+
+    private static Map<String, String> base(String level) {
+        Map<String, String> c = new LinkedHashMap<>();
+        c.put("level", level);
+        c.put("writerConsole", "console");
+        c.put("writerConsole.level", level);
+        c.put("writerConsole.stream", "err");
+        c.put("writerConsole.format", "{date:HH:mm:ss.SSS} {level|min-size=5} {class-name}: {message}");
+        // Third-party chatter (Felix, j2mod, Paho) at warn unless asked for more.
+        if (!level.equals("debug") && !level.equals("trace")) {
+            c.put("level@com.ghgande", "warn");
+            c.put("level@org.eclipse.paho", "warn");
+        }
+        return c;
+    }
+
+    private static void apply(Map<String, String> c) {
+        if (Configuration.isFrozen()) {
+            return;
+        }
+        Configuration.replace(c);
+    }
+
+    /** Flushes and closes the writers: the last call before the process exits. */
+    static void shutdown() {
+        if (!shutDown.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            ProviderRegistry.getLoggingProvider().shutdown();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
