@@ -1,0 +1,213 @@
+package org.tidegate.driver.modbus.internal;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.tidegate.core.driver.ChannelReading;
+import org.tidegate.core.driver.DeviceSession;
+import org.tidegate.core.driver.ReadStatus;
+import org.tidegate.core.model.Channel;
+import org.tidegate.core.model.ModbusAddress.Table;
+import org.tidegate.driver.modbus.codec.FrameException;
+import org.tidegate.driver.modbus.codec.Pdu;
+import org.tidegate.driver.modbus.codec.ValueCodec;
+import org.tidegate.driver.modbus.codec.ValueFormat;
+import org.tinylog.Logger;
+
+/**
+ * One device's reads and writes: plans blocks (cached per channel list), runs each with the device's timeout and
+ * retries, and turns every outcome into per-channel readings. Once the device fails to answer at all (timeout,
+ * no connection), the rest of that poll's blocks are not tried, so a dead device costs one timeout per attempt,
+ * not one per block.
+ */
+public final class ModbusSession implements DeviceSession {
+    private final String device;
+    private final int unit;
+    private final ModbusTransport transport;
+    private final long timeoutMillis;
+    private final int attempts;
+    private final BlockPlanner.Limits limits;
+    private final Runnable onClose;
+    private final Map<String, ReadStatus> lastBlockStatus = new HashMap<>();
+    private List<Channel> plannedFor;
+    private BlockPlanner.Plan plan;
+    private boolean closed;
+
+    public ModbusSession(String device, int unit, ModbusTransport transport, long timeoutMillis, int retries,
+                         BlockPlanner.Limits limits, Runnable onClose) {
+        this.device = device;
+        this.unit = unit;
+        this.transport = transport;
+        this.timeoutMillis = timeoutMillis;
+        this.attempts = 1 + Math.max(0, retries);
+        this.limits = limits;
+        this.onClose = onClose;
+    }
+
+    /** The blocks the last read used (for tests and diagnostics). */
+    public synchronized BlockPlanner.Plan plan() {
+        return plan;
+    }
+
+    @Override
+    public synchronized List<ChannelReading> read(List<Channel> channels) {
+        if (plan == null || !channels.equals(plannedFor)) {
+            plannedFor = List.copyOf(channels);
+            plan = BlockPlanner.plan(plannedFor, limits);
+            plan.unsupported().forEach((c, why) -> Logger.warn("device={} channel={} cannot be read: {}", device, c.id(), why));
+            Logger.debug("device={} reads {} channels in {} requests", device, channels.size(), plan.blocks().size());
+        }
+        Map<Channel, ChannelReading> out = new HashMap<>();
+        plan.unsupported().forEach((c, why) -> out.put(c, ChannelReading.failed(c, ReadStatus.UNSUPPORTED, why, System.currentTimeMillis())));
+        TransportException deviceDown = null;
+        for (BlockPlanner.Block b : plan.blocks()) {
+            if (closed) {
+                deviceDown = new TransportException(ReadStatus.NOT_CONNECTED, "session closed");
+            }
+            if (deviceDown != null) {
+                fail(out, b, deviceDown.status(), deviceDown.getMessage());
+                continue;
+            }
+            byte[] request = Pdu.readRequest(b.function(), b.start(), b.count());
+            try {
+                byte[] response = exchange(request);
+                long now = System.currentTimeMillis();
+                decode(out, b, response, now);
+                noteBlock(b, ReadStatus.OK, "");
+            } catch (TransportException e) {
+                fail(out, b, e.status(), e.getMessage());
+                noteBlock(b, e.status(), e.getMessage());
+                if (e.status() == ReadStatus.TIMEOUT || e.status() == ReadStatus.NOT_CONNECTED) {
+                    deviceDown = e;
+                }
+            }
+        }
+        List<ChannelReading> result = new ArrayList<>(channels.size());
+        for (Channel c : channels) {
+            ChannelReading r = out.get(c);
+            result.add(r != null ? r : ChannelReading.failed(c, ReadStatus.IO_ERROR, "not read", System.currentTimeMillis()));
+        }
+        return result;
+    }
+
+    private void decode(Map<Channel, ChannelReading> out, BlockPlanner.Block b, byte[] response, long now) {
+        if (b.table().isRegister()) {
+            int[] regs = Pdu.registers(response);
+            for (BlockPlanner.Planned p : b.members()) {
+                Object v = ValueCodec.decode(p.format(), regs, p.address().offset() - b.start());
+                out.put(p.channel(), ChannelReading.ok(p.channel(), v, now));
+            }
+        } else {
+            boolean[] bits = Pdu.bits(response, b.count());
+            for (BlockPlanner.Planned p : b.members()) {
+                out.put(p.channel(), ChannelReading.ok(p.channel(), bits[p.address().offset() - b.start()], now));
+            }
+        }
+    }
+
+    /** One request with the device's retries; the response is checked against the request. */
+    private byte[] exchange(byte[] request) throws TransportException {
+        TransportException last = null;
+        for (int attempt = 1; attempt <= attempts; attempt++) {
+            try {
+                byte[] response = transport.transact(unit, request, timeoutMillis);
+                Pdu.check(request, response);
+                return response;
+            } catch (FrameException e) {
+                if (e.kind() == FrameException.Kind.EXCEPTION_RESPONSE) {
+                    throw new TransportException(ReadStatus.DEVICE_EXCEPTION, e.getMessage());
+                }
+                last = new TransportException(e.kind() == FrameException.Kind.CRC ? ReadStatus.CRC_ERROR : ReadStatus.MALFORMED, e.getMessage());
+            } catch (TransportException e) {
+                last = e;
+                if (!e.retryable()) {
+                    throw e;
+                }
+            }
+            if (attempt < attempts) {
+                Logger.debug("device={} unit={} attempt {}/{} failed: {}", device, unit, attempt, attempts, last.getMessage());
+            }
+        }
+        throw last;
+    }
+
+    private void fail(Map<Channel, ChannelReading> out, BlockPlanner.Block b, ReadStatus status, String detail) {
+        long now = System.currentTimeMillis();
+        for (BlockPlanner.Planned p : b.members()) {
+            out.put(p.channel(), ChannelReading.failed(p.channel(), status, detail, now));
+        }
+    }
+
+    /** Logs a block's status when it changes, so a dead device gives one line when it dies and one when it is back. */
+    private void noteBlock(BlockPlanner.Block b, ReadStatus status, String detail) {
+        String key = b.table().prefix() + ":" + b.start() + "+" + b.count();
+        ReadStatus before = lastBlockStatus.put(key, status);
+        if (before == status) {
+            return;
+        }
+        String channels = b.members().size() == 1 ? b.members().get(0).channel().id()
+                : b.members().get(0).channel().id() + ".." + b.members().get(b.members().size() - 1).channel().id();
+        if (status == ReadStatus.OK) {
+            if (before != null) {
+                Logger.info("device={} unit={} fc={} addr={} count={} channels={} ok again via {}", device, unit,
+                        b.function(), b.start(), b.count(), channels, transport.describe());
+            }
+        } else {
+            Logger.warn("device={} unit={} fc={} addr={} count={} channels={} {}: {} via {}", device, unit, b.function(),
+                    b.start(), b.count(), channels, status.name().toLowerCase(java.util.Locale.ROOT), detail, transport.describe());
+        }
+    }
+
+    @Override
+    public synchronized ChannelReading write(Channel channel, Object rawValue) {
+        long now = System.currentTimeMillis();
+        BlockPlanner.Planned p;
+        try {
+            p = BlockPlanner.prepare(channel);
+        } catch (IllegalArgumentException e) {
+            return ChannelReading.failed(channel, ReadStatus.UNSUPPORTED, e.getMessage(), now);
+        }
+        if (!channel.access().writable()) {
+            return ChannelReading.failed(channel, ReadStatus.UNSUPPORTED, "channel is read-only", now);
+        }
+        boolean multiple = channel.optionBoolean("writeMultiple", false);
+        byte[] request;
+        try {
+            Table t = p.address().table();
+            if (t == Table.COIL) {
+                boolean on = ValueCodec.coilValue(rawValue);
+                request = multiple ? Pdu.writeMultipleCoils(p.address().offset(), new boolean[] {on})
+                        : Pdu.writeSingleCoil(p.address().offset(), on);
+            } else if (t == Table.HOLDING_REGISTER) {
+                if (p.address().bit() >= 0) {
+                    return ChannelReading.failed(channel, ReadStatus.UNSUPPORTED,
+                            "writing one bit of a register is not supported (it would need a read-modify-write)", now);
+                }
+                int[] regs = ValueCodec.encode(p.format(), rawValue);
+                request = regs.length == 1 && !multiple ? Pdu.writeSingleRegister(p.address().offset(), regs[0])
+                        : Pdu.writeMultipleRegisters(p.address().offset(), regs);
+            } else {
+                return ChannelReading.failed(channel, ReadStatus.UNSUPPORTED, p.address().table().prefix() + " is read-only in Modbus", now);
+            }
+        } catch (IllegalArgumentException e) {
+            return ChannelReading.failed(channel, ReadStatus.UNSUPPORTED, "value " + rawValue + ": " + e.getMessage(), now);
+        }
+        try {
+            exchange(request);
+            return ChannelReading.ok(channel, rawValue, System.currentTimeMillis());
+        } catch (TransportException e) {
+            Logger.warn("device={} unit={} channel={} write failed: {}: {}", device, unit, channel.id(),
+                    e.status().name().toLowerCase(java.util.Locale.ROOT), e.getMessage());
+            return ChannelReading.failed(channel, e.status(), e.getMessage(), System.currentTimeMillis());
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        if (!closed) {
+            closed = true;
+            onClose.run();
+        }
+    }
+}
