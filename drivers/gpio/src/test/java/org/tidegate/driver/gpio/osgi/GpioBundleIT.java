@@ -60,6 +60,9 @@ class GpioBundleIT {
         Map<String, String> config = new HashMap<>();
         config.put(Constants.FRAMEWORK_STORAGE, storage.toString());
         config.put(Constants.FRAMEWORK_STORAGE_CLEAN, Constants.FRAMEWORK_STORAGE_CLEAN_ONFIRSTINIT);
+        // Felix's implicit boot delegation lets JDK code (ServiceLoader) load classes through the application class
+        // loader, which in a test holds second copies of slf4j & co ("SimpleServiceProvider not a subtype").
+        config.put("felix.bootdelegation.implicit", "false");
         FrameworkFactory factory = java.util.ServiceLoader.load(FrameworkFactory.class).findFirst().orElseThrow();
         Framework fw = factory.newFramework(config);
         // The test class path holds the same jars as the bundles; libraries that look up providers through the
