@@ -32,9 +32,11 @@ public final class LevelAlarm {
         if (Double.isNaN(v)) {
             return null;
         }
+        // Scaled register values land a hair off the line (350 * 0.01 = 3.4999999999999996): such a value is at it.
+        double eps = 1e-9 * Math.max(1, Math.abs(rule.limit()));
         boolean next = switch (rule.kind()) {
-            case ABOVE -> raised ? v >= rule.limit() - rule.hysteresis() : v >= rule.limit();
-            case BELOW -> raised ? v <= rule.limit() + rule.hysteresis() : v <= rule.limit();
+            case ABOVE -> raised ? v >= rule.limit() - rule.hysteresis() - eps : v >= rule.limit() - eps;
+            case BELOW -> raised ? v <= rule.limit() + rule.hysteresis() + eps : v <= rule.limit() + eps;
             case STATE -> (v != 0) == rule.whenTrue();
         };
         if (next == raised) {

@@ -47,7 +47,8 @@ public final class RateAlarm {
         extremes.addLast(new double[] {t, v});
         double extreme = extremes.peekFirst()[1];
         double change = rule.rising() ? v - extreme : extreme - v;
-        boolean next = raised ? change >= rule.amount() - rule.hysteresis() : change >= rule.amount();
+        double eps = 1e-9 * Math.max(1, rule.amount()); // 2.3 - 2.0 is 0.2999999999999998 in binary
+        boolean next = raised ? change >= rule.amount() - rule.hysteresis() - eps : change >= rule.amount() - eps;
         if (next == raised) {
             return null;
         }
