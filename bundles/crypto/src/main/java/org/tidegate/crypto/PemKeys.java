@@ -145,7 +145,7 @@ public final class PemKeys {
         if (!Files.isRegularFile(file)) {
             throw new IOException(file + " does not exist or is not a regular file");
         }
-        String text = Files.readString(file, StandardCharsets.US_ASCII);
+        String text = Files.readString(file, StandardCharsets.ISO_8859_1);
         try (PEMParser p = new PEMParser(new StringReader(text))) {
             return p.readObject();
         } catch (IOException | RuntimeException e) {
