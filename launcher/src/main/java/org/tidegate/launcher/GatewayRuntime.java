@@ -135,7 +135,7 @@ public final class GatewayRuntime implements AutoCloseable {
     }
 
     /** Maps Bundle-SymbolicName to jar for every OSGi bundle on the class path. */
-    static Map<String, Path> bundlesOnClassPath() throws IOException {
+    public static Map<String, Path> bundlesOnClassPath() throws IOException {
         Map<String, Path> out = new LinkedHashMap<>();
         for (String entry : System.getProperty("java.class.path", "").split(File.pathSeparator)) {
             Path p = Path.of(entry);
