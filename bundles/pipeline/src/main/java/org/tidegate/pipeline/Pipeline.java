@@ -298,8 +298,8 @@ public final class Pipeline implements SampleSink, AutoCloseable {
     }
 
     private void runAction(ActionCommand c, int attempt) {
-        if (!coordinator.isCurrent(c)) {
-            return; // a newer decision for the same output exists; it runs (or ran) on this thread too
+        if (attempt > 1 && !coordinator.isCurrent(c)) {
+            return; // a retry, but a newer decision for this output exists: it ran (or runs) on this thread
         }
         actions.incrementAndGet();
         String device = c.action().device();

@@ -69,7 +69,8 @@ class RateAlarmTest {
         // Next sample 6 minutes later (device was down): the old one is out of the window.
         assertEquals(null, a.update(Sample.good("wl-001", "level", 6 * MIN, 2.0, "m")));
         assertEquals("raised", a.update(Sample.good("wl-001", "level", 7 * MIN, 1.5, "m")).state());
-        assertEquals(0.5, a.update(Sample.good("wl-001", "level", 13 * MIN, 1.5, "m")).change() + 0.5, 1e-9,
-                "cleared with a change of 0 once the window holds only the low level");
+        AlarmEvent cleared = a.update(Sample.good("wl-001", "level", 13 * MIN, 1.5, "m"));
+        assertEquals("cleared", cleared.state());
+        assertEquals(0.0, cleared.change(), 1e-9, "the window holds only the low level now");
     }
 }

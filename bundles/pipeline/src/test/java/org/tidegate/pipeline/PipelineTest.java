@@ -1,0 +1,277 @@
+package org.tidegate.pipeline;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.tidegate.core.model.Access;
+import org.tidegate.core.model.Channel;
+import org.tidegate.core.model.DataType;
+import org.tidegate.core.model.Device;
+import org.tidegate.core.model.Sample;
+import org.tidegate.core.pipeline.DeviceHealth;
+import org.tidegate.core.pipeline.SampleBatch;
+import org.tidegate.pipeline.RecordingSink.Message;
+
+class PipelineTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Clock CLOCK = Clock.fixed(Instant.parse("2024-06-01T00:00:00Z"), ZoneOffset.UTC);
+
+    private final List<String> writes = Collections.synchronizedList(new ArrayList<>());
+    private final RecordingSink sink = new RecordingSink();
+    private Pipeline pipeline;
+
+    @AfterEach
+    void close() {
+        if (pipeline != null) {
+            pipeline.close();
+        }
+    }
+
+    static Map<String, Object> json(String s) throws Exception {
+        @SuppressWarnings("unchecked")
+        Map<String, Object> m = JSON.readValue(s.replace('\'', '"'), Map.class);
+        return m;
+    }
+
+    static Device waterLevel() throws Exception {
+        Channel level = new Channel("level", "hr:0", DataType.FLOAT32, null, null, 0, 1, 0, "m", Access.READ,
+                Map.of("rules", json("""
+                        { 'thresholds': [ { 'event': 'level_warning', 'above': 3.5, 'hysteresis': 0.05,
+                            'actions': [ { 'device': 'siren-01', 'channel': 'siren', 'value': true } ] } ] }""")));
+        return new Device("wl-001", "radar-level", "memory", Map.of(), null, null, 0, List.of(level), Map.of());
+    }
+
+    static SampleBatch poll(long t, double level) {
+        return new SampleBatch("wl-001", t, List.of(Sample.good("wl-001", "level", t, level, "m")));
+    }
+
+    private Pipeline start(PipelineSettings settings, ActionWriter writer) throws Exception {
+        pipeline = new Pipeline(settings, CLOCK, writer);
+        pipeline.addDevice(waterLevel());
+        pipeline.setSink(sink);
+        return pipeline.start();
+    }
+
+    private void recordWrite(String device, String channel, Object value) {
+        writes.add(device + "/" + channel + "=" + value);
+    }
+
+    @Test
+    void alarmsGoWithPriorityNineTelemetryWithFour() throws Exception {
+        start(PipelineSettings.defaults("gw-zj-0001"), this::recordWrite);
+        pipeline.accept(poll(1000, 3.0));
+        pipeline.accept(poll(2000, 3.6));
+        pipeline.accept(poll(3000, 3.0));
+        List<Message> alarms = sink.await(m -> m.kind() == MessageKind.ALARM && "alarm".equals(m.text("kind")), 2);
+        assertEquals(List.of("raised", "cleared"), alarms.stream().map(m -> m.text("state")).toList());
+        alarms.forEach(m -> assertEquals(9, m.priority()));
+        alarms.forEach(m -> assertEquals("wl-001", m.device()));
+        assertEquals("gw-zj-0001", alarms.get(0).text("gateway"));
+        List<Message> telemetry = sink.await(m -> m.kind() == MessageKind.TELEMETRY, 3);
+        telemetry.forEach(m -> assertEquals(4, m.priority()));
+        assertEquals(3.6, telemetry.get(1).body().get("samples").get(0).get("v").asDouble(), 1e-6);
+        List<Message> actions = sink.await(m -> "action".equals(m.text("kind")), 2);
+        actions.forEach(m -> assertEquals(9, m.priority()));
+        assertEquals("siren-01", actions.get(0).device());
+        assertEquals(List.of("siren-01/siren=true", "siren-01/siren=false"), writes);
+    }
+
+    @Test
+    void batchPollsGroupsSamplesPerDeviceAndAnAlarmFlushesEarly() throws Exception {
+        start(PipelineSettings.defaults("gw").withBatchPolls(3), this::recordWrite);
+        for (int i = 0; i < 7; i++) {
+            pipeline.accept(poll(i * 1000L, 1.0 + i * 0.01));
+        }
+        List<Message> t = sink.await(m -> m.kind() == MessageKind.TELEMETRY, 2);
+        assertEquals(List.of(3, 3), t.stream().map(m -> m.body().get("samples").size()).toList());
+        pipeline.accept(poll(7000, 3.9)); // second poll of the third batch, raises an alarm
+        t = sink.await(m -> m.kind() == MessageKind.TELEMETRY, 3);
+        assertEquals(2, t.get(2).body().get("samples").size(), "the alarm flushed the batch after 2 polls");
+        pipeline.accept(poll(8000, 3.9));
+        pipeline.close();
+        assertEquals(1, sink.messages(MessageKind.TELEMETRY).get(3).body().get("samples").size(),
+                "close flushes what is pending");
+        assertEquals(8, sink.messages(MessageKind.TELEMETRY).stream()
+                .mapToInt(m -> m.body().get("samples").size()).sum() - 1, "every sample once");
+    }
+
+    @Test
+    void withoutASinkMessagesWaitRoutineOverflowIsCountedAlarmsAreKept() throws Exception {
+        pipeline = new Pipeline(PipelineSettings.defaults("gw").withRoutineQueue(5), CLOCK, this::recordWrite);
+        pipeline.addDevice(waterLevel());
+        pipeline.start();
+        for (int i = 0; i < 40; i++) {
+            pipeline.accept(poll(i * 1000L, i % 2 == 0 ? 3.0 : 4.0)); // raise, clear, raise ...
+        }
+        // The siren switched although no message can leave: local actions never wait for the uplink.
+        awaitWrites(1);
+        assertEquals("siren-01/siren=true", writes.get(0));
+        PipelineStats s = pipeline.stats();
+        assertEquals(39, s.alarms(), "every poll after the first moves the alarm");
+        assertTrue(s.dropped() >= 40 - 6, "routine lane holds 5 (+1 in the worker's hands): " + s);
+        pipeline.setSink(sink);
+        List<Message> alarms = sink.await(m -> "alarm".equals(m.text("kind")), 39);
+        assertEquals(39, alarms.size(), "every transition after the first sample");
+        for (int i = 0; i < alarms.size(); i++) {
+            assertEquals(i % 2 == 0 ? "raised" : "cleared", alarms.get(i).text("state"), "in order");
+        }
+    }
+
+    @Test
+    void aRefusingSinkIsRetriedForAlarmsAndEvents() throws Exception {
+        sink.down(true);
+        start(PipelineSettings.defaults("gw"), this::recordWrite);
+        pipeline.accept(poll(0, 4.0));
+        awaitWrites(1);
+        long deadline = System.currentTimeMillis() + 20_000;
+        while (sink.refusals() < 3 && System.currentTimeMillis() < deadline) {
+            Thread.sleep(20);
+        }
+        assertTrue(sink.refusals() >= 3, "retried while down");
+        sink.down(false);
+        sink.await(m -> "alarm".equals(m.text("kind")), 1);
+        sink.await(m -> "action".equals(m.text("kind")), 1);
+        sink.await(m -> m.kind() == MessageKind.TELEMETRY, 1);
+        pipeline.close();
+        assertEquals(1, sink.messages().stream().filter(m -> "alarm".equals(m.text("kind"))).count(),
+                "delivered once, not once per retry");
+    }
+
+    @Test
+    void failedActionsAreReportedOnceAndRetriedUntilTheyWork() throws Exception {
+        AtomicInteger calls = new AtomicInteger();
+        start(PipelineSettings.defaults("gw").withActionRetryMs(20), (d, c, v) -> {
+            if (calls.incrementAndGet() <= 3) {
+                throw new IllegalStateException("device " + d + " is not running");
+            }
+            recordWrite(d, c, v);
+        });
+        pipeline.accept(poll(0, 4.0));
+        List<Message> events = sink.await(m -> "action".equals(m.text("kind")), 2);
+        assertEquals("failed", events.get(0).text("state"));
+        assertEquals("device siren-01 is not running", events.get(0).text("error"));
+        assertEquals("done", events.get(1).text("state"));
+        assertEquals(4, events.get(1).body().get("attempt").asInt());
+        assertEquals(List.of("siren-01/siren=true"), writes);
+        assertEquals(3, pipeline.stats().actionFailures());
+    }
+
+    @Test
+    void aRetryNeverUndoesANewerDecision() throws Exception {
+        CountDownLatch offWritten = new CountDownLatch(1);
+        start(PipelineSettings.defaults("gw").withActionRetryMs(100), (d, c, v) -> {
+            recordWrite(d, c, v);
+            if (Boolean.TRUE.equals(v)) {
+                throw new IllegalStateException("relay did not answer");
+            }
+            offWritten.countDown();
+        });
+        pipeline.accept(poll(0, 4.0));   // on: fails, retry scheduled in 100 ms
+        pipeline.accept(poll(1, 3.0));   // cleared: off decided
+        assertTrue(offWritten.await(20, TimeUnit.SECONDS));
+        Thread.sleep(500);               // well past the retry time
+        assertEquals("siren-01/siren=false", writes.get(writes.size() - 1), writes.toString());
+        assertEquals(1, writes.stream().filter(w -> w.endsWith("=true")).count(), "the stale 'on' was not retried");
+    }
+
+    @Test
+    void statusMessageCarriesHealthQueueAndActiveAlarms() throws Exception {
+        start(PipelineSettings.defaults("gw").withStatusIntervalMs(0), this::recordWrite);
+        pipeline.setStatusSources(
+                () -> List.of(new DeviceHealth("wl-001", "up", 5, 1, 0, 1000, 12, "level timeout", 900)),
+                () -> Map.of("messages", 17L, "evictedTotal", 2L));
+        pipeline.accept(poll(0, 4.0));
+        pipeline.publishStatus();
+        Message status = sink.await(m -> m.kind() == MessageKind.STATUS, 1).get(0);
+        assertEquals(5, status.priority());
+        assertEquals(null, status.device());
+        assertEquals("status", status.text("kind"));
+        assertEquals(CLOCK.millis(), status.body().get("t").asLong());
+        assertEquals("level timeout", status.body().get("devices").get(0).get("lastError").asText());
+        assertEquals("level_warning", status.body().get("devices").get(0).get("alarms").get(0).asText());
+        assertEquals(17, status.body().get("queue").get("messages").asLong());
+        assertEquals(2, status.body().get("queue").get("evictedTotal").asLong());
+        assertEquals(1, status.body().get("pipeline").get("alarms").asLong());
+    }
+
+    @Test
+    void periodicStatus() throws Exception {
+        start(PipelineSettings.defaults("gw").withStatusIntervalMs(50), this::recordWrite);
+        assertEquals(3, sink.await(m -> m.kind() == MessageKind.STATUS, 3).size());
+    }
+
+    @Test
+    void aBlockedSinkNeverBlocksThePollThread() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        MessageSink stuck = (k, d, p, b) -> {
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return sink.submit(k, d, p, b);
+        };
+        pipeline = new Pipeline(PipelineSettings.defaults("gw").withRoutineQueue(100), CLOCK, this::recordWrite);
+        pipeline.addDevice(waterLevel());
+        pipeline.setSink(stuck);
+        pipeline.start();
+        for (int i = 0; i < 10_000; i++) {
+            pipeline.accept(poll(i, i == 5_000 ? 4.0 : 3.0)); // returns although the sink hangs
+        }
+        PipelineStats s = pipeline.stats();
+        assertTrue(s.dropped() >= 10_000 - 102, s.toString());
+        awaitWrites(2);
+        release.countDown();
+        List<Message> alarms = sink.await(m -> "alarm".equals(m.text("kind")), 2);
+        assertEquals(List.of("raised", "cleared"), alarms.stream().map(m -> m.text("state")).toList());
+        assertFalse(sink.messages(MessageKind.TELEMETRY).isEmpty());
+    }
+
+    @Test
+    void invalidRulesAreLoggedAndTheChannelReportsEverything() throws Exception {
+        Channel level = new Channel("level", "hr:0", DataType.FLOAT32, null, null, 0, 1, 0, "m", Access.READ,
+                Map.of("rules", json("{ 'deadband': 'small' }")));
+        Channel temp = new Channel("temp", "hr:2", DataType.FLOAT32, null, null, 0, 1, 0, "C", Access.READ,
+                Map.of("rules", json("{ 'deadband': 5 }")));
+        pipeline = new Pipeline(PipelineSettings.defaults("gw"), CLOCK, this::recordWrite);
+        pipeline.addDevice(new Device("wl-002", "p", "memory", Map.of(), null, null, 0, List.of(level, temp),
+                Map.of()));
+        pipeline.setSink(sink);
+        pipeline.start();
+        for (int i = 0; i < 3; i++) {
+            pipeline.accept(new SampleBatch("wl-002", i, List.of(Sample.good("wl-002", "level", i, 1.0, "m"),
+                    Sample.good("wl-002", "temp", i, 20.0, "C"))));
+        }
+        pipeline.close();
+        long levels = sink.messages(MessageKind.TELEMETRY).stream()
+                .flatMap(m -> java.util.stream.StreamSupport.stream(m.body().get("samples").spliterator(), false))
+                .filter(n -> n.get("ch").asText().equals("level")).count();
+        long temps = sink.messages(MessageKind.TELEMETRY).stream()
+                .flatMap(m -> java.util.stream.StreamSupport.stream(m.body().get("samples").spliterator(), false))
+                .filter(n -> n.get("ch").asText().equals("temp")).count();
+        assertEquals(3, levels, "the channel with broken rules loses nothing");
+        assertEquals(1, temps, "the valid channel keeps its deadband");
+    }
+
+    private void awaitWrites(int n) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + 20_000;
+        while (writes.size() < n && System.currentTimeMillis() < deadline) {
+            Thread.sleep(10);
+        }
+        assertTrue(writes.size() >= n, "writes: " + writes);
+    }
+}
