@@ -321,9 +321,13 @@ public final class SqliteQueue implements StoreAndForwardQueue {
         boolean running = true;
         for (Op op : batch) {
             if (op instanceof TakeOp t) {
-                t.result.complete(take(t.max));
+                List<StoredMessage> taken = take(t.max);
+                publishPending();
+                t.result.complete(taken);
             } else if (op instanceof ReleaseOp r) {
-                r.result.complete(release());
+                int released = release();
+                publishPending();
+                r.result.complete(released);
             } else if (op instanceof StatsOp s) {
                 s.result.complete(snapshot());
             } else if (op instanceof CloseOp c) {
@@ -456,6 +460,7 @@ public final class SqliteQueue implements StoreAndForwardQueue {
             Logger.warn("store: evicted {} message(s) (capacity/max-age); stats: {}", fx.evicted.size(), evictedMap());
         }
         appended += appends.size();
+        publishPending(); // before the callers return, so their own awaitAvailable(0) sees the new state
         for (AppendOp a : appends) {
             a.result.complete(a.id);
         }
@@ -488,6 +493,7 @@ public final class SqliteQueue implements StoreAndForwardQueue {
                 long id = nextMemoryId--;
                 memory.put(id, new MemoryEntry(a.topic, a.priority, a.sequence, a.createdAt, a.payload));
                 appended++;
+                publishPending();
                 a.result.complete(id);
             } else {
                 evicted[EvictionReason.STORAGE_UNAVAILABLE.ordinal()]++;

@@ -1,0 +1,128 @@
+package org.tidegate.store.sqlite;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.RandomAccessFile;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SequenceFileTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void strictlyIncreasingAndGreaterAfterACleanRestart() throws Exception {
+        Path f = dir.resolve("q.db.seq");
+        long last;
+        try (SequenceFile s = SequenceFile.open(f, 10, false, 0)) {
+            long prev = 0;
+            for (int i = 0; i < 25; i++) {
+                long n = s.next();
+                assertTrue(n > prev, n + " after " + prev);
+                prev = n;
+            }
+            assertEquals(25, prev);
+            assertEquals(30, s.ceiling(), "blocks of 10 reserved ahead");
+            last = prev;
+        }
+        try (SequenceFile s = SequenceFile.open(f, 10, true, 0)) {
+            long n = s.next();
+            assertTrue(n > last);
+            assertEquals(31, n, "the rest of the reserved block is skipped, never reused");
+        }
+    }
+
+    @Test
+    void afterAnUncleanStopEveryNumberIsGreaterThanAnyHandedOutBefore() throws Exception {
+        Path f = dir.resolve("q.db.seq");
+        Set<Long> seen = new HashSet<>();
+        long max = 0;
+        for (int run = 0; run < 20; run++) {
+            // Never closed: the next open sees the file exactly as a killed process left it.
+            SequenceFile s = SequenceFile.open(f, 7, run > 0, 0);
+            int count = 1 + (run * 5) % 17;
+            for (int i = 0; i < count; i++) {
+                long n = s.next();
+                assertTrue(n > max, "run " + run + ": " + n + " not above " + max);
+                assertTrue(seen.add(n));
+                max = n;
+            }
+        }
+    }
+
+    @Test
+    void aTornSlotFallsBackToTheOtherSlot() throws Exception {
+        Path f = dir.resolve("q.db.seq");
+        long handedOut;
+        try (SequenceFile s = SequenceFile.open(f, 5, false, 0)) {
+            for (int i = 0; i < 12; i++) {
+                s.next();
+            }
+            handedOut = 12;
+        }
+        // Reopen and reserve once more: generation 5 (ceiling 20) lands in slot 1, slot 0 holds the older one.
+        // A power cut during the NEXT reservation would tear slot 0 (the older slot is always the one written).
+        try (SequenceFile s = SequenceFile.open(f, 5, true, 0)) {
+            assertTrue(s.next() > handedOut);
+        }
+        try (RandomAccessFile raf = new RandomAccessFile(f.toFile(), "rw")) {
+            raf.seek(0);
+            raf.write(new byte[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12}); // slot 0 torn
+        }
+        try (SequenceFile s = SequenceFile.open(f, 5, true, 0)) {
+            long n = s.next();
+            assertTrue(n > 16, "continues from the intact slot: " + n);
+            assertTrue(n < 1_000_000, "no jump to the lost-counter floor: " + n);
+        }
+    }
+
+    @Test
+    void aDestroyedFileIsMovedAsideAndTheCounterJumpsAboveEverythingBefore() throws Exception {
+        Path f = dir.resolve("q.db.seq");
+        long last;
+        try (SequenceFile s = SequenceFile.open(f, 1000, false, 0)) {
+            last = s.next();
+        }
+        Files.write(f, new byte[1024]); // zeros: no valid slot
+        try (SequenceFile s = SequenceFile.open(f, 1000, true, 0)) {
+            long n = s.next();
+            assertTrue(n > last);
+            assertTrue(n >= System.currentTimeMillis() * 1000 - 60_000_000L, "time floor: " + n);
+        }
+        try (Stream<Path> files = Files.list(dir)) {
+            assertEquals(1, files.filter(p -> p.getFileName().toString().startsWith("q.db.seq.corrupt-")).count());
+        }
+    }
+
+    @Test
+    void aMissingFileBesideAnExistingQueueCountsAsLost() throws Exception {
+        try (SequenceFile s = SequenceFile.open(dir.resolve("fresh.seq"), 1000, false, 0)) {
+            assertEquals(1, s.next());
+        }
+        try (SequenceFile s = SequenceFile.open(dir.resolve("lost.seq"), 1000, true, 5)) {
+            assertTrue(s.next() > 1_000_000_000_000L);
+        }
+    }
+
+    @Test
+    void forQueueUsesTheFileBesideTheDatabase() throws Exception {
+        long first;
+        try (SqliteQueue q = SqliteQueue.open(QueueTesting.options(dir));
+             SequenceFile s = SequenceFile.forQueue(q)) {
+            first = s.next();
+            q.append("t", 1, first, System.currentTimeMillis(), new byte[1]);
+            assertEquals(dir.resolve("queue.db.seq").toAbsolutePath(), s.path());
+        }
+        assertEquals(1, first);
+        try (SqliteQueue q = SqliteQueue.open(QueueTesting.options(dir));
+             SequenceFile s = SequenceFile.forQueue(q)) {
+            assertTrue(s.next() > first);
+        }
+    }
+}

@@ -1,0 +1,353 @@
+package org.tidegate.store.sqlite;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.tidegate.store.sqlite.QueueTesting.bytes;
+import static org.tidegate.store.sqlite.QueueTesting.drain;
+import static org.tidegate.store.sqlite.QueueTesting.options;
+import static org.tidegate.store.sqlite.QueueTesting.texts;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.tidegate.store.EvictionReason;
+import org.tidegate.store.QueueStats;
+import org.tidegate.store.StoredMessage;
+
+class SqliteQueueTest {
+    /** A realistic created-at base: max-age (30 days by default) must not purge test data. */
+    static final long T = System.currentTimeMillis();
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void handsOutByPriorityThenAgeAndDeletesOnlyOnAcknowledge() throws Exception {
+        try (SqliteQueue q = SqliteQueue.open(options(dir))) {
+            q.append("t", 4, 1, T + 1000, bytes("a4"));
+            q.append("t", 0, 2, T + 1001, bytes("b0"));
+            q.append("t", 9, 3, T + 1002, bytes("c9"));
+            q.append("t", 4, 4, T + 1003, bytes("d4"));
+            q.append("t", 9, 5, T + 1004, bytes("e9"));
+
+            List<StoredMessage> first = q.takeBatch(3);
+            assertEquals(List.of("c9", "e9", "a4"), texts(first));
+            assertEquals(List.of(3L, 5L, 1L), first.stream().map(StoredMessage::sequence).toList());
+            assertTrue(first.stream().allMatch(m -> m.attempts() == 1 && m.topic().equals("t")));
+            // In flight: not handed out again.
+            assertEquals(List.of("d4", "b0"), texts(q.takeBatch(10)));
+            assertTrue(q.takeBatch(10).isEmpty());
+            assertEquals(5, q.stats().messages(), "nothing is deleted before acknowledgement");
+
+            q.acknowledge(first.get(0).id());
+            q.acknowledge(List.of(first.get(1).id(), first.get(2).id()));
+            QueueStats s = q.stats();
+            assertEquals(2, s.messages());
+            assertEquals(3, s.delivered());
+            assertEquals(5, s.appended());
+            assertEquals(2, s.inFlight());
+        }
+    }
+
+    @Test
+    void restartWithBacklogKeepsOrderIdsAndPayloads() throws Exception {
+        List<String> expected = new ArrayList<>();
+        try (SqliteQueue q = SqliteQueue.open(options(dir))) {
+            for (int i = 0; i < 300; i++) {
+                int p = (i * 7) % 10;
+                q.append("gw/telemetry/" + p, p, i, T + i, bytes(p + ":" + i));
+            }
+            for (int p = 9; p >= 0; p--) {
+                for (int i = 0; i < 300; i++) {
+                    if ((i * 7) % 10 == p) {
+                        expected.add(p + ":" + i);
+                    }
+                }
+            }
+        }
+        try (SqliteQueue q = SqliteQueue.open(options(dir))) {
+            QueueStats s = q.stats();
+            assertEquals(300, s.messages());
+            assertEquals(30, s.depth(9));
+            assertEquals(300, q.maxSequenceAtOpen() + 1);
+            List<StoredMessage> all = q.takeBatch(1000);
+            assertEquals(expected, texts(all));
+            for (StoredMessage m : all) {
+                assertEquals("gw/telemetry/" + m.priority(), m.topic());
+                assertEquals(T + m.sequence(), m.createdAt());
+            }
+        }
+    }
+
+    @Test
+    void unacknowledgedEntriesAreRedeliveredAfterReleaseAndAfterRestart() throws Exception {
+        try (SqliteQueue q = SqliteQueue.open(options(dir))) {
+            for (int i = 0; i < 5; i++) {
+                q.append("t", 5, i, T + i, bytes("m" + i));
+            }
+            List<StoredMessage> first = q.takeBatch(3);
+            q.acknowledge(first.get(1).id());
+            assertEquals(2, q.releaseInFlight());
+            List<StoredMessage> again = q.takeBatch(10);
+            assertEquals(List.of("m0", "m2", "m3", "m4"), texts(again));
+            assertEquals(List.of(2, 2, 1, 1), again.stream().map(StoredMessage::attempts).toList());
+            assertEquals(2, q.stats().redelivered());
+            // No acknowledgement before the "crash".
+        }
+        try (SqliteQueue q = SqliteQueue.open(options(dir))) {
+            List<StoredMessage> afterRestart = q.takeBatch(10);
+            assertEquals(List.of("m0", "m2", "m3", "m4"), texts(afterRestart));
+            assertEquals(List.of(3, 3, 2, 2), afterRestart.stream().map(StoredMessage::attempts).toList());
+            assertTrue(afterRestart.stream().allMatch(StoredMessage::redelivery));
+            assertEquals(4, q.stats().redelivered());
+            q.acknowledge(afterRestart.stream().map(StoredMessage::id).toList());
+            assertEquals(0, q.stats().messages());
+        }
+    }
+
+    @Test
+    void lateAcknowledgementAfterReleaseStillDeletes() throws Exception {
+        try (SqliteQueue q = SqliteQueue.open(options(dir))) {
+            long id = q.append("t", 3, 1, T + 1, bytes("x"));
+            q.takeBatch(1);
+            q.releaseInFlight();
+            q.acknowledge(id);
+            assertTrue(q.takeBatch(5).isEmpty());
+            assertEquals(0, q.stats().messages());
+            q.acknowledge(id); // a duplicate acknowledgement is harmless
+            q.acknowledge(987654L); // so is an unknown id
+            assertEquals(1, q.stats().delivered());
+        }
+    }
+
+    @Test
+    void capacityByCountEvictsLowestPriorityOldestFirstAndNeverAnAlarmWhileRoutineRemains() throws Exception {
+        try (SqliteQueue q = SqliteQueue.open(options(dir).withMaxMessages(5))) {
+            q.append("t", 9, 1, T + 1, bytes("alarm1"));
+            q.append("t", 2, 2, T + 2, bytes("p2-old"));
+            q.append("t", 0, 3, T + 3, bytes("p0-old"));
+            q.append("t", 0, 4, T + 4, bytes("p0-new"));
+            q.append("t", 2, 5, T + 5, bytes("p2-new"));
+            q.append("t", 9, 6, T + 6, bytes("alarm2")); // 6 > 5: p0-old goes
+            q.append("t", 9, 7, T + 7, bytes("alarm3")); // p0-new goes
+            q.append("t", 9, 8, T + 8, bytes("alarm4")); // p2-old goes
+            QueueStats s = q.stats();
+            assertEquals(5, s.messages());
+            assertEquals(3, s.evicted(EvictionReason.CAPACITY_COUNT));
+            assertEquals(0, s.evicted(EvictionReason.CAPACITY_BYTES));
+            assertEquals(List.of("alarm1", "alarm2", "alarm3", "alarm4", "p2-new"), drain(q));
+        }
+        // Only alarms left: the oldest alarm goes.
+        try (SqliteQueue q = SqliteQueue.open(options(dir.resolve("b")).withMaxMessages(2))) {
+            q.append("t", 9, 1, T + 1, bytes("a1"));
+            q.append("t", 9, 2, T + 2, bytes("a2"));
+            q.append("t", 9, 3, T + 3, bytes("a3"));
+            assertEquals(List.of("a2", "a3"), drain(q));
+            assertEquals(1, q.stats().evictedTotal());
+        }
+    }
+
+    @Test
+    void capacityByBytesCountsPayloadAndTopicAndSparesInFlight() throws Exception {
+        // Each message: topic "t" (1 byte) + 99 payload bytes = 100 bytes; bound 350 bytes.
+        try (SqliteQueue q = SqliteQueue.open(options(dir).withMaxBytes(350))) {
+            q.append("t", 1, 1, T + 1, new byte[99]);
+            List<StoredMessage> inFlight = q.takeBatch(1);
+            q.append("t", 1, 2, T + 2, new byte[99]);
+            q.append("t", 5, 3, T + 3, new byte[99]);
+            assertEquals(300, q.stats().bytes());
+            q.append("t", 5, 4, T + 4, new byte[99]); // 400 > 350: oldest pending of priority 1 is seq 2 (seq 1 is in flight)
+            QueueStats s = q.stats();
+            assertEquals(300, s.bytes());
+            assertEquals(1, s.evicted(EvictionReason.CAPACITY_BYTES));
+            List<Long> seqs = new ArrayList<>();
+            q.releaseInFlight();
+            for (StoredMessage m : q.takeBatch(10)) {
+                seqs.add(m.sequence());
+            }
+            assertEquals(List.of(3L, 4L, 1L), seqs);
+            assertEquals(1, inFlight.get(0).sequence());
+        }
+    }
+
+    @Test
+    void maxAgePurgeDropsOldMessagesAndCountsThem() throws Exception {
+        long now = System.currentTimeMillis();
+        long day = Duration.ofDays(1).toMillis();
+        // Written with no age limit (e.g. a backlog from before the limit was configured).
+        try (SqliteQueue q = SqliteQueue.open(options(dir).withMaxAge(Duration.ZERO))) {
+            q.append("t", 9, 1, now - 40 * day, bytes("old alarm"));
+            q.append("t", 4, 2, now - 31 * day, bytes("old data"));
+            q.append("t", 4, 3, now - 29 * day, bytes("recent data"));
+            q.append("t", 4, 4, now, bytes("new data"));
+        }
+        // The purge runs at the first write transaction after opening (then once a minute).
+        try (SqliteQueue q = SqliteQueue.open(options(dir).withMaxAge(Duration.ofDays(30)))) {
+            q.append("t", 4, 5, now, bytes("trigger"));
+            QueueStats s = q.stats();
+            assertEquals(2, s.evicted(EvictionReason.MAX_AGE));
+            assertTrue(s.oldestAgeMillis() >= 29 * day && s.oldestAgeMillis() < 30 * day, "oldest " + s.oldestAgeMillis());
+            assertEquals(List.of("recent data", "new data", "trigger"), drain(q));
+        }
+    }
+
+    @Test
+    void statsReportDepthBytesAndAge() throws Exception {
+        long now = System.currentTimeMillis();
+        try (SqliteQueue q = SqliteQueue.open(options(dir))) {
+            QueueStats empty = q.stats();
+            assertEquals(0, empty.messages());
+            assertEquals(0, empty.oldestAgeMillis());
+            assertTrue(empty.storageAvailable());
+            q.append("ab", 9, 1, now - 5000, new byte[10]);
+            q.append("abc", 4, 2, now, new byte[20]);
+            q.append("abc", 4, 3, now, new byte[20]);
+            QueueStats s = q.stats();
+            long[] expected = new long[10];
+            expected[9] = 1;
+            expected[4] = 2;
+            assertArrayEquals(expected, s.depthByPriority());
+            assertEquals(12 + 23 + 23, s.bytes());
+            assertTrue(s.oldestAgeMillis() >= 5000, "age " + s.oldestAgeMillis());
+            assertEquals(3, s.appended());
+            assertEquals(0, s.evictedTotal());
+            assertEquals(EvictionReason.values().length, s.evicted().size());
+        }
+    }
+
+    @Test
+    void awaitAvailableBlocksUntilSomethingIsPending() throws Exception {
+        try (SqliteQueue q = SqliteQueue.open(options(dir))) {
+            assertFalse(q.awaitAvailable(50));
+            CountDownLatch waiting = new CountDownLatch(1);
+            ExecutorService ex = Executors.newSingleThreadExecutor();
+            try {
+                Future<Boolean> f = ex.submit(() -> {
+                    waiting.countDown();
+                    return q.awaitAvailable(30_000);
+                });
+                waiting.await();
+                Thread.sleep(100);
+                assertFalse(f.isDone());
+                q.append("t", 1, 1, T + 1, bytes("x"));
+                assertTrue(f.get(30, TimeUnit.SECONDS));
+            } finally {
+                ex.shutdownNow();
+            }
+            List<StoredMessage> taken = q.takeBatch(1);
+            assertEquals(1, taken.size());
+            assertFalse(q.awaitAvailable(20), () -> "everything is in flight: " + q.stats());
+            assertEquals(1, q.releaseInFlight());
+            assertEquals(1, q.stats().messages());
+            assertTrue(q.awaitAvailable(0));
+        }
+    }
+
+    @Test
+    void concurrentAppendersShareCommitsAndEveryReturnedAppendIsStored() throws Exception {
+        int threads = 16;
+        int each = 300;
+        Set<Long> ids = ConcurrentHashMap.newKeySet();
+        try (SqliteQueue q = SqliteQueue.open(options(dir))) {
+            ExecutorService ex = Executors.newFixedThreadPool(threads);
+            List<Future<?>> fs = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                int thread = t;
+                fs.add(ex.submit(() -> {
+                    for (int i = 0; i < each; i++) {
+                        ids.add(q.append("t", i % 10, thread * 1_000_000L + i, T + i, bytes(thread + "/" + i)));
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> f : fs) {
+                f.get(120, TimeUnit.SECONDS);
+            }
+            ex.shutdown();
+            assertEquals(threads * each, ids.size(), "ids are unique");
+            assertEquals(threads * each, q.stats().messages());
+        }
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("queue.db"));
+             Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT count(*), count(DISTINCT sequence) FROM message")) {
+            rs.next();
+            assertEquals(threads * each, rs.getInt(1));
+            assertEquals(threads * each, rs.getInt(2));
+        }
+    }
+
+    @Test
+    void rejectsBadArgumentsAndUseAfterClose() throws Exception {
+        SqliteQueue q = SqliteQueue.open(options(dir));
+        assertThrows(IllegalArgumentException.class, () -> q.append("t", 10, 1, T + 1, new byte[1]));
+        assertThrows(IllegalArgumentException.class, () -> q.append("t", -1, 1, T + 1, new byte[1]));
+        assertThrows(NullPointerException.class, () -> q.append(null, 1, 1, T + 1, new byte[1]));
+        q.close();
+        q.close();
+        Exception e = assertThrows(org.tidegate.store.StoreException.class, () -> q.append("t", 1, 1, T + 1, new byte[1]));
+        assertTrue(e.getMessage().contains("closed"), e.getMessage());
+        assertTrue(q.takeBatch(1).isEmpty());
+        assertFalse(q.awaitAvailable(10));
+    }
+
+    @Test
+    void synchronousLevels() throws Exception {
+        assertEquals(Synchronous.FULL, Synchronous.parse(""));
+        assertEquals(Synchronous.NORMAL, Synchronous.parse("normal"));
+        assertThrows(IllegalArgumentException.class, () -> Synchronous.parse("OFF"));
+        assertThrows(IllegalArgumentException.class, () -> Synchronous.parse("FAST"));
+        // NORMAL with an alarm in the batch escalates that commit to FULL, and the connection goes back to NORMAL.
+        try (SqliteQueue q = SqliteQueue.open(options(dir).withSynchronous(Synchronous.NORMAL))) {
+            q.append("t", 9, 1, T + 1, bytes("alarm"));
+            q.append("t", 1, 2, T + 2, bytes("data"));
+            assertEquals(List.of("alarm", "data"), drain(q));
+        }
+    }
+
+    @Test
+    void payloadBytesAreKeptExactly() throws Exception {
+        byte[] payload = new byte[4096];
+        new java.util.Random(7).nextBytes(payload);
+        try (SqliteQueue q = SqliteQueue.open(options(dir))) {
+            q.append("tidegate/gw-zj-0001/telemetry/wl-001", 4, 42, T + 99, payload);
+        }
+        try (SqliteQueue q = SqliteQueue.open(options(dir))) {
+            StoredMessage m = q.takeBatch(1).get(0);
+            assertArrayEquals(payload, m.payload());
+            assertEquals(42, m.sequence());
+            assertEquals(T + 99, m.createdAt());
+            assertEquals("tidegate/gw-zj-0001/telemetry/wl-001", m.topic());
+        }
+    }
+
+    @Test
+    void aSecondProcessCannotShareTheQueueFile() throws Exception {
+        try (SqliteQueue q = SqliteQueue.open(options(dir))) {
+            q.append("t", 1, 1, T + 1, bytes("x"));
+            // Exclusive locking: another connection cannot read or write while the queue is open.
+            try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("queue.db"));
+                 Statement st = c.createStatement()) {
+                st.execute("PRAGMA busy_timeout=100");
+                assertThrows(java.sql.SQLException.class, () -> st.executeQuery("SELECT count(*) FROM message").next());
+            }
+            assertEquals(List.of("x"), texts(q.takeBatch(1)));
+        }
+    }
+}
