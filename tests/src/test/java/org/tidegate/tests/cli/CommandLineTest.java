@@ -1,0 +1,129 @@
+package org.tidegate.tests.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The packaged command line, run as a user would: separate processes, exit codes, output, signals. */
+@Timeout(180)
+class CommandLineTest {
+    static final Path DIST = Path.of("../launcher/target/tidegate/bin/tidegate").toAbsolutePath().normalize();
+    static final Path EXAMPLE = Path.of("../config/examples/riverside").toAbsolutePath().normalize();
+
+    @TempDir
+    Path tmp;
+
+    record Result(int code, String out) {
+    }
+
+    static Result tidegate(String... args) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of(DIST.toString()));
+        cmd.addAll(List.of(args));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(120, TimeUnit.SECONDS));
+        return new Result(p.exitValue(), out);
+    }
+
+    @Test
+    void shippedExampleValidates() throws Exception {
+        Result r = tidegate("validate", "--home", EXAMPLE.toString());
+        assertEquals(0, r.code(), r.out());
+        assertTrue(r.out().contains("OK: gateway gw-riverside-01, 5 device(s)"), r.out());
+    }
+
+    @Test
+    void brokenDeviceFileIsReportedWithFileAndPathAndExitsNonZero() throws Exception {
+        Path home = copyExample();
+        Files.writeString(home.resolve("devices/x.json"), """
+                { "id": "x", "protocol": "modbus",
+                  "connection": { "transport": "tcp", "host": "127.0.0.1", "port": 1502, "unit": 1 },
+                  "channels": [
+                    { "id": "a", "address": "hr:0", "type": "uint16" },
+                    { "id": "b", "address": "hr:1", "type": "uint16" },
+                    { "id": "c", "address": "hr:70000", "type": "uint16" } ] }""");
+        Result r = tidegate("validate", "--home", home.toString());
+        assertEquals(1, r.code(), r.out());
+        assertTrue(r.out().contains("error: devices/x.json: $.channels[2].address: offset 70000 out of range 0-65535"), r.out());
+        assertTrue(r.out().contains("1 error(s); nothing would be applied"), r.out());
+    }
+
+    @Test
+    void usageErrorsExitTwoAndHelpListsCommands() throws Exception {
+        Result help = tidegate("help");
+        assertEquals(0, help.code());
+        for (String c : List.of("run", "validate", "version", "bench")) {
+            assertTrue(help.out().contains("  " + c + " "), "help lacks " + c + ":\n" + help.out());
+        }
+        assertEquals(2, tidegate("frobnicate").code());
+        Result missing = tidegate("validate");
+        assertEquals(2, missing.code());
+        assertTrue(missing.out().contains("option --home is required"), missing.out());
+        Result version = tidegate("version");
+        assertEquals(0, version.code());
+        assertTrue(version.out().startsWith("tidegate "), version.out());
+    }
+
+    @Test
+    void runStartsAndStopsCleanlyOnSigterm() throws Exception {
+        Path home = tmp.resolve("home");
+        Files.createDirectories(home.resolve("devices"));
+        Files.createDirectories(home.resolve("profiles"));
+        Files.writeString(home.resolve("gateway.json"), """
+                { "id": "gw-cli-1", "broker": { "url": "tcp://127.0.0.1:1" } }""");
+        // A Modbus device nobody answers: its component must start, poll (bad samples) and stop cleanly.
+        Files.writeString(home.resolve("devices/pm-9.json"), """
+                { "id": "pm-9", "protocol": "modbus", "pollIntervalMs": 500, "timeoutMs": 200, "retries": 0,
+                  "connection": { "transport": "tcp", "host": "127.0.0.1", "port": 1, "unit": 1 },
+                  "channels": [ { "id": "v", "address": "hr:0", "type": "float32", "unit": "V" } ] }""");
+        Process p = new ProcessBuilder(DIST.toString(), "run", "--home", home.toString())
+                .redirectErrorStream(true).redirectOutput(tmp.resolve("out.txt").toFile()).start();
+        try {
+            Path log = home.resolve("logs/tidegate.log");
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (System.nanoTime() < deadline && !(Files.exists(log) && Files.readString(log).contains("running; started in"))) {
+                Thread.sleep(200);
+            }
+            assertTrue(Files.readString(log).contains("running; started in"), Files.readString(tmp.resolve("out.txt")));
+            long polled = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (System.nanoTime() < polled && !Files.readString(log).contains("device=pm-9 started")) {
+                Thread.sleep(200);
+            }
+            p.destroy(); // SIGTERM
+            assertTrue(p.waitFor(60, TimeUnit.SECONDS), "did not exit after SIGTERM");
+            String text = Files.readString(log);
+            assertTrue(text.contains("device=pm-9 started"), text);
+            assertTrue(text.contains("stop requested"), text);
+            assertTrue(text.contains("device=pm-9 stopped"), text);
+            assertTrue(text.contains("OSGi runtime stopped"), text);
+            assertEquals(143, p.exitValue(), "exit status after SIGTERM (128 + 15)");
+        } finally {
+            p.destroyForcibly();
+        }
+    }
+
+    private Path copyExample() throws IOException {
+        Path home = tmp.resolve("example");
+        try (var files = Files.walk(EXAMPLE)) {
+            for (Path f : (Iterable<Path>) files::iterator) {
+                Path to = home.resolve(EXAMPLE.relativize(f).toString());
+                if (Files.isDirectory(f)) {
+                    Files.createDirectories(to);
+                } else {
+                    Files.copy(f, to);
+                }
+            }
+        }
+        return home;
+    }
+}
