@@ -187,6 +187,26 @@ public final class MosquittoBroker implements LabBroker {
         }
     }
 
+    /** SIGSTOP: the broker keeps its connections but answers nothing (no PUBACK) until {@link #resume()}. */
+    public synchronized void pause() throws IOException, InterruptedException {
+        signal("-STOP");
+    }
+
+    /** SIGCONT after {@link #pause()}. */
+    public synchronized void resume() throws IOException, InterruptedException {
+        signal("-CONT");
+    }
+
+    private void signal(String sig) throws IOException, InterruptedException {
+        if (process == null) {
+            throw new IllegalStateException("mosquitto is not running");
+        }
+        Process kill = new ProcessBuilder("kill", sig, Long.toString(process.pid())).redirectErrorStream(true).start();
+        if (!kill.waitFor(5, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+            throw new IOException("kill " + sig + " " + process.pid() + " failed");
+        }
+    }
+
     @Override
     public synchronized void wipe() throws IOException, InterruptedException {
         stop();

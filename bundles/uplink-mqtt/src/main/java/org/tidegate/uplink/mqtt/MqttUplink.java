@@ -231,7 +231,7 @@ public final class MqttUplink implements AutoCloseable {
     private void serve(Session s) throws InterruptedException {
         RateLimiter limiter = new RateLimiter(options.rateLimitPerSecond(),
                 (int) Math.max(1, Math.min(options.inflight(), Math.ceil(options.rateLimitPerSecond() / 10))));
-        DrainProgress progress = new DrainProgress(options.progressLogMs());
+        DrainProgress progress = new DrainProgress(options.progressLogMs(), options.inflight());
         progress.begin(queue.stats().messages());
         while (running && !s.lost) {
             flushAcks(s);
@@ -434,20 +434,22 @@ public final class MqttUplink implements AutoCloseable {
     /** The drain's progress lines: how many are left, the rate, and the estimated time to empty the backlog. */
     private static final class DrainProgress {
         private final long intervalMs;
+        private final int window;
         private long backlogAtStart;
         private long startedAt;
         private long lastAt;
         private long lastAcked = -1;
         private boolean reported;
 
-        DrainProgress(long intervalMs) {
+        DrainProgress(long intervalMs, int window) {
             this.intervalMs = intervalMs;
+            this.window = window;
         }
 
         void begin(long backlog) {
             backlogAtStart = backlog;
             startedAt = lastAt = System.currentTimeMillis();
-            if (backlog > 0) {
+            if (backlog > window) {
                 Logger.info("uplink: draining a backlog of {} messages", backlog);
             }
         }
@@ -463,7 +465,8 @@ public final class MqttUplink implements AutoCloseable {
             long sent = ackedTotal - lastAcked;
             double rate = sent * 1000.0 / Math.max(1, now - lastAt);
             QueueStats s = queue.stats();
-            if (s.messages() > 0 && (sent > 0 || backlogAtStart > 0)) {
+            // Live traffic keeps a few messages queued all the time: only a backlog beyond the window is news.
+            if (s.messages() > window) {
                 String eta = rate > 0 ? String.format(Locale.ROOT, "%.0f s", s.messages() / rate) : "unknown";
                 Logger.info("uplink: drain: {} left ({} in flight, {} alarms), {} msg/s, eta {}", s.messages(),
                         s.inFlight(), s.depth(StoreAndForwardQueue.ALARM_PRIORITY),
