@@ -112,7 +112,7 @@ public class HomeConfigurator implements ConfigurationReloader {
     private void apply(GatewayConfig c) throws IOException, InvalidSyntaxException {
         int changed = 0;
         for (Map.Entry<String, Map<String, Object>> s : c.sections().entrySet()) {
-            Configuration conf = cm.getConfiguration("org.tidegate." + s.getKey(), "?");
+            Configuration conf = cm.getConfiguration(sectionPid(s.getKey()), "?");
             Dictionary<String, Object> props = new Hashtable<>(s.getValue());
             props.put(SOURCE, "home");
             if (conf.updateIfDifferent(props)) {
@@ -147,6 +147,11 @@ public class HomeConfigurator implements ConfigurationReloader {
         }
         Logger.info("configuration from {}: gateway {}, {} device(s), {} change(s) applied", home, c.id(),
                 c.devices().size(), changed);
+    }
+
+    /** The ConfigAdmin PID of a gateway.json section: the broker section configures the uplink. */
+    public static String sectionPid(String section) {
+        return "org.tidegate." + (section.equals("broker") ? "uplink" : section);
     }
 
     private void scan(long seconds) {
