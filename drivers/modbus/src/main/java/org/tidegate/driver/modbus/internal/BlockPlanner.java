@@ -35,7 +35,7 @@ public final class BlockPlanner {
     }
 
     /** A channel ready to be read: its parsed address and register format (null format for coils/inputs). */
-    public record Planned(Channel channel, ModbusAddress address, ValueFormat format, int count) {
+    public record Planned(Channel channel, int index, ModbusAddress address, ValueFormat format, int count) {
         int end() {
             return address.offset() + count;
         }
@@ -58,9 +58,10 @@ public final class BlockPlanner {
     public static Plan plan(List<Channel> channels, Limits limits) {
         Map<Channel, String> unsupported = new LinkedHashMap<>();
         Map<Table, List<Planned>> byTable = new EnumMap<>(Table.class);
-        for (Channel c : channels) {
+        for (int i = 0; i < channels.size(); i++) {
+            Channel c = channels.get(i);
             try {
-                Planned p = prepare(c);
+                Planned p = prepare(c, i);
                 byTable.computeIfAbsent(p.address().table(), t -> new ArrayList<>()).add(p);
             } catch (IllegalArgumentException e) {
                 unsupported.put(c, e.getMessage());
@@ -111,18 +112,22 @@ public final class BlockPlanner {
      * @throws IllegalArgumentException with the reason it cannot be served
      */
     public static Planned prepare(Channel c) {
+        return prepare(c, -1);
+    }
+
+    private static Planned prepare(Channel c, int index) {
         ModbusAddress a = ModbusAddress.parse(c.address());
         if (!a.table().isRegister()) {
             if (c.type() != DataType.BOOL) {
                 throw new IllegalArgumentException(a.table().prefix() + " channels must be bool, not " + c.type().configName());
             }
-            return new Planned(c, a, null, 1);
+            return new Planned(c, index, a, null, 1);
         }
         if (a.bit() >= 0) {
             if (c.type() != DataType.BOOL) {
                 throw new IllegalArgumentException("bit address " + a + " needs type bool, not " + c.type().configName());
             }
-            return new Planned(c, a, new ValueFormat(DataType.BOOL, c.byteOrder(), c.wordOrder(), 1, a.bit()), 1);
+            return new Planned(c, index, a, new ValueFormat(DataType.BOOL, c.byteOrder(), c.wordOrder(), 1, a.bit()), 1);
         }
         if (c.type() == DataType.STRING && c.length() < 1) {
             throw new IllegalArgumentException("string channel needs \"length\" (registers)");
@@ -131,6 +136,6 @@ public final class BlockPlanner {
         if (a.offset() + n > 0x10000) {
             throw new IllegalArgumentException("address " + a + " + " + n + " registers runs past 65535");
         }
-        return new Planned(c, a, new ValueFormat(c.type(), c.byteOrder(), c.wordOrder(), n, -1), n);
+        return new Planned(c, index, a, new ValueFormat(c.type(), c.byteOrder(), c.wordOrder(), n, -1), n);
     }
 }

@@ -1,9 +1,8 @@
 package org.tidegate.driver.modbus.internal;
 
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.List;
+import java.util.IdentityHashMap;
 import java.util.Map;
+import java.util.List;
 import org.tidegate.core.driver.ChannelReading;
 import org.tidegate.core.driver.DeviceSession;
 import org.tidegate.core.driver.ReadStatus;
@@ -29,8 +28,10 @@ public final class ModbusSession implements DeviceSession {
     private final int attempts;
     private final BlockPlanner.Limits limits;
     private final Runnable onClose;
-    private final Map<String, ReadStatus> lastBlockStatus = new HashMap<>();
+    private final Map<BlockPlanner.Block, ReadStatus> lastBlockStatus = new IdentityHashMap<>();
     private List<Channel> plannedFor;
+    private List<Channel> lastList;
+    private String[] unsupportedByIndex;
     private BlockPlanner.Plan plan;
     private boolean closed;
 
@@ -52,14 +53,24 @@ public final class ModbusSession implements DeviceSession {
 
     @Override
     public synchronized List<ChannelReading> read(List<Channel> channels) {
-        if (plan == null || !channels.equals(plannedFor)) {
+        if (plan == null || (channels != lastList && !channels.equals(plannedFor))) {
             plannedFor = List.copyOf(channels);
             plan = BlockPlanner.plan(plannedFor, limits);
+            lastBlockStatus.clear();
+            unsupportedByIndex = new String[plannedFor.size()];
+            for (int i = 0; i < plannedFor.size(); i++) {
+                unsupportedByIndex[i] = plan.unsupported().get(plannedFor.get(i));
+            }
             plan.unsupported().forEach((c, why) -> Logger.warn("device={} channel={} cannot be read: {}", device, c.id(), why));
             Logger.debug("device={} reads {} channels in {} requests", device, channels.size(), plan.blocks().size());
         }
-        Map<Channel, ChannelReading> out = new HashMap<>();
-        plan.unsupported().forEach((c, why) -> out.put(c, ChannelReading.failed(c, ReadStatus.UNSUPPORTED, why, System.currentTimeMillis())));
+        lastList = channels;
+        ChannelReading[] out = new ChannelReading[channels.size()];
+        for (int i = 0; i < out.length; i++) {
+            if (unsupportedByIndex[i] != null) {
+                out[i] = ChannelReading.failed(channels.get(i), ReadStatus.UNSUPPORTED, unsupportedByIndex[i], System.currentTimeMillis());
+            }
+        }
         TransportException deviceDown = null;
         for (BlockPlanner.Block b : plan.blocks()) {
             if (closed) {
@@ -72,8 +83,7 @@ public final class ModbusSession implements DeviceSession {
             byte[] request = Pdu.readRequest(b.function(), b.start(), b.count());
             try {
                 byte[] response = exchange(request);
-                long now = System.currentTimeMillis();
-                decode(out, b, response, now);
+                decode(out, b, response, System.currentTimeMillis());
                 noteBlock(b, ReadStatus.OK, "");
             } catch (TransportException e) {
                 fail(out, b, e.status(), e.getMessage());
@@ -83,25 +93,25 @@ public final class ModbusSession implements DeviceSession {
                 }
             }
         }
-        List<ChannelReading> result = new ArrayList<>(channels.size());
-        for (Channel c : channels) {
-            ChannelReading r = out.get(c);
-            result.add(r != null ? r : ChannelReading.failed(c, ReadStatus.IO_ERROR, "not read", System.currentTimeMillis()));
+        for (int i = 0; i < out.length; i++) {
+            if (out[i] == null) {
+                out[i] = ChannelReading.failed(channels.get(i), ReadStatus.IO_ERROR, "not read", System.currentTimeMillis());
+            }
         }
-        return result;
+        return java.util.Arrays.asList(out);
     }
 
-    private void decode(Map<Channel, ChannelReading> out, BlockPlanner.Block b, byte[] response, long now) {
+    private void decode(ChannelReading[] out, BlockPlanner.Block b, byte[] response, long now) {
         if (b.table().isRegister()) {
             int[] regs = Pdu.registers(response);
             for (BlockPlanner.Planned p : b.members()) {
                 Object v = ValueCodec.decode(p.format(), regs, p.address().offset() - b.start());
-                out.put(p.channel(), ChannelReading.ok(p.channel(), v, now));
+                out[p.index()] = ChannelReading.ok(p.channel(), v, now);
             }
         } else {
             boolean[] bits = Pdu.bits(response, b.count());
             for (BlockPlanner.Planned p : b.members()) {
-                out.put(p.channel(), ChannelReading.ok(p.channel(), bits[p.address().offset() - b.start()], now));
+                out[p.index()] = ChannelReading.ok(p.channel(), bits[p.address().offset() - b.start()], now);
             }
         }
     }
@@ -132,17 +142,16 @@ public final class ModbusSession implements DeviceSession {
         throw last;
     }
 
-    private void fail(Map<Channel, ChannelReading> out, BlockPlanner.Block b, ReadStatus status, String detail) {
+    private void fail(ChannelReading[] out, BlockPlanner.Block b, ReadStatus status, String detail) {
         long now = System.currentTimeMillis();
         for (BlockPlanner.Planned p : b.members()) {
-            out.put(p.channel(), ChannelReading.failed(p.channel(), status, detail, now));
+            out[p.index()] = ChannelReading.failed(p.channel(), status, detail, now);
         }
     }
 
     /** Logs a block's status when it changes, so a dead device gives one line when it dies and one when it is back. */
     private void noteBlock(BlockPlanner.Block b, ReadStatus status, String detail) {
-        String key = b.table().prefix() + ":" + b.start() + "+" + b.count();
-        ReadStatus before = lastBlockStatus.put(key, status);
+        ReadStatus before = lastBlockStatus.put(b, status);
         if (before == status) {
             return;
         }

@@ -21,7 +21,10 @@ public final class TcpTransport implements ModbusTransport {
     private final int port;
     private final String device;
     private final Backoff backoff;
-    private final byte[] header = new byte[Mbap.HEADER];
+    /** Receive buffer: room for a few whole responses (MBAP header + 253-byte PDU each). */
+    private final byte[] rx = new byte[1024];
+    private int rxStart;
+    private int rxEnd;
     private Socket socket;
     private InputStream in;
     private OutputStream out;
@@ -47,16 +50,18 @@ public final class TcpTransport implements ModbusTransport {
             throw new TransportException(ReadStatus.NOT_CONNECTED, "connection to " + host + ":" + port + " lost: " + e.getMessage());
         }
         while (true) {
-            int got = readFully(header, 0, Mbap.HEADER, deadline, 0, timeoutMillis);
+            fill(Mbap.HEADER, deadline, timeoutMillis);
             Mbap.Header h;
             try {
-                h = Mbap.header(header, 0);
+                h = Mbap.header(rx, rxStart);
             } catch (FrameException e) {
                 drop("bad MBAP header");
                 throw new TransportException(ReadStatus.MALFORMED, e.getMessage());
             }
+            fill(Mbap.HEADER + h.pduLength(), deadline, timeoutMillis);
             byte[] resp = new byte[h.pduLength()];
-            readFully(resp, 0, resp.length, deadline, got, timeoutMillis);
+            System.arraycopy(rx, rxStart + Mbap.HEADER, resp, 0, resp.length);
+            rxStart += Mbap.HEADER + resp.length;
             if (h.transactionId() != transactionId) {
                 Logger.debug("device={} dropped late response, transaction {} (waiting for {})", device,
                         h.transactionId(), transactionId);
@@ -69,25 +74,35 @@ public final class TcpTransport implements ModbusTransport {
         }
     }
 
-    private int readFully(byte[] buf, int off, int len, long deadline, int alreadyInFrame, long timeoutMillis)
-            throws TransportException {
-        int done = 0;
-        while (done < len) {
+    /**
+     * Makes at least {@code n} bytes available at {@code rx[rxStart]}. Reads whatever the socket has, so a whole
+     * response usually arrives in one read instead of one for the header and one for the PDU.
+     */
+    private void fill(int n, long deadline, long timeoutMillis) throws TransportException {
+        if (rxEnd - rxStart >= n) {
+            return;
+        }
+        if (rxStart > 0) {
+            System.arraycopy(rx, rxStart, rx, 0, rxEnd - rxStart);
+            rxEnd -= rxStart;
+            rxStart = 0;
+        }
+        while (rxEnd < n) {
             long left = (deadline - System.nanoTime()) / 1_000_000L;
             try {
                 if (left <= 0) {
                     throw new SocketTimeoutException();
                 }
                 socket.setSoTimeout((int) Math.min(Integer.MAX_VALUE, left));
-                int n = in.read(buf, off + done, len - done);
-                if (n < 0) {
+                int r = in.read(rx, rxEnd, rx.length - rxEnd);
+                if (r < 0) {
                     drop("closed by server");
                     throw new TransportException(ReadStatus.NOT_CONNECTED, "connection closed by " + host + ":" + port);
                 }
-                done += n;
+                rxEnd += r;
             } catch (SocketTimeoutException e) {
-                int inFrame = alreadyInFrame + done;
-                if (inFrame > 0) {
+                if (rxEnd > 0) {
+                    int inFrame = rxEnd;
                     // Out of step with the byte stream: start over on a new connection.
                     drop("short frame");
                     throw new TransportException(ReadStatus.MALFORMED, "short frame: " + inFrame + " bytes, then silence for " + timeoutMillis + " ms");
@@ -98,7 +113,6 @@ public final class TcpTransport implements ModbusTransport {
                 throw new TransportException(ReadStatus.NOT_CONNECTED, "connection to " + host + ":" + port + " lost: " + e.getMessage());
             }
         }
-        return done;
     }
 
     private void connect(long timeoutMillis) throws TransportException {
@@ -139,6 +153,8 @@ public final class TcpTransport implements ModbusTransport {
             socket = null;
             in = null;
             out = null;
+            rxStart = 0;
+            rxEnd = 0;
         }
     }
 
@@ -160,6 +176,8 @@ public final class TcpTransport implements ModbusTransport {
         if (socket != null) {
             closeQuietly(socket);
             socket = null;
+            rxStart = 0;
+            rxEnd = 0;
         }
     }
 }
