@@ -119,7 +119,6 @@ public final class GpioDriver implements FieldDriver, AutoCloseable {
             GpioBackend backend = backend(kind);
             Map<Integer, InputLine> inputs = new HashMap<>();
             Map<Integer, OutputLine> outputs = new HashMap<>();
-            GpioSession[] self = new GpioSession[1];
             try {
                 for (var e : byLine.entrySet()) {
                     int line = e.getKey();
@@ -141,11 +140,11 @@ public final class GpioDriver implements FieldDriver, AutoCloseable {
                 outputs.values().forEach(OutputLine::close);
                 throw new DriverException("device " + device.id() + ": cannot open its GPIO lines: " + e, e);
             }
-            self[0] = new GpioSession(this, device, configs, Map.copyOf(inputs), Map.copyOf(outputs));
-            byLine.keySet().forEach(line -> owners.put(line, self[0]));
+            GpioSession session = new GpioSession(this, device, configs, Map.copyOf(inputs), Map.copyOf(outputs));
+            byLine.keySet().forEach(line -> owners.put(line, session));
             Logger.info("device={} gpio opened: provider={} lines={}", device.id(),
                     kind.name().toLowerCase(Locale.ROOT), byLine.keySet());
-            return self[0];
+            return session;
         }
     }
 

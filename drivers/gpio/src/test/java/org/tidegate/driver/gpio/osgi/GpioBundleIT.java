@@ -125,6 +125,29 @@ class GpioBundleIT {
                 assertEquals("OK", status.invoke(written).toString(), written.toString());
                 Object siren = ((List<?>) read.invoke(session, channels)).get(1);
                 assertEquals(Boolean.TRUE, raw.invoke(siren));
+
+                // Whiteboard: a GpioEdgeListener service registered with a device filter gets the smoke edge at once.
+                Class<?> listenerApi = gpio.loadClass("org.tidegate.driver.gpio.GpioEdgeListener");
+                List<String> edges = new java.util.concurrent.CopyOnWriteArrayList<>();
+                Object listener = java.lang.reflect.Proxy.newProxyInstance(listenerApi.getClassLoader(),
+                        new Class<?>[] {listenerApi}, (proxy, m, a) -> {
+                            if (m.getName().equals("edge")) {
+                                edges.add(a[0].toString());
+                                return null;
+                            }
+                            return m.getName().equals("hashCode") ? System.identityHashCode(proxy)
+                                    : m.getName().equals("equals") ? proxy == a[0] : "listener";
+                        });
+                java.util.Hashtable<String, Object> props = new java.util.Hashtable<>();
+                props.put("tidegate.device.id", "gpio-1");
+                var registration = ctx.registerService(listenerApi.getName(), listener, props);
+                mockInput(driver, gpio, 27, "LOW"); // contact closes
+                registration.unregister();
+                mockInput(driver, gpio, 27, "HIGH"); // after unregistering: not delivered
+                assertEquals(1, edges.size(), edges::toString);
+                assertTrue(edges.get(0).contains("channel=smoke") && edges.get(0).contains("active=true"), edges::toString);
+                Object smokeNow = ((List<?>) read.invoke(session, channels)).get(0);
+                assertEquals(Boolean.FALSE, raw.invoke(smokeNow));
             } finally {
                 sessionApi.getMethod("close").invoke(session);
             }
@@ -134,6 +157,25 @@ class GpioBundleIT {
             fw.waitForStop(30_000);
             thread.setContextClassLoader(previousTccl);
         }
+    }
+
+    /** Sets a mock pin inside the framework: component -> GpioDriver -> Pi4J context -> MockDigitalInput. */
+    private static void mockInput(Object component, Bundle gpio, int line, String level) throws Exception {
+        java.lang.reflect.Field f = component.getClass().getDeclaredField("driver");
+        f.setAccessible(true);
+        Object gpioDriver = f.get(component);
+        Class<?> kind = gpio.loadClass("org.tidegate.driver.gpio.internal.GpioBackend$Kind");
+        Method context = gpioDriver.getClass().getDeclaredMethod("context", kind);
+        context.setAccessible(true);
+        Object mock = java.util.Arrays.stream(kind.getEnumConstants()).filter(k -> k.toString().equals("MOCK"))
+                .findFirst().orElseThrow();
+        Object pi4j = context.invoke(gpioDriver, mock);
+        Object registry = gpio.loadClass("com.pi4j.context.Context").getMethod("registry").invoke(pi4j);
+        Object pin = gpio.loadClass("com.pi4j.registry.Registry").getMethod("get", String.class)
+                .invoke(registry, "tidegate-gpio-" + line);
+        Class<?> state = gpio.loadClass("com.pi4j.io.gpio.digital.DigitalState");
+        Method mockState = pin.getClass().getMethod("mockState", state);
+        mockState.invoke(pin, state.getField(level).get(null));
     }
 
     private static Bundle find(BundleContext ctx, String symbolicName) {
