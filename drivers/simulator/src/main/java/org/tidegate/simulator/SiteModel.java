@@ -54,6 +54,7 @@ public final class SiteModel {
     }
 
     public synchronized Scenario scenario() {
+        advance();
         return scenario;
     }
 
@@ -113,6 +114,7 @@ public final class SiteModel {
     }
 
     public synchronized double level() {
+        advance();
         return level;
     }
 
@@ -125,43 +127,52 @@ public final class SiteModel {
     }
 
     public synchronized long tips() {
-        return (long) Math.floor(rainMm / MM_PER_TIP) - tipsOffset;
+        advance();
+        return (long) Math.floor(rainMm / MM_PER_TIP + 1e-9) - tipsOffset;
     }
 
     public synchronized void resetTips() {
-        tipsOffset = (long) Math.floor(rainMm / MM_PER_TIP);
+        advance();
+        tipsOffset = (long) Math.floor(rainMm / MM_PER_TIP + 1e-9);
     }
 
     public synchronized boolean pumpOn() {
+        advance();
+        return pump();
+    }
+
+    private boolean pump() {
         return pumpRunning || pumpForced;
     }
 
     public synchronized void forcePump(boolean on) {
+        advance();
         pumpForced = on;
     }
 
     /** Phase voltage with noise, V. */
     public synchronized double voltage(int phase) {
-        return 230.0 + (phase - 1) * 0.8 - (pumpOn() ? 3.5 : 0) + random.nextGaussian() * 0.4;
+        return 230.0 + (phase - 1) * 0.8 - (pump() ? 3.5 : 0) + random.nextGaussian() * 0.4;
     }
 
     /** Phase current, A: standby electronics, or the 11 kW pump motor. */
     public synchronized double current(int phase) {
-        double base = pumpOn() ? 18.5 + phase * 0.2 : 0.45;
-        return base + random.nextGaussian() * (pumpOn() ? 0.15 : 0.01);
+        double base = pump() ? 18.5 + phase * 0.2 : 0.45;
+        return base + random.nextGaussian() * (pump() ? 0.15 : 0.01);
     }
 
     /** Active power of one phase, W (power factor 0.86 with the pump, 0.5 idle). */
     public synchronized double phasePowerWatts(int phase, double v, double a) {
-        return v * a * (pumpOn() ? 0.86 : 0.5);
+        return v * a * (pump() ? 0.86 : 0.5);
     }
 
     private double totalPowerWatts(int ignored) {
-        double a = pumpOn() ? 18.9 : 0.45;
-        return 3 * 229 * a * (pumpOn() ? 0.86 : 0.5);
+        double a = pump() ? 18.9 : 0.45;
+        return 3 * 229 * a * (pump() ? 0.86 : 0.5);
     }
 
     public synchronized double energyKwh() {
+        advance();
         return energyKwh;
     }
 
