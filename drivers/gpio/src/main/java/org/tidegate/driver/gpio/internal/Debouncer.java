@@ -16,6 +16,8 @@ final class Debouncer {
     private long lastChangeAt;
     private boolean changedOnce;
     private long activations;
+    /** Latest time seen: callers read the clock before taking the lock, so times may arrive slightly out of order. */
+    private long latest = Long.MIN_VALUE;
 
     /**
      * @param windowNanos debounce window; 0 accepts every raw change
@@ -37,6 +39,7 @@ final class Debouncer {
      *         after an earlier window and the new level's edge are both accepted
      */
     synchronized int observe(boolean raw, long now) {
+        now = monotonic(now);
         int edges = settleLocked(now);
         lastRaw = raw;
         if (raw != logical && windowOver(now)) {
@@ -52,7 +55,15 @@ final class Debouncer {
      * @return edges accepted, 0 or 1
      */
     synchronized int settle(long now) {
-        return settleLocked(now);
+        return settleLocked(monotonic(now));
+    }
+
+    private long monotonic(long now) {
+        if (now < latest) {
+            return latest;
+        }
+        latest = now;
+        return now;
     }
 
     synchronized boolean active() {

@@ -78,4 +78,16 @@ class DebouncerTest {
         assertEquals(0, d.activations());
         assertFalse(d.active());
     }
+
+    @Test
+    void aLateTimestampFromAnotherThreadDoesNotReopenTheWindow() {
+        Debouncer d = new Debouncer(20 * MS, false);
+        d.observe(true, 100 * MS);
+        d.observe(false, 125 * MS);                 // accepted: window over
+        assertEquals(0, d.observe(true, 110 * MS)); // clock read before the lock by a slower thread: treated as 125 ms
+        assertFalse(d.active());
+        assertEquals(1, d.settle(145 * MS));        // and settles 20 ms after the last accepted change
+        assertTrue(d.active());
+        assertEquals(2, d.activations());
+    }
 }
