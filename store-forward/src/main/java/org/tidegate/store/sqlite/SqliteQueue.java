@@ -278,11 +278,16 @@ public final class SqliteQueue implements StoreAndForwardQueue {
     private void writerLoop() {
         List<Op> batch = new ArrayList<>();
         boolean running = true;
+        long nextMaintenance = System.nanoTime();
         while (running) {
             try {
+                // Maintenance also runs on a busy queue (a status poller must not starve the retry).
+                if (System.nanoTime() - nextMaintenance >= 0) {
+                    maintenance();
+                    nextMaintenance = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(IDLE_TICK_MS);
+                }
                 Op first = ops.poll(IDLE_TICK_MS, TimeUnit.MILLISECONDS);
                 if (first == null) {
-                    maintenance();
                     continue;
                 }
                 batch.clear();
@@ -997,8 +1002,11 @@ public final class SqliteQueue implements StoreAndForwardQueue {
     }
 
     private static String describe(Exception e) {
-        String m = e.getMessage();
-        return m == null ? e.getClass().getSimpleName() : m.replace('\n', ' ');
+        String m = e.getMessage() == null ? "" : e.getMessage().replace('\n', ' ');
+        if (e instanceof java.nio.file.FileAlreadyExistsException) {
+            return "cannot create directory " + m + ": a file is in the way";
+        }
+        return e instanceof SQLException ? m : e.getClass().getSimpleName() + ": " + m;
     }
 
     private void rollbackQuietly() {
