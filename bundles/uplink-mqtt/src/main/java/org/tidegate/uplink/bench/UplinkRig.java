@@ -13,6 +13,7 @@ import org.tidegate.crypto.EnvelopeSealer;
 import org.tidegate.crypto.SealerOptions;
 import org.tidegate.crypto.TrustedSenders;
 import org.tidegate.store.StoreException;
+import org.tidegate.uplink.CommandHandler;
 import org.tidegate.store.sqlite.QueueOptions;
 import org.tidegate.store.sqlite.SequenceFile;
 import org.tidegate.store.sqlite.SqliteQueue;
@@ -48,6 +49,13 @@ public final class UplinkRig implements AutoCloseable {
     public static UplinkRig open(Path dataDir, UplinkOptions options, PrivateKey gatewayKey, String cloudId,
                                  PublicKey cloudPublicKey, QueueOptionsTweak tweak)
             throws IOException, StoreException, InvalidKeyException {
+        return open(dataDir, options, gatewayKey, cloudId, cloudPublicKey, tweak, List.of());
+    }
+
+    /** As above, with command handlers. */
+    public static UplinkRig open(Path dataDir, UplinkOptions options, PrivateKey gatewayKey, String cloudId,
+                                 PublicKey cloudPublicKey, QueueOptionsTweak tweak, List<CommandHandler> handlers)
+            throws IOException, StoreException, InvalidKeyException {
         Files.createDirectories(dataDir);
         QueueOptions qo = QueueOptions.defaults(dataDir.resolve("queue.db"));
         if (tweak != null) {
@@ -61,7 +69,7 @@ public final class UplinkRig implements AutoCloseable {
         EnvelopeOpener opener = EnvelopeOpener.builder(gatewayKey, TrustedSenders.of(cloudId, cloudPublicKey))
                 .replayGuard(new CommandReplayGuard(dataDir.resolve("command-replay.json")))
                 .build();
-        CommandProcessor commands = new CommandProcessor(opener, new CommandDispatcher(options.gatewayId(), List::of), outbox);
+        CommandProcessor commands = new CommandProcessor(opener, new CommandDispatcher(options.gatewayId(), () -> handlers), outbox);
         MqttUplink uplink = new MqttUplink(options, queue, outbox, status, commands);
         return new UplinkRig(queue, seq, outbox, uplink);
     }

@@ -1,0 +1,176 @@
+package org.tidegate.cloud;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.eclipse.paho.client.mqttv3.MqttClient;
+import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.tidegate.cloud.broker.EmbeddedBroker;
+import org.tidegate.cloud.internal.ReceiveCommand;
+import org.tidegate.cloud.internal.SendCommand;
+import org.tidegate.crypto.ContentType;
+import org.tidegate.crypto.EnvelopeOpener;
+import org.tidegate.crypto.EnvelopeSealer;
+import org.tidegate.crypto.Opened;
+import org.tidegate.crypto.PemKeys;
+import org.tidegate.crypto.SealerOptions;
+import org.tidegate.crypto.SmKeys;
+import org.tidegate.crypto.TrustedSenders;
+
+/**
+ * The cloud subcommands against the embedded broker, with a stand-in gateway made of the crypto bundle's sealer
+ * and a plain Paho client.
+ */
+class CloudCliTest {
+    static final ObjectMapper JSON = new ObjectMapper();
+    static final String GW = "gw-cli-0001";
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void receivePrintsAcceptedAndRefusedMessagesAsJsonLines() throws Exception {
+        KeyPair gw = SmKeys.generate();
+        KeyPair cloud = SmKeys.generate();
+        KeyPair stranger = SmKeys.generate();
+        Path trust = Files.createDirectories(dir.resolve("trust"));
+        PemKeys.writePublicKey(trust.resolve(GW + ".pub.pem"), gw.getPublic(), true);
+        PemKeys.writePrivateKey(dir.resolve("cloud.key.pem"), cloud.getPrivate(), true);
+        try (EmbeddedBroker broker = EmbeddedBroker.startOnFreePort()) {
+            ByteArrayOutputStream buf = new ByteArrayOutputStream();
+            PrintStream out = new PrintStream(buf, true, StandardCharsets.UTF_8);
+            CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return new ReceiveCommand().run(List.of("--broker", broker.url(), "--key",
+                            dir.resolve("cloud.key.pem").toString(), "--trust", trust.toString(), "--count", "3",
+                            "--for", "60s", "--session", "cli-test"), out, System.err);
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            // wait for the persistent subscription by probing with a retained-free message until it is echoed
+            EnvelopeSealer sealer = new EnvelopeSealer(GW, gw.getPrivate(), cloud.getPublic(), SealerOptions.defaults());
+            EnvelopeSealer forger = new EnvelopeSealer(GW, stranger.getPrivate(), cloud.getPublic(), SealerOptions.defaults());
+            MqttClient pub = new MqttClient(broker.url(), GW, new MemoryPersistence());
+            pub.connect();
+            waitForSubscriber(buf, pub, sealer);
+            byte[] t = sealer.seal(ContentType.TELEMETRY, 4, 10, json("{\"device\":\"wl-001\",\"samples\":[{\"ch\":\"level\",\"v\":2.37}]}"));
+            pub.publish("tidegate/" + GW + "/telemetry/wl-001", t, 1, false);
+            pub.publish("tidegate/" + GW + "/telemetry/wl-001", t, 1, false); // repeat: duplicate
+            pub.publish("tidegate/" + GW + "/alarm/wl-001", forger.seal(ContentType.ALARM, 9, 11, json("{}")), 1, false);
+            pub.publish("tidegate/" + GW + "/alarm/wl-001", sealer.seal(ContentType.ALARM, 9, 12,
+                    json("{\"event\":\"high\",\"state\":\"raised\"}")), 1, false);
+            assertEquals(0, exit.get(60, TimeUnit.SECONDS));
+            pub.disconnect();
+            pub.close();
+
+            List<JsonNode> lines = new ArrayList<>();
+            for (String l : buf.toString(StandardCharsets.UTF_8).split("\n")) {
+                lines.add(JSON.readTree(l));
+            }
+            JsonNode tele = lines.stream().filter(l -> l.path("seq").asText().equals("10") && l.path("accepted").asBoolean())
+                    .findFirst().orElseThrow();
+            assertEquals(GW, tele.path("sender").asText());
+            assertEquals("telemetry", tele.path("type").asText());
+            assertEquals(4, tele.path("priority").asInt());
+            assertEquals("tidegate/" + GW + "/telemetry/wl-001", tele.path("topic").asText());
+            assertEquals(2.37, tele.path("body").path("samples").get(0).path("v").asDouble());
+            assertTrue(lines.stream().anyMatch(l -> !l.path("accepted").asBoolean()
+                    && l.path("reason").asText().equals("DUPLICATE") && l.path("seq").asText().equals("10")), lines.toString());
+            assertTrue(lines.stream().anyMatch(l -> !l.path("accepted").asBoolean()
+                    && l.path("reason").asText().equals("BAD_SIGNATURE") && l.path("seq").asText().equals("11")), lines.toString());
+            assertTrue(lines.stream().anyMatch(l -> l.path("accepted").asBoolean() && l.path("type").asText().equals("alarm")
+                    && l.path("body").path("state").asText().equals("raised")), lines.toString());
+        }
+    }
+
+    /** Publishes a probe (status, seq 1) until the receiver prints it, so the subscription is known to be in place. */
+    private static void waitForSubscriber(ByteArrayOutputStream buf, MqttClient pub, EnvelopeSealer sealer) throws Exception {
+        byte[] probe = sealer.seal(ContentType.STATUS, 9, 1, json("{\"state\":\"online\"}"));
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!buf.toString(StandardCharsets.UTF_8).contains("\"type\":\"status\"")) {
+            assertTrue(System.nanoTime() < deadline, "receiver did not subscribe");
+            pub.publish("tidegate/" + GW + "/status", probe, 1, false);
+            Thread.sleep(300);
+        }
+    }
+
+    @Test
+    void commandIsSealedForTheGatewayAndTheReplyPrinted() throws Exception {
+        KeyPair gw = SmKeys.generate();
+        KeyPair cloud = SmKeys.generate();
+        PemKeys.writePublicKey(dir.resolve("gw.pub.pem"), gw.getPublic(), true);
+        PemKeys.writePrivateKey(dir.resolve("cloud.key.pem"), cloud.getPrivate(), true);
+        try (EmbeddedBroker broker = EmbeddedBroker.startOnFreePort()) {
+            // A stand-in gateway: opens commands from "cloud" and answers {"ok":true,...}.
+            EnvelopeOpener opener = EnvelopeOpener.builder(gw.getPrivate(), TrustedSenders.of("cloud", cloud.getPublic())).build();
+            EnvelopeSealer replies = new EnvelopeSealer(GW, gw.getPrivate(), cloud.getPublic(), SealerOptions.defaults());
+            List<Opened> commands = new ArrayList<>();
+            MqttClient gateway = new MqttClient(broker.url(), GW, new MemoryPersistence());
+            gateway.connect();
+            gateway.subscribe("tidegate/" + GW + "/command", 1, (topic, m) -> {
+                Opened c = opener.open(m.getPayload());
+                commands.add(c);
+                JsonNode body = JSON.readTree(c.body());
+                String reply = "{\"gateway\":\"" + GW + "\",\"command\":" + c.sequence() + ",\"op\":\""
+                        + body.path("op").asText() + "\",\"ok\":" + !body.path("op").asText().equals("fail") + "}";
+                new Thread(() -> {
+                    try {
+                        gateway.publish("tidegate/" + GW + "/reply",
+                                replies.seal(ContentType.REPLY, 8, commands.size(), json(reply)), 1, false);
+                    } catch (Exception e) {
+                        throw new IllegalStateException(e);
+                    }
+                }).start();
+            });
+            List<String> base = List.of("--broker", broker.url(), "--key", dir.resolve("cloud.key.pem").toString(),
+                    "--gateway-key", dir.resolve("gw.pub.pem").toString(), "--gateway", GW, "--seq-file",
+                    dir.resolve("cloud.seq").toString(), "--wait", "30s");
+            ByteArrayOutputStream buf = new ByteArrayOutputStream();
+            List<String> ping = new ArrayList<>(base);
+            ping.add("{\"op\":\"ping\"}");
+            assertEquals(0, new SendCommand().run(ping, new PrintStream(buf, true, StandardCharsets.UTF_8), System.err));
+            JsonNode reply = JSON.readTree(buf.toString(StandardCharsets.UTF_8));
+            assertTrue(reply.path("ok").asBoolean());
+            long firstSeq = reply.path("command").asLong();
+            assertEquals(firstSeq, Long.parseLong(Files.readString(dir.resolve("cloud.seq")).trim()),
+                    "the sequence file holds the number used");
+
+            List<String> fail = new ArrayList<>(base);
+            fail.add("{\"op\":\"fail\"}");
+            assertEquals(1, new SendCommand().run(fail, new PrintStream(new ByteArrayOutputStream()), System.err));
+            assertEquals(2, commands.size());
+            assertEquals(ContentType.COMMAND, commands.get(1).contentType());
+            assertTrue(commands.get(1).encrypted() && commands.get(1).signed());
+            assertTrue(commands.get(1).sequence() > commands.get(0).sequence(), "strictly increasing");
+            gateway.disconnect();
+            gateway.close();
+
+            List<String> bad = new ArrayList<>(base);
+            bad.add("[1,2]");
+            ByteArrayOutputStream errBuf = new ByteArrayOutputStream();
+            assertEquals(1, new SendCommand().run(bad, new PrintStream(new ByteArrayOutputStream()),
+                    new PrintStream(errBuf, true, StandardCharsets.UTF_8)));
+            assertFalse(errBuf.toString(StandardCharsets.UTF_8).isEmpty());
+        }
+    }
+
+    static byte[] json(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,116 @@
+package org.tidegate.uplink;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.eclipse.paho.client.mqttv3.MqttClient;
+import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.tidegate.cloud.BrokerConnection;
+import org.tidegate.cloud.CommandSequence;
+import org.tidegate.cloud.CommandSender;
+import org.tidegate.cloud.Received;
+import org.tidegate.cloud.broker.EmbeddedBroker;
+import org.tidegate.crypto.ContentType;
+import org.tidegate.crypto.EnvelopeSealer;
+import org.tidegate.crypto.SealerOptions;
+import org.tidegate.uplink.bench.UplinkRig;
+
+/** Commands from the cloud: opened, dispatched, answered with a sealed reply; replays and stale ones refused. */
+class CommandTest {
+    static final String GW = DeliveryTest.GW;
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void commandsAreDispatchedAndAnsweredAndReplaysRefused() throws Exception {
+        TestKeys keys = TestKeys.create(dir);
+        CommandHandler echo = (command, body) -> body.path("op").asText().equals("echo")
+                ? Optional.of(JsonNodeFactory.instance.objectNode().set("said", body.path("text")))
+                : Optional.empty();
+        CommandHandler broken = (command, body) -> {
+            if (body.path("op").asText().equals("explode")) {
+                throw new IllegalStateException("the handler broke");
+            }
+            return Optional.empty();
+        };
+        try (EmbeddedBroker broker = EmbeddedBroker.startOnFreePort();
+             Inbox inbox = new Inbox(broker.url(), "cloud-test", keys.cloud(), GW, keys.gateway());
+             UplinkRig rig = UplinkRig.open(dir.resolve("data"), DeliveryTest.options(broker.url()),
+                     keys.gateway().getPrivate(), "cloud", keys.cloud().getPublic(), null, List.of(echo, broken)).start();
+             CommandSender sender = new CommandSender(BrokerConnection.of(broker.url(), "cloud-cmd"), "tidegate", "cloud",
+                     keys.cloud().getPrivate(), GW, keys.gateway().getPublic(),
+                     new CommandSequence(dir.resolve("cloud-seq")))) {
+            inbox.await(r -> r.opened().contentType() == ContentType.STATUS, 1, 30, "birth message");
+
+            JsonNode pong = reply(sender, "{\"op\":\"ping\",\"id\":\"c-1\"}");
+            assertTrue(pong.path("ok").asBoolean(), pong.toString());
+            assertTrue(pong.path("result").path("pong").asBoolean());
+            assertEquals("c-1", pong.path("id").asText());
+            assertEquals(GW, pong.path("gateway").asText());
+            assertEquals("cloud", pong.path("sender").asText());
+
+            JsonNode echoed = reply(sender, "{\"op\":\"echo\",\"text\":\"hello\"}");
+            assertEquals("hello", echoed.path("result").path("said").asText());
+
+            JsonNode unknown = reply(sender, "{\"op\":\"reboot\"}");
+            assertFalse(unknown.path("ok").asBoolean());
+            assertEquals("no handler for op \"reboot\" on this gateway", unknown.path("error").asText());
+
+            JsonNode failed = reply(sender, "{\"op\":\"explode\"}");
+            assertFalse(failed.path("ok").asBoolean());
+            assertEquals("the handler broke", failed.path("error").asText());
+
+            // A replay of an accepted command and a command sealed 10 minutes ago: refused, and told so.
+            EnvelopeSealer cloudSealer = new EnvelopeSealer("cloud", keys.cloud().getPrivate(),
+                    keys.gateway().getPublic(), SealerOptions.defaults());
+            long seq = System.currentTimeMillis() * 1000 + 5_000_000;
+            byte[] fresh = cloudSealer.seal(ContentType.COMMAND, 9, seq, bytes("{\"op\":\"ping\"}"));
+            byte[] stale = cloudSealer.seal(ContentType.COMMAND, 9, seq + 1,
+                    System.currentTimeMillis() - TimeUnit.MINUTES.toMillis(10), bytes("{\"op\":\"ping\"}"));
+            MqttClient raw = new MqttClient(broker.url(), "raw-publisher", new MemoryPersistence());
+            raw.connect();
+            try {
+                raw.publish("tidegate/" + GW + "/command", fresh, 1, false);
+                raw.publish("tidegate/" + GW + "/command", fresh, 1, false);
+                raw.publish("tidegate/" + GW + "/command", stale, 1, false);
+                raw.publish("tidegate/" + GW + "/command", bytes("not an envelope"), 1, false);
+            } finally {
+                raw.disconnect();
+                raw.close();
+            }
+            inbox.await(r -> r.opened().contentType() == ContentType.REPLY && r.body().path("command").asLong() >= seq,
+                    3, 30, "replies to the raw commands");
+            List<JsonNode> replies = inbox.of(ContentType.REPLY).stream().map(Received::body)
+                    .filter(b -> b.path("command").asLong() >= seq).toList();
+            assertEquals(3, replies.size(), replies.toString());
+            assertTrue(replies.stream().anyMatch(b -> b.path("command").asLong() == seq && b.path("ok").asBoolean()));
+            assertTrue(replies.stream().anyMatch(b -> b.path("command").asLong() == seq
+                    && "REPLAYED".equals(b.path("refused").asText())), replies.toString());
+            assertTrue(replies.stream().anyMatch(b -> b.path("command").asLong() == seq + 1
+                    && "STALE".equals(b.path("refused").asText())), replies.toString());
+            assertTrue(inbox.of(ContentType.REPLY).stream().allMatch(r -> r.topic().equals("tidegate/" + GW + "/reply")));
+        }
+    }
+
+    private static JsonNode reply(CommandSender sender, String json) throws Exception {
+        Optional<Received> r = sender.sendAndAwaitReply(CommandSender.json(json), 30, TimeUnit.SECONDS);
+        assertTrue(r.isPresent(), "a reply to " + json);
+        assertEquals(ContentType.REPLY, r.get().opened().contentType());
+        return r.get().body();
+    }
+
+    private static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+}
