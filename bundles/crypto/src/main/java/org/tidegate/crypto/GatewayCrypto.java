@@ -22,7 +22,7 @@ import org.tinylog.Logger;
  */
 public final class GatewayCrypto {
     /** Where the replay state lives unless configured otherwise, relative to the gateway home. */
-    public static final String DEFAULT_REPLAY_STATE = "data/command-replay.json";
+    public static final String DEFAULT_REPLAY_STATE = "data/command-replay.state";
 
     /**
      * The security settings; paths are absolute (relative ones are resolved against the home by
@@ -31,7 +31,7 @@ public final class GatewayCrypto {
     public record Settings(String gatewayId, Path home, Path privateKey, Path publicKey, String cloudId,
                            Path cloudPublicKey, boolean encrypt, boolean sign, Duration commandWindow,
                            Duration keyRotationInterval, long keyRotationMessages, int deflateMinBytes,
-                           Path replayStateFile) {
+                           Path replayState) {
 
         public Settings {
             Objects.requireNonNull(gatewayId, "gatewayId");
@@ -88,8 +88,8 @@ public final class GatewayCrypto {
         }
         this.sealer = new EnvelopeSealer(s.gatewayId(), privateKey, cloudKey, s.sealerOptions(), clock,
                 new java.security.SecureRandom());
-        Files.createDirectories(s.replayStateFile().toAbsolutePath().getParent());
-        this.replayGuard = new CommandReplayGuard(s.replayStateFile(), s.commandWindow());
+        Files.createDirectories(s.replayState().toAbsolutePath().getParent());
+        this.replayGuard = new CommandReplayGuard(s.replayState(), s.commandWindow());
         // commands are always required to be signed: an unsigned command would let anyone steer the site
         this.commandOpener = EnvelopeOpener.builder(privateKey, TrustedSenders.of(s.cloudId(), cloudKey))
                 .clock(clock).replayGuard(replayGuard).duplicateFilter(new DuplicateFilter()).build();
@@ -142,7 +142,7 @@ public final class GatewayCrypto {
                 Duration.ofHours(sec.path("keyRotationHours").asLong(24)),
                 sec.path("keyRotationMessages").asLong(SealerOptions.DEFAULT_ROTATION_MESSAGES),
                 tel.path("deflateMinBytes").asInt(256),
-                d.resolve(sec.path("replayStateFile").asText(DEFAULT_REPLAY_STATE)));
+                d.resolve(sec.path("replayState").asText(DEFAULT_REPLAY_STATE)));
     }
 
     public Settings settings() {

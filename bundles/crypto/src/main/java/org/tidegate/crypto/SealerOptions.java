@@ -8,8 +8,8 @@ import java.time.Duration;
  * @param encrypt          SM4-GCM encrypt the body under a data key wrapped for the recipient
  * @param sign             SM2-sign fields 1–15
  * @param deflateMinBytes  deflate bodies of at least this many bytes (only kept if smaller); 0 or less: never
- * @param rotationInterval a data key is replaced after this long
- * @param rotationMessages a data key is replaced after sealing this many messages
+ * @param rotationInterval a data key is replaced after this long (at most 24 h)
+ * @param rotationMessages a data key is replaced after sealing this many messages (at most 2^20)
  */
 public record SealerOptions(boolean encrypt, boolean sign, int deflateMinBytes, Duration rotationInterval,
                             long rotationMessages) {
@@ -18,11 +18,15 @@ public record SealerOptions(boolean encrypt, boolean sign, int deflateMinBytes, 
     public static final long DEFAULT_ROTATION_MESSAGES = 1L << 20;
 
     public SealerOptions {
-        if (rotationInterval == null || rotationInterval.isNegative() || rotationInterval.isZero()) {
-            throw new IllegalArgumentException("rotationInterval must be positive, got " + rotationInterval);
+        // the spec's upper bounds are a MUST: a data key lives at most 24 h and seals at most 2^20 messages
+        if (rotationInterval == null || rotationInterval.isNegative() || rotationInterval.isZero()
+                || rotationInterval.compareTo(DEFAULT_ROTATION_INTERVAL) > 0) {
+            throw new IllegalArgumentException("key rotation interval must be more than 0 and at most 24 h, got "
+                    + rotationInterval);
         }
-        if (rotationMessages < 1) {
-            throw new IllegalArgumentException("rotationMessages must be at least 1, got " + rotationMessages);
+        if (rotationMessages < 1 || rotationMessages > DEFAULT_ROTATION_MESSAGES) {
+            throw new IllegalArgumentException("key rotation message count must be 1…1048576 (2^20), got "
+                    + rotationMessages);
         }
     }
 

@@ -53,7 +53,7 @@ class GatewayCryptoTest {
         assertEquals(Duration.ofSeconds(120), s.commandWindow());
         assertEquals(512, s.deflateMinBytes());
         assertTrue(s.encrypt() && s.sign());
-        assertEquals(home.resolve("data/command-replay.json").toAbsolutePath().normalize(), s.replayStateFile());
+        assertEquals(home.resolve("data/command-replay.state").toAbsolutePath().normalize(), s.replayState());
     }
 
     @Test

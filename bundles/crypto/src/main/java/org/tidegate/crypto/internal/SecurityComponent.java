@@ -60,7 +60,7 @@ public class SecurityComponent {
         @AttributeDefinition(description = "Bodies of at least this many bytes are deflated; 0 disables")
         int deflateMinBytes() default 256;
 
-        String replayStateFile() default GatewayCrypto.DEFAULT_REPLAY_STATE;
+        String replayState() default GatewayCrypto.DEFAULT_REPLAY_STATE;
     }
 
     private final ServiceRegistration<EnvelopeSealer> sealerRegistration;
@@ -94,6 +94,6 @@ public class SecurityComponent {
         return new GatewayCrypto.Settings(c.gatewayId(), d.home(), d.resolve(c.privateKey()), d.resolve(c.publicKey()),
                 c.cloudId(), d.resolve(c.cloudPublicKey()), c.encrypt(), c.sign(),
                 Duration.ofSeconds(c.commandWindowSeconds()), Duration.ofHours(c.keyRotationHours()),
-                c.keyRotationMessages(), c.deflateMinBytes(), d.resolve(c.replayStateFile()));
+                c.keyRotationMessages(), c.deflateMinBytes(), d.resolve(c.replayState()));
     }
 }
