@@ -23,13 +23,13 @@ import org.tidegate.pipeline.RecordingSink.Message;
  * The reference site in miniature: water level, smoke detector and siren as in-memory devices, polled by the
  * real DevicePoller, feeding the pipeline, with the "uplink" refusing every message. The siren must still switch.
  */
-class PipelineFlowTest {
+public class PipelineFlowTest {
     final InMemoryDriver driver = new InMemoryDriver();
     final Map<String, DevicePoller> pollers = new ConcurrentHashMap<>();
     final RecordingSink uplink = new RecordingSink();
     Pipeline pipeline;
 
-    static Device waterLevel() throws Exception {
+    public static Device waterLevel() throws Exception {
         Channel level = new Channel("level", "hr:0", DataType.FLOAT32, null, null, 0, 1, 0, "m", Access.READ,
                 Map.of("rules", PipelineTest.json("""
                         { 'deadband': 0.01, 'maxSilentMs': 60000,
@@ -42,7 +42,7 @@ class PipelineFlowTest {
                 Map.of());
     }
 
-    static Device smoke() throws Exception {
+    public static Device smoke() throws Exception {
         Channel smoke = new Channel("smoke", "gpio:17", DataType.BOOL, null, null, 0, 1, 0, "", Access.READ,
                 Map.of("rules", PipelineTest.json("""
                         { 'deadband': 0, 'thresholds': [ { 'event': 'smoke', 'whenTrue': true, 'severity': 'critical',
@@ -51,7 +51,7 @@ class PipelineFlowTest {
                 List.of(smoke), Map.of());
     }
 
-    static Device siren() {
+    public static Device siren() {
         Channel siren = new Channel("siren", "gpio:27", DataType.BOOL, null, null, 0, 1, 0, "", Access.READ_WRITE,
                 Map.of());
         return new Device("siren-01", "siren-relay", InMemoryDriver.PROTOCOL, Map.of(), null, null, 0, List.of(siren),

@@ -26,7 +26,7 @@ import org.tidegate.core.pipeline.DeviceHealth;
 import org.tidegate.core.pipeline.SampleBatch;
 import org.tidegate.pipeline.RecordingSink.Message;
 
-class PipelineTest {
+public class PipelineTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Clock CLOCK = Clock.fixed(Instant.parse("2024-06-01T00:00:00Z"), ZoneOffset.UTC);
 
@@ -41,7 +41,7 @@ class PipelineTest {
         }
     }
 
-    static Map<String, Object> json(String s) throws Exception {
+    public static Map<String, Object> json(String s) throws Exception {
         @SuppressWarnings("unchecked")
         Map<String, Object> m = JSON.readValue(s.replace('\'', '"'), Map.class);
         return m;
