@@ -72,16 +72,25 @@ public final class ModbusBench implements Benchmark {
                     server, runs, seconds);
             Path cClient = a.flag("no-peers") ? null : compileLibmodbusClient(out);
 
-            // Warm-up so the JIT has compiled the read path before we measure.
-            oursOneDevice(host, port, Math.min(2.0, seconds));
+            // Warm-up so the JIT has compiled both Java read paths before we measure (longer on a busy machine).
+            double warm = Math.max(3.0, seconds);
+            oursOneDevice(host, port, warm);
+            if (!a.flag("no-peers")) {
+                j2mod(host, port, warm / 2);
+            }
 
             double[] ours = new double[runs];
             double[] c = new double[runs];
             double[] j2 = new double[runs];
             for (int i = 0; i < runs; i++) {
-                ours[i] = oursOneDevice(host, port, seconds);
-                c[i] = cClient == null ? Double.NaN : libmodbus(cClient, host, port, seconds);
-                j2[i] = a.flag("no-peers") ? Double.NaN : j2mod(host, port, seconds);
+                // Rotate the order so that drift in machine load does not favour one client.
+                for (int k = 0; k < 3; k++) {
+                    switch ((i + k) % 3) {
+                        case 0 -> ours[i] = oursOneDevice(host, port, seconds);
+                        case 1 -> c[i] = cClient == null ? Double.NaN : libmodbus(cClient, host, port, seconds);
+                        default -> j2[i] = a.flag("no-peers") ? Double.NaN : j2mod(host, port, seconds);
+                    }
+                }
                 out.printf("  run %d: tidegate %.0f/s, libmodbus %s, j2mod %s%n", i + 1, ours[i],
                         Double.isNaN(c[i]) ? "-" : String.format("%.0f/s", c[i]), Double.isNaN(j2[i]) ? "-" : String.format("%.0f/s", j2[i]));
             }
