@@ -96,6 +96,23 @@ class PemKeysTest {
     }
 
     @Test
+    void readsSec1EcPrivateKeyFiles() throws Exception {
+        KeyPair kp = SmKeys.generate();
+        org.bouncycastle.asn1.pkcs.PrivateKeyInfo info = org.bouncycastle.asn1.pkcs.PrivateKeyInfo.getInstance(
+                SmKeys.pkcs8(kp.getPrivate()));
+        org.bouncycastle.asn1.sec.ECPrivateKey inner = org.bouncycastle.asn1.sec.ECPrivateKey.getInstance(
+                info.parsePrivateKey());
+        byte[] sec1 = new org.bouncycastle.asn1.sec.ECPrivateKey(256, inner.getKey(), inner.getPublicKey(),
+                org.bouncycastle.asn1.gm.GMObjectIdentifiers.sm2p256v1).getEncoded();
+        Path file = dir.resolve("sec1.pem");
+        Files.writeString(file, "-----BEGIN EC PRIVATE KEY-----\n"
+                + java.util.Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(sec1)
+                + "\n-----END EC PRIVATE KEY-----\n");
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+        assertArrayEquals(SmKeys.pkcs8(kp.getPrivate()), SmKeys.pkcs8(PemKeys.readPrivateKey(file)));
+    }
+
+    @Test
     void fingerprintIsSm3OfTheSpki() throws Exception {
         PublicKey pub = SmKeys.publicKey(
                 new BigInteger("09F9DF311E5421A150DD7D161E4BC5C672179FAD1833FC076BB08FF356F35020", 16),
