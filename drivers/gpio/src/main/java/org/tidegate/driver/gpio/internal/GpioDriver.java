@@ -1,6 +1,9 @@
 package org.tidegate.driver.gpio.internal;
 
 import com.pi4j.context.Context;
+import com.pi4j.io.gpio.digital.Digital;
+import com.pi4j.io.gpio.digital.DigitalState;
+import com.pi4j.plugin.mock.provider.gpio.digital.MockDigitalInput;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -21,13 +24,14 @@ import org.tidegate.core.model.Channel;
 import org.tidegate.core.model.Device;
 import org.tidegate.driver.gpio.GpioEdge;
 import org.tidegate.driver.gpio.GpioEdgeListener;
+import org.tidegate.driver.gpio.GpioMock;
 import org.tinylog.Logger;
 
 /**
  * The GPIO driver without OSGi: opens a device's lines on a Pi4J context (mock or real, shared by all devices),
  * keeps each BCM line owned by one device, and pushes input edges to {@link GpioEdgeListener}s.
  */
-public final class GpioDriver implements FieldDriver, AutoCloseable {
+public final class GpioDriver implements FieldDriver, GpioMock, AutoCloseable {
     public static final String PROTOCOL = "gpio";
 
     private final String defaultProvider;
@@ -140,7 +144,7 @@ public final class GpioDriver implements FieldDriver, AutoCloseable {
                 outputs.values().forEach(OutputLine::close);
                 throw new DriverException("device " + device.id() + ": cannot open its GPIO lines: " + e, e);
             }
-            GpioSession session = new GpioSession(this, device, configs, Map.copyOf(inputs), Map.copyOf(outputs));
+            GpioSession session = new GpioSession(this, device, kind, configs, Map.copyOf(inputs), Map.copyOf(outputs));
             byLine.keySet().forEach(line -> owners.put(line, session));
             Logger.info("device={} gpio opened: provider={} lines={}", device.id(),
                     kind.name().toLowerCase(Locale.ROOT), byLine.keySet());
@@ -180,6 +184,39 @@ public final class GpioDriver implements FieldDriver, AutoCloseable {
         session.outputs().values().forEach(OutputLine::close);
         owners.values().removeIf(s -> s == session);
         Logger.info("device={} gpio closed", session.device().id());
+    }
+
+    @Override
+    public void setLevel(int line, boolean high) {
+        InputLine in;
+        synchronized (this) {
+            GpioSession owner = owners.get(line);
+            in = owner == null ? null : owner.inputs().get(line);
+        }
+        if (in == null || !(in.pin() instanceof MockDigitalInput mock)) {
+            throw new IllegalStateException("gpio:" + line + " is not an open input on the mock provider");
+        }
+        // Outside the driver lock: mockState runs the pin listeners (and edge listeners) on this thread.
+        mock.mockState(high ? DigitalState.HIGH : DigitalState.LOW);
+    }
+
+    @Override
+    public boolean level(int line) {
+        Digital<?, ?, ?> pin;
+        GpioBackend.Kind kind;
+        synchronized (this) {
+            GpioSession owner = owners.get(line);
+            if (owner == null) {
+                throw new IllegalStateException("gpio:" + line + " is not open");
+            }
+            InputLine in = owner.inputs().get(line);
+            pin = in != null ? in.pin() : owner.outputs().get(line).pin();
+            kind = owner.kind();
+        }
+        if (kind != GpioBackend.Kind.MOCK) {
+            throw new IllegalStateException("gpio:" + line + " is not on the mock provider");
+        }
+        return pin.state() == DigitalState.HIGH;
     }
 
     /** The Pi4J context of a backend if created (tests reach mock pins through its registry). */

@@ -16,15 +16,16 @@ import org.tidegate.core.driver.DriverException;
 import org.tidegate.core.driver.FieldDriver;
 import org.tidegate.core.model.Device;
 import org.tidegate.driver.gpio.GpioEdgeListener;
+import org.tidegate.driver.gpio.GpioMock;
 
 /**
  * The GPIO driver as an OSGi service ({@code tidegate.protocol=gpio}); a thin wrapper around {@link GpioDriver}.
  * {@link GpioEdgeListener} services are picked up whiteboard style.
  */
-@Component(service = FieldDriver.class, property = FieldDriver.PROTOCOL_PROPERTY + "=" + GpioDriver.PROTOCOL,
+@Component(service = {FieldDriver.class, GpioMock.class}, property = FieldDriver.PROTOCOL_PROPERTY + "=" + GpioDriver.PROTOCOL,
         configurationPid = GpioDriverComponent.PID, configurationPolicy = ConfigurationPolicy.OPTIONAL)
 @Designate(ocd = GpioDriverComponent.Config.class)
-public class GpioDriverComponent implements FieldDriver {
+public class GpioDriverComponent implements FieldDriver, GpioMock {
     public static final String PID = "org.tidegate.driver.gpio";
 
     @ObjectClassDefinition(name = "tidegate GPIO driver", description = "Pi4J v2 GPIO: contacts, pulse counters, relays")
@@ -64,5 +65,15 @@ public class GpioDriverComponent implements FieldDriver {
     @Override
     public DeviceSession open(Device device) throws DriverException {
         return driver.open(device);
+    }
+
+    @Override
+    public void setLevel(int line, boolean high) {
+        driver.setLevel(line, high);
+    }
+
+    @Override
+    public boolean level(int line) {
+        return driver.level(line);
     }
 }

@@ -16,6 +16,7 @@ import org.tinylog.Logger;
 final class GpioSession implements DeviceSession {
     private final GpioDriver driver;
     private final Device device;
+    private final GpioBackend.Kind kind;
     private final Map<String, GpioChannelConfig> channels;
     private final Map<Integer, InputLine> inputs;
     private final Map<Integer, OutputLine> outputs;
@@ -23,10 +24,11 @@ final class GpioSession implements DeviceSession {
     private final Map<String, Long> intervalBase = new HashMap<>();
     private volatile boolean closed;
 
-    GpioSession(GpioDriver driver, Device device, Map<String, GpioChannelConfig> channels,
+    GpioSession(GpioDriver driver, Device device, GpioBackend.Kind kind, Map<String, GpioChannelConfig> channels,
                 Map<Integer, InputLine> inputs, Map<Integer, OutputLine> outputs) {
         this.driver = driver;
         this.device = device;
+        this.kind = kind;
         this.channels = channels;
         this.inputs = inputs;
         this.outputs = outputs;
@@ -39,6 +41,10 @@ final class GpioSession implements DeviceSession {
 
     Device device() {
         return device;
+    }
+
+    GpioBackend.Kind kind() {
+        return kind;
     }
 
     Map<Integer, InputLine> inputs() {

@@ -319,4 +319,30 @@ class GpioDriverTest {
             assertEquals(true, value(s, d, "smoke"));
         }
     }
+
+    @Test
+    void gpioMockDrivesInputsAndReadsOutputsOfOpenMockLines() throws Exception {
+        driver.addEdgeListener(edges::add, null);
+        Device d = Fixtures.riverside();
+        try (DeviceSession s = driver.open(d)) {
+            assertTrue(driver.level(27), "pulled-up smoke contact idles high");
+            clock.advanceMs(100);
+            driver.setLevel(27, false); // contact closes
+            assertEquals(1, edges.size());
+            assertEquals(true, value(s, d, "smoke"));
+            for (int i = 0; i < 3; i++) {
+                clock.advanceMs(300);
+                driver.setLevel(17, false);
+                clock.advanceMs(300);
+                driver.setLevel(17, true);
+            }
+            assertEquals(1.5, (Double) value(s, d, "rain_total"), 1e-9);
+            s.write(d.channel("siren").orElseThrow(), true);
+            assertTrue(driver.level(22));
+            IllegalStateException e = assertThrows(IllegalStateException.class, () -> driver.setLevel(22, true));
+            assertTrue(e.getMessage().contains("gpio:22"), e.getMessage());
+            assertThrows(IllegalStateException.class, () -> driver.setLevel(40, true));
+        }
+        assertThrows(IllegalStateException.class, () -> driver.level(27), "closed sessions release their lines");
+    }
 }
