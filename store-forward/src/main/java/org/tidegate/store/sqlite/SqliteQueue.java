@@ -45,7 +45,8 @@ import org.tinylog.Logger;
  * row of priority p with id &lt;= cursor[p] has been handed out) plus the map of handed-out ids. A crash
  * or restart therefore releases everything in flight implicitly, which is exactly the at-least-once
  * contract: nothing is deleted before the uplink's acknowledgement. The cursor scheme relies on ids never
- * being reused, hence {@code AUTOINCREMENT}. Attempt counts are written in the take's transaction.
+ * being reused, hence {@code AUTOINCREMENT}. A take is a plain read; its attempt increments are written by
+ * the next write transaction (usually the acknowledgement's), so draining costs one fsync per batch.
  *
  * <h2>Failures</h2>
  * Disk full, I/O errors, a read-only or missing directory: the transaction rolls back; alarms are kept in
@@ -89,6 +90,8 @@ public final class SqliteQueue implements StoreAndForwardQueue {
     private final Map<Long, Row> inFlight = new HashMap<>();
     /** Acknowledgements that could not be written yet (disk full): retried with the next transaction. */
     private final List<Long> deferredAcks = new ArrayList<>();
+    /** Attempt increments of handed-out rows, written with the next write transaction. */
+    private final Map<Long, Integer> unwrittenAttempts = new HashMap<>();
     /** Alarms held while the database is unavailable, oldest first, keyed by their negative id. */
     private final LinkedHashMap<Long, MemoryEntry> memory = new LinkedHashMap<>();
     private long nextMemoryId = -1;
@@ -99,6 +102,7 @@ public final class SqliteQueue implements StoreAndForwardQueue {
     private boolean storageAvailable;
     private String storageError = "";
     private long nextPurgeAt;
+    private volatile long commits;
     private volatile boolean existedAtOpen;
     private volatile long maxSequenceAtOpen;
 
@@ -129,6 +133,11 @@ public final class SqliteQueue implements StoreAndForwardQueue {
     /** True if the database file existed before this queue opened it (the sequence file should exist too). */
     public boolean existedAtOpen() {
         return existedAtOpen;
+    }
+
+    /** Write transactions committed so far (appends per commit shows group commit at work). */
+    public long commitCount() {
+        return commits;
     }
 
     /** The highest envelope sequence number queued when the database was opened (0 if none). */
@@ -347,7 +356,7 @@ public final class SqliteQueue implements StoreAndForwardQueue {
 
     private void maintenance() {
         boolean purgeDue = options.maxAge().toMillis() > 0 && System.currentTimeMillis() >= nextPurgeAt;
-        if (!memory.isEmpty() || !deferredAcks.isEmpty() || conn == null || purgeDue) {
+        if (!memory.isEmpty() || !deferredAcks.isEmpty() || !unwrittenAttempts.isEmpty() || conn == null || purgeDue) {
             writeTransaction(List.of(), List.of(), true);
             publishPending();
         }
@@ -375,6 +384,30 @@ public final class SqliteQueue implements StoreAndForwardQueue {
             }
             st.execute("BEGIN IMMEDIATE");
             try {
+                java.util.LinkedHashSet<Long> ackIds = new java.util.LinkedHashSet<>(deferredAcks);
+                for (AckOp a : acks) {
+                    for (long id : a.ids) {
+                        if (id < 0) {
+                            fx.memoryAcks.add(id);
+                        } else {
+                            ackIds.add(id);
+                        }
+                    }
+                }
+                if (!unwrittenAttempts.isEmpty()) {
+                    try (PreparedStatement bump = conn.prepareStatement(
+                            "UPDATE message SET attempts = attempts + ? WHERE id = ?")) {
+                        for (Map.Entry<Long, Integer> e : unwrittenAttempts.entrySet()) {
+                            if (ackIds.contains(e.getKey())) {
+                                continue; // deleted below in this same transaction
+                            }
+                            bump.setInt(1, e.getValue());
+                            bump.setLong(2, e.getKey());
+                            bump.executeUpdate();
+                        }
+                    }
+                    fx.attemptsWritten = true;
+                }
                 for (Map.Entry<Long, MemoryEntry> e : memory.entrySet()) {
                     MemoryEntry m = e.getValue();
                     if (!m.inFlight) {
@@ -388,16 +421,6 @@ public final class SqliteQueue implements StoreAndForwardQueue {
                     a.id = row.id;
                     fx.inserted.add(row);
                 }
-                List<Long> ackIds = new ArrayList<>(deferredAcks);
-                for (AckOp a : acks) {
-                    for (long id : a.ids) {
-                        if (id < 0) {
-                            fx.memoryAcks.add(id);
-                        } else {
-                            ackIds.add(id);
-                        }
-                    }
-                }
                 for (long id : ackIds) {
                     Row row = deleteRow(id);
                     if (row != null) {
@@ -407,6 +430,7 @@ public final class SqliteQueue implements StoreAndForwardQueue {
                 evictForCapacity(fx);
                 purgeExpired(fx);
                 st.execute("COMMIT");
+                commits++;
             } catch (SQLException e) {
                 rollbackQuietly();
                 throw e;
@@ -439,6 +463,9 @@ public final class SqliteQueue implements StoreAndForwardQueue {
         }
         storageAvailable = true;
         storageError = "";
+        if (fx.attemptsWritten) {
+            unwrittenAttempts.clear();
+        }
         for (Row r : fx.inserted) {
             depth[r.priority]++;
             dbBytes += r.size;
@@ -650,24 +677,19 @@ public final class SqliteQueue implements StoreAndForwardQueue {
         long[] newCursor = cursor.clone();
         if (ensureOpen()) {
             try {
-                out = takeFromDatabase(max, newCursor, true);
+                out = takeFromDatabase(max, newCursor);
             } catch (SQLException e) {
                 if (isCorruption(e)) {
                     quarantineAtRunTime(e);
                     return take(max);
                 }
-                markUnavailable(e);
-                try {
-                    newCursor = cursor.clone();
-                    out = takeFromDatabase(max, newCursor, false);
-                } catch (SQLException again) {
-                    Logger.error(again, "store: cannot read the queue database {}", options.path());
-                    out = new ArrayList<>();
-                    newCursor = cursor.clone();
-                }
+                Logger.error(e, "store: cannot read the queue database {}", options.path());
+                out = new ArrayList<>();
+                newCursor = cursor.clone();
             }
         }
         for (StoredMessage m : out) {
+            unwrittenAttempts.merge(m.id(), 1, Integer::sum);
             inFlight.put(m.id(), new Row(m.id(), m.priority(), topicBytes(m.topic()) + m.payload().length));
             inFlightByPriority[m.priority()]++;
             if (m.attempts() > 1) {
@@ -693,17 +715,16 @@ public final class SqliteQueue implements StoreAndForwardQueue {
         return out;
     }
 
-    private List<StoredMessage> takeFromDatabase(int max, long[] newCursor, boolean writeAttempts) throws SQLException {
+    /**
+     * A read, no transaction of its own: the attempt counts are written by the next write transaction
+     * (the acknowledgement's, typically), so draining costs one fsync per batch, not two. A crash before
+     * then under-counts attempts by one; it loses no message.
+     */
+    private List<StoredMessage> takeFromDatabase(int max, long[] newCursor) throws SQLException {
         List<StoredMessage> out = new ArrayList<>();
-        try (Statement st = conn.createStatement();
-             PreparedStatement select = conn.prepareStatement("SELECT id, topic, sequence, created_at, attempts, payload"
-                     + " FROM message WHERE priority = ? AND id > ? ORDER BY id LIMIT ?");
-             PreparedStatement bump = conn.prepareStatement(
-                     "UPDATE message SET attempts = attempts + 1 WHERE priority = ? AND id > ? AND id <= ?")) {
-            if (writeAttempts) {
-                st.execute("BEGIN IMMEDIATE");
-            }
-            try {
+        try (PreparedStatement select = conn.prepareStatement("SELECT id, topic, sequence, created_at, attempts, payload"
+                     + " FROM message WHERE priority = ? AND id > ? ORDER BY id LIMIT ?")) {
+            {
                 for (int p = MAX_PRIORITY; p >= MIN_PRIORITY && out.size() < max; p--) {
                     if (depth[p] - inFlightByPriority[p] <= 0) {
                         continue;
@@ -715,26 +736,13 @@ public final class SqliteQueue implements StoreAndForwardQueue {
                     try (ResultSet rs = select.executeQuery()) {
                         while (rs.next()) {
                             last = rs.getLong(1);
+                            int attempts = rs.getInt(5) + unwrittenAttempts.getOrDefault(last, 0) + 1;
                             out.add(new StoredMessage(last, rs.getString(2), p, rs.getLong(3), rs.getLong(4),
-                                    rs.getInt(5) + 1, rs.getBytes(6)));
+                                    attempts, rs.getBytes(6)));
                         }
-                    }
-                    if (writeAttempts && last > cursor[p]) {
-                        bump.setInt(1, p);
-                        bump.setLong(2, cursor[p]);
-                        bump.setLong(3, last);
-                        bump.executeUpdate();
                     }
                     newCursor[p] = last;
                 }
-                if (writeAttempts) {
-                    st.execute("COMMIT");
-                }
-            } catch (SQLException e) {
-                if (writeAttempts) {
-                    rollbackQuietly();
-                }
-                throw e;
             }
         }
         return out;
@@ -827,7 +835,7 @@ public final class SqliteQueue implements StoreAndForwardQueue {
     }
 
     private void shutdown() {
-        if (!memory.isEmpty()) {
+        if (!memory.isEmpty() || !unwrittenAttempts.isEmpty() || !deferredAcks.isEmpty()) {
             writeTransaction(List.of(), List.of(), true);
         }
         if (!memory.isEmpty()) {
@@ -928,6 +936,7 @@ public final class SqliteQueue implements StoreAndForwardQueue {
         conn = c;
         // Nothing is in flight after an open: a crash or restart released it (cursors start at 0).
         inFlight.clear();
+        unwrittenAttempts.clear();
         java.util.Arrays.fill(inFlightByPriority, 0);
         java.util.Arrays.fill(cursor, 0);
         storageAvailable = true;
@@ -949,6 +958,8 @@ public final class SqliteQueue implements StoreAndForwardQueue {
         }
         java.util.Arrays.fill(depth, 0);
         dbBytes = 0;
+        unwrittenAttempts.clear();
+        deferredAcks.clear();
         nextOpenAttempt = 0;
         ensureOpen();
     }
@@ -1050,6 +1061,7 @@ public final class SqliteQueue implements StoreAndForwardQueue {
         final List<Long> memoryAcks = new ArrayList<>();
         final List<Row> evicted = new ArrayList<>();
         final List<EvictionReason> evictedReasons = new ArrayList<>();
+        boolean attemptsWritten;
     }
 
     private static final class MemoryEntry {

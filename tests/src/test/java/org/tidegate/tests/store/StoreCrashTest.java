@@ -58,7 +58,7 @@ class StoreCrashTest {
             Process child = startChild(run);
             try {
                 awaitReady(child, run);
-                Thread.sleep(50 + random.nextInt(700));
+                Thread.sleep(30 + random.nextInt(470));
             } finally {
                 child.destroyForcibly(); // SIGKILL on Linux
                 assertTrue(child.waitFor(30, TimeUnit.SECONDS), "child did not die");
