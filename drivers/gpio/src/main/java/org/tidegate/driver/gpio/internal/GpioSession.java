@@ -12,7 +12,10 @@ import org.tidegate.core.model.Channel;
 import org.tidegate.core.model.Device;
 import org.tinylog.Logger;
 
-/** A device's GPIO lines. Reads never touch the pins' counters' state except to settle debounce windows. */
+/**
+ * A device's open GPIO lines. Pulses are counted by the pin listeners, not here: a read only takes the counter
+ * (and, for interval channels, moves that channel's baseline), so polling never races a pulse away.
+ */
 final class GpioSession implements DeviceSession {
     private final GpioDriver driver;
     private final Device device;
