@@ -48,6 +48,8 @@ final class Logging {
         if (!level.equals("debug") && !level.equals("trace")) {
             c.put("level@com.ghgande", "warn");
             c.put("level@org.eclipse.paho", "warn");
+            // Pi4J logs an ERROR on every machine that is not a Raspberry Pi (no /proc/device-tree/model).
+            c.put("level@com.pi4j.boardinfo", "off");
         }
         return c;
     }

@@ -112,6 +112,20 @@ class CommandLineTest {
         }
     }
 
+    @Test
+    @Timeout(240)
+    void demoShowsEveryDeviceAndAnAlarmRaisedAndCleared() throws Exception {
+        Result r = tidegate("demo", "--duration", "60");
+        assertEquals(0, r.code(), r.out());
+        for (String device : List.of("wl-001", "pm-001", "rain-01", "smoke-01", "siren-01")) {
+            assertTrue(r.out().contains("telemetry " + device), "no telemetry from " + device + ":\n" + r.out());
+        }
+        assertTrue(r.out().contains(">>> ALARM RAISED   level_warning"), r.out());
+        assertTrue(r.out().contains(">>> ALARM CLEARED  level_warning"), r.out());
+        assertTrue(r.out().contains(">>> ACTION    siren-01/siren -> true"), r.out());
+        assertTrue(r.out().contains("refused: 0"), r.out());
+    }
+
     private Path copyExample() throws IOException {
         Path home = tmp.resolve("example");
         try (var files = Files.walk(EXAMPLE)) {
