@@ -409,8 +409,10 @@ public final class Pipeline implements SampleSink, AutoCloseable {
             long seq = s.submit(o.kind(), o.device(), o.priority(), body);
             if (o.kind() == MessageKind.TELEMETRY) {
                 telemetryMessages.incrementAndGet();
+            } else {
+                // Alarms, events and status are rare enough to log; telemetry is counted, not logged (SD card).
+                Logger.info("submitted {} seq={} bytes={}", o.what(), seq, body.length);
             }
-            Logger.debug("submitted {} seq={} bytes={}", o.what(), seq, body.length);
             return true;
         } catch (IllegalArgumentException e) {
             // The sink says this message can never be taken (too large, bad id): retrying would block the rest.
