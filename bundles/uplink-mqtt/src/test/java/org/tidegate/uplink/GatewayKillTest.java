@@ -35,9 +35,9 @@ class GatewayKillTest {
         broker.start();
         Path data = dir.resolve("data");
         try (broker; Inbox inbox = new Inbox(broker.url(), "cloud-test", keys.cloud(), DeliveryTest.GW, keys.gateway())) {
-            int produce = 1500;
-            Process first = start(data, keys, broker.url(), produce, 150, "first");
-            inbox.await(r -> r.opened().contentType() == ContentType.TELEMETRY, 300, 60, "the first part of the drain");
+            int produce = 800;
+            Process first = start(data, keys, broker.url(), produce, 100, "first");
+            inbox.await(r -> r.opened().contentType() == ContentType.TELEMETRY, 200, 60, "the first part of the drain");
             int before = inbox.of(ContentType.TELEMETRY).size();
             assertTrue(before < produce, "still draining when killed (" + before + ")");
             first.destroyForcibly(); // SIGKILL on Linux

@@ -57,7 +57,12 @@ public final class UplinkBenchmark implements Benchmark {
         int producers = a.intValue("producers", 4);
         int inflight = a.intValue("inflight", 32);
         int bodyBytes = a.intValue("body", 200);
-        Synchronous sync = Synchronous.parse(a.get("synchronous", "FULL"));
+        Synchronous sync;
+        try {
+            sync = Synchronous.parse(a.get("synchronous", "FULL"));
+        } catch (IllegalArgumentException e) {
+            throw new Args.UsageException("--synchronous: " + e.getMessage());
+        }
         Path work = Files.createTempDirectory("tidegate-bench-uplink");
         LabBroker broker = null;
         try {
@@ -79,6 +84,7 @@ public final class UplinkBenchmark implements Benchmark {
             double[] p50 = new double[runs];
             double[] p99 = new double[runs];
             double[] peer = new double[runs];
+            double[] seal = new double[runs];
             List<byte[]> sample = new ArrayList<>();
             for (int r = 0; r < runs; r++) {
                 UplinkOptions options = UplinkOptions.defaults(GW, url).withFlow(inflight, 0).withReconnect(200, 2000)
@@ -91,6 +97,8 @@ public final class UplinkBenchmark implements Benchmark {
                 out.printf(Locale.ROOT, "  run %d: tidegate %,.0f msg/s, latency p50 %.1f ms p90 %.1f ms p99 %.1f ms max %.1f ms%n",
                         r + 1, res.rate, p50[r], BenchReport.percentile(res.latenciesMs, 90), p99[r],
                         BenchReport.percentile(res.latenciesMs, 100));
+                seal[r] = sealRate(gateway, cloud, body, messages);
+                out.printf(Locale.ROOT, "  run %d: sealing alone (SM2 sign + SM4-GCM, one thread): %,.0f msg/s%n", r + 1, seal[r]);
                 peer[r] = mosquittoPub(url, messages, sample.isEmpty() ? body : sample.get(0), work);
                 if (!Double.isNaN(peer[r])) {
                     out.printf(Locale.ROOT, "  run %d: mosquitto_pub -l -q 1, same count and size: %,.0f msg/s%n", r + 1, peer[r]);
@@ -108,6 +116,7 @@ public final class UplinkBenchmark implements Benchmark {
             report.put(out, "throughput", "tidegate append-to-PUBACK throughput", BenchReport.median(rates), "msg/s");
             report.put(out, "latencyP50Ms", "tidegate append-to-PUBACK latency p50", BenchReport.median(p50), "ms");
             report.put(out, "latencyP99Ms", "tidegate append-to-PUBACK latency p99", BenchReport.median(p99), "ms");
+            report.put(out, "sealRate", "sealing alone, one thread", BenchReport.median(seal), "msg/s");
             report.put(out, "mosquittoPubThroughput", "mosquitto_pub -l -q 1 throughput (same run)",
                     BenchReport.median(peer), "msg/s");
             report.printJson(out);
@@ -186,6 +195,17 @@ public final class UplinkBenchmark implements Benchmark {
             double[] known = java.util.Arrays.stream(latencies).filter(d -> !Double.isNaN(d) && d > 0).toArray();
             return new Result(messages / seconds, known);
         }
+    }
+
+    /** What sealing alone costs: the upper bound of the outbox, which seals under one lock. */
+    private static double sealRate(KeyPair gateway, KeyPair cloud, byte[] body, int messages) throws Exception {
+        org.tidegate.crypto.EnvelopeSealer sealer = new org.tidegate.crypto.EnvelopeSealer(GW, gateway.getPrivate(),
+                cloud.getPublic(), org.tidegate.crypto.SealerOptions.defaults());
+        long start = System.nanoTime();
+        for (int i = 0; i < messages; i++) {
+            sealer.seal(ContentType.TELEMETRY, 4, i + 1, body);
+        }
+        return messages / ((System.nanoTime() - start) / 1e9);
     }
 
     /** mosquitto_pub reading one base64 line per message; NaN if mosquitto_pub is not installed. */

@@ -26,8 +26,9 @@ public record ConnectFailure(boolean slow, String message) {
                     return new ConnectFailure(true, "broker " + broker + " refused the credentials (bad user name or password) of user \""
                             + o.username() + "\": check broker.username and broker.password or its environment variable");
                 case MqttException.REASON_CODE_NOT_AUTHORIZED:
-                    return new ConnectFailure(true, "broker " + broker + " refused to authorise client \"" + o.gatewayId()
-                            + "\" (user \"" + o.username() + "\"): check the broker's credentials and ACL for this gateway");
+                    return new ConnectFailure(true, "broker " + broker + " refused client \"" + o.gatewayId()
+                            + "\" (user \"" + o.username() + "\") as not authorised: check broker.username and"
+                            + " broker.password (or its environment variable) and the broker's ACL for this gateway");
                 case MqttException.REASON_CODE_INVALID_CLIENT_ID:
                     return new ConnectFailure(true, "broker " + broker + " refused the client id \"" + o.gatewayId() + "\"");
                 case MqttException.REASON_CODE_INVALID_PROTOCOL_VERSION:
