@@ -233,7 +233,7 @@ public final class EnvelopeSealer {
         }
     }
 
-    /** One SM4 data key; the key bytes are copied by nobody and never leave this object. */
+    /** One SM4 data key and its bookkeeping; the key bytes never leave this sealer and are never written out. */
     private static final class DataKey {
         final int keyId;
         final byte[] key;
