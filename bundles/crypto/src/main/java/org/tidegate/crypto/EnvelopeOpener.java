@@ -169,10 +169,14 @@ public final class EnvelopeOpener {
             inf.setInput(deflated);
             ByteArrayOutputStream out = new ByteArrayOutputStream(Math.min(options.maxBodyBytes(), deflated.length * 4));
             byte[] buf = new byte[8192];
+            int idle = 0;
             while (!inf.finished()) {
                 int n = inf.inflate(buf);
-                if (n == 0 && (inf.needsInput() || inf.needsDictionary())) {
-                    throw new EnvelopeException(BAD_FRAME, sender, "deflated body is truncated");
+                if (n == 0 && (inf.needsInput() || inf.needsDictionary() || ++idle > 3)) {
+                    throw new EnvelopeException(BAD_FRAME, sender, "deflated body is truncated or corrupt");
+                }
+                if (n > 0) {
+                    idle = 0;
                 }
                 if (out.size() + n > options.maxBodyBytes()) {
                     throw new EnvelopeException(BAD_FRAME, sender, "inflated body exceeds the limit "

@@ -305,6 +305,27 @@ class EnvelopeRoundTripTest {
     }
 
     @Test
+    void inflatingIsBoundedAndCorruptStreamsAreBadFrames() throws Exception {
+        EnvelopeSealer plain = new EnvelopeSealer(GW, TestKeys.GATEWAY.getPrivate(), TestKeys.CLOUD.getPublic(),
+                SealerOptions.defaults());
+        byte[] zeros = new byte[100_000];
+        byte[] bomb = plain.seal(ContentType.TELEMETRY, 4, 1, zeros);
+        assertTrue(bomb.length < 1000, "100 kB of zeros deflate to " + bomb.length + " bytes");
+        EnvelopeOpener small = cloudOpener().options(OpenerOptions.defaults().withMaxBodyBytes(50_000)).build();
+        assertEquals(EnvelopeException.Reason.BAD_FRAME,
+                assertThrows(EnvelopeException.class, () -> small.open(bomb)).reason());
+        assertArrayEquals(zeros, cloudOpener().build().open(bomb).body());
+
+        // an unprotected frame claiming DEFLATED over a body that is not a deflate stream
+        byte[] f = new EnvelopeSealer(GW, null, null, SealerOptions.defaults().withSign(false).withEncrypt(false))
+                .seal(ContentType.TELEMETRY, 4, 2, new byte[] {(byte) 0xff, (byte) 0xff, 0x00, 0x11});
+        f[3] |= Envelope.FLAG_DEFLATED;
+        EnvelopeOpener lenient = cloudOpener().options(OpenerOptions.defaults().withRequireSignature(false)).build();
+        assertEquals(EnvelopeException.Reason.BAD_FRAME,
+                assertThrows(EnvelopeException.class, () -> lenient.open(f)).reason());
+    }
+
+    @Test
     void sealerRejectsBadArguments() throws Exception {
         EnvelopeSealer s = sealer(SealerOptions.defaults(), new MutableClock(T0));
         assertThrows(IllegalArgumentException.class, () -> s.seal(ContentType.TELEMETRY, 10, 1, new byte[0]));
