@@ -49,7 +49,7 @@ public final class ModbusBench implements Benchmark {
 
     @Override
     public int run(List<String> argv, PrintStream out) throws Exception {
-        Args a = Args.parse(argv, Set.of("target", "seconds", "runs", "devices"), Set.of("no-peers"));
+        Args a = Args.parse(argv, Set.of("target", "seconds", "runs", "devices"), Set.of("no-peers", "no-rtu"));
         double seconds = Double.parseDouble(a.get("seconds", "3"));
         int runs = a.intValue("runs", 5);
         int devices = a.intValue("devices", 20);
@@ -113,6 +113,9 @@ public final class ModbusBench implements Benchmark {
             }
             report.put(out, "devices_" + devices + "_reads_per_s", "tidegate driver, " + devices + " devices (own connections), total",
                     BenchReport.median(many), "reads/s");
+            if (!a.flag("no-rtu")) {
+                rtuOverPty(report, out, Math.min(seconds, 3.0));
+            }
             report.put("devices", devices);
             report.put("runs", runs);
             report.put("seconds_per_run", seconds);
@@ -185,6 +188,64 @@ public final class ModbusBench implements Benchmark {
 
     private static double j2mod(String host, int port, double seconds) throws Exception {
         ModbusTCPMaster m = new ModbusTCPMaster(host, port, 1000, false);
+        m.connect();
+        try {
+            long end = System.nanoTime() + (long) (seconds * 1e9);
+            long start = System.nanoTime();
+            long reads = 0;
+            while (System.nanoTime() < end) {
+                m.readMultipleRegisters(1, 0, 10);
+                reads++;
+            }
+            return reads / ((System.nanoTime() - start) / 1e9);
+        } finally {
+            m.disconnect();
+        }
+    }
+
+    /**
+     * Modbus RTU over a socat pty pair (our simulator's RTU slave on one end): our driver and j2mod's serial master,
+     * 10 holding registers per request. A pty ignores the baud rate, so this measures each master's own pacing.
+     */
+    private static void rtuOverPty(BenchReport report, PrintStream out, double seconds) throws Exception {
+        if (!onPath("socat")) {
+            out.println("  (RTU over a pty skipped: needs socat)");
+            return;
+        }
+        Path dir = Files.createTempDirectory("tidegate-bench-rtu-");
+        for (int baud : new int[] {9600, 115200}) {
+            Path sub = Files.createDirectories(dir.resolve("b" + baud));
+            try (org.tidegate.driver.serial.testing.SocatPair pair = org.tidegate.driver.serial.testing.SocatPair.start(sub)) {
+                try (Simulator rtuSim = new Simulator(1.0)) {
+                    rtuSim.startRtu(org.tidegate.driver.serial.SerialSettings.of(pair.endB().toString(), baud));
+                    double ours;
+                    try (ModbusDriver driver = new ModbusDriver()) {
+                        Map<String, Object> conn = Map.of("transport", "rtu", "port", pair.endA().toString(), "baud", baud, "unit", 1);
+                        Device base = device("bench-rtu", "unused", 0);
+                        Device d = new Device(base.id(), base.profile(), base.protocol(), conn, base.pollInterval(),
+                                base.timeout(), 0, base.channels(), Map.of());
+                        try (DevicePoller poller = new DevicePoller(d, driver.open(d), List::of)) {
+                            pollLoop(poller, 1.0);
+                            ours = pollLoop(poller, seconds);
+                        }
+                    }
+                    double j2 = j2modRtu(pair.endA().toString(), baud, seconds);
+                    report.put(out, "rtu_pty_" + baud + "_reads_per_s", "RTU over a pty at " + baud + " baud, tidegate", ours, "reads/s");
+                    report.put(out, "rtu_pty_" + baud + "_j2mod_reads_per_s", "RTU over a pty at " + baud + " baud, j2mod", j2, "reads/s");
+                }
+            }
+        }
+    }
+
+    private static double j2modRtu(String port, int baud, double seconds) throws Exception {
+        com.ghgande.j2mod.modbus.util.SerialParameters p = new com.ghgande.j2mod.modbus.util.SerialParameters();
+        p.setPortName(port);
+        p.setBaudRate(baud);
+        p.setDatabits(8);
+        p.setParity("None");
+        p.setStopbits(1);
+        p.setEncoding(com.ghgande.j2mod.modbus.Modbus.SERIAL_ENCODING_RTU);
+        com.ghgande.j2mod.modbus.facade.ModbusSerialMaster m = new com.ghgande.j2mod.modbus.facade.ModbusSerialMaster(p, 1000);
         m.connect();
         try {
             long end = System.nanoTime() + (long) (seconds * 1e9);

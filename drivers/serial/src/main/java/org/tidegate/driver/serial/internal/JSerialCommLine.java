@@ -16,7 +16,8 @@ public final class JSerialCommLine implements SerialLine {
     private final SerialSettings settings;
     private final SerialPort port;
     private volatile boolean open;
-    private long currentTimeout = -1;
+    /** Longest single wait inside jSerialComm; bounds how far a read can overshoot its timeout. */
+    private static final int READ_SLICE_MS = 10;
 
     private JSerialCommLine(SerialSettings settings, SerialPort port) {
         this.settings = settings;
@@ -42,13 +43,12 @@ public final class JSerialCommLine implements SerialLine {
         int stop = s.stopBits() == 2 ? SerialPort.TWO_STOP_BITS : SerialPort.ONE_STOP_BIT;
         p.setComPortParameters(s.baud(), s.dataBits(), stop, parity);
         p.setFlowControl(SerialPort.FLOW_CONTROL_DISABLED);
-        p.setComPortTimeouts(SerialPort.TIMEOUT_READ_SEMI_BLOCKING | SerialPort.TIMEOUT_WRITE_BLOCKING, 100, 0);
+        p.setComPortTimeouts(SerialPort.TIMEOUT_READ_SEMI_BLOCKING | SerialPort.TIMEOUT_WRITE_BLOCKING, READ_SLICE_MS, 0);
         if (!p.openPort(0)) {
             throw new IOException("cannot open serial port " + s.port() + " (error " + p.getLastErrorCode()
                     + " at " + p.getLastErrorLocation() + "): busy, missing or no permission");
         }
         JSerialCommLine line = new JSerialCommLine(s, p);
-        line.currentTimeout = 100;
         Logger.debug("serial port={} opened {}", s.port(), s);
         return line;
     }
@@ -77,13 +77,16 @@ public final class JSerialCommLine implements SerialLine {
         if (len == 0) {
             return 0;
         }
-        // jSerialComm takes an int timeout where 0 means "forever" in semi-blocking mode: never pass 0.
-        long t = Math.max(1, Math.min(Integer.MAX_VALUE, timeoutMillis));
-        if (t != currentTimeout) {
-            port.setComPortTimeouts(SerialPort.TIMEOUT_READ_SEMI_BLOCKING | SerialPort.TIMEOUT_WRITE_BLOCKING, (int) t, 0);
-            currentTimeout = t;
+        // The port keeps one short semi-blocking timeout set at open (changing it would reconfigure the port on
+        // every call); longer waits loop here, overshooting by at most one slice.
+        long deadline = System.nanoTime() + Math.max(0, timeoutMillis) * 1_000_000L;
+        int n;
+        while (true) {
+            n = port.readBytes(buf, len, off);
+            if (n != 0 || System.nanoTime() - deadline >= 0) {
+                break;
+            }
         }
-        int n = port.readBytes(buf, len, off);
         if (n < 0) {
             fail("read");
         }
