@@ -54,8 +54,15 @@ public final class AtomicFiles {
             if (replace) {
                 Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             } else {
-                Files.createLink(target, tmp);
-                Files.delete(tmp);
+                try {
+                    Files.createLink(target, tmp);
+                    Files.delete(tmp);
+                } catch (FileAlreadyExistsException e) {
+                    throw e;
+                } catch (UnsupportedOperationException | java.nio.file.FileSystemException e) {
+                    // no hard links here (e.g. FAT on an SD card): a plain move still refuses an existing target
+                    Files.move(tmp, target);
+                }
             }
         } finally {
             Files.deleteIfExists(tmp);
