@@ -151,6 +151,24 @@ class HomeLoaderTest {
     }
 
     @Test
+    void edgeRulesAreCheckedWithTheDeviceFileAndPath() throws Exception {
+        write("devices/pm-1.json", """
+                { "id": "pm-1", "profile": "meter",
+                  "connection": { "transport": "tcp", "host": "127.0.0.1", "port": 1502, "unit": 2 },
+                  "channels": {
+                    "voltage": { "rules": { "thresholds": [ { "event": "overvolt", "above": "high" } ] } },
+                    "energy": { "rules": { "thresholds": [ { "event": "e", "above": 5,
+                        "actions": [ { "device": "siren-9", "channel": "siren", "value": true } ] } ] } } } }""");
+        List<String> got = HomeLoader.check(home).errors().stream().map(ConfigProblem::toString).toList();
+        assertEquals(List.of("devices/pm-1.json: $.channels.voltage.rules.thresholds[0].above: must be a number (got \"high\")"), got);
+        // Once the rules parse, their actions are checked against the other devices.
+        write("devices/pm-1.json", Files.readString(home.resolve("devices/pm-1.json")).replace("\"high\"", "250"));
+        got = HomeLoader.check(home).errors().stream().map(ConfigProblem::toString).toList();
+        assertEquals(List.of("devices/pm-1.json: $.channels.energy.rules: action targets device \"siren-9\", "
+                + "which is not configured (or disabled)"), got);
+    }
+
+    @Test
     void shippedExampleHomeIsValid() {
         Path example = Path.of("examples/riverside");
         LoadResult r = HomeLoader.check(example);

@@ -31,6 +31,10 @@ import org.tidegate.core.model.Endian;
 import org.tidegate.core.model.GpioAddress;
 import org.tidegate.core.model.Ids;
 import org.tidegate.core.model.ModbusAddress;
+import org.tidegate.pipeline.rules.Action;
+import org.tidegate.pipeline.rules.ChannelRules;
+import org.tidegate.pipeline.rules.RuleConfigException;
+import org.tidegate.pipeline.rules.RuleParser;
 
 /**
  * Checks a whole home directory in one pass and builds the {@link GatewayConfig} if nothing is wrong.
@@ -83,6 +87,7 @@ public final class HomeChecker {
         }
         Map<String, Profile> profiles = readProfiles();
         List<Device> devices = readDevices(profiles);
+        checkRules(devices);
         GatewayConfig config = problems.errorCount() == 0
                 ? new GatewayConfig(home, id, site, sections, devices) : null;
         return result(config);
@@ -503,6 +508,50 @@ public final class HomeChecker {
                     c.access(), options));
         }
         return List.copyOf(byId.values());
+    }
+
+    // ---- edge rules (parsed by the pipeline's parser) ----
+
+    private void checkRules(List<Device> devices) {
+        Map<String, Device> byId = new HashMap<>();
+        devices.forEach(d -> byId.put(d.id(), d));
+        for (Device d : devices) {
+            String file = "devices/" + d.id() + ".json";
+            Map<String, ChannelRules> rules;
+            try {
+                rules = RuleParser.parse(d);
+            } catch (RuleConfigException e) {
+                String prefix = "device " + d.id() + " channel ";
+                for (String problem : e.problems()) {
+                    // "device D channel C: rules.x[0].y what" -> path $.channels.C.rules.x[0].y, message what
+                    String rest = problem.startsWith(prefix) ? problem.substring(prefix.length()) : problem;
+                    int colon = rest.indexOf(": ");
+                    String channel = colon < 0 ? "" : rest.substring(0, colon);
+                    String detail = colon < 0 ? rest : rest.substring(colon + 2);
+                    int space = detail.indexOf(' ');
+                    String key = space < 0 || !detail.startsWith("rules") ? "rules" : detail.substring(0, space);
+                    String what = space < 0 || !detail.startsWith("rules") ? detail : detail.substring(space + 1);
+                    problems.error(file, "$.channels." + channel + "." + key, what);
+                }
+                continue;
+            }
+            rules.forEach((channel, r) -> {
+                List<Action> actions = new ArrayList<>();
+                r.thresholds().forEach(t -> actions.addAll(t.actions()));
+                r.rates().forEach(t -> actions.addAll(t.actions()));
+                for (Action a : actions) {
+                    Device target = byId.get(a.device());
+                    String where = "$.channels." + channel + ".rules";
+                    if (target == null) {
+                        problems.error(file, where, "action targets device \"" + a.device() + "\", which is not configured (or disabled)");
+                    } else if (target.channel(a.channel()).isEmpty()) {
+                        problems.error(file, where, "action targets " + a.device() + "/" + a.channel() + ", which has no such channel");
+                    } else if (!target.channel(a.channel()).get().access().writable()) {
+                        problems.error(file, where, "action targets " + a.device() + "/" + a.channel() + ", which is read-only");
+                    }
+                }
+            });
+        }
     }
 
     // ---- files ----
