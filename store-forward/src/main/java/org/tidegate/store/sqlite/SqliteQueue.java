@@ -812,7 +812,8 @@ public final class SqliteQueue implements StoreAndForwardQueue {
     }
 
     private void publishPending() {
-        long pending = totalDepth() - inFlight.size();
+        // With the database closed (unavailable) only alarms held in memory can be taken.
+        long pending = conn == null ? 0 : totalDepth() - inFlight.size();
         for (MemoryEntry m : memory.values()) {
             pending += m.inFlight ? 0 : 1;
         }
@@ -958,6 +959,9 @@ public final class SqliteQueue implements StoreAndForwardQueue {
         }
         java.util.Arrays.fill(depth, 0);
         dbBytes = 0;
+        inFlight.clear();
+        java.util.Arrays.fill(inFlightByPriority, 0);
+        java.util.Arrays.fill(cursor, 0);
         unwrittenAttempts.clear();
         deferredAcks.clear();
         nextOpenAttempt = 0;
