@@ -51,6 +51,7 @@ import org.tinylog.Logger;
 public final class Pipeline implements SampleSink, AutoCloseable {
     private static final long MAX_ACTION_RETRY_MS = 60_000;
     private static final long DRAIN_ON_CLOSE_MS = 5_000;
+    private static final long DETACH_GRACE_MS = 60_000;
 
     private final PipelineSettings settings;
     private final Clock clock;
@@ -58,6 +59,7 @@ public final class Pipeline implements SampleSink, AutoCloseable {
     private final HandOff<Outgoing> handOff;
     private final ActionCoordinator coordinator = new ActionCoordinator();
     private final Map<String, Lane> lanes = new ConcurrentHashMap<>();
+    private final Map<String, Lane> detached = new ConcurrentHashMap<>();
     private final Map<String, Set<String>> activeAlarms = new ConcurrentHashMap<>();
     private final ScheduledExecutorService local;
     private final Thread worker;
@@ -66,6 +68,7 @@ public final class Pipeline implements SampleSink, AutoCloseable {
     private volatile Supplier<Map<String, Object>> queueStatus = Map::of;
     private volatile boolean stopping;
     private volatile long drainDeadline = Long.MAX_VALUE;
+    private volatile long detachGraceMs = DETACH_GRACE_MS;
 
     private final AtomicLong batches = new AtomicLong();
     private final AtomicLong samplesIn = new AtomicLong();
@@ -129,7 +132,8 @@ public final class Pipeline implements SampleSink, AutoCloseable {
 
     /**
      * Loads (or reloads) a device's rules. Invalid rules are logged, naming device, channel and key, and that
-     * channel then reports every sample without rules: a configuration mistake never loses data.
+     * channel then reports every sample without rules: a configuration mistake never loses data. On a reload,
+     * unchanged channels keep their state and raised alarms stay raised (see {@link DeviceRules#takeOver}).
      */
     public void addDevice(Device device) {
         DeviceRules rules;
@@ -147,22 +151,85 @@ public final class Pipeline implements SampleSink, AutoCloseable {
             }
             rules = new DeviceRules(device.id(), valid);
         }
-        Lane old = lanes.put(device.id(), new Lane(rules));
+        Lane fresh = new Lane(rules);
+        List<AlarmEvent> orphans = List.of();
+        Lane old = detached.remove(device.id());
+        if (old == null) {
+            old = lanes.get(device.id());
+        }
         if (old != null) {
             synchronized (old) {
                 flush(device.id(), old);
+                orphans = rules.takeOver(old.rules);
+                lanes.put(device.id(), fresh);
+            }
+        } else {
+            lanes.put(device.id(), fresh);
+        }
+        clearAlarms(orphans, "its rule was removed");
+    }
+
+    /**
+     * A device stopped (its service went away). Its pending telemetry is flushed; its rule state is kept for a
+     * grace period, because a configuration reload stops and restarts the device, and a siren should not flap
+     * for it. If the device does not come back in time, its raised alarms are cleared (outputs released).
+     */
+    public void removeDevice(String deviceId) {
+        Lane old = lanes.remove(deviceId);
+        if (old == null) {
+            return;
+        }
+        synchronized (old) {
+            flush(deviceId, old);
+        }
+        detached.put(deviceId, old);
+        try {
+            local.schedule(() -> {
+                if (detached.remove(deviceId, old)) {
+                    List<AlarmEvent> raised;
+                    synchronized (old) {
+                        raised = old.rules.raised();
+                    }
+                    clearAlarms(raised, "the device was removed");
+                }
+            }, detachGraceMs, TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException closing) {
+            // shutting down: nothing to release any more
+        }
+    }
+
+    /** How long a removed device's rule state waits for the device to come back (tests shorten it). */
+    void detachGraceMs(long ms) {
+        this.detachGraceMs = ms;
+    }
+
+    /** Clears alarms whose rule no longer runs: a cleared message (value null) and the outputs released. */
+    private void clearAlarms(List<AlarmEvent> raised, String why) {
+        List<ActionCommand> commands = new ArrayList<>();
+        for (AlarmEvent r : raised) {
+            Logger.info("device={} channel={} alarm {} cleared because {}", r.device(), r.channel(), r.event(), why);
+            commands.addAll(publish(new AlarmEvent(r.device(), r.channel(), r.event(), false, r.severity(),
+                    clock.millis(), null, r.rule(), r.limit(), r.hysteresis(), r.windowMs(), null, r.actions())));
+        }
+        for (ActionCommand c : commands) {
+            try {
+                local.execute(() -> runAction(c, 1));
+            } catch (java.util.concurrent.RejectedExecutionException closing) {
+                Logger.warn("device={} channel={} action {} not run: pipeline closing", c.action().device(),
+                        c.action().channel(), c.value());
             }
         }
     }
 
-    /** Forgets a device's rule state after flushing its pending telemetry. */
-    public void removeDevice(String deviceId) {
-        Lane old = lanes.remove(deviceId);
-        if (old != null) {
-            synchronized (old) {
-                flush(deviceId, old);
-            }
-        }
+    /** Records and queues one alarm transition; returns the writes it calls for. */
+    private List<ActionCommand> publish(AlarmEvent e) {
+        alarms.incrementAndGet();
+        trackActive(e);
+        Logger.info("device={} channel={} alarm {} {} severity={} value={}", e.device(), e.channel(),
+                e.event(), e.state(), e.severity().wireName(), e.value());
+        handOff.putUrgent(new Outgoing(MessageKind.ALARM, e.device(), PipelineSettings.ALARM_PRIORITY,
+                () -> BodyEncoder.alarm(settings.gatewayId(), e), true, "alarm " + e.key() + " " + e.state()));
+        return coordinator.onAlarm(e);
     }
 
     /** Called on the device's poll thread: rules and action decisions in memory, then hand-off. Never blocks on I/O. */
@@ -178,13 +245,7 @@ public final class Pipeline implements SampleSink, AutoCloseable {
             lane.pending.addAll(ev.telemetry());
             lane.polls++;
             for (AlarmEvent e : ev.alarms()) {
-                alarms.incrementAndGet();
-                trackActive(e);
-                Logger.info("device={} channel={} alarm {} {} severity={} value={}", e.device(), e.channel(),
-                        e.event(), e.state(), e.severity().wireName(), e.value());
-                handOff.putUrgent(new Outgoing(MessageKind.ALARM, e.device(), PipelineSettings.ALARM_PRIORITY,
-                        () -> BodyEncoder.alarm(settings.gatewayId(), e), true, "alarm " + e.key() + " " + e.state()));
-                List<ActionCommand> decided = coordinator.onAlarm(e);
+                List<ActionCommand> decided = publish(e);
                 if (!decided.isEmpty()) {
                     commands = commands.isEmpty() ? new ArrayList<>() : commands;
                     commands.addAll(decided);

@@ -267,6 +267,28 @@ public class PipelineTest {
         assertEquals(1, temps, "the valid channel keeps its deadband");
     }
 
+    @Test
+    void aDeviceRestartDoesNotFlapTheSirenButARemovedDeviceReleasesIt() throws Exception {
+        start(PipelineSettings.defaults("gw"), this::recordWrite);
+        pipeline.accept(poll(0, 4.0));
+        awaitWrites(1);
+        pipeline.removeDevice("wl-001");          // configuration reload: stop ...
+        pipeline.addDevice(waterLevel());         // ... and start again
+        pipeline.accept(poll(1000, 4.0));
+        Thread.sleep(300);
+        assertEquals(List.of("siren-01/siren=true"), writes, "no off/on flap");
+        assertEquals(1, pipeline.stats().alarms(), "not raised a second time");
+
+        pipeline.detachGraceMs(50);
+        pipeline.removeDevice("wl-001");          // gone for good
+        awaitWrites(2);
+        assertEquals("siren-01/siren=false", writes.get(1));
+        Message cleared = sink.await(m -> "alarm".equals(m.text("kind")) && "cleared".equals(m.text("state")), 1)
+                .get(0);
+        assertTrue(cleared.body().get("v").isNull(), "cleared by removal, not by a value");
+        assertEquals(Map.of(), pipeline.activeAlarms());
+    }
+
     private void awaitWrites(int n) throws InterruptedException {
         long deadline = System.currentTimeMillis() + 20_000;
         while (writes.size() < n && System.currentTimeMillis() < deadline) {

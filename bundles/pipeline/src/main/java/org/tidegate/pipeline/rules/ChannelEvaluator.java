@@ -6,17 +6,25 @@ import org.tidegate.core.model.Sample;
 
 /** All rule state of one channel: report filter, alarms, accumulation. Not thread-safe (one per device lane). */
 final class ChannelEvaluator {
+    final ChannelRules rules;
     private final ReportFilter filter;
     private final List<LevelAlarm> levels = new ArrayList<>();
     private final List<RateAlarm> rates = new ArrayList<>();
     private final RainAccumulator accumulator;
 
     ChannelEvaluator(String device, ChannelRules rules) {
+        this.rules = rules;
         this.filter = new ReportFilter(rules.deadband(), rules.maxSilentMs());
         rules.thresholds().forEach(t -> levels.add(new LevelAlarm(device, rules.channel(), t)));
         rules.rates().forEach(r -> rates.add(new RateAlarm(device, rules.channel(), r)));
         this.accumulator = rules.accumulate() == null ? null
                 : new RainAccumulator(device, rules.channel(), rules.accumulate());
+    }
+
+    List<AlarmState> alarms() {
+        List<AlarmState> out = new ArrayList<>(levels);
+        out.addAll(rates);
+        return out;
     }
 
     void evaluate(Sample s, List<Sample> telemetry, List<AlarmEvent> alarms) {

@@ -21,6 +21,54 @@ public final class DeviceRules {
     public DeviceRules(String device, Map<String, ChannelRules> rules) {
         this.device = device;
         this.rules = Map.copyOf(rules);
+        this.rules.forEach((ch, r) -> evaluators.put(ch, new ChannelEvaluator(device, r)));
+    }
+
+    /** The alarms raised now, each with the transition that raised it. */
+    public List<AlarmEvent> raised() {
+        List<AlarmEvent> out = new ArrayList<>();
+        for (ChannelEvaluator e : evaluators.values()) {
+            for (AlarmState a : e.alarms()) {
+                if (a.raisedBy() != null) {
+                    out.add(a.raisedBy());
+                }
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Takes over the state of the same device's previous rules after a configuration reload: a channel whose
+     * rules did not change keeps all its state (deadband, windows, rain totals, alarms); in a changed channel,
+     * alarms raised before stay raised if an alarm of the same event name still exists there, and clear normally.
+     *
+     * @return alarms that were raised under the old rules and have no counterpart now (the caller clears them)
+     */
+    public List<AlarmEvent> takeOver(DeviceRules old) {
+        List<AlarmEvent> orphans = new ArrayList<>();
+        for (Map.Entry<String, ChannelEvaluator> o : old.evaluators.entrySet()) {
+            String ch = o.getKey();
+            ChannelEvaluator before = o.getValue();
+            ChannelRules now = rules.getOrDefault(ch, ChannelRules.none(ch));
+            if (now.equals(before.rules)) {
+                evaluators.put(ch, before);
+                continue;
+            }
+            ChannelEvaluator after = evaluators.computeIfAbsent(ch, c -> new ChannelEvaluator(device, now));
+            for (AlarmState a : before.alarms()) {
+                if (a.raisedBy() == null) {
+                    continue;
+                }
+                AlarmState counterpart = after.alarms().stream().filter(b -> b.event().equals(a.event()))
+                        .findFirst().orElse(null);
+                if (counterpart != null) {
+                    counterpart.restore(a.raisedBy());
+                } else {
+                    orphans.add(a.raisedBy());
+                }
+            }
+        }
+        return orphans;
     }
 
     /** Parses the device's channel rules strictly. @throws RuleConfigException naming every problem */

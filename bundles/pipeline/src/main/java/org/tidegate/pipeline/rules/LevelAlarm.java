@@ -7,11 +7,12 @@ import org.tidegate.core.model.Sample;
  * so a value hovering at the line raises once and stays raised. Samples that are not good leave the state as
  * it is: a sensor that stops answering neither raises nor clears an alarm.
  */
-public final class LevelAlarm {
+public final class LevelAlarm implements AlarmState {
     private final String device;
     private final String channel;
     private final ThresholdRule rule;
     private boolean raised;
+    private AlarmEvent raisedBy;
 
     public LevelAlarm(String device, String channel, ThresholdRule rule) {
         this.device = device;
@@ -21,6 +22,22 @@ public final class LevelAlarm {
 
     public boolean raised() {
         return raised;
+    }
+
+    @Override
+    public String event() {
+        return rule.event();
+    }
+
+    @Override
+    public AlarmEvent raisedBy() {
+        return raisedBy;
+    }
+
+    @Override
+    public void restore(AlarmEvent raisedBy) {
+        this.raised = true;
+        this.raisedBy = raisedBy;
     }
 
     /** @return the transition this sample causes, or null */
@@ -44,7 +61,9 @@ public final class LevelAlarm {
         }
         raised = next;
         Double limit = rule.kind() == ThresholdRule.Kind.STATE ? null : rule.limit();
-        return new AlarmEvent(device, channel, rule.event(), raised, rule.severity(), s.timestamp(), s.value(),
-                rule.ruleName(), limit, rule.hysteresis(), 0, null, rule.actions());
+        AlarmEvent e = new AlarmEvent(device, channel, rule.event(), raised, rule.severity(), s.timestamp(),
+                s.value(), rule.ruleName(), limit, rule.hysteresis(), 0, null, rule.actions());
+        raisedBy = raised ? e : null;
+        return e;
     }
 }

@@ -10,13 +10,14 @@ import org.tidegate.core.model.Sample;
  * amount, cleared when it is back below {@code amount - hysteresis}. Only good samples count; the window is
  * measured in sample time, so a gap in the data simply ages old samples out.
  */
-public final class RateAlarm {
+public final class RateAlarm implements AlarmState {
     private final String device;
     private final String channel;
     private final RateOfChangeRule rule;
     // Candidates for the window extreme: times ascending, values ascending (rise) or descending (fall).
     private final ArrayDeque<double[]> extremes = new ArrayDeque<>();
     private boolean raised;
+    private AlarmEvent raisedBy;
 
     public RateAlarm(String device, String channel, RateOfChangeRule rule) {
         this.device = device;
@@ -26,6 +27,22 @@ public final class RateAlarm {
 
     public boolean raised() {
         return raised;
+    }
+
+    @Override
+    public String event() {
+        return rule.event();
+    }
+
+    @Override
+    public AlarmEvent raisedBy() {
+        return raisedBy;
+    }
+
+    @Override
+    public void restore(AlarmEvent raisedBy) {
+        this.raised = true;
+        this.raisedBy = raisedBy;
     }
 
     /** @return the transition this sample causes, or null */
@@ -53,8 +70,10 @@ public final class RateAlarm {
             return null;
         }
         raised = next;
-        return new AlarmEvent(device, channel, rule.event(), raised, rule.severity(), s.timestamp(), s.value(),
+        AlarmEvent e = new AlarmEvent(device, channel, rule.event(), raised, rule.severity(), s.timestamp(), s.value(),
                 rule.ruleName(), rule.amount(), rule.hysteresis(), rule.windowMs(), round(change), rule.actions());
+        raisedBy = raised ? e : null;
+        return e;
     }
 
     private static double round(double change) {

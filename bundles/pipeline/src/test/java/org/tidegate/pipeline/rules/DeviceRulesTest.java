@@ -43,4 +43,33 @@ class DeviceRulesTest {
                 Sample.good("x", "a", 1, 1L, ""))));
         assertEquals(2, e.telemetry().size());
     }
+
+    @Test
+    void reloadKeepsStateOfUnchangedChannelsAndRaisedAlarmsOfChangedOnes() {
+        DeviceRules before = DeviceRules.of(wl);
+        before.evaluate(poll(0, 3.6));
+        assertEquals(List.of("level_warning"), before.raised().stream().map(AlarmEvent::event).toList());
+
+        DeviceRules same = DeviceRules.of(wl);
+        assertEquals(List.of(), same.takeOver(before));
+        Evaluation e = same.evaluate(poll(1000, 3.6));
+        assertEquals(List.of(), e.alarms(), "still raised: no second raise after a reload");
+        assertEquals(List.of("status"), e.telemetry().stream().map(Sample::channel).toList(), "deadband state kept");
+
+        Device moved = RuleParserTest.device("wl-001",
+                RuleParserTest.channel("level", DataType.FLOAT32, RuleParserTest.json("""
+                        { 'thresholds': [ { 'event': 'level_warning', 'above': 3.4, 'hysteresis': 0.05 } ] }""")),
+                RuleParserTest.channel("status", DataType.UINT16, null));
+        DeviceRules changed = DeviceRules.of(moved);
+        assertEquals(List.of(), changed.takeOver(same));
+        assertEquals(List.of(), changed.evaluate(poll(2000, 3.5)).alarms(), "raised state carried over");
+        assertEquals("cleared", changed.evaluate(poll(3000, 3.0)).alarms().get(0).state(), "and clears normally");
+        changed.evaluate(poll(4000, 3.6));
+
+        Device without = RuleParserTest.device("wl-001", RuleParserTest.channel("level", DataType.FLOAT32, null),
+                RuleParserTest.channel("status", DataType.UINT16, null));
+        List<AlarmEvent> orphans = DeviceRules.of(without).takeOver(changed);
+        assertEquals(List.of("level_warning"), orphans.stream().map(AlarmEvent::event).toList(),
+                "a raised alarm whose rule is gone is handed back to be cleared");
+    }
 }
