@@ -85,6 +85,7 @@ public final class UplinkBenchmark implements Benchmark {
             double[] p99 = new double[runs];
             double[] peer = new double[runs];
             double[] seal = new double[runs];
+            double[] drain = new double[runs];
             List<byte[]> sample = new ArrayList<>();
             for (int r = 0; r < runs; r++) {
                 UplinkOptions options = UplinkOptions.defaults(GW, url).withFlow(inflight, 0).withReconnect(200, 2000)
@@ -97,6 +98,10 @@ public final class UplinkBenchmark implements Benchmark {
                 out.printf(Locale.ROOT, "  run %d: tidegate %,.0f msg/s, latency p50 %.1f ms p90 %.1f ms p99 %.1f ms max %.1f ms%n",
                         r + 1, res.rate, p50[r], BenchReport.percentile(res.latenciesMs, 90), p99[r],
                         BenchReport.percentile(res.latenciesMs, 100));
+                drain[r] = drainRate(work.resolve("drain" + r), UplinkOptions.defaults(GW, url).withFlow(inflight, 0)
+                        .withReconnect(200, 2000).withProgressLog(60_000), gateway, cloud, messages, body, sync);
+                out.printf(Locale.ROOT, "  run %d: drain of a %d-message backlog (store to PUBACK and delete): %,.0f msg/s%n",
+                        r + 1, messages, drain[r]);
                 seal[r] = sealRate(gateway, cloud, body, messages);
                 out.printf(Locale.ROOT, "  run %d: sealing alone (SM2 sign + SM4-GCM, one thread): %,.0f msg/s%n", r + 1, seal[r]);
                 peer[r] = mosquittoPub(url, messages, sample.isEmpty() ? body : sample.get(0), work);
@@ -116,6 +121,7 @@ public final class UplinkBenchmark implements Benchmark {
             report.put(out, "throughput", "tidegate append-to-PUBACK throughput", BenchReport.median(rates), "msg/s");
             report.put(out, "latencyP50Ms", "tidegate append-to-PUBACK latency p50", BenchReport.median(p50), "ms");
             report.put(out, "latencyP99Ms", "tidegate append-to-PUBACK latency p99", BenchReport.median(p99), "ms");
+            report.put(out, "drainThroughput", "drain of a stored backlog", BenchReport.median(drain), "msg/s");
             report.put(out, "sealRate", "sealing alone, one thread", BenchReport.median(seal), "msg/s");
             report.put(out, "mosquittoPubThroughput", "mosquitto_pub -l -q 1 throughput (same run)",
                     BenchReport.median(peer), "msg/s");
@@ -194,6 +200,25 @@ public final class UplinkBenchmark implements Benchmark {
             double seconds = (lastAck[0] - start) / 1e9;
             double[] known = java.util.Arrays.stream(latencies).filter(d -> !Double.isNaN(d) && d > 0).toArray();
             return new Result(messages / seconds, known);
+        }
+    }
+
+    /** A backlog stored while offline, then drained: from start() (connect included) to the last PUBACK. */
+    private static double drainRate(Path dir, UplinkOptions options, KeyPair gateway, KeyPair cloud, int messages,
+                                    byte[] body, Synchronous sync) throws Exception {
+        CountDownLatch done = new CountDownLatch(messages);
+        try (UplinkRig rig = UplinkRig.open(dir, options, gateway.getPrivate(), "cloud", cloud.getPublic(),
+                q -> q.withSynchronous(sync))) {
+            for (int i = 0; i < messages; i++) {
+                rig.outbox().submit(ContentType.TELEMETRY, "wl-001", 4, body);
+            }
+            rig.uplink().onAcknowledged(seq -> done.countDown());
+            long start = System.nanoTime();
+            rig.start();
+            if (!done.await(120, TimeUnit.SECONDS)) {
+                throw new IOException("drain did not finish in 120 s");
+            }
+            return messages / ((System.nanoTime() - start) / 1e9);
         }
     }
 
