@@ -90,7 +90,6 @@ public class UplinkComponent {
         long progressLogMs() default 10000;
     }
 
-    private final List<CommandHandler> handlers = new CopyOnWriteArrayList<>();
     private final Map<String, CommandHandlerRank> ranked = new ConcurrentSkipListMap<>();
     private final List<StatusProvider> providers = new CopyOnWriteArrayList<>();
     private final List<GatewayDevice> devices = new CopyOnWriteArrayList<>();
@@ -150,12 +149,10 @@ public class UplinkComponent {
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
     void addCommandHandler(CommandHandler handler, Map<String, Object> props) {
         ranked.put(key(props), new CommandHandlerRank(handler, rank(props), (Long) props.get(Constants.SERVICE_ID)));
-        handlers.add(handler);
     }
 
     void removeCommandHandler(CommandHandler handler, Map<String, Object> props) {
         ranked.remove(key(props));
-        handlers.remove(handler);
     }
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)

@@ -158,10 +158,15 @@ public final class MqttUplink implements AutoCloseable {
                 delay = backoff.nextDelayMs();
             } catch (Exception e) {
                 failures.incrementAndGet();
-                ConnectFailure f = e instanceof java.security.GeneralSecurityException || e instanceof java.io.IOException
-                        ? new ConnectFailure(true, "TLS set-up from caFile=" + options.caFile() + " certFile="
-                        + options.certFile() + " failed: " + e.getMessage())
-                        : ConnectFailure.classify(e, options);
+                ConnectFailure f;
+                if (e instanceof java.security.GeneralSecurityException || e instanceof java.io.IOException) {
+                    f = new ConnectFailure(true, "TLS set-up from caFile=" + options.caFile() + " certFile="
+                            + options.certFile() + " keyFile=" + options.keyFile() + " failed: " + e.getMessage());
+                } else if (e instanceof StoreException) {
+                    f = new ConnectFailure(false, "cannot number the status message: " + e.getMessage());
+                } else {
+                    f = ConnectFailure.classify(e, options);
+                }
                 delay = f.slow() ? backoff.slowDelayMs() : backoff.nextDelayMs();
                 lastError = f.message();
                 if (f.slow()) {
@@ -210,6 +215,17 @@ public final class MqttUplink implements AutoCloseable {
             closeQuietly(client);
             throw e;
         }
+        try {
+            announce(client);
+        } catch (MqttException | StoreException | RuntimeException e) {
+            closeQuietly(client);
+            throw e;
+        }
+        return s;
+    }
+
+    /** Birth message and command subscription, right after CONNACK. */
+    private void announce(MqttAsyncClient client) throws MqttException, StoreException {
         long n = connects.incrementAndGet();
         QueueStats stats = queue.stats();
         Logger.info("uplink: connected to {} as {} (connect #{}); backlog {} messages, {} bytes, oldest {} s",
@@ -224,7 +240,6 @@ public final class MqttUplink implements AutoCloseable {
         if (granted != null && granted.length > 0 && granted[0] == 0x80) {
             Logger.error("uplink: broker refused the subscription to {}: commands will not arrive", topics.command());
         }
-        return s;
     }
 
     /** Drains the queue until the connection is lost or the uplink is closed. */
