@@ -39,6 +39,9 @@ final class Logging {
 
     private static Map<String, String> base(String level) {
         Map<String, String> c = new LinkedHashMap<>();
+        // tinylog's own shutdown hook would close the writers while ours is still stopping the framework,
+        // losing exactly the lines that say the stop was clean: we shut logging down ourselves, last.
+        c.put("autoshutdown", "false");
         c.put("level", level);
         c.put("writerConsole", "console");
         c.put("writerConsole.level", level);
