@@ -71,6 +71,53 @@ class StorageFailureTest {
     }
 
     @Test
+    void corruptionFoundAtRunTimeMovesTheFileAsideAndTheQueueCarriesOn() throws Exception {
+        Path db = dir.resolve("queue.db");
+        try (SqliteQueue q = SqliteQueue.open(QueueOptions.defaults(db))) {
+            // ~20 MB: far more than SQLite's page cache, so reading it back goes to the file.
+            java.util.concurrent.ExecutorService ex = java.util.concurrent.Executors.newFixedThreadPool(32);
+            List<java.util.concurrent.Future<?>> fs = new java.util.ArrayList<>();
+            for (int t = 0; t < 32; t++) {
+                int thread = t;
+                fs.add(ex.submit(() -> {
+                    for (int i = 0; i < 600; i++) {
+                        q.append("t", i % 9, thread * 1000L + i, T, new byte[1000]);
+                    }
+                    return null;
+                }));
+            }
+            for (java.util.concurrent.Future<?> f : fs) {
+                f.get(300, TimeUnit.SECONDS);
+            }
+            ex.shutdown();
+            long queued = q.stats().messages();
+            assertEquals(32 * 600, queued);
+            // Damage the second half of the file behind SQLite's back (its lock is advisory).
+            try (RandomAccessFile raf = new RandomAccessFile(db.toFile(), "rw")) {
+                long from = raf.length() / 2 / 4096 * 4096;
+                byte[] junk = new byte[4096];
+                java.util.Arrays.fill(junk, (byte) 0xa5);
+                for (long at = from; at + 4096 <= raf.length(); at += 4096) {
+                    raf.seek(at);
+                    raf.write(junk);
+                }
+            }
+            int taken = 0;
+            for (List<StoredMessage> b; !(b = q.takeBatch(500)).isEmpty() && taken < queued; ) {
+                taken += b.size();
+            }
+            QueueStats s = q.stats();
+            assertTrue(s.evicted(EvictionReason.CORRUPT_FILE) > 0, "corruption noticed: " + s);
+            assertTrue(s.storageAvailable(), s.storageError());
+            q.append("t", 9, 99_999, T, bytes("after corruption"));
+            q.releaseInFlight();
+            List<String> after = texts(q.takeBatch(10));
+            assertTrue(after.contains("after corruption"), after.toString());
+        }
+        onlyFile(dir, "queue.db.corrupt-");
+    }
+
+    @Test
     void anUnusablePathKeepsAlarmsInMemoryRefusesRoutineDataAndRecovers() throws Exception {
         // The directory the database should live in is a regular file: cannot open, cannot create.
         Path blocker = dir.resolve("data");
