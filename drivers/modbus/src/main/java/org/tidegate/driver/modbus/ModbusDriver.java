@@ -1,16 +1,19 @@
 package org.tidegate.driver.modbus;
 
-import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
-import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.tidegate.core.driver.DeviceSession;
 import org.tidegate.core.driver.DriverException;
 import org.tidegate.core.driver.FieldDriver;
 import org.tidegate.core.model.Device;
 import org.tidegate.driver.modbus.internal.BlockPlanner;
 import org.tidegate.driver.modbus.internal.ModbusSession;
-import org.tidegate.driver.modbus.internal.RtuBus;
+import org.tidegate.driver.modbus.internal.RtuTransport;
 import org.tidegate.driver.modbus.internal.TcpTransport;
+import org.tidegate.driver.serial.SerialBus;
+import org.tidegate.driver.serial.SerialBuses;
 import org.tidegate.driver.serial.SerialSettings;
 import org.tinylog.Logger;
 
@@ -20,20 +23,21 @@ import org.tinylog.Logger;
  * {@code parity}, {@code dataBits}, {@code stopBits}, {@code interFrameDelayMs} (default: t3.5 of the line speed).
  * Device options: {@code maxGap}, {@code maxBlock} (registers), {@code maxGapBits}, {@code maxBlockBits}.
  *
- * <p>Every TCP device gets its own connection. Devices on the same serial port share one {@link RtuBus}.
+ * <p>Every TCP device gets its own connection. Devices on the same serial port share one {@link SerialBus}.
  */
 public final class ModbusDriver implements FieldDriver, AutoCloseable {
     public static final String PROTOCOL = "modbus";
 
-    private final Map<String, SharedBus> buses = new HashMap<>();
+    private final SerialBuses buses;
+    private final Set<ModbusSession> sessions = ConcurrentHashMap.newKeySet();
 
-    private static final class SharedBus {
-        final RtuBus bus;
-        int users;
+    /** A driver whose RTU devices share serial buses with every other user of {@link SerialBuses#shared()}. */
+    public ModbusDriver() {
+        this(SerialBuses.shared());
+    }
 
-        SharedBus(RtuBus bus) {
-            this.bus = bus;
-        }
+    public ModbusDriver(SerialBuses buses) {
+        this.buses = buses;
     }
 
     @Override
@@ -68,7 +72,7 @@ public final class ModbusDriver implements FieldDriver, AutoCloseable {
                     throw new DriverException("device " + device.id() + ": port " + port + " / unit " + unit + " out of range");
                 }
                 TcpTransport t = new TcpTransport(device.id(), host, port, maxBackoff);
-                return new ModbusSession(device.id(), unit, t, timeout, device.retries(), limits, t::close);
+                return track(new ModbusSession(device.id(), unit, t, timeout, device.retries(), limits, t::close));
             }
             case "rtu" -> {
                 SerialSettings s;
@@ -82,35 +86,25 @@ public final class ModbusDriver implements FieldDriver, AutoCloseable {
                     throw new DriverException("device " + device.id() + ": RTU unit " + unit + " out of range 1-247");
                 }
                 double ifd = device.connection().get("interFrameDelayMs") instanceof Number n ? n.doubleValue() : -1;
-                RtuBus bus = acquireBus(device.id(), s, ifd, maxBackoff);
-                return new ModbusSession(device.id(), unit, bus, timeout, device.retries(), limits, () -> releaseBus(s.port()));
+                SerialBus bus;
+                try {
+                    bus = buses.acquire(s, maxBackoff);
+                } catch (IllegalArgumentException e) {
+                    throw new DriverException("device " + device.id() + ": " + e.getMessage());
+                }
+                Logger.debug("bus={} device={} joined ({} users)", s.port(), device.id(), buses.users(s.port()));
+                return track(new ModbusSession(device.id(), unit, new RtuTransport(bus, ifd), timeout, device.retries(), limits,
+                        () -> buses.release(bus)));
             }
             default -> throw new DriverException("device " + device.id() + ": connection \"transport\" must be tcp or rtu, got \""
                     + transport + "\"");
         }
     }
 
-    private synchronized RtuBus acquireBus(String device, SerialSettings s, double interFrameMs, long maxBackoff)
-            throws DriverException {
-        SharedBus shared = buses.get(s.port());
-        if (shared == null) {
-            shared = new SharedBus(new RtuBus(s, interFrameMs, maxBackoff));
-            buses.put(s.port(), shared);
-        } else if (!shared.bus.settings().equals(s)) {
-            throw new DriverException("device " + device + ": serial port " + s.port() + " is already in use as "
-                    + shared.bus.settings() + ", not " + s);
-        }
-        shared.users++;
-        Logger.debug("bus={} device={} joined ({} devices)", s.port(), device, shared.users);
-        return shared.bus;
-    }
-
-    private synchronized void releaseBus(String port) {
-        SharedBus shared = buses.get(port);
-        if (shared != null && --shared.users == 0) {
-            buses.remove(port);
-            shared.bus.close();
-        }
+    private ModbusSession track(ModbusSession session) {
+        sessions.add(session);
+        session.onClosed(() -> sessions.remove(session));
+        return session;
     }
 
     private static int connectionInt(Device d, String key, int fallback) throws DriverException {
@@ -128,10 +122,11 @@ public final class ModbusDriver implements FieldDriver, AutoCloseable {
         }
     }
 
-    /** Closes every shared bus (sessions should be closed first). */
+    /** Closes every session still open, which releases their connections and buses. */
     @Override
-    public synchronized void close() {
-        buses.values().forEach(b -> b.bus.close());
-        buses.clear();
+    public void close() {
+        for (ModbusSession s : List.copyOf(sessions)) {
+            s.close();
+        }
     }
 }

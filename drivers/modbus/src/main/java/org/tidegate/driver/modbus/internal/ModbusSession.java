@@ -34,6 +34,7 @@ public final class ModbusSession implements DeviceSession {
     private String[] unsupportedByIndex;
     private BlockPlanner.Plan plan;
     private boolean closed;
+    private volatile Runnable onClosed = () -> { };
 
     public ModbusSession(String device, int unit, ModbusTransport transport, long timeoutMillis, int retries,
                          BlockPlanner.Limits limits, Runnable onClose) {
@@ -212,11 +213,18 @@ public final class ModbusSession implements DeviceSession {
         }
     }
 
+    /** Also run once when the session closes (the driver's bookkeeping). */
+    public void onClosed(Runnable r) {
+        this.onClosed = r;
+    }
+
     @Override
     public synchronized void close() {
         if (!closed) {
             closed = true;
+            transport.close();
             onClose.run();
+            onClosed.run();
         }
     }
 }

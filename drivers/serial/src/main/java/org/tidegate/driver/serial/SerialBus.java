@@ -1,0 +1,126 @@
+package org.tidegate.driver.serial;
+
+import java.io.IOException;
+import java.util.concurrent.locks.ReentrantLock;
+import org.tinylog.Logger;
+
+/**
+ * One serial line (an RS-485 bus) shared by several users, whatever protocol they speak: each
+ * {@link #exchange} has the line to itself, and a fair lock serves waiting users in arrival order so that none
+ * starves. The line opens on first use. After it fails, the line is closed, and reopening waits 100 ms, doubling
+ * up to a cap, so a missing adapter is not hammered and one that comes back is found again.
+ */
+public final class SerialBus implements AutoCloseable {
+    private static final long FIRST_BACKOFF_NANOS = 100_000_000L;
+
+    /** Work done with the line held; an {@link IOException} closes the line. */
+    @FunctionalInterface
+    public interface Exchange<T> {
+        T run(SerialLine line) throws IOException;
+    }
+
+    /** The line cannot be opened now; {@link #getMessage()} says why and when the next attempt is. */
+    public static final class UnavailableException extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        UnavailableException(String message) {
+            super(message);
+        }
+    }
+
+    private final SerialSettings settings;
+    private final long maxBackoffNanos;
+    private final ReentrantLock lock = new ReentrantLock(true);
+    private SerialLine line;
+    private long backoffNanos;
+    private long nextOpenAt;
+    private String lastOpenError = "";
+    private volatile long lastExchangeEnd = System.nanoTime();
+
+    /** @param maxBackoffMillis longest wait between attempts to reopen a failed line */
+    public SerialBus(SerialSettings settings, long maxBackoffMillis) {
+        this.settings = settings;
+        this.maxBackoffNanos = Math.max(FIRST_BACKOFF_NANOS, maxBackoffMillis * 1_000_000L);
+    }
+
+    public SerialSettings settings() {
+        return settings;
+    }
+
+    /**
+     * Runs {@code exchange} with the line held, opening it first if needed.
+     *
+     * @throws UnavailableException if the line cannot be opened (missing, busy, backing off)
+     * @throws IOException          what the exchange threw; the line has been closed
+     */
+    public <T> T exchange(Exchange<T> exchange) throws IOException {
+        lock.lock();
+        try {
+            SerialLine l = open();
+            try {
+                return exchange.run(l);
+            } catch (IOException e) {
+                closeLine("I/O failure: " + e.getMessage());
+                throw e;
+            }
+        } finally {
+            lastExchangeEnd = System.nanoTime();
+            lock.unlock();
+        }
+    }
+
+    /**
+     * When the previous exchange on this bus ended ({@link System#nanoTime()}), so a protocol can keep its
+     * inter-frame silence across users.
+     */
+    public long lastExchangeEnd() {
+        return lastExchangeEnd;
+    }
+
+    private SerialLine open() throws UnavailableException {
+        if (line != null && line.isOpen()) {
+            return line;
+        }
+        long now = System.nanoTime();
+        if (backoffNanos > 0 && now - nextOpenAt < 0) {
+            throw new UnavailableException("serial port " + settings.port() + " unavailable (" + lastOpenError
+                    + "), next attempt in " + (nextOpenAt - now) / 1_000_000L + " ms");
+        }
+        try {
+            line = SerialPorts.open(settings);
+            backoffNanos = 0;
+            lastOpenError = "";
+            Logger.info("bus={} opened ({})", settings.port(), settings);
+            return line;
+        } catch (IOException e) {
+            backoffNanos = backoffNanos == 0 ? FIRST_BACKOFF_NANOS : Math.min(maxBackoffNanos, backoffNanos * 2);
+            nextOpenAt = System.nanoTime() + backoffNanos;
+            if (!String.valueOf(e.getMessage()).equals(lastOpenError)) {
+                Logger.warn("bus={} cannot open: {}", settings.port(), e.getMessage());
+            }
+            lastOpenError = String.valueOf(e.getMessage());
+            throw new UnavailableException(lastOpenError);
+        }
+    }
+
+    private void closeLine(String why) {
+        if (line != null) {
+            Logger.warn("bus={} closing: {}", settings.port(), why);
+            line.close();
+            line = null;
+        }
+    }
+
+    @Override
+    public void close() {
+        lock.lock();
+        try {
+            if (line != null) {
+                line.close();
+                line = null;
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+}
