@@ -139,7 +139,9 @@ class StoreCrashTest {
 
     private Process startChild(int run) throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> cmd = List.of(java, "-Xmx128m", "-XX:TieredStopAtLevel=1", "-cp",
+        // org.sqlite.tmpdir: a killed JVM cannot delete the native library sqlite-jdbc extracted; keep it in @TempDir.
+        List<String> cmd = List.of(java, "-Xmx128m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
+                "-Dorg.sqlite.tmpdir=" + dir, "-cp",
                 System.getProperty("java.class.path"), StoreCrashChild.class.getName(), dir.toString(),
                 Integer.toString(run));
         return new ProcessBuilder(cmd).redirectError(dir.resolve("child-" + run + ".err").toFile()).start();
