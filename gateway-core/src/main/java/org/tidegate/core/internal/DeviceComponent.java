@@ -14,6 +14,9 @@ import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 import org.tidegate.core.codec.DeviceJson;
 import org.tidegate.core.driver.ChannelReading;
 import org.tidegate.core.driver.DriverException;
@@ -33,7 +36,22 @@ import org.tinylog.Logger;
  */
 @Component(configurationPid = DeviceComponent.FACTORY_PID, configurationPolicy = ConfigurationPolicy.REQUIRE,
         service = {})
+@Designate(ocd = DeviceComponent.Config.class, factory = true)
 public class DeviceComponent implements GatewayDevice {
+
+    /** A device instance; written by the config bundle from {@code devices/*.json}. */
+    @ObjectClassDefinition(name = "tidegate device", description = "One field device polled by the gateway")
+    public @interface Config {
+        @AttributeDefinition(name = "Device id", description = "[A-Za-z0-9._-]{1,64}")
+        String device_id();
+
+        @AttributeDefinition(name = "Device definition", description = "The device merged with its profile, as JSON")
+        String device_json();
+
+        @AttributeDefinition(name = "Driver filter", description = "Selects the driver, e.g. (tidegate.protocol=modbus)")
+        String driver_target();
+    }
+
     public static final String FACTORY_PID = "org.tidegate.device";
     /** The resolved device as JSON ({@link DeviceJson}). */
     public static final String DEVICE_JSON = "device.json";
@@ -44,15 +62,15 @@ public class DeviceComponent implements GatewayDevice {
     private final ServiceRegistration<GatewayDevice> registration;
 
     @Activate
-    public DeviceComponent(@Reference(name = "driver") FieldDriver driver, BundleContext context,
+    public DeviceComponent(@Reference(name = "driver") FieldDriver driver, BundleContext context, Config config,
                            Map<String, Object> properties) throws DriverException {
         this.driver = driver;
-        Object json = properties.get(DEVICE_JSON);
-        if (!(json instanceof String s)) {
+        String json = config.device_json();
+        if (json == null || json.isBlank()) {
             throw new IllegalArgumentException("configuration " + properties.get("service.pid")
                     + " has no " + DEVICE_JSON + " property");
         }
-        Device device = DeviceJson.fromJson(s);
+        Device device = DeviceJson.fromJson(json);
         this.poller = new DevicePoller(device, driver.open(device), () -> sinks);
         poller.start();
         Dictionary<String, Object> props = new Hashtable<>();
