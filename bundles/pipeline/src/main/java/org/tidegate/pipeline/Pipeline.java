@@ -12,8 +12,8 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
@@ -61,7 +61,7 @@ public final class Pipeline implements SampleSink, AutoCloseable {
     private final Map<String, Lane> lanes = new ConcurrentHashMap<>();
     private final Map<String, Lane> detached = new ConcurrentHashMap<>();
     private final Map<String, Set<String>> activeAlarms = new ConcurrentHashMap<>();
-    private final ScheduledExecutorService local;
+    private final ScheduledThreadPoolExecutor local;
     private final Thread worker;
     private volatile MessageSink sink;
     private volatile Supplier<? extends Collection<DeviceHealth>> health = List::of;
@@ -100,11 +100,13 @@ public final class Pipeline implements SampleSink, AutoCloseable {
         this.clock = Objects.requireNonNull(clock);
         this.writer = Objects.requireNonNull(writer);
         this.handOff = new HandOff<>(settings.routineQueue());
-        this.local = Executors.newSingleThreadScheduledExecutor(r -> {
+        this.local = new ScheduledThreadPoolExecutor(1, r -> {
             Thread t = new Thread(r, "pipeline-local");
             t.setDaemon(true);
             return t;
         });
+        // On close, pending retries and grace timers are dropped; an action already running finishes.
+        this.local.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
         this.worker = new Thread(this::workerLoop, "pipeline");
         this.worker.setDaemon(true);
     }
@@ -193,7 +195,7 @@ public final class Pipeline implements SampleSink, AutoCloseable {
                     clearAlarms(raised, "the device was removed");
                 }
             }, detachGraceMs, TimeUnit.MILLISECONDS);
-        } catch (java.util.concurrent.RejectedExecutionException closing) {
+        } catch (RejectedExecutionException closing) {
             // shutting down: nothing to release any more
         }
     }
@@ -212,12 +214,7 @@ public final class Pipeline implements SampleSink, AutoCloseable {
                     clock.millis(), null, r.rule(), r.limit(), r.hysteresis(), r.windowMs(), null, r.actions())));
         }
         for (ActionCommand c : commands) {
-            try {
-                local.execute(() -> runAction(c, 1));
-            } catch (java.util.concurrent.RejectedExecutionException closing) {
-                Logger.warn("device={} channel={} action {} not run: pipeline closing", c.action().device(),
-                        c.action().channel(), c.value());
-            }
+            runLocally(c);
         }
     }
 
@@ -257,7 +254,16 @@ public final class Pipeline implements SampleSink, AutoCloseable {
             }
         }
         for (ActionCommand c : commands) {
+            runLocally(c);
+        }
+    }
+
+    private void runLocally(ActionCommand c) {
+        try {
             local.execute(() -> runAction(c, 1));
+        } catch (RejectedExecutionException closing) {
+            Logger.warn("device={} channel={} action {} not run: pipeline closed", c.action().device(),
+                    c.action().channel(), c.value());
         }
     }
 
@@ -383,7 +389,7 @@ public final class Pipeline implements SampleSink, AutoCloseable {
             long delay = Math.min(MAX_ACTION_RETRY_MS, settings.actionRetryMs() << Math.min(attempt - 1, 20));
             try {
                 local.schedule(() -> runAction(c, attempt + 1), delay, TimeUnit.MILLISECONDS);
-            } catch (java.util.concurrent.RejectedExecutionException closing) {
+            } catch (RejectedExecutionException closing) {
                 // closing: the output stays as it is
             }
         }

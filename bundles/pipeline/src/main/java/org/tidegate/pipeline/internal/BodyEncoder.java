@@ -165,8 +165,10 @@ public final class BodyEncoder {
             g.writeNull();
         } else if (v instanceof Boolean b) {
             g.writeBoolean(b);
-        } else if (v instanceof Double || v instanceof Float) {
-            double d = ((Number) v).doubleValue();
+        } else if (v instanceof Long || v instanceof Integer || v instanceof Short || v instanceof Byte) {
+            g.writeNumber(((Number) v).longValue());
+        } else if (v instanceof Number n) {
+            double d = n.doubleValue();
             if (!Double.isFinite(d)) {
                 g.writeNull();
                 return false;
@@ -179,8 +181,6 @@ public final class BodyEncoder {
             } else {
                 g.writeNumber(d);
             }
-        } else if (v instanceof Number n) {
-            g.writeNumber(n.longValue());
         } else {
             g.writeString(v.toString());
         }
