@@ -102,6 +102,9 @@ public final class SqliteQueue implements StoreAndForwardQueue {
     private boolean storageAvailable;
     private String storageError = "";
     private long nextPurgeAt;
+    private static final long STATS_LOG_INTERVAL_MS = 600_000;
+    private long nextStatsLogAt = System.currentTimeMillis() + STATS_LOG_INTERVAL_MS;
+    private long lastLoggedActivity;
     private volatile long commits;
     private volatile boolean existedAtOpen;
     private volatile long maxSequenceAtOpen;
@@ -354,7 +357,30 @@ public final class SqliteQueue implements StoreAndForwardQueue {
         return running;
     }
 
+    /** Every {@value #STATS_LOG_INTERVAL_MS} ms, if anything moved: one log line with the counters. */
+    private void logStatsIfDue() {
+        long now = System.currentTimeMillis();
+        if (now < nextStatsLogAt) {
+            return;
+        }
+        nextStatsLogAt = now + STATS_LOG_INTERVAL_MS;
+        long activity = appended + delivered + redelivered;
+        for (long e : evicted) {
+            activity += e;
+        }
+        if (activity == lastLoggedActivity) {
+            return;
+        }
+        lastLoggedActivity = activity;
+        QueueStats s = snapshot();
+        Logger.info("store: depth={} byPriority={} bytes={} inFlight={} oldestAgeMs={} appended={} delivered={}"
+                        + " redelivered={} evicted={} heldInMemory={} storageAvailable={}", s.messages(),
+                java.util.Arrays.toString(s.depthByPriority()), s.bytes(), s.inFlight(), s.oldestAgeMillis(),
+                s.appended(), s.delivered(), s.redelivered(), s.evicted(), s.heldInMemory(), s.storageAvailable());
+    }
+
     private void maintenance() {
+        logStatsIfDue();
         boolean purgeDue = options.maxAge().toMillis() > 0 && System.currentTimeMillis() >= nextPurgeAt;
         if (!memory.isEmpty() || !deferredAcks.isEmpty() || !unwrittenAttempts.isEmpty() || conn == null || purgeDue) {
             writeTransaction(List.of(), List.of(), true);
