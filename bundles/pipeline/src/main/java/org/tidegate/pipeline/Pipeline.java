@@ -156,8 +156,14 @@ public final class Pipeline implements SampleSink, AutoCloseable {
         Lane fresh = new Lane(rules);
         List<AlarmEvent> orphans = List.of();
         Lane old = detached.remove(device.id());
+        Lane interim = lanes.get(device.id());
         if (old == null) {
-            old = lanes.get(device.id());
+            old = interim;
+        } else if (interim != null) {
+            // Polls that arrived before the device's service was (re)registered ran without rules: send them.
+            synchronized (interim) {
+                flush(device.id(), interim);
+            }
         }
         if (old != null) {
             synchronized (old) {

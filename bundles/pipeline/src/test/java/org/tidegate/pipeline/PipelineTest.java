@@ -289,6 +289,21 @@ public class PipelineTest {
         assertEquals(Map.of(), pipeline.activeAlarms());
     }
 
+    @Test
+    void pollsBetweenADeviceRestartAndItsRegistrationAreNotLost() throws Exception {
+        start(PipelineSettings.defaults("gw").withBatchPolls(3), this::recordWrite);
+        pipeline.accept(poll(0, 1.0));
+        pipeline.removeDevice("wl-001");   // flushes the first sample
+        pipeline.accept(poll(1000, 1.1));  // the restarted device polls before its service is registered
+        pipeline.addDevice(waterLevel());
+        pipeline.accept(poll(2000, 1.2));
+        pipeline.close();
+        List<Double> values = sink.messages(MessageKind.TELEMETRY).stream()
+                .flatMap(m -> java.util.stream.StreamSupport.stream(m.body().get("samples").spliterator(), false))
+                .map(n -> n.get("v").asDouble()).toList();
+        assertEquals(List.of(1.0, 1.1, 1.2), values);
+    }
+
     private void awaitWrites(int n) throws InterruptedException {
         long deadline = System.currentTimeMillis() + 20_000;
         while (writes.size() < n && System.currentTimeMillis() < deadline) {
