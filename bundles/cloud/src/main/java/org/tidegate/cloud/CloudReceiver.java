@@ -41,7 +41,8 @@ public final class CloudReceiver implements AutoCloseable {
     private final Listener listener;
     private final long reconnectMs;
     private volatile boolean running;
-    private volatile CountDownLatch subscribed = new CountDownLatch(1);
+    private final Object subscription = new Object();
+    private boolean subscribed;
     private volatile MqttClient client;
     private Thread thread;
     private final Object wake = new Object();
@@ -71,12 +72,31 @@ public final class CloudReceiver implements AutoCloseable {
 
     /** Waits until the subscriptions are in place (on the current connection). */
     public boolean awaitSubscribed(long timeout, TimeUnit unit) throws InterruptedException {
-        return subscribed.await(timeout, unit);
+        long deadline = System.nanoTime() + unit.toNanos(timeout);
+        synchronized (subscription) {
+            while (!subscribed) {
+                long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+                if (left <= 0) {
+                    return false;
+                }
+                subscription.wait(left);
+            }
+            return true;
+        }
+    }
+
+    private void subscribed(boolean value) {
+        synchronized (subscription) {
+            subscribed = value;
+            subscription.notifyAll();
+        }
     }
 
     public boolean connected() {
         MqttClient c = client;
-        return c != null && c.isConnected() && subscribed.getCount() == 0;
+        synchronized (subscription) {
+            return c != null && c.isConnected() && subscribed;
+        }
     }
 
     private void run() {
@@ -90,7 +110,7 @@ public final class CloudReceiver implements AutoCloseable {
                     @Override
                     public void connectionLost(Throwable cause) {
                         Logger.warn("receiver: connection to {} lost: {}", broker.url(), cause.getMessage());
-                        subscribed = new CountDownLatch(1);
+                        subscribed(false);
                         lost.countDown();
                     }
 
@@ -109,7 +129,7 @@ public final class CloudReceiver implements AutoCloseable {
                 client = c;
                 lastProblem = "";
                 Logger.info("receiver: connected to {} as {}, subscribed to {}", broker.url(), broker.clientId(), filters);
-                subscribed.countDown();
+                subscribed(true);
                 while (running && !lost.await(200, TimeUnit.MILLISECONDS)) {
                     // connected
                 }
@@ -124,6 +144,7 @@ public final class CloudReceiver implements AutoCloseable {
                 Thread.currentThread().interrupt();
                 return;
             } finally {
+                subscribed(false);
                 client = null;
                 if (c != null) {
                     close(c);

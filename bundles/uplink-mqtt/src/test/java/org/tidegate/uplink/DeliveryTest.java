@@ -101,6 +101,31 @@ class DeliveryTest {
         }
     }
 
+    @Test
+    void aNewAlarmOvertakesABacklogThatIsDraining() throws Exception {
+        TestKeys keys = TestKeys.create(dir);
+        try (LabBroker broker = Brokers.start("embedded", dir.resolve("broker"));
+             Inbox inbox = new Inbox(broker.url(), "cloud-test", keys.cloud(), GW, keys.gateway());
+             UplinkRig rig = UplinkRig.open(dir.resolve("data"), options(broker.url()).withFlow(4, 50),
+                     keys.gateway().getPrivate(), "cloud", keys.cloud().getPublic(), null)) {
+            for (int i = 0; i < 200; i++) {
+                rig.outbox().submit(ContentType.TELEMETRY, "wl-001", 4, ("{\"i\":" + i + "}").getBytes(StandardCharsets.UTF_8));
+            }
+            rig.start(); // drains at 50 msg/s with a window of 4
+            inbox.await(r -> r.opened().contentType() == ContentType.TELEMETRY, 20, 30, "the start of the drain");
+            long alarm = rig.outbox().submit(ContentType.ALARM, "wl-001", 9,
+                    "{\"event\":\"level-high\",\"state\":\"raised\"}".getBytes(StandardCharsets.UTF_8));
+            inbox.await(r -> r.opened().sequence() == alarm, 1, 30, "the alarm");
+            long telemetryBeforeAlarm;
+            synchronized (inbox) {
+                telemetryBeforeAlarm = inbox.of(ContentType.TELEMETRY).size();
+            }
+            assertTrue(telemetryBeforeAlarm < 100, "the alarm went out while " + (200 - telemetryBeforeAlarm)
+                    + " backlog messages were still waiting, not after them");
+            inbox.await(r -> r.opened().contentType() == ContentType.TELEMETRY, 200, 60, "the rest of the backlog");
+        }
+    }
+
     static UplinkOptions options(String url) {
         return UplinkOptions.defaults(GW, url).withReconnect(200, 2000).withFlow(16, 0).withProgressLog(1000);
     }

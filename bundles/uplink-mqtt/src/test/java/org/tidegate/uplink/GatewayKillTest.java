@@ -38,6 +38,16 @@ class GatewayKillTest {
             int produce = 800;
             Process first = start(data, keys, broker.url(), produce, 100, "first");
             inbox.await(r -> r.opened().contentType() == ContentType.TELEMETRY, 200, 60, "the first part of the drain");
+            // progress in the log: how many are left, the rate and the estimated time
+            Path firstLog = dir.resolve("first.log");
+            long logDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            while (!Files.readString(firstLog).contains("uplink: drain: ") && System.nanoTime() < logDeadline) {
+                Thread.sleep(50);
+            }
+            String log = Files.readString(firstLog);
+            assertTrue(log.contains("uplink: draining a backlog of " + produce + " messages"), log);
+            assertTrue(log.lines().anyMatch(l -> l.matches(".*uplink: drain: \\d+ left \\(\\d+ in flight, \\d+ alarms\\), "
+                    + "[0-9.]+ msg/s, eta \\d+ s")), log);
             int before = inbox.of(ContentType.TELEMETRY).size();
             assertTrue(before < produce, "still draining when killed (" + before + ")");
             first.destroyForcibly(); // SIGKILL on Linux
