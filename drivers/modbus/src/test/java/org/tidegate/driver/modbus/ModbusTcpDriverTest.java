@@ -205,6 +205,39 @@ class ModbusTcpDriverTest {
     }
 
     @Test
+    void aMergedReadRefusedForAHoleIsSplitAroundTheHole() throws Exception {
+        slave.close();
+        // A device whose map has a hole at hr 5: any read touching it answers exception 2.
+        SlaveUnits holey = new SlaveUnits().add(1, req -> {
+            int start = org.tidegate.driver.modbus.codec.Pdu.u16(req, 1);
+            int qty = org.tidegate.driver.modbus.codec.Pdu.u16(req, 3);
+            if ((req[0] & 0xFF) == 3 && start <= 5 && start + qty > 5) {
+                return org.tidegate.driver.modbus.codec.Pdu.exception(3, 2);
+            }
+            return bank.handle(req);
+        });
+        slave = ModbusTcpSlave.start(holey, "127.0.0.1", 0);
+        for (int i = 0; i < 10; i++) {
+            bank.setHolding(i, 100 + i);
+        }
+        List<Channel> cs = List.of(ch("a", "hr:0", DataType.UINT16), ch("b", "hr:4", DataType.UINT16),
+                ch("c", "hr:6", DataType.UINT16), ch("d", "hr:9", DataType.UINT16));
+        Device d = Devices.tcp("holey", slave.port(), 1, 1000, 0, cs, Map.of("maxGap", 8));
+        try (DeviceSession s = driver.open(d)) {
+            List<ChannelReading> r = s.read(cs);
+            r.forEach(x -> assertTrue(x.ok(), x.channel().id() + " " + x.status() + " " + x.detail()));
+            assertEquals(List.of(100L, 104L, 106L, 109L), r.stream().map(ChannelReading::raw).toList());
+            assertEquals(4, ((ModbusSession) s).plan().blocks().size());
+            assertTrue(s.read(cs).stream().allMatch(ChannelReading::ok));
+        }
+        // A refused read without gaps stays a per-channel device exception.
+        Device one = Devices.tcp("hole", slave.port(), 1, 1000, 0, List.of(ch("h", "hr:5", DataType.UINT16)), Map.of());
+        try (DeviceSession s = driver.open(one)) {
+            assertEquals(ReadStatus.DEVICE_EXCEPTION, s.read(one.channels()).get(0).status());
+        }
+    }
+
+    @Test
     void badConnectionConfigIsADriverException() {
         Channel c = ch("x", "hr:0", DataType.UINT16);
         assertThrows(DriverException.class, () -> driver.open(new Device("d", "p", "modbus", Map.of("transport", "udp"),

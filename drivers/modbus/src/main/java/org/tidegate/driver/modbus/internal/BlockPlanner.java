@@ -107,6 +107,39 @@ public final class BlockPlanner {
     }
 
     /**
+     * Splits a block at its gaps: the runs of registers its channels actually cover, each within {@code maxBlock}.
+     * Used when a device refuses a merged read because a gap register does not exist (exception 2).
+     *
+     * @return the gap-free blocks, or just {@code block} if it has no gap
+     */
+    public static List<Block> splitAtGaps(Block block, Limits limits) {
+        int max = block.table().isRegister() ? limits.maxBlock() : limits.maxBlockBits();
+        List<Block> out = new ArrayList<>();
+        int start = -1;
+        int end = -1;
+        List<Planned> members = new ArrayList<>();
+        for (Planned p : block.members()) {
+            int newEnd = Math.max(end, p.end());
+            if (start >= 0 && p.address().offset() <= end && newEnd - start <= max) {
+                end = newEnd;
+                members.add(p);
+                continue;
+            }
+            if (start >= 0) {
+                out.add(new Block(block.table(), start, end - start, List.copyOf(members)));
+            }
+            start = p.address().offset();
+            end = p.end();
+            members.clear();
+            members.add(p);
+        }
+        if (start >= 0) {
+            out.add(new Block(block.table(), start, end - start, List.copyOf(members)));
+        }
+        return out.size() <= 1 ? List.of(block) : out;
+    }
+
+    /**
      * Parses and checks one channel.
      *
      * @throws IllegalArgumentException with the reason it cannot be served

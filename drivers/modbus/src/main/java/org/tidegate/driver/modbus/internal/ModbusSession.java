@@ -8,6 +8,7 @@ import org.tidegate.core.driver.DeviceSession;
 import org.tidegate.core.driver.ReadStatus;
 import org.tidegate.core.model.Channel;
 import org.tidegate.core.model.ModbusAddress.Table;
+import org.tidegate.driver.modbus.codec.ExceptionCode;
 import org.tidegate.driver.modbus.codec.FrameException;
 import org.tidegate.driver.modbus.codec.Pdu;
 import org.tidegate.driver.modbus.codec.ValueCodec;
@@ -31,6 +32,8 @@ public final class ModbusSession implements DeviceSession {
     private final Map<BlockPlanner.Block, ReadStatus> lastBlockStatus = new IdentityHashMap<>();
     private List<Channel> plannedFor;
     private List<Channel> lastList;
+    /** The plan's blocks, possibly split further when the device refused a merged read. */
+    private List<BlockPlanner.Block> blocks;
     private String[] unsupportedByIndex;
     private BlockPlanner.Plan plan;
     private boolean closed;
@@ -49,7 +52,7 @@ public final class ModbusSession implements DeviceSession {
 
     /** The blocks the last read used (for tests and diagnostics). */
     public synchronized BlockPlanner.Plan plan() {
-        return plan;
+        return plan == null ? null : new BlockPlanner.Plan(List.copyOf(blocks), plan.unsupported());
     }
 
     @Override
@@ -57,6 +60,7 @@ public final class ModbusSession implements DeviceSession {
         if (plan == null || (channels != lastList && !channels.equals(plannedFor))) {
             plannedFor = List.copyOf(channels);
             plan = BlockPlanner.plan(plannedFor, limits);
+            blocks = new java.util.ArrayList<>(plan.blocks());
             lastBlockStatus.clear();
             unsupportedByIndex = new String[plannedFor.size()];
             for (int i = 0; i < plannedFor.size(); i++) {
@@ -73,7 +77,8 @@ public final class ModbusSession implements DeviceSession {
             }
         }
         TransportException deviceDown = null;
-        for (BlockPlanner.Block b : plan.blocks()) {
+        for (int bi = 0; bi < blocks.size(); bi++) {
+            BlockPlanner.Block b = blocks.get(bi);
             if (closed) {
                 deviceDown = new TransportException(ReadStatus.NOT_CONNECTED, "session closed");
             }
@@ -87,6 +92,18 @@ public final class ModbusSession implements DeviceSession {
                 decode(out, b, response, System.currentTimeMillis());
                 noteBlock(b, ReadStatus.OK, "");
             } catch (TransportException e) {
+                if (e.exceptionCode() == ExceptionCode.ILLEGAL_DATA_ADDRESS) {
+                    List<BlockPlanner.Block> parts = BlockPlanner.splitAtGaps(b, limits);
+                    if (parts.size() > 1) {
+                        // The device has holes in its map: read around them from now on, starting with this poll.
+                        Logger.warn("device={} unit={} refused fc={} addr={} count={} ({}): reading it as {} gap-free requests from now on",
+                                device, unit, b.function(), b.start(), b.count(), e.getMessage(), parts.size());
+                        blocks.remove(bi);
+                        blocks.addAll(bi, parts);
+                        bi--;
+                        continue;
+                    }
+                }
                 fail(out, b, e.status(), e.getMessage());
                 noteBlock(b, e.status(), e.getMessage());
                 if (e.status() == ReadStatus.TIMEOUT || e.status() == ReadStatus.NOT_CONNECTED) {
@@ -127,7 +144,7 @@ public final class ModbusSession implements DeviceSession {
                 return response;
             } catch (FrameException e) {
                 if (e.kind() == FrameException.Kind.EXCEPTION_RESPONSE) {
-                    throw new TransportException(ReadStatus.DEVICE_EXCEPTION, e.getMessage());
+                    throw new TransportException(ReadStatus.DEVICE_EXCEPTION, e.getMessage(), e.exceptionCode());
                 }
                 last = new TransportException(e.kind() == FrameException.Kind.CRC ? ReadStatus.CRC_ERROR : ReadStatus.MALFORMED, e.getMessage());
             } catch (TransportException e) {

@@ -6,10 +6,21 @@ import org.tidegate.core.driver.ReadStatus;
 public final class TransportException extends Exception {
     private static final long serialVersionUID = 1L;
     private final ReadStatus status;
+    private final int exceptionCode;
 
     public TransportException(ReadStatus status, String detail) {
+        this(status, detail, 0);
+    }
+
+    public TransportException(ReadStatus status, String detail, int exceptionCode) {
         super(detail);
         this.status = status;
+        this.exceptionCode = exceptionCode;
+    }
+
+    /** The Modbus exception code of a {@link ReadStatus#DEVICE_EXCEPTION}, else 0. */
+    public int exceptionCode() {
+        return exceptionCode;
     }
 
     public ReadStatus status() {

@@ -84,4 +84,18 @@ class BlockPlannerTest {
         assertTrue(p.unsupported().values().stream().anyMatch(s -> s.contains("unknown Modbus table")));
         assertTrue(p.unsupported().values().stream().anyMatch(s -> s.contains("exceed one request")));
     }
+
+    @Test
+    void splitsABlockAtItsGaps() {
+        List<Channel> cs = List.of(ch("a", "hr:0", DataType.FLOAT32), ch("b", "hr:2", DataType.UINT16),
+                ch("c", "hr:6", DataType.UINT16), ch("d", "hr:7.1", DataType.BOOL), ch("e", "hr:7.2", DataType.BOOL),
+                ch("f", "hr:9", DataType.INT32));
+        BlockPlanner.Limits limits = new BlockPlanner.Limits(8, 125, 0, 2000);
+        BlockPlanner.Plan p = BlockPlanner.plan(cs, limits);
+        assertEquals("hr:0+11", describe(p.blocks()));
+        List<BlockPlanner.Block> parts = BlockPlanner.splitAtGaps(p.blocks().get(0), limits);
+        assertEquals("hr:0+3 hr:6+2 hr:9+2", describe(parts));
+        assertEquals(List.of(2, 3, 4), parts.get(1).members().stream().map(BlockPlanner.Planned::index).toList());
+        assertEquals(1, BlockPlanner.splitAtGaps(parts.get(0), limits).size());
+    }
 }
