@@ -12,6 +12,9 @@ import org.tidegate.config.HomeLoader;
 import org.tidegate.config.LoadResult;
 import org.tidegate.core.cli.Args;
 import org.tidegate.core.cli.Subcommand;
+import org.tidegate.crypto.GatewayCrypto;
+import java.io.IOException;
+import java.security.GeneralSecurityException;
 import org.tinylog.Logger;
 
 /**
@@ -61,7 +64,19 @@ final class RunCommand implements Subcommand {
             }
             return 1;
         }
+        // Logging first: tinylog's configuration freezes at the first log line, wherever it comes from.
         Logging.consoleAndFile(level, home.resolve("logs"));
+        try {
+            // Refuse before anything starts: an unprovisioned gateway, or a private key others can read.
+            GatewayCrypto.load(GatewayCrypto.settingsFromGatewayJson(home));
+        } catch (IOException | GeneralSecurityException e) {
+            err.println("tidegate run: " + e.getMessage());
+            if (e instanceof java.nio.file.NoSuchFileException) {
+                err.println("  the gateway has no identity yet: run `tidegate provision --home " + home + " ...` first");
+            }
+            return 1;
+        }
+
         Logger.info("tidegate {} starting: gateway {} home {} (pid {})", RuntimeSettings.load().version(),
                 check.config().id(), home, ProcessHandle.current().pid());
 

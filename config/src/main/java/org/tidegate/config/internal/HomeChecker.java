@@ -84,6 +84,8 @@ public final class HomeChecker {
             for (String name : SectionSchema.SECTIONS.keySet()) {
                 sections.put(name, section(g, name, id));
             }
+            // The sealer decides about deflate: it needs the telemetry section's threshold too.
+            sections.get("security").put("deflateMinBytes", sections.get("telemetry").get("deflateMinBytes"));
         }
         Map<String, Profile> profiles = readProfiles();
         List<Device> devices = readDevices(profiles);

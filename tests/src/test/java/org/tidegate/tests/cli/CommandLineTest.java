@@ -79,6 +79,7 @@ class CommandLineTest {
         Path home = tmp.resolve("home");
         Files.createDirectories(home.resolve("devices"));
         Files.createDirectories(home.resolve("profiles"));
+        Files.createDirectories(home.resolve("keys"));
         Files.writeString(home.resolve("gateway.json"), """
                 { "id": "gw-cli-1", "broker": { "url": "tcp://127.0.0.1:1" } }""");
         // A Modbus device nobody answers: its component must start, poll (bad samples) and stop cleanly.
@@ -86,6 +87,22 @@ class CommandLineTest {
                 { "id": "pm-9", "protocol": "modbus", "pollIntervalMs": 500, "timeoutMs": 200, "retries": 0,
                   "connection": { "transport": "tcp", "host": "127.0.0.1", "port": 1, "unit": 1 },
                   "channels": [ { "id": "v", "address": "hr:0", "type": "float32", "unit": "V" } ] }""");
+        // Not provisioned yet: refused before anything starts.
+        Result unprovisioned = tidegate("run", "--home", home.toString());
+        assertEquals(1, unprovisioned.code(), unprovisioned.out());
+        assertTrue(unprovisioned.out().contains("run `tidegate provision"), unprovisioned.out());
+        java.security.KeyPair keys = org.tidegate.crypto.SmKeys.generate();
+        org.tidegate.crypto.PemKeys.writePrivateKey(home.resolve("keys/gateway.key.pem"), keys.getPrivate(), false);
+        org.tidegate.crypto.PemKeys.writePublicKey(home.resolve("keys/gateway.pub.pem"), keys.getPublic(), false);
+        org.tidegate.crypto.PemKeys.writePublicKey(home.resolve("keys/cloud.pub.pem"), org.tidegate.crypto.SmKeys.generate().getPublic(), false);
+        // A private key others can read: refused, naming the file.
+        Path key = home.resolve("keys/gateway.key.pem");
+        Files.setPosixFilePermissions(key, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+        Result exposed = tidegate("run", "--home", home.toString());
+        assertEquals(1, exposed.code(), exposed.out());
+        assertTrue(exposed.out().contains("gateway.key.pem"), exposed.out());
+        Files.setPosixFilePermissions(key, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+
         Process p = new ProcessBuilder(DIST.toString(), "run", "--home", home.toString())
                 .redirectErrorStream(true).redirectOutput(tmp.resolve("out.txt").toFile()).start();
         try {
