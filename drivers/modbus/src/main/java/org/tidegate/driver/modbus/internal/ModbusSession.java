@@ -57,7 +57,7 @@ public final class ModbusSession implements DeviceSession {
 
     @Override
     public synchronized List<ChannelReading> read(List<Channel> channels) {
-        if (plan == null || (channels != lastList && !channels.equals(plannedFor))) {
+        if (plan == null || !samePlanInput(channels)) {
             plannedFor = List.copyOf(channels);
             plan = BlockPlanner.plan(plannedFor, limits);
             blocks = new java.util.ArrayList<>(plan.blocks());
@@ -117,6 +117,25 @@ public final class ModbusSession implements DeviceSession {
             }
         }
         return java.util.Arrays.asList(out);
+    }
+
+    /**
+     * Whether the cached plan still fits. The poller passes the same immutable list every time, so identity
+     * (checked element by element, which is cheap) avoids comparing channel records on every poll.
+     */
+    private boolean samePlanInput(List<Channel> channels) {
+        if (channels.size() != plannedFor.size()) {
+            return false;
+        }
+        if (channels == lastList) {
+            for (int i = 0; i < channels.size(); i++) {
+                if (channels.get(i) != plannedFor.get(i)) {
+                    return channels.equals(plannedFor);
+                }
+            }
+            return true;
+        }
+        return channels.equals(plannedFor);
     }
 
     private void decode(ChannelReading[] out, BlockPlanner.Block b, byte[] response, long now) {
