@@ -108,7 +108,7 @@ public final class SiteModel {
         energyKwh += totalPowerWatts(0) / 1000.0 * dt / 3600.0;
     }
 
-    /** Measured level with sensor noise (±5 mm). */
+    /** Measured level with sensor noise (Gaussian, sigma 2 mm). */
     public synchronized double levelMeasured() {
         return level + random.nextGaussian() * 0.002;
     }
