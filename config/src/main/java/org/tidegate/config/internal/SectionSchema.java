@@ -78,7 +78,10 @@ final class SectionSchema {
                 Field.choice("synchronous", "full", "full", "normal", "extra")));
         SECTIONS.put("telemetry", List.of(
                 Field.integer("batchPolls", 1, 1, 3600),
-                Field.integer("deflateMinBytes", 256, 0, 1 << 20)));
+                Field.integer("deflateMinBytes", 256, 0, 1 << 20),
+                Field.integer("statusIntervalSeconds", 300, 0, 86_400),
+                Field.integer("handOffCapacity", 10_000, 1, 1_000_000),
+                Field.integer("actionRetryMs", 5000, 1, 600_000)));
     }
 
     static Set<String> keys(String section) {
