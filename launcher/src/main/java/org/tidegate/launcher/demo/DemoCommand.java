@@ -39,6 +39,7 @@ import org.tidegate.simulator.Simulator;
  */
 public final class DemoCommand implements Subcommand {
     static final List<String> DEVICES = List.of("wl-001", "pm-001", "rain-01", "smoke-01", "siren-01");
+    private static final int SMOKE_LINE = 27;
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss.SSS");
 
     private final Map<String, AtomicLong> telemetry = new ConcurrentHashMap<>();
@@ -114,7 +115,7 @@ public final class DemoCommand implements Subcommand {
 
         GatewayRuntime runtime = new GatewayRuntime(home, Map.of(), List.of());
         CountDownLatch stop = new CountDownLatch(1);
-        Thread scenario = new Thread(() -> driveScenario(sim, stop), "demo-scenario");
+        Thread scenario = new Thread(() -> driveScenario(sim, runtime, stop), "demo-scenario");
         scenario.setDaemon(true);
         Thread hook = new Thread(stop::countDown, "demo-stop");
         Runtime.getRuntime().addShutdownHook(hook);
@@ -150,8 +151,9 @@ public final class DemoCommand implements Subcommand {
     }
 
     /** Normal tide, then a flood past the warning line, then the water recedes; again and again. */
-    private void driveScenario(Simulator sim, CountDownLatch stop) {
+    private void driveScenario(Simulator sim, GatewayRuntime runtime, CountDownLatch stop) {
         SiteModel site = sim.site();
+        boolean smokeShown = false;
         try {
             while (stop.getCount() > 0) {
                 sim.scenario(Scenario.NORMAL);
@@ -169,9 +171,42 @@ public final class DemoCommand implements Subcommand {
                 while (site.level() > SiteModel.WARNING_LEVEL_M - 0.6 && !stop.await(250, TimeUnit.MILLISECONDS)) {
                     // wait until well below the warning line so the alarm clears
                 }
+                if (!smokeShown && stop.getCount() > 0) {
+                    smokeShown = true;
+                    print("scenario: smoke in the pump room (the detector's contact closes for 4 s)");
+                    smokeContact(runtime, true);
+                    if (stop.await(4, TimeUnit.SECONDS)) {
+                        return;
+                    }
+                    smokeContact(runtime, false);
+                    print("scenario: the smoke clears");
+                }
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * Closes or opens the smoke detector's contact on the gateway's mock GPIO, through the GPIO driver's
+     * {@code GpioMock} service. The service lives inside the framework, so it is called reflectively: its
+     * interface is loaded by the driver bundle, not by this class path.
+     */
+    private void smokeContact(GatewayRuntime runtime, boolean closed) {
+        try {
+            var ctx = runtime.framework().getBundleContext();
+            var refs = ctx.getAllServiceReferences("org.tidegate.driver.gpio.GpioMock", null);
+            if (refs == null) {
+                print("(no GPIO mock service: smoke not simulated)");
+                return;
+            }
+            Object mock = ctx.getService(refs[0]);
+            Class<?> api = mock.getClass().getClassLoader().loadClass("org.tidegate.driver.gpio.GpioMock");
+            // gpio:27 is active low: closing the contact pulls the line low.
+            api.getMethod("setLevel", int.class, boolean.class).invoke(mock, SMOKE_LINE, !closed);
+            ctx.ungetService(refs[0]);
+        } catch (ReflectiveOperationException | org.osgi.framework.InvalidSyntaxException | RuntimeException e) {
+            print("(could not drive the smoke contact: " + e + ")");
         }
     }
 
