@@ -13,7 +13,8 @@ out="$root/deploy-arm/target"
 stage="$out/stage/tidegate"
 rm -rf "$out/stage" && mkdir -p "$stage"
 cp -r "$dist/bin" "$dist/lib" "$stage/"
-# The lab broker (Moquette and its dependencies) is for the demo only; the board talks to the platform.
+# lib/ also carries the lab broker (Moquette, ~6.6 MB) that `tidegate demo` uses; the gateway itself never
+# starts it (it is not in the OSGi runtime), so it costs disk space only.
 mkdir -p "$stage/config" && cp -r "$root/config/examples" "$stage/config/"
 cp "$root/deploy-arm/tidegate.service" "$root/deploy-arm/install.sh" "$root/README.md" "$stage/"
 cp -r "$root/docs" "$stage/docs"

@@ -2,7 +2,6 @@ package org.tidegate.launcher;
 
 import java.io.PrintStream;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.ServiceLoader;
@@ -79,13 +78,5 @@ public final class Main {
         out.println();
         commands.values().forEach(c -> out.printf("  %-10s %s%n", c.name(), c.summary()));
         out.println("  help       this list, or the usage of one command");
-    }
-
-    static String[] array(List<String> l) {
-        return l.toArray(String[]::new);
-    }
-
-    static List<String> list(String... s) {
-        return Arrays.asList(s);
     }
 }
