@@ -61,6 +61,9 @@ public final class GatewayRuntime implements AutoCloseable {
         config.put(HOME_PROPERTY, home.toString());
         config.put("felix.cm.dir", home.resolve("data").resolve("config-cache").toString());
         config.put("ds.loglevel", "warn");
+        // Bundles see only what they import: the launcher's class path holds the same jars, and Felix's implicit
+        // boot delegation would otherwise let a library loaded in a bundle pick classes from it.
+        config.put("felix.bootdelegation.implicit", "false");
         config.putAll(extraProperties);
         framework = new FrameworkFactory().newFramework(config);
         framework.init();
