@@ -21,4 +21,14 @@ rm -rf "$rootfs/opt/tidegate" && tar -C "$rootfs/opt" -xzf "$root"/deploy-arm/ta
 chroot "$rootfs" uname -m
 chroot "$rootfs" /opt/tidegate/bin/tidegate version
 chroot "$rootfs" /opt/tidegate/bin/tidegate validate --home /opt/tidegate/config/examples/riverside
+# A short real run: provision an identity, boot the OSGi runtime, open the SQLite store (native aarch64
+# library from sqlite-jdbc), and stop cleanly. The broker address is unreachable on purpose.
+chroot "$rootfs" sh -c 'rm -rf /tmp/gw /tmp/cloud.* &&
+  /opt/tidegate/bin/tidegate keygen --out /tmp/cloud &&
+  /opt/tidegate/bin/tidegate provision --home /tmp/gw --id gw-arm64 --broker tcp://127.0.0.1:1 --cloud-key /tmp/cloud.pub.pem &&
+  /opt/tidegate/bin/tidegate run --home /tmp/gw --duration 40s --log-level info'
+grep -q "OSGi runtime up" "$rootfs/tmp/gw/logs/tidegate.log"
+grep -q "store: opened" "$rootfs/tmp/gw/logs/tidegate.log"
+grep -q "OSGi runtime stopped" "$rootfs/tmp/gw/logs/tidegate.log"
+grep -E "OSGi runtime up|started in" "$rootfs/tmp/gw/logs/tidegate.log"
 echo "arm64 check passed"

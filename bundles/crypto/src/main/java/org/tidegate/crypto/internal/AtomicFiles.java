@@ -35,7 +35,9 @@ public final class AtomicFiles {
             throws IOException {
         Path dir = target.toAbsolutePath().getParent();
         Set<PosixFilePermission> perms = permissions == null ? OWNER_ONLY : permissions;
-        boolean posix = Files.getFileStore(dir).supportsFileAttributeView("posix");
+        // Ask the file system itself, not the mount table: in a chroot or container /proc/mounts may not list
+        // the directory ("Mount point not found"), while its POSIX permissions work as usual.
+        boolean posix = dir.getFileSystem().supportedFileAttributeViews().contains("posix");
         FileAttribute<?>[] attrs = posix
                 ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(OWNER_ONLY)}
                 : new FileAttribute<?>[0];
