@@ -25,6 +25,7 @@ import org.tidegate.cloud.broker.EmbeddedBroker;
 import org.tidegate.core.cli.Args;
 import org.tidegate.core.cli.Subcommand;
 import org.tidegate.crypto.DuplicateFilter;
+import org.tidegate.crypto.EnvelopeException;
 import org.tidegate.crypto.EnvelopeOpener;
 import org.tidegate.crypto.TrustedSenders;
 import org.tidegate.launcher.GatewayRuntime;
@@ -46,6 +47,7 @@ public final class DemoCommand implements Subcommand {
     private final AtomicLong raised = new AtomicLong();
     private final AtomicLong cleared = new AtomicLong();
     private final AtomicLong refused = new AtomicLong();
+    private final AtomicLong duplicates = new AtomicLong();
     private final AtomicLong statuses = new AtomicLong();
     private PrintStream out;
 
@@ -106,6 +108,10 @@ public final class DemoCommand implements Subcommand {
 
                     @Override
                     public void refused(Refused m) {
+                        if (m.reason() == EnvelopeException.Reason.DUPLICATE) {
+                            duplicates.incrementAndGet(); // at-least-once delivery: a repeat, dropped
+                            return;
+                        }
                         refused.incrementAndGet();
                         print("REFUSED " + m.reason() + " from " + m.sender() + " #" + m.sequence() + ": " + m.message());
                     }
@@ -277,8 +283,8 @@ public final class DemoCommand implements Subcommand {
         for (String d : DEVICES) {
             out.printf("  %-9s %d telemetry message(s)%n", d, counts.getOrDefault(d, 0L));
         }
-        out.printf("  alarms: %d raised, %d cleared; status messages: %d; refused: %d%n", raised.get(), cleared.get(),
-                statuses.get(), refused.get());
+        out.printf("  alarms: %d raised, %d cleared; status messages: %d; refused: %d; repeats dropped: %d%n", raised.get(),
+                cleared.get(), statuses.get(), refused.get(), duplicates.get());
         if (!judge) {
             return 0;
         }
