@@ -10,47 +10,19 @@ import org.tidegate.core.model.Sample;
  * amount, cleared when it is back below {@code amount - hysteresis}. Only good samples count; the window is
  * measured in sample time, so a gap in the data simply ages old samples out.
  */
-public final class RateAlarm implements AlarmState {
-    private final String device;
-    private final String channel;
+public final class RateAlarm extends AlarmTracker {
     private final RateOfChangeRule rule;
     // Candidates for the window extreme: times ascending, values ascending (rise) or descending (fall).
     private final ArrayDeque<double[]> extremes = new ArrayDeque<>();
-    private boolean raised;
-    private AlarmEvent raisedBy;
 
     public RateAlarm(String device, String channel, RateOfChangeRule rule) {
-        this.device = device;
-        this.channel = channel;
+        super(device, channel, rule.event());
         this.rule = rule;
-    }
-
-    public boolean raised() {
-        return raised;
-    }
-
-    @Override
-    public String event() {
-        return rule.event();
-    }
-
-    @Override
-    public AlarmEvent raisedBy() {
-        return raisedBy;
-    }
-
-    @Override
-    public void restore(AlarmEvent raisedBy) {
-        this.raised = true;
-        this.raisedBy = raisedBy;
     }
 
     /** @return the transition this sample causes, or null */
     public AlarmEvent update(Sample s) {
-        if (!s.isGood()) {
-            return null;
-        }
-        double v = s.numeric();
+        double v = goodValue(s);
         if (Double.isNaN(v)) {
             return null;
         }
@@ -65,15 +37,12 @@ public final class RateAlarm implements AlarmState {
         double extreme = extremes.peekFirst()[1];
         double change = rule.rising() ? v - extreme : extreme - v;
         double eps = 1e-9 * Math.max(1, rule.amount()); // 2.3 - 2.0 is 0.2999999999999998 in binary
-        boolean next = raised ? change >= rule.amount() - rule.hysteresis() - eps : change >= rule.amount() - eps;
-        if (next == raised) {
+        boolean next = raised() ? change >= rule.amount() - rule.hysteresis() - eps : change >= rule.amount() - eps;
+        if (next == raised()) {
             return null;
         }
-        raised = next;
-        AlarmEvent e = new AlarmEvent(device, channel, rule.event(), raised, rule.severity(), s.timestamp(), s.value(),
-                rule.ruleName(), rule.amount(), rule.hysteresis(), rule.windowMs(), round(change), rule.actions());
-        raisedBy = raised ? e : null;
-        return e;
+        return transition(new AlarmEvent(device, channel, rule.event(), next, rule.severity(), s.timestamp(), s.value(),
+                rule.ruleName(), rule.amount(), rule.hysteresis(), rule.windowMs(), round(change), rule.actions()));
     }
 
     private static double round(double change) {
