@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.ServiceLoader;
 import java.util.TreeMap;
 import org.tidegate.core.bench.Benchmark;
+import org.tidegate.core.cli.Args;
 import org.tidegate.core.cli.Subcommand;
 
 /** {@code tidegate bench NAME [ARGS]}: the one home of every benchmark. */
@@ -51,6 +52,12 @@ final class BenchCommand implements Subcommand {
         out.println("tidegate bench " + b.name() + " — " + b.summary());
         out.println("machine: " + Runtime.getRuntime().availableProcessors() + " cores, java "
                 + System.getProperty("java.version") + ", " + System.getProperty("os.arch"));
-        return b.run(args.subList(1, args.size()), out);
+        try {
+            return b.run(args.subList(1, args.size()), out);
+        } catch (Args.UsageException e) {
+            err.println("tidegate bench " + b.name() + ": " + e.getMessage());
+            err.println("usage: " + b.usage());
+            return 2;
+        }
     }
 }

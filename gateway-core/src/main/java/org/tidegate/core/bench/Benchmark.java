@@ -18,6 +18,14 @@ public interface Benchmark {
 
     String summary();
 
-    /** @return exit code, 0 on success */
+    /** One usage line for {@code tidegate bench} to print after a bad option (options with their defaults). */
+    default String usage() {
+        return "tidegate bench " + name();
+    }
+
+    /**
+     * @return exit code, 0 on success
+     * @throws org.tidegate.core.cli.Args.UsageException on a bad option: the launcher prints it with {@link #usage}
+     */
     int run(List<String> args, PrintStream out) throws Exception;
 }

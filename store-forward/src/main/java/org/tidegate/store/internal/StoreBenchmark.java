@@ -49,16 +49,14 @@ public final class StoreBenchmark implements Benchmark {
     }
 
     @Override
+    public String usage() {
+        return "tidegate bench store [--runs 3] [--seconds 3] [--threads 64] [--dir DIR]"
+                + " [--synchronous FULL|EXTRA|NORMAL] [--size-messages 100000]";
+    }
+
+    @Override
     public int run(List<String> argv, PrintStream out) throws Exception {
-        Args args;
-        try {
-            args = Args.parse(argv, Set.of("runs", "seconds", "threads", "dir", "synchronous", "size-messages"), Set.of());
-        } catch (Args.UsageException e) {
-            out.println("bench store: " + e.getMessage());
-            out.println("usage: tidegate bench store [--runs 3] [--seconds 3] [--threads 64] [--dir DIR]"
-                    + " [--synchronous FULL|EXTRA|NORMAL] [--size-messages 100000]");
-            return 2;
-        }
+        Args args = Args.parse(argv, Set.of("runs", "seconds", "threads", "dir", "synchronous", "size-messages"), Set.of());
         int runs = args.intValue("runs", 3);
         int seconds = args.intValue("seconds", 3);
         int threads = args.intValue("threads", 64);

@@ -69,6 +69,10 @@ class CommandLineTest {
         Result missing = tidegate("validate");
         assertEquals(2, missing.code());
         assertTrue(missing.out().contains("option --home is required"), missing.out());
+        Result badBench = tidegate("bench", "gpio", "--bogus");
+        assertEquals(2, badBench.code(), badBench.out());
+        assertTrue(badBench.out().contains("tidegate bench gpio: unknown option --bogus"), badBench.out());
+        assertTrue(badBench.out().contains("usage: tidegate bench gpio [--runs 5]"), badBench.out());
         Result version = tidegate("version");
         assertEquals(0, version.code());
         assertTrue(version.out().startsWith("tidegate "), version.out());

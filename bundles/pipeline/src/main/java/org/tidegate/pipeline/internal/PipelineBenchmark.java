@@ -42,19 +42,17 @@ public final class PipelineBenchmark implements Benchmark {
     }
 
     @Override
+    public String usage() {
+        return "tidegate bench pipeline [--runs 5 (>=1)] [--polls 100000 (>=1000)]";
+    }
+
+    @Override
     public int run(List<String> argv, PrintStream out) throws Exception {
-        Args args;
-        try {
-            args = Args.parse(argv, Set.of("runs", "polls"), Set.of());
-        } catch (Args.UsageException e) {
-            out.println("usage: tidegate bench pipeline [--runs N] [--polls N]: " + e.getMessage());
-            return 2;
-        }
+        Args args = Args.parse(argv, Set.of("runs", "polls"), Set.of());
         int runs = args.intValue("runs", 5);
         int polls = args.intValue("polls", 100_000);
         if (runs < 1 || polls < 1000) {
-            out.println("usage: tidegate bench pipeline [--runs N>=1] [--polls N>=1000]");
-            return 2;
+            throw new Args.UsageException("--runs must be at least 1 and --polls at least 1000");
         }
         Device meter = meter();
         List<SampleBatch> batches = batches(meter.id(), polls);

@@ -37,14 +37,13 @@ public final class GpioBenchmark implements Benchmark {
     }
 
     @Override
+    public String usage() {
+        return "tidegate bench gpio [--runs 5] [--pulses 200000] [--polls 100000]";
+    }
+
+    @Override
     public int run(List<String> argv, PrintStream out) throws Exception {
-        Args args;
-        try {
-            args = Args.parse(argv, Set.of("runs", "pulses", "polls"), Set.of());
-        } catch (Args.UsageException e) {
-            out.println("usage: tidegate bench gpio [--runs N] [--pulses N] [--polls N]: " + e.getMessage());
-            return 2;
-        }
+        Args args = Args.parse(argv, Set.of("runs", "pulses", "polls"), Set.of());
         int runs = args.intValue("runs", 5);
         int pulses = args.intValue("pulses", 200_000);
         int polls = args.intValue("polls", 100_000);

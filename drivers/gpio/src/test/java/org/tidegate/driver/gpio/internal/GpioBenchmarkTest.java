@@ -23,6 +23,9 @@ class GpioBenchmarkTest {
         String[] lines = buf.toString(StandardCharsets.UTF_8).trim().split("\n");
         String last = lines[lines.length - 1];
         assertTrue(last.startsWith("{\"benchmark\":\"gpio\"") && last.contains("pulsesPerSecond"), last);
-        assertEquals(2, b.run(List.of("--bogus"), new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8)));
+        // A bad option is refused; `tidegate bench` turns it into exit status 2 with the usage line.
+        org.junit.jupiter.api.Assertions.assertThrows(org.tidegate.core.cli.Args.UsageException.class,
+                () -> b.run(List.of("--bogus"), new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8)));
+        assertTrue(b.usage().startsWith("tidegate bench gpio"));
     }
 }
