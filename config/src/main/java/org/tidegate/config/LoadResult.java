@@ -1,5 +1,6 @@
 package org.tidegate.config;
 
+import org.tidegate.core.config.ConfigProblem;
 import java.util.List;
 
 /**

@@ -1,5 +1,6 @@
 package org.tidegate.config;
 
+import org.tidegate.core.config.ConfigProblem;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;

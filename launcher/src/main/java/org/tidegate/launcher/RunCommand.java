@@ -7,7 +7,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import org.tidegate.config.ConfigProblem;
+import org.tidegate.core.config.ConfigProblem;
 import org.tidegate.config.HomeLoader;
 import org.tidegate.config.LoadResult;
 import org.tidegate.core.cli.Args;

@@ -17,7 +17,7 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
-import org.tidegate.config.ConfigProblem;
+import org.tidegate.core.config.ConfigProblem;
 import org.tidegate.config.ConfigurationReloader;
 import org.tidegate.config.GatewayConfig;
 import org.tidegate.config.HomeLoader;

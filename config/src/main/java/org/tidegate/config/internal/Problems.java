@@ -2,7 +2,7 @@ package org.tidegate.config.internal;
 
 import java.util.ArrayList;
 import java.util.List;
-import org.tidegate.config.ConfigProblem;
+import org.tidegate.core.config.ConfigProblem;
 
 /** Collects errors and warnings while one home directory is checked, so that all are reported at once. */
 public final class Problems {

@@ -4,7 +4,7 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
-import org.tidegate.config.ConfigProblem;
+import org.tidegate.core.config.ConfigProblem;
 import org.tidegate.config.GatewayConfig;
 import org.tidegate.config.HomeLoader;
 import org.tidegate.config.LoadResult;

@@ -20,7 +20,10 @@ import java.util.Objects;
  * @param offset    added after scaling
  * @param unit      engineering unit for display and the {@code u} body field, may be empty
  * @param access    read, write or both
- * @param options   protocol- or rule-specific extras (debounce, mm per tip, edge rules), never null
+ * @param options   protocol- or rule-specific extras (debounce, mm per tip, edge rules), never null; being
+ *                  replaced by {@code settings} and {@code rules}
+ * @param settings  the driver's typed settings of this channel (made by its {@code DriverSchema})
+ * @param rules     the channel's edge rules as JSON text, read by the pipeline's schema; "" for none
  */
 // Maps keep their configured order so that the JSON form is stable (ConfigAdmin compares it).
 public record Channel(
@@ -34,7 +37,9 @@ public record Channel(
         double offset,
         String unit,
         Access access,
-        Map<String, Object> options) {
+        Map<String, Object> options,
+        ChannelSettings settings,
+        String rules) {
 
     public Channel {
         Objects.requireNonNull(id, "id");
@@ -45,6 +50,23 @@ public record Channel(
         unit = unit == null ? "" : unit;
         access = access == null ? Access.READ : access;
         options = options == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(options));
+        settings = settings == null ? ChannelSettings.NONE : settings;
+        rules = rules == null ? "" : rules;
+    }
+
+    public Channel(String id, String address, DataType type, Endian byteOrder, Endian wordOrder, int length,
+                   double scale, double offset, String unit, Access access, Map<String, Object> options) {
+        this(id, address, type, byteOrder, wordOrder, length, scale, offset, unit, access, options,
+                ChannelSettings.NONE, "");
+    }
+
+    /** The driver's settings, of the type its schema makes. */
+    public <T extends ChannelSettings> T settings(Class<T> type) {
+        if (!type.isInstance(settings)) {
+            throw new IllegalArgumentException("channel " + id + ": settings are " + settings.getClass().getName()
+                    + ", not " + type.getName());
+        }
+        return type.cast(settings);
     }
 
     /** A plain readable channel with unit scale, big-endian, no options. */

@@ -19,7 +19,8 @@ import java.util.Optional;
  * @param timeout      per-request timeout
  * @param retries      extra attempts after a failed request
  * @param channels     the device's channels, ids unique
- * @param options      profile-level extras (e.g. Modbus block merging limits)
+ * @param options      profile-level extras (e.g. Modbus block merging limits); being replaced by {@code settings}
+ * @param settings     the driver's typed settings of this device (made by its {@code DriverSchema})
  */
 // Maps keep their configured order so that the JSON form is stable (ConfigAdmin compares it).
 public record Device(
@@ -31,7 +32,8 @@ public record Device(
         Duration timeout,
         int retries,
         List<Channel> channels,
-        Map<String, Object> options) {
+        Map<String, Object> options,
+        DeviceSettings settings) {
 
     public Device {
         Objects.requireNonNull(id, "id");
@@ -42,6 +44,27 @@ public record Device(
         timeout = timeout == null ? Duration.ofSeconds(1) : timeout;
         channels = List.copyOf(channels);
         options = options == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(options));
+        settings = settings == null ? DeviceSettings.NONE : settings;
+    }
+
+    public Device(String id, String profile, String protocol, Map<String, Object> connection, Duration pollInterval,
+                  Duration timeout, int retries, List<Channel> channels, Map<String, Object> options) {
+        this(id, profile, protocol, connection, pollInterval, timeout, retries, channels, options, DeviceSettings.NONE);
+    }
+
+    /** A device as its driver's schema made it: typed settings, no untyped maps. */
+    public Device(String id, String profile, String protocol, Duration pollInterval, Duration timeout, int retries,
+                  List<Channel> channels, DeviceSettings settings) {
+        this(id, profile, protocol, Map.of(), pollInterval, timeout, retries, channels, Map.of(), settings);
+    }
+
+    /** The driver's settings, of the type its schema makes. */
+    public <T extends DeviceSettings> T settings(Class<T> type) {
+        if (!type.isInstance(settings)) {
+            throw new IllegalArgumentException("device " + id + ": settings are " + settings.getClass().getName()
+                    + ", not " + type.getName() + " (was it decoded by another protocol's schema?)");
+        }
+        return type.cast(settings);
     }
 
     public Optional<Channel> channel(String channelId) {

@@ -1,4 +1,4 @@
-package org.tidegate.config;
+package org.tidegate.core.config;
 
 /**
  * One thing wrong with a configuration file.

@@ -1,0 +1,130 @@
+package org.tidegate.core.config;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.tidegate.core.model.Channel;
+import org.tidegate.core.model.Device;
+import org.tidegate.core.model.DeviceSettings;
+import org.tidegate.core.model.Ids;
+
+/**
+ * The generic part of a device and its channels, around the driver's {@link DriverSchema}. It reads a
+ * <em>resolved</em> device document, i.e. a device with its profile's channels merged in:
+ * <pre>
+ * {"id":"wl-001", "profile":"radar-level", "protocol":"modbus", "pollIntervalMs":1000, "timeoutMs":300,
+ *  "retries":1, "connection":{...}, "options":{...},
+ *  "channels":[{"id":"level", "scale":0.001, "unit":"m", "rules":{...}, ...driver keys...}]}
+ * </pre>
+ * The config bundle builds that document from the files and checks it with this class; the device component
+ * receives the same document through ConfigAdmin and decodes it with this class and the same driver schema.
+ */
+public final class DeviceSchema {
+    public static final long DEFAULT_POLL_INTERVAL_MS = 1000;
+    public static final long DEFAULT_TIMEOUT_MS = 1000;
+    public static final int DEFAULT_RETRIES = 1;
+
+    private DeviceSchema() {
+    }
+
+    /**
+     * Reads one resolved device; problems are recorded on the nodes (unknown keys are reported by the
+     * caller's {@link ConfigNode#reportUnknownKeys()}, after every other schema has read its part).
+     *
+     * @return the device; meaningless if problems were recorded
+     */
+    public static Device read(ConfigNode d, DriverSchema driver) {
+        String id = d.string("id", true, "");
+        if (d.child("id").present() && Ids.problem(id) != null) {
+            d.child("id").error("device id " + Ids.problem(id));
+        }
+        String profile = d.string("profile", false, "");
+        String protocol = d.string("protocol", true, driver.protocol());
+        if (!protocol.equals(driver.protocol())) {
+            d.child("protocol").error("\"" + protocol + "\" is decoded here with the " + driver.protocol() + " schema");
+        }
+        d.known("description", "enabled", "vendor", "model");
+        long interval = d.integer("pollIntervalMs", 50, 86_400_000, DEFAULT_POLL_INTERVAL_MS, false);
+        long timeout = d.integer("timeoutMs", 10, 60_000, DEFAULT_TIMEOUT_MS, false);
+        long retries = d.integer("retries", 0, 10, DEFAULT_RETRIES, false);
+        if (timeout * (retries + 1) > interval) {
+            d.child("timeoutMs").warn("timeoutMs × (retries + 1) = " + timeout * (retries + 1)
+                    + " ms exceeds pollIntervalMs " + interval + ": a dead device will skip poll ticks");
+        }
+        ConfigNode connection = d.child("connection");
+        connection.isObject(driver.connectionRequired());
+        ConfigNode options = d.child("options");
+        options.isObject(false);
+        DeviceSettings settings = driver.device(connection, options);
+        List<Channel> channels = channels(d.child("channels"), driver, settings);
+        Device device = new Device(id, profile, protocol, Duration.ofMillis(interval), Duration.ofMillis(timeout),
+                (int) retries, channels, settings);
+        return device;
+    }
+
+    /**
+     * Decodes a resolved device document completely (unknown keys included), for a component that receives it
+     * through ConfigAdmin.
+     *
+     * @throws IllegalArgumentException listing every problem, if there is any
+     */
+    public static Device decode(String file, String json, DriverSchema driver) {
+        ConfigProblems problems = new ConfigProblems();
+        ConfigNode root = ConfigNode.parse(file, json, problems);
+        Device device = null;
+        if (root.isObject(true)) {
+            device = read(root, driver);
+            root.reportUnknownKeys();
+        }
+        if (problems.errorCount() > 0) {
+            throw new IllegalArgumentException(problems.describeErrors());
+        }
+        return device;
+    }
+
+    private static List<Channel> channels(ConfigNode arr, DriverSchema driver, DeviceSettings settings) {
+        List<Channel> out = new ArrayList<>();
+        if (!arr.isArray(true, "a non-empty array of channels")) {
+            return out;
+        }
+        if (arr.size() == 0) {
+            arr.error("must be a non-empty array of channels");
+            return out;
+        }
+        Map<String, Integer> seen = new HashMap<>();
+        for (int i = 0; i < arr.size(); i++) {
+            ConfigNode c = arr.element(i);
+            if (!c.isObject(true)) {
+                continue;
+            }
+            String id = c.string("id", true, "");
+            if (c.child("id").present() && Ids.problem(id) != null) {
+                c.child("id").error("channel id " + Ids.problem(id));
+            }
+            Integer prev = seen.putIfAbsent(id, i);
+            if (prev != null && !id.isEmpty()) {
+                c.child("id").error("channel id \"" + id + "\" is already used by channels[" + prev + "]");
+            }
+            double scale = c.number("scale", 1.0);
+            if (scale == 0.0) {
+                c.child("scale").error("must not be 0");
+                scale = 1.0;
+            }
+            double offset = c.number("offset", 0.0);
+            String unit = c.string("unit", false, "");
+            c.known("description");
+            ConfigNode rules = c.child("rules");
+            ChannelSpec spec = driver.channel(c, settings);
+            ConfigNode address = c.child("address");
+            if (address.present() && address.json().isTextual() && address.json().asText().isBlank()) {
+                address.error("must not be empty");
+            }
+            out.add(new Channel(id, spec.address(), spec.type(), spec.byteOrder(), spec.wordOrder(), spec.length(),
+                    scale, offset, unit, spec.access(), Map.of(), spec.settings(), rules.toJsonText()));
+        }
+        driver.checkChannels(settings, out, arr);
+        return out;
+    }
+}
