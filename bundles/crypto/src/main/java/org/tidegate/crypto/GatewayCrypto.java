@@ -43,7 +43,7 @@ public final class GatewayCrypto {
             Path h = home.toAbsolutePath().normalize();
             return new Settings(gatewayId, h, h.resolve("keys/gateway.key.pem"), h.resolve("keys/gateway.pub.pem"),
                     "cloud", h.resolve("keys/cloud.pub.pem"), true, true, CommandReplayGuard.DEFAULT_WINDOW,
-                    SealerOptions.DEFAULT_ROTATION_INTERVAL, SealerOptions.DEFAULT_ROTATION_MESSAGES, 256,
+                    SealerOptions.DEFAULT_ROTATION_INTERVAL, SealerOptions.DEFAULT_ROTATION_MESSAGES, SealerOptions.DEFAULT_DEFLATE_MIN_BYTES,
                     h.resolve(DEFAULT_REPLAY_STATE));
         }
 
@@ -141,7 +141,7 @@ public final class GatewayCrypto {
                 Duration.ofSeconds(sec.path("commandWindowSeconds").asLong(300)),
                 Duration.ofHours(sec.path("keyRotationHours").asLong(24)),
                 sec.path("keyRotationMessages").asLong(SealerOptions.DEFAULT_ROTATION_MESSAGES),
-                tel.path("deflateMinBytes").asInt(256),
+                tel.path("deflateMinBytes").asInt(SealerOptions.DEFAULT_DEFLATE_MIN_BYTES),
                 d.resolve(sec.path("replayState").asText(DEFAULT_REPLAY_STATE)));
     }
 

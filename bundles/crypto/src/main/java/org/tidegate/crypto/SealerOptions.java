@@ -16,6 +16,8 @@ public record SealerOptions(boolean encrypt, boolean sign, int deflateMinBytes, 
 
     public static final Duration DEFAULT_ROTATION_INTERVAL = Duration.ofHours(24);
     public static final long DEFAULT_ROTATION_MESSAGES = 1L << 20;
+    /** Bodies of at least this many bytes are deflated (key {@code telemetry.deflateMinBytes}). */
+    public static final int DEFAULT_DEFLATE_MIN_BYTES = 256;
 
     public SealerOptions {
         // the spec's upper bounds are a MUST: a data key lives at most 24 h and seals at most 2^20 messages
@@ -32,7 +34,7 @@ public record SealerOptions(boolean encrypt, boolean sign, int deflateMinBytes, 
 
     /** Encrypt and sign, deflate bodies of 256 bytes or more, rotate every 24 h and 2^20 messages. */
     public static SealerOptions defaults() {
-        return new SealerOptions(true, true, 256, DEFAULT_ROTATION_INTERVAL, DEFAULT_ROTATION_MESSAGES);
+        return new SealerOptions(true, true, DEFAULT_DEFLATE_MIN_BYTES, DEFAULT_ROTATION_INTERVAL, DEFAULT_ROTATION_MESSAGES);
     }
 
     public SealerOptions withEncrypt(boolean value) {

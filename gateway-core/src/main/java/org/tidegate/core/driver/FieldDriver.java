@@ -1,6 +1,7 @@
 package org.tidegate.core.driver;
 
 import org.osgi.annotation.versioning.ConsumerType;
+import org.tidegate.core.config.DriverSchema;
 import org.tidegate.core.model.Device;
 
 /**
@@ -19,6 +20,15 @@ public interface FieldDriver {
 
     /** The protocol this driver serves (same as its {@value #PROTOCOL_PROPERTY} property). */
     String protocol();
+
+    /**
+     * The schema of this protocol's configuration: the same instance the bundle lists in
+     * {@code META-INF/services/org.tidegate.core.config.DriverSchema}. The device component decodes its
+     * device with it, so a device runs with exactly what {@code tidegate validate} accepted.
+     */
+    default DriverSchema schema() {
+        throw new UnsupportedOperationException("driver " + protocol() + " provides no configuration schema");
+    }
 
     /**
      * Opens a session for one device. Opening does not need the device to answer: a device that is

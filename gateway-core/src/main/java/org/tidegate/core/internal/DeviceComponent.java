@@ -17,7 +17,7 @@ import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
-import org.tidegate.core.codec.DeviceJson;
+import org.tidegate.core.config.DeviceSchema;
 import org.tidegate.core.driver.ChannelReading;
 import org.tidegate.core.driver.DriverException;
 import org.tidegate.core.driver.FieldDriver;
@@ -45,7 +45,8 @@ public class DeviceComponent implements GatewayDevice {
         @AttributeDefinition(name = "Device id", description = "[A-Za-z0-9._-]{1,64}")
         String device_id();
 
-        @AttributeDefinition(name = "Device definition", description = "The device merged with its profile, as JSON")
+        @AttributeDefinition(name = "Device definition",
+                description = "The device merged with its profile, as JSON (the resolved document of DeviceSchema)")
         String device_json();
 
         @AttributeDefinition(name = "Driver filter", description = "Selects the driver, e.g. (tidegate.protocol=modbus)")
@@ -53,7 +54,7 @@ public class DeviceComponent implements GatewayDevice {
     }
 
     public static final String FACTORY_PID = "org.tidegate.device";
-    /** The resolved device as JSON ({@link DeviceJson}). */
+    /** The resolved device document ({@link DeviceSchema}), decoded with the driver's schema. */
     public static final String DEVICE_JSON = "device.json";
 
     private final List<SampleSink> sinks = new CopyOnWriteArrayList<>();
@@ -70,7 +71,8 @@ public class DeviceComponent implements GatewayDevice {
             throw new IllegalArgumentException("configuration " + properties.get("service.pid")
                     + " has no " + DEVICE_JSON + " property");
         }
-        Device device = DeviceJson.fromJson(json);
+        // The same schema that `tidegate validate` and the config bundle checked the files with.
+        Device device = DeviceSchema.decode("configuration " + properties.get("service.pid"), json, driver.schema());
         this.poller = new DevicePoller(device, driver.open(device), () -> sinks);
         poller.start();
         Dictionary<String, Object> props = new Hashtable<>();
