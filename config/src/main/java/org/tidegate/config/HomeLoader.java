@@ -1,7 +1,7 @@
 package org.tidegate.config;
 
 import java.nio.file.Path;
-import org.tidegate.config.internal.HomeChecker;
+import org.tidegate.config.internal.HomeReader;
 
 /**
  * Reads and validates a gateway home directory: {@code gateway.json}, {@code profiles/*.json},
@@ -13,9 +13,14 @@ public final class HomeLoader {
     private HomeLoader() {
     }
 
-    /** Checks the home directory; never throws for a configuration problem. */
+    /** Checks the home directory with the schemas of this class path; never throws for a configuration problem. */
     public static LoadResult check(Path home) {
-        return HomeChecker.check(home);
+        return check(home, ConfigSchemas.fromClassPath());
+    }
+
+    /** Checks the home directory with the given schemas. */
+    public static LoadResult check(Path home, ConfigSchemas schemas) {
+        return HomeReader.check(home, schemas);
     }
 
     /** Loads the home directory, or throws with every error found. */

@@ -87,6 +87,9 @@ public final class GatewayRuntime implements AutoCloseable {
                     + " (is the distribution complete? rebuild with ./tidegate or mvn install)");
         }
         framework.start();
+        // Resolve everything before anything starts: the config bundle's first check then sees the
+        // configuration schemas of every bundle, as `tidegate validate` does on the class path.
+        framework.adapt(org.osgi.framework.wiring.FrameworkWiring.class).resolveBundles(null);
         List<String> failed = new ArrayList<>();
         for (Bundle b : installed) {
             if (b.getHeaders().get(Constants.FRAGMENT_HOST) != null) {

@@ -22,7 +22,6 @@ import org.tidegate.config.ConfigurationReloader;
 import org.tidegate.config.GatewayConfig;
 import org.tidegate.config.HomeLoader;
 import org.tidegate.config.LoadResult;
-import org.tidegate.core.codec.DeviceJson;
 import org.tidegate.core.model.Device;
 import org.tinylog.Logger;
 
@@ -48,12 +47,18 @@ public class HomeConfigurator implements ConfigurationReloader {
     private volatile GatewayConfig current;
     private volatile String lastFingerprint = "";
     private volatile String lastRefusedFingerprint = "";
+    private final BundleSchemas schemas;
+    /** Bumped when a bundle with configuration schemas comes or goes: the home is checked again. */
+    private final java.util.concurrent.atomic.AtomicLong schemaChanges = new java.util.concurrent.atomic.AtomicLong();
+    private long checkedSchemaChanges = -1;
 
     @Activate
     public HomeConfigurator(@Reference ConfigurationAdmin cm, BundleContext context) {
         this.cm = cm;
         String h = context.getProperty(HOME_PROPERTY);
         this.home = h == null ? null : Path.of(h).toAbsolutePath().normalize();
+        this.schemas = new BundleSchemas(context, schemaChanges::incrementAndGet);
+        schemas.open();
         if (home == null) {
             Logger.warn("no {} framework property: configuration comes from ConfigAdmin only", HOME_PROPERTY);
             scanner = null;
@@ -70,6 +75,7 @@ public class HomeConfigurator implements ConfigurationReloader {
 
     @Deactivate
     void deactivate() {
+        schemas.close();
         if (scanner != null) {
             scanner.interrupt();
         }
@@ -86,7 +92,8 @@ public class HomeConfigurator implements ConfigurationReloader {
             throw new IllegalStateException("no home directory configured (" + HOME_PROPERTY + ")");
         }
         String fingerprint = fingerprint();
-        LoadResult r = HomeLoader.check(home);
+        checkedSchemaChanges = schemaChanges.get();
+        LoadResult r = HomeLoader.check(home, schemas.current());
         if (!r.ok()) {
             Logger.error("configuration in {} has {} error(s); keeping the running configuration:", home, r.errors().size());
             for (ConfigProblem p : r.errors()) {
@@ -112,7 +119,7 @@ public class HomeConfigurator implements ConfigurationReloader {
     private void apply(GatewayConfig c) throws IOException, InvalidSyntaxException {
         int changed = 0;
         for (Map.Entry<String, Map<String, Object>> s : c.sections().entrySet()) {
-            Configuration conf = cm.getConfiguration(sectionPid(s.getKey()), "?");
+            Configuration conf = cm.getConfiguration(c.pids().get(s.getKey()), "?");
             Dictionary<String, Object> props = new Hashtable<>(s.getValue());
             props.put(SOURCE, "home");
             if (conf.updateIfDifferent(props)) {
@@ -124,7 +131,7 @@ public class HomeConfigurator implements ConfigurationReloader {
             Configuration conf = cm.getFactoryConfiguration(DEVICE_FACTORY_PID, d.id(), "?");
             Dictionary<String, Object> props = new Hashtable<>();
             props.put("device.id", d.id());
-            props.put("device.json", DeviceJson.toJson(d));
+            props.put("device.json", c.documents().get(d.id()));
             props.put("driver.target", "(tidegate.protocol=" + d.protocol() + ")");
             props.put("gatewayId", c.id());
             props.put(SOURCE, "home");
@@ -149,11 +156,6 @@ public class HomeConfigurator implements ConfigurationReloader {
                 c.devices().size(), changed);
     }
 
-    /** The ConfigAdmin PID of a gateway.json section: the broker section configures the uplink. */
-    public static String sectionPid(String section) {
-        return "org.tidegate." + (section.equals("broker") ? "uplink" : section);
-    }
-
     private void scan(long seconds) {
         while (!Thread.currentThread().isInterrupted()) {
             try {
@@ -165,6 +167,9 @@ public class HomeConfigurator implements ConfigurationReloader {
             // Re-check on any change; a refused version is not re-reported until it changes again.
             if (!f.equals(lastFingerprint) && !f.equals(lastRefusedFingerprint)) {
                 Logger.info("configuration files in {} changed; checking", home);
+                reload();
+            } else if (schemaChanges.get() != checkedSchemaChanges) {
+                Logger.info("configuration schemas changed (a bundle came or went); checking {} again", home);
                 reload();
             }
         }

@@ -9,6 +9,7 @@ import org.tidegate.core.driver.DeviceSession;
 import org.tidegate.core.driver.FieldDriver;
 import org.tidegate.core.driver.ReadStatus;
 import org.tidegate.core.model.Channel;
+import org.tidegate.core.config.DriverSchema;
 import org.tidegate.core.model.Device;
 
 /** Driver for protocol {@code memory}: every read returns the read count, so values visibly change. */
@@ -22,9 +23,14 @@ public class ProbeDriver implements FieldDriver {
     }
 
     @Override
+    public DriverSchema schema() {
+        return new ProbeDriverSchema();
+    }
+
+    @Override
     public DeviceSession open(Device device) {
         OPEN_SESSIONS.incrementAndGet();
-        AtomicLong reads = new AtomicLong();
+        AtomicLong reads = new AtomicLong(device.settings(ProbeDriverSchema.ProbeSettings.class).startAt());
         return new DeviceSession() {
             @Override
             public List<ChannelReading> read(List<Channel> channels) {
