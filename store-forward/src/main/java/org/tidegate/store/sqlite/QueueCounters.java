@@ -1,0 +1,102 @@
+package org.tidegate.store.sqlite;
+
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Supplier;
+import org.tidegate.store.EvictionReason;
+import org.tidegate.store.QueueStats;
+import org.tinylog.Logger;
+
+/**
+ * The counters of {@link QueueStats} that count since the queue was opened (appended, delivered,
+ * redelivered, evicted by reason, and commits for the benchmark), and the periodic log line that reports
+ * them. Written by the writer thread only; {@link #commits()} is read by other threads.
+ */
+final class QueueCounters {
+    private static final long LOG_INTERVAL_MS = 600_000;
+
+    private long appended;
+    private long delivered;
+    private long redelivered;
+    private final long[] evicted = new long[EvictionReason.values().length];
+    private volatile long commits;
+    private long nextLogAt = System.currentTimeMillis() + LOG_INTERVAL_MS;
+    private long lastLoggedActivity;
+
+    void countAppended(long n) {
+        appended += n;
+    }
+
+    void countDelivered() {
+        delivered++;
+    }
+
+    void countRedelivered(long n) {
+        redelivered += n;
+    }
+
+    void countEvicted(EvictionReason reason, long n) {
+        evicted[reason.ordinal()] += n;
+    }
+
+    void countCommit() {
+        commits++;
+    }
+
+    long appended() {
+        return appended;
+    }
+
+    long delivered() {
+        return delivered;
+    }
+
+    long redelivered() {
+        return redelivered;
+    }
+
+    long commits() {
+        return commits;
+    }
+
+    /** Every reason present, in declaration order, as {@link QueueStats#evicted()} promises. */
+    Map<String, Long> evictedByReason() {
+        Map<String, Long> m = new LinkedHashMap<>();
+        for (EvictionReason r : EvictionReason.values()) {
+            m.put(r.key(), evicted[r.ordinal()]);
+        }
+        return m;
+    }
+
+    /** What {@code stats()} answers once the queue is closed: the counters, nothing queued. */
+    QueueStats whenClosed() {
+        return new QueueStats(new long[QueueDatabase.PRIORITIES], 0, 0, 0, 0, appended, delivered, redelivered,
+                evictedByReason(), 0, false, "queue closed");
+    }
+
+    /**
+     * Every {@value #LOG_INTERVAL_MS} ms, if any counter moved: one log line. An idle gateway stays quiet
+     * rather than repeating the same line all night.
+     */
+    void logIfDue(Supplier<QueueStats> snapshot) {
+        long now = System.currentTimeMillis();
+        if (now < nextLogAt) {
+            return;
+        }
+        nextLogAt = now + LOG_INTERVAL_MS;
+        long activity = appended + delivered + redelivered;
+        for (long e : evicted) {
+            activity += e;
+        }
+        if (activity == lastLoggedActivity) {
+            return;
+        }
+        lastLoggedActivity = activity;
+        QueueStats s = snapshot.get();
+        Logger.info("store: depth={} byPriority={} bytes={} inFlight={} oldestAgeMs={} appended={} delivered={}"
+                        + " redelivered={} evicted={} heldInMemory={} storageAvailable={}", s.messages(),
+                Arrays.toString(s.depthByPriority()), s.bytes(), s.inFlight(), s.oldestAgeMillis(),
+                s.appended(), s.delivered(), s.redelivered(), s.evicted(), s.heldInMemory(), s.storageAvailable());
+    }
+}

@@ -1,0 +1,346 @@
+package org.tidegate.store.sqlite;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import org.tidegate.store.StoreAndForwardQueue;
+import org.tidegate.store.StoredMessage;
+import org.tinylog.Logger;
+
+/**
+ * The storage core: the queue's one SQLite connection, its schema, its statements and its transactions.
+ * No threads and no policy (what to evict, when to retry, what to do with a corrupt file live elsewhere);
+ * not thread-safe, because exactly one thread, the {@link QueueWriter}, ever uses it.
+ *
+ * <p>The file is in WAL mode with {@code locking_mode=EXCLUSIVE}: no {@code -shm} file, and a second
+ * process gets "database is locked" instead of silently sharing the queue. Ids come from
+ * {@code AUTOINCREMENT} because the in-flight cursors ({@link Backlog}) rely on ids never being reused.
+ */
+final class QueueDatabase implements AutoCloseable {
+    static final int PRIORITIES = StoreAndForwardQueue.MAX_PRIORITY + 1;
+
+    /** A row as the accounting needs it: its id, priority and counted size (topic + payload bytes). */
+    record Row(long id, int priority, long size) {
+    }
+
+    /** A row found by a purge query: enough to tell whether it is in flight. */
+    record RowKey(long id, int priority) {
+    }
+
+    /** The body of one write transaction. */
+    @FunctionalInterface
+    interface TransactionBody {
+        void run() throws SQLException;
+    }
+
+    /** {@code PRAGMA quick_check} did not say "ok": the file is damaged although SQLite could open it. */
+    static final class QuickCheckFailed extends SQLException {
+        private static final long serialVersionUID = 1L;
+
+        QuickCheckFailed(String message) {
+            super(message);
+        }
+    }
+
+    private final Path file;
+    private final Synchronous synchronous;
+    private final Connection conn;
+    private final PreparedStatement insert;
+    private final PreparedStatement deleteById;
+    private final PreparedStatement pendingAfter;
+    private final PreparedStatement idsAfter;
+    private final long[] depthAtOpen;
+    private final long bytesAtOpen;
+    private final long maxSequenceAtOpen;
+
+    private QueueDatabase(Path file, Synchronous synchronous, Connection conn, long[] depthAtOpen, long bytesAtOpen,
+                          long maxSequenceAtOpen) throws SQLException {
+        this.file = file;
+        this.synchronous = synchronous;
+        this.conn = conn;
+        this.depthAtOpen = depthAtOpen;
+        this.bytesAtOpen = bytesAtOpen;
+        this.maxSequenceAtOpen = maxSequenceAtOpen;
+        this.insert = conn.prepareStatement("INSERT INTO message (priority, sequence, created_at, attempts, size,"
+                + " topic, payload) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id");
+        this.deleteById = conn.prepareStatement("DELETE FROM message WHERE id = ? RETURNING priority, size");
+        this.pendingAfter = conn.prepareStatement("SELECT id, topic, sequence, created_at, attempts, payload"
+                + " FROM message WHERE priority = ? AND id > ? ORDER BY id LIMIT ?");
+        this.idsAfter = conn.prepareStatement("SELECT id FROM message WHERE priority = ? AND id > ? ORDER BY id LIMIT ?");
+    }
+
+    /**
+     * Opens (or creates) the database file, checks it with {@code quick_check}, creates the schema and
+     * reads what is queued. A damaged file throws {@link QuickCheckFailed} or an SQLException with
+     * SQLITE_CORRUPT / SQLITE_NOTADB; deciding what to do about it is {@link Quarantine}'s job.
+     */
+    static QueueDatabase open(Path file, Synchronous synchronous) throws SQLException, IOException {
+        Path parent = file.toAbsolutePath().getParent();
+        if (parent != null) {
+            Files.createDirectories(parent);
+        }
+        // The driver class directly, not DriverManager: inside OSGi DriverManager cannot see other bundles' drivers.
+        Connection c = org.sqlite.JDBC.createConnection("jdbc:sqlite:" + file.toAbsolutePath(), new Properties());
+        try (Statement st = c.createStatement()) {
+            // Exclusive locking before WAL: no -shm file, and a second process gets SQLITE_BUSY, not a shared queue.
+            st.execute("PRAGMA locking_mode=EXCLUSIVE");
+            try (ResultSet rs = st.executeQuery("PRAGMA journal_mode=WAL")) {
+                String mode = rs.next() ? rs.getString(1) : "";
+                if (!"wal".equalsIgnoreCase(mode)) {
+                    throw new SQLException("cannot switch " + file + " to WAL mode (got " + mode + ")");
+                }
+            }
+            st.execute("PRAGMA synchronous=" + synchronous.name());
+            // Before the schema is touched: a damaged file must be moved aside, not written to.
+            try (ResultSet rs = st.executeQuery("PRAGMA quick_check")) {
+                String verdict = rs.next() ? rs.getString(1) : "no answer";
+                if (!"ok".equals(verdict)) {
+                    throw new QuickCheckFailed("quick_check: " + verdict);
+                }
+            }
+            st.execute("CREATE TABLE IF NOT EXISTS message ("
+                    + " id INTEGER PRIMARY KEY AUTOINCREMENT,"
+                    + " priority INTEGER NOT NULL CHECK (priority BETWEEN 0 AND 9),"
+                    + " sequence INTEGER NOT NULL,"
+                    + " created_at INTEGER NOT NULL,"
+                    + " attempts INTEGER NOT NULL DEFAULT 0,"
+                    + " size INTEGER NOT NULL,"
+                    + " topic TEXT NOT NULL,"
+                    + " payload BLOB NOT NULL)");
+            st.execute("CREATE INDEX IF NOT EXISTS message_by_priority ON message(priority, id)");
+            st.execute("CREATE INDEX IF NOT EXISTS message_by_created ON message(created_at)");
+            long[] depth = new long[PRIORITIES];
+            long bytes = 0;
+            try (ResultSet rs = st.executeQuery(
+                    "SELECT priority, count(*), coalesce(sum(size), 0) FROM message GROUP BY priority")) {
+                while (rs.next()) {
+                    depth[rs.getInt(1)] = rs.getLong(2);
+                    bytes += rs.getLong(3);
+                }
+            }
+            long maxSequence;
+            try (ResultSet rs = st.executeQuery("SELECT coalesce(max(sequence), 0) FROM message")) {
+                maxSequence = rs.next() ? rs.getLong(1) : 0;
+            }
+            return new QueueDatabase(file, synchronous, c, depth, bytes, maxSequence);
+        } catch (SQLException e) {
+            closeQuietly(c);
+            throw e;
+        }
+    }
+
+    Path file() {
+        return file;
+    }
+
+    Synchronous synchronous() {
+        return synchronous;
+    }
+
+    /** Messages queued per priority when the file was opened. */
+    long[] depthAtOpen() {
+        return depthAtOpen.clone();
+    }
+
+    long messagesAtOpen() {
+        long n = 0;
+        for (long d : depthAtOpen) {
+            n += d;
+        }
+        return n;
+    }
+
+    /** Topic + payload bytes queued when the file was opened. */
+    long bytesAtOpen() {
+        return bytesAtOpen;
+    }
+
+    /** The highest envelope sequence number queued when the file was opened (0 if none). */
+    long maxSequenceAtOpen() {
+        return maxSequenceAtOpen;
+    }
+
+    /**
+     * Runs {@code body} as one {@code BEGIN IMMEDIATE … COMMIT}; rolls back if it throws an SQLException.
+     * At {@code synchronous=NORMAL} a transaction holding an alarm is committed at FULL, so that an alarm
+     * that returned survives a power cut at every level; the level is set back afterwards.
+     */
+    void transaction(boolean holdsAlarm, TransactionBody body) throws SQLException {
+        boolean escalate = synchronous == Synchronous.NORMAL && holdsAlarm;
+        try (Statement st = conn.createStatement()) {
+            if (escalate) {
+                st.execute("PRAGMA synchronous=FULL");
+            }
+            st.execute("BEGIN IMMEDIATE");
+            try {
+                body.run();
+                st.execute("COMMIT");
+            } catch (SQLException e) {
+                rollbackQuietly();
+                throw e;
+            } finally {
+                if (escalate) {
+                    try (Statement back = conn.createStatement()) {
+                        back.execute("PRAGMA synchronous=NORMAL");
+                    } catch (SQLException ignored) {
+                        // the connection is broken; the next open sets the level again
+                    }
+                }
+            }
+        }
+    }
+
+    Row insert(String topic, int priority, long sequence, long createdAt, int attempts, byte[] payload)
+            throws SQLException {
+        long size = topicBytes(topic) + payload.length;
+        insert.setInt(1, priority);
+        insert.setLong(2, sequence);
+        insert.setLong(3, createdAt);
+        insert.setInt(4, attempts);
+        insert.setLong(5, size);
+        insert.setString(6, topic);
+        insert.setBytes(7, payload);
+        try (ResultSet rs = insert.executeQuery()) {
+            if (!rs.next()) {
+                throw new SQLException("INSERT ... RETURNING id returned no row");
+            }
+            return new Row(rs.getLong(1), priority, size);
+        }
+    }
+
+    /** @return the deleted row, or null if there was none with this id */
+    Row delete(long id) throws SQLException {
+        deleteById.setLong(1, id);
+        try (ResultSet rs = deleteById.executeQuery()) {
+            return rs.next() ? new Row(id, rs.getInt(1), rs.getLong(2)) : null;
+        }
+    }
+
+    /** Adds the attempt increments of handed-out rows, skipping ids that this transaction deletes. */
+    void addAttempts(Map<Long, Integer> increments, Set<Long> skip) throws SQLException {
+        try (PreparedStatement bump = conn.prepareStatement("UPDATE message SET attempts = attempts + ? WHERE id = ?")) {
+            for (Map.Entry<Long, Integer> e : increments.entrySet()) {
+                if (skip.contains(e.getKey())) {
+                    continue;
+                }
+                bump.setInt(1, e.getValue());
+                bump.setLong(2, e.getKey());
+                bump.executeUpdate();
+            }
+        }
+    }
+
+    /**
+     * Up to {@code limit} rows of one priority with ids above {@code afterId}, oldest first, with the
+     * attempt counts as stored (not counting increments that are not written yet).
+     */
+    List<StoredMessage> readAfter(int priority, long afterId, int limit) throws SQLException {
+        List<StoredMessage> out = new ArrayList<>();
+        pendingAfter.setInt(1, priority);
+        pendingAfter.setLong(2, afterId);
+        pendingAfter.setInt(3, limit);
+        try (ResultSet rs = pendingAfter.executeQuery()) {
+            while (rs.next()) {
+                out.add(new StoredMessage(rs.getLong(1), rs.getString(2), priority, rs.getLong(3), rs.getLong(4),
+                        rs.getInt(5), rs.getBytes(6)));
+            }
+        }
+        return out;
+    }
+
+    /** Up to {@code limit} ids of one priority above {@code afterId}, oldest first (eviction candidates). */
+    List<Long> idsAfter(int priority, long afterId, int limit) throws SQLException {
+        List<Long> ids = new ArrayList<>();
+        idsAfter.setInt(1, priority);
+        idsAfter.setLong(2, afterId);
+        idsAfter.setInt(3, limit);
+        try (ResultSet rs = idsAfter.executeQuery()) {
+            while (rs.next()) {
+                ids.add(rs.getLong(1));
+            }
+        }
+        return ids;
+    }
+
+    /** Up to {@code limit} rows created before {@code cutoff}, oldest first (max-age candidates). */
+    List<RowKey> createdBefore(long cutoff, int limit) throws SQLException {
+        List<RowKey> rows = new ArrayList<>();
+        try (PreparedStatement select = conn.prepareStatement(
+                "SELECT id, priority FROM message WHERE created_at < ? ORDER BY created_at LIMIT " + limit)) {
+            select.setLong(1, cutoff);
+            try (ResultSet rs = select.executeQuery()) {
+                while (rs.next()) {
+                    rows.add(new RowKey(rs.getLong(1), rs.getInt(2)));
+                }
+            }
+        }
+        return rows;
+    }
+
+    /** @return the smallest created_at queued, or null if the table is empty */
+    Long oldestCreatedAt() throws SQLException {
+        try (Statement st = conn.createStatement();
+             ResultSet rs = st.executeQuery("SELECT min(created_at) FROM message")) {
+            return rs.next() && rs.getObject(1) != null ? rs.getLong(1) : null;
+        }
+    }
+
+    /**
+     * True if the connection still answers. After a failed write this tells a full disk (keep the
+     * connection, retry) from an I/O error that broke it (close and reopen).
+     */
+    boolean answers() {
+        try (Statement st = conn.createStatement()) {
+            st.executeQuery("SELECT 1").close();
+            return true;
+        } catch (SQLException dead) {
+            return false;
+        }
+    }
+
+    @Override
+    public void close() {
+        closeQuietly(conn);
+    }
+
+    /** A storage error on one line, for logs and {@code QueueStats.storageError()}. */
+    static String describe(Exception e) {
+        String m = e.getMessage() == null ? "" : e.getMessage().replace('\n', ' ');
+        if (e instanceof FileAlreadyExistsException) {
+            return "cannot create directory " + m + ": a file is in the way";
+        }
+        return e instanceof SQLException ? m : e.getClass().getSimpleName() + ": " + m;
+    }
+
+    static long topicBytes(String topic) {
+        return topic.getBytes(StandardCharsets.UTF_8).length;
+    }
+
+    private void rollbackQuietly() {
+        try (Statement st = conn.createStatement()) {
+            st.execute("ROLLBACK");
+        } catch (SQLException ignored) {
+            // SQLite may already have rolled back (e.g. after SQLITE_FULL); nothing to undo then
+        }
+    }
+
+    private static void closeQuietly(Connection c) {
+        try {
+            c.close();
+        } catch (SQLException e) {
+            Logger.warn("store: closing the database: {}", e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,478 @@
+package org.tidegate.store.sqlite;
+
+import static org.tidegate.store.StoreAndForwardQueue.ALARM_PRIORITY;
+import static org.tidegate.store.StoreAndForwardQueue.MAX_PRIORITY;
+import static org.tidegate.store.StoreAndForwardQueue.MIN_PRIORITY;
+
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.tidegate.store.EvictionReason;
+import org.tidegate.store.QueueStats;
+import org.tidegate.store.StoreException;
+import org.tidegate.store.StoredMessage;
+import org.tidegate.store.sqlite.QueueDatabase.Row;
+import org.tidegate.store.sqlite.RetentionPolicy.Eviction;
+import org.tinylog.Logger;
+
+/**
+ * The writer thread: the only user of the database, running every request of {@link SqliteQueue} and
+ * committing appends and acknowledgements in groups.
+ *
+ * <h2>What is atomic, and why</h2>
+ * One thread (the writer) owns the only connection; callers hand it requests and wait on a future.
+ * The writer collects whatever appends and acknowledgements have queued up (at most
+ * {@link QueueOptions#maxBatch()}) and runs them in ONE transaction, together with any capacity eviction
+ * and max-age purge they cause ({@link RetentionPolicy}), then completes the futures only after
+ * {@code COMMIT} returned. SQLite's commit is atomic (the WAL commit frame), and at synchronous=FULL the WAL
+ * is fsync'd before COMMIT returns, so: an append that returned is on disk; an append that did not return
+ * may or may not be (the caller never saw an id, so the store keeps its promise either way); a crash never
+ * leaves half a batch. Group commit therefore keeps "durable on return" while one fsync serves every
+ * appender that was waiting: a lone appender pays one fsync, 64 concurrent appenders share one. There is no
+ * timer: the batch is whatever queued up while the previous commit was syncing.
+ *
+ * <p>In-memory accounting ({@link Backlog}, {@link HeldAlarms}, {@link QueueCounters}) changes only after
+ * COMMIT too, so a rolled-back transaction leaves it as it was. In-flight state is deliberately NOT
+ * persisted (see {@link Backlog}): a crash releases everything in flight. A take is a plain read; its
+ * attempt increments are written by the next write transaction (usually the acknowledgement's), so
+ * draining costs one fsync per batch.
+ *
+ * <h2>Failures</h2>
+ * Disk full, I/O errors, a read-only or missing directory: the transaction rolls back; alarms are kept in
+ * memory ({@link HeldAlarms}) and written in the first transaction that succeeds later; routine appends
+ * are refused with a {@link StoreException}; acknowledgements are remembered and written later. A file
+ * found corrupt at run time is moved aside ({@link Quarantine}), its messages counted as
+ * {@code corrupt-file}, and the batch is retried once on a fresh database.
+ */
+final class QueueWriter {
+    /** Maintenance (retries, purge, stats log) runs at least this often, idle or busy. */
+    private static final long IDLE_TICK_MS = 500;
+
+    private final QueueOptions options;
+    private final PendingCount pending;
+    private final LinkedBlockingQueue<Request> requests = new LinkedBlockingQueue<>();
+    private final Thread thread;
+    private final QueueCounters counters = new QueueCounters();
+    private volatile long maxSequenceAtOpen;
+
+    // ---- Owned by the writer thread (and by the opening thread before it starts). ----
+    private final Storage storage;
+    private final Backlog backlog = new Backlog();
+    private final HeldAlarms alarms;
+    private final RetentionPolicy retention;
+
+    QueueWriter(QueueOptions options, PendingCount pending) {
+        this.options = options;
+        this.pending = pending;
+        this.storage = new Storage(options, this::opened);
+        this.alarms = new HeldAlarms(options.memoryAlarmLimit());
+        this.retention = new RetentionPolicy(options);
+        this.thread = new Thread(this::run, "tidegate-store-writer");
+        this.thread.setDaemon(true);
+    }
+
+    /** Opens the database on the caller's thread (a failure leaves the queue degraded), then starts. */
+    void start() {
+        storage.openIfDue();
+        publishPending();
+        thread.start();
+    }
+
+    /** Queues a request for the next batch. The caller makes sure nothing is queued behind {@link Request.Close}. */
+    void enqueue(Request request) {
+        requests.add(request);
+    }
+
+    /** Waits for the thread to end after {@link Request.Close}. */
+    void join(long millis) throws InterruptedException {
+        thread.join(millis);
+    }
+
+    QueueCounters counters() {
+        return counters;
+    }
+
+    long maxSequenceAtOpen() {
+        return maxSequenceAtOpen;
+    }
+
+    private void opened(QueueDatabase db) {
+        backlog.opened(db.depthAtOpen(), db.bytesAtOpen());
+        maxSequenceAtOpen = Math.max(maxSequenceAtOpen, db.maxSequenceAtOpen());
+    }
+
+    // ------------------------------------------------------------------ the loop
+
+    private void run() {
+        List<Request> batch = new ArrayList<>();
+        boolean running = true;
+        long nextMaintenance = System.nanoTime();
+        while (running) {
+            try {
+                // Maintenance also runs on a busy queue (a status poller must not starve the retry).
+                if (System.nanoTime() - nextMaintenance >= 0) {
+                    maintenance();
+                    nextMaintenance = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(IDLE_TICK_MS);
+                }
+                Request first = requests.poll(IDLE_TICK_MS, TimeUnit.MILLISECONDS);
+                if (first == null) {
+                    continue;
+                }
+                batch.clear();
+                batch.add(first);
+                requests.drainTo(batch, options.maxBatch() - 1);
+                running = process(batch);
+            } catch (InterruptedException e) {
+                running = false;
+            } catch (Throwable t) {
+                Logger.error(t, "store: writer failed on a batch; callers get an error and the writer carries on");
+                for (Request r : batch) {
+                    r.fail(t);
+                }
+            }
+        }
+        // Anything submitted after close: refuse.
+        for (Request r; (r = requests.poll()) != null; ) {
+            r.fail(new StoreException("store-and-forward queue " + options.path() + " is closed"));
+        }
+    }
+
+    /** Writes first (one transaction for the whole batch), then answers reads. @return false once closed */
+    private boolean process(List<Request> batch) {
+        List<Request.Append> appends = new ArrayList<>();
+        List<Request.Acknowledge> acks = new ArrayList<>();
+        for (Request r : batch) {
+            if (r instanceof Request.Append a) {
+                appends.add(a);
+            } else if (r instanceof Request.Acknowledge a) {
+                acks.add(a);
+            }
+        }
+        if (!appends.isEmpty() || !acks.isEmpty()) {
+            write(appends, acks, true);
+        }
+        boolean running = true;
+        for (Request r : batch) {
+            if (r instanceof Request.Take t) {
+                List<StoredMessage> taken = take(t.max);
+                publishPending();
+                t.result.complete(taken);
+            } else if (r instanceof Request.Release rel) {
+                int released = release();
+                publishPending();
+                rel.result.complete(released);
+            } else if (r instanceof Request.Stats s) {
+                s.result.complete(snapshot());
+            } else if (r instanceof Request.Close c) {
+                shutdown();
+                c.result.complete(null);
+                running = false;
+            }
+        }
+        publishPending();
+        return running;
+    }
+
+    /** Writes what waits for the database (held alarms, owed writes, a due purge) even with no request. */
+    private void maintenance() {
+        counters.logIfDue(this::snapshot);
+        boolean purgeDue = retention.purgeDue(System.currentTimeMillis());
+        if (!alarms.isEmpty() || backlog.owesWrites() || storage.current() == null || purgeDue) {
+            write(List.of(), List.of(), true);
+            publishPending();
+        }
+    }
+
+    // ------------------------------------------------------------------ group commit
+
+    /** What one write transaction did; applied to the in-memory state only after COMMIT. */
+    private static final class Effects {
+        final List<Row> inserted = new ArrayList<>();
+        final List<Long> flushedAlarms = new ArrayList<>();
+        final List<Row> acked = new ArrayList<>();
+        final List<Long> alarmAcks = new ArrayList<>();
+        final List<Eviction> evicted = new ArrayList<>();
+        boolean attemptsWritten;
+
+        long messagesAfter(Backlog backlog) {
+            return backlog.messages() + inserted.size() - acked.size();
+        }
+
+        long bytesAfter(Backlog backlog) {
+            long bytes = backlog.bytes();
+            for (Row r : inserted) {
+                bytes += r.size();
+            }
+            for (Row r : acked) {
+                bytes -= r.size();
+            }
+            return bytes;
+        }
+    }
+
+    /**
+     * One group-commit transaction: attempt counts owed, alarms held in memory (oldest first), then the new
+     * appends, then the acknowledgements, then capacity eviction and max-age purge.
+     */
+    private void write(List<Request.Append> appends, List<Request.Acknowledge> acks, boolean retryAfterCorruption) {
+        QueueDatabase db = storage.openIfDue();
+        if (db == null) {
+            fallBack(appends, acks, null);
+            return;
+        }
+        boolean holdsAlarm = !alarms.isEmpty();
+        for (Request.Append a : appends) {
+            holdsAlarm |= a.priority >= ALARM_PRIORITY;
+        }
+        Effects fx = new Effects();
+        try {
+            db.transaction(holdsAlarm, () -> {
+                LinkedHashSet<Long> ackIds = new LinkedHashSet<>(backlog.deferredAcks());
+                for (Request.Acknowledge a : acks) {
+                    for (long id : a.ids) {
+                        if (id < 0) {
+                            fx.alarmAcks.add(id);
+                        } else {
+                            ackIds.add(id);
+                        }
+                    }
+                }
+                if (!backlog.unwrittenAttempts().isEmpty()) {
+                    db.addAttempts(backlog.unwrittenAttempts(), ackIds); // the acked rows are deleted below
+                    fx.attemptsWritten = true;
+                }
+                for (Map.Entry<Long, HeldAlarms.Alarm> e : alarms.all().entrySet()) {
+                    HeldAlarms.Alarm m = e.getValue();
+                    if (!m.inFlight) {
+                        fx.inserted.add(db.insert(m.topic, m.priority, m.sequence, m.createdAt, m.attempts, m.payload));
+                        fx.flushedAlarms.add(e.getKey());
+                    }
+                }
+                for (Request.Append a : appends) {
+                    Row row = db.insert(a.topic, a.priority, a.sequence, a.createdAt, 0, a.payload);
+                    a.id = row.id();
+                    fx.inserted.add(row);
+                }
+                for (long id : ackIds) {
+                    Row row = db.delete(id);
+                    if (row != null) {
+                        fx.acked.add(row);
+                    }
+                }
+                fx.evicted.addAll(retention.evictForCapacity(db, backlog, fx.messagesAfter(backlog),
+                        fx.bytesAfter(backlog)));
+                fx.evicted.addAll(retention.purgeExpired(db, backlog, alarms, counters));
+            });
+            counters.countCommit();
+        } catch (SQLException e) {
+            if (Quarantine.isCorruption(e) && retryAfterCorruption) {
+                quarantineAtRunTime(e);
+                write(appends, acks, false);
+                return;
+            }
+            storage.writeFailed(e);
+            fallBack(appends, acks, e);
+            return;
+        }
+        applyCommitted(fx, appends, acks);
+    }
+
+    private void applyCommitted(Effects fx, List<Request.Append> appends, List<Request.Acknowledge> acks) {
+        if (storage.committed()) {
+            Logger.info("store: database {} is writable again; {} alarm(s) held in memory were written",
+                    options.path(), fx.flushedAlarms.size());
+        }
+        if (fx.attemptsWritten) {
+            backlog.attemptsWritten();
+        }
+        for (Row r : fx.inserted) {
+            backlog.added(r);
+        }
+        for (long id : fx.flushedAlarms) {
+            alarms.remove(id);
+        }
+        backlog.deferredAcksWritten();
+        for (Row r : fx.acked) {
+            backlog.removed(r);
+            counters.countDelivered();
+        }
+        for (long id : fx.alarmAcks) {
+            if (alarms.remove(id)) {
+                counters.countDelivered();
+            }
+        }
+        for (Eviction e : fx.evicted) {
+            backlog.removed(e.row());
+            counters.countEvicted(e.reason(), 1);
+        }
+        if (!fx.evicted.isEmpty()) {
+            Logger.warn("store: evicted {} message(s) (capacity/max-age); stats: {}", fx.evicted.size(),
+                    counters.evictedByReason());
+        }
+        counters.countAppended(appends.size());
+        publishPending(); // before the callers return, so their own awaitAvailable(0) sees the new state
+        for (Request.Append a : appends) {
+            a.result.complete(a.id);
+        }
+        for (Request.Acknowledge a : acks) {
+            a.result.complete(null);
+        }
+    }
+
+    /** The database could not take this batch: alarms to memory, routine appends refused, acks deferred. */
+    private void fallBack(List<Request.Append> appends, List<Request.Acknowledge> acks, SQLException cause) {
+        String why = storage.error().isEmpty() ? "database unavailable" : storage.error();
+        for (Request.Append a : appends) {
+            if (alarms.accepts(a.priority)) {
+                long id = alarms.hold(a.topic, a.priority, a.sequence, a.createdAt, a.payload, counters);
+                counters.countAppended(1);
+                publishPending();
+                a.result.complete(id);
+            } else {
+                counters.countEvicted(EvictionReason.STORAGE_UNAVAILABLE, 1);
+                a.result.completeExceptionally(new StoreException("store-and-forward database " + options.path()
+                        + " is unavailable (" + why + "): message seq=" + a.sequence + " priority=" + a.priority
+                        + " was not stored; alarms are kept in memory until the database is writable again", cause));
+            }
+        }
+        for (Request.Acknowledge a : acks) {
+            for (long id : a.ids) {
+                if (id < 0) {
+                    if (alarms.remove(id)) {
+                        counters.countDelivered();
+                    }
+                } else {
+                    backlog.deferAck(id);
+                }
+            }
+            a.result.complete(null);
+        }
+    }
+
+    /**
+     * The open file is corrupt: count what was queued in it as lost, move it aside, forget its rows and
+     * start a fresh database. Held alarms stay (they were never in that file).
+     */
+    private void quarantineAtRunTime(SQLException e) {
+        long lost = backlog.messages();
+        Logger.error("store: database {} is corrupt ({}); moving it aside with {} queued message(s) and starting fresh",
+                options.path(), QueueDatabase.describe(e), lost);
+        counters.countEvicted(EvictionReason.CORRUPT_FILE, lost);
+        storage.moveCorruptAside(e);
+        backlog.discard();
+        storage.openIfDue();
+    }
+
+    // ------------------------------------------------------------------ reads
+
+    /**
+     * Hands out the next pending rows: priority 9 down to 0, oldest (lowest id) first within a priority,
+     * then alarms held in memory (they are newer than the database's). If the read fails (not corruption),
+     * nothing is handed out from the database this time.
+     */
+    private List<StoredMessage> take(int max) {
+        List<StoredMessage> out = new ArrayList<>();
+        long[] newCursors = backlog.cursors();
+        QueueDatabase db = storage.openIfDue();
+        if (db != null) {
+            try {
+                out = readPending(db, max, newCursors);
+            } catch (SQLException e) {
+                if (Quarantine.isCorruption(e)) {
+                    quarantineAtRunTime(e);
+                    return take(max);
+                }
+                Logger.error(e, "store: cannot read the queue database {}", options.path());
+                out = new ArrayList<>();
+                newCursors = backlog.cursors();
+            }
+        }
+        int redelivered = 0;
+        for (StoredMessage m : out) {
+            redelivered += m.attempts() > 1 ? 1 : 0;
+        }
+        backlog.handedOut(out, newCursors);
+        counters.countRedelivered(redelivered);
+        counters.countRedelivered(alarms.take(max, out));
+        return out;
+    }
+
+    /**
+     * A read, no transaction of its own: the attempt counts are written by the next write transaction
+     * (the acknowledgement's, typically), so draining costs one fsync per batch, not two. A crash before
+     * then under-counts attempts by one; it loses no message.
+     */
+    private List<StoredMessage> readPending(QueueDatabase db, int max, long[] newCursors) throws SQLException {
+        List<StoredMessage> out = new ArrayList<>();
+        for (int p = MAX_PRIORITY; p >= MIN_PRIORITY && out.size() < max; p--) {
+            if (backlog.waiting(p) <= 0) {
+                continue;
+            }
+            long last = backlog.cursor(p);
+            for (StoredMessage row : db.readAfter(p, backlog.cursor(p), max - out.size())) {
+                last = row.id();
+                int attempts = row.attempts() + backlog.unwrittenAttempts(last) + 1;
+                out.add(new StoredMessage(last, row.topic(), p, row.sequence(), row.createdAt(), attempts,
+                        row.payload()));
+            }
+            newCursors[p] = last;
+        }
+        return out;
+    }
+
+    private int release() {
+        int n = backlog.release() + alarms.release();
+        if (n > 0) {
+            Logger.info("store: released {} in-flight message(s) for re-delivery", n);
+        }
+        return n;
+    }
+
+    private QueueStats snapshot() {
+        QueueDatabase db = storage.current();
+        long oldest = Long.MAX_VALUE;
+        if (db != null && backlog.messages() > 0) {
+            try {
+                Long created = db.oldestCreatedAt();
+                if (created != null) {
+                    oldest = created;
+                }
+            } catch (SQLException e) {
+                Logger.warn("store: cannot read oldest age: {}", e.getMessage());
+            }
+        }
+        long[] byPriority = backlog.depth();
+        alarms.addDepth(byPriority);
+        long bytes = backlog.bytes() + alarms.bytes();
+        oldest = Math.min(oldest, alarms.oldestCreatedAt());
+        long messages = 0;
+        for (long d : byPriority) {
+            messages += d;
+        }
+        long age = oldest == Long.MAX_VALUE ? 0 : Math.max(0, System.currentTimeMillis() - oldest);
+        return new QueueStats(byPriority, messages, bytes, backlog.inFlight() + alarms.inFlight(), age,
+                counters.appended(), counters.delivered(), counters.redelivered(), counters.evictedByReason(),
+                alarms.size(), storage.available() && db != null, storage.error());
+    }
+
+    private void publishPending() {
+        // With the database closed (unavailable) only alarms held in memory can be taken.
+        long n = storage.current() == null ? 0 : backlog.messages() - backlog.inFlight();
+        pending.publish(n + alarms.waiting());
+    }
+
+    private void shutdown() {
+        if (!alarms.isEmpty() || backlog.owesWrites()) {
+            write(List.of(), List.of(), true);
+        }
+        if (!alarms.isEmpty()) {
+            Logger.error("store: closing with {} alarm(s) held only in memory: the database {} is still unavailable ({})",
+                    alarms.size(), options.path(), storage.error());
+        }
+        storage.close();
+    }
+}
