@@ -119,30 +119,8 @@ public final class GatewayCrypto {
      * {@code telemetry.deflateMinBytes}); absent keys take the defaults.
      */
     public static Settings settingsFromGatewayJson(Path home) throws IOException {
-        Path file = home.resolve("gateway.json");
-        JsonNode root;
-        try {
-            root = new ObjectMapper().readTree(file.toFile());
-        } catch (IOException e) {
-            throw new IOException(file + " is not readable JSON: " + e.getMessage(), e);
-        }
-        if (root == null || !root.path("id").isTextual()) {
-            throw new IOException(file + " has no \"id\"");
-        }
-        Settings d = Settings.defaults(root.get("id").asText(), home);
-        JsonNode sec = root.path("security");
-        JsonNode tel = root.path("telemetry");
-        return new Settings(d.gatewayId(), d.home(),
-                d.resolve(sec.path("privateKey").asText("keys/gateway.key.pem")),
-                d.resolve(sec.path("publicKey").asText("keys/gateway.pub.pem")),
-                sec.path("cloudId").asText("cloud"),
-                d.resolve(sec.path("cloudPublicKey").asText("keys/cloud.pub.pem")),
-                sec.path("encrypt").asBoolean(true), sec.path("sign").asBoolean(true),
-                Duration.ofSeconds(sec.path("commandWindowSeconds").asLong(300)),
-                Duration.ofHours(sec.path("keyRotationHours").asLong(24)),
-                sec.path("keyRotationMessages").asLong(SealerOptions.DEFAULT_ROTATION_MESSAGES),
-                tel.path("deflateMinBytes").asInt(SealerOptions.DEFAULT_DEFLATE_MIN_BYTES),
-                d.resolve(sec.path("replayState").asText(DEFAULT_REPLAY_STATE)));
+        // The security section's own schema reads it, exactly as `tidegate validate` and the runtime do.
+        return org.tidegate.crypto.internal.SecuritySection.settings(home);
     }
 
     public Settings settings() {

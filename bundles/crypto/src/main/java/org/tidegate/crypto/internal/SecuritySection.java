@@ -3,9 +3,11 @@ package org.tidegate.crypto.internal;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.tidegate.core.config.ConfigNode;
+import org.tidegate.core.config.ConfigProblems;
 import org.tidegate.core.config.HomeInfo;
 import org.tidegate.core.config.SectionSchema;
 import org.tidegate.core.model.Ids;
@@ -59,6 +61,33 @@ public final class SecuritySection implements SectionSchema {
         out.put("deflateMinBytes", home.section("telemetry").integer("deflateMinBytes", 0, 1 << 20,
                 SealerOptions.DEFAULT_DEFLATE_MIN_BYTES, false));
         return out;
+    }
+
+    /**
+     * The settings of {@code HOME/gateway.json} ({@code id}, the {@code security} section and
+     * {@code telemetry.deflateMinBytes}), read by this schema; problems in those parts are an error.
+     */
+    public static GatewayCrypto.Settings settings(Path home) throws IOException {
+        Path file = home.resolve("gateway.json");
+        ConfigProblems problems = new ConfigProblems();
+        ConfigNode root = ConfigNode.parse("gateway.json", Files.readString(file), problems);
+        String id = root.string("id", true, "");
+        ConfigNode sec = root.child("security");
+        if (!sec.isObject(false)) {
+            sec = ConfigNode.at("gateway.json", "$.security", ConfigNode.emptyObject(), problems);
+        }
+        Map<String, Object> p = new SecuritySection().properties(sec, new HomeInfo(home.toAbsolutePath().normalize(),
+                id, root::child));
+        if (problems.errorCount() > 0) {
+            throw new IOException(file + ": " + problems.describeErrors());
+        }
+        GatewayCrypto.Settings d = GatewayCrypto.Settings.defaults(id, home);
+        return new GatewayCrypto.Settings(id, d.home(), Path.of((String) p.get("privateKey")),
+                Path.of((String) p.get("publicKey")), (String) p.get("cloudId"), Path.of((String) p.get("cloudPublicKey")),
+                (Boolean) p.get("encrypt"), (Boolean) p.get("sign"),
+                Duration.ofSeconds((Long) p.get("commandWindowSeconds")), Duration.ofHours((Long) p.get("keyRotationHours")),
+                (Long) p.get("keyRotationMessages"), ((Long) p.get("deflateMinBytes")).intValue(),
+                Path.of((String) p.get("replayState")));
     }
 
     private static String keyFile(ConfigNode s, HomeInfo home, String key, String fallback, boolean isPrivate) {

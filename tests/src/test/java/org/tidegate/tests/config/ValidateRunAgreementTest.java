@@ -1,0 +1,282 @@
+package org.tidegate.tests.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceReference;
+import org.tidegate.config.HomeLoader;
+import org.tidegate.config.LoadResult;
+import org.tidegate.core.model.Device;
+import org.tidegate.crypto.PemKeys;
+import org.tidegate.crypto.SmKeys;
+import org.tidegate.launcher.GatewayRuntime;
+
+/**
+ * {@code validate} and {@code run} agree: every case of a corpus of broken homes (and the shipped example
+ * with small valid changes) is checked by validation on the class path ({@link HomeLoader}, what
+ * {@code tidegate validate} and {@code tidegate run}'s pre-check call) and by the running gateway itself (its
+ * config bundle, with the schemas it finds in the framework's bundles). Both must report exactly the same
+ * errors; a case both accept must run: every device it configures is polled.
+ *
+ * <p>One runtime serves the whole corpus (the gateway re-checks its home on demand, as its file scan does),
+ * so a case that is refused leaves the previous configuration running, as in the field.
+ */
+@Timeout(300)
+class ValidateRunAgreementTest {
+    static final Path EXAMPLE = Path.of("../config/examples/riverside").toAbsolutePath().normalize();
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path tmp;
+    private GatewayRuntime runtime;
+
+    /** A change to the base home; {@code error} is a fragment every validation must report, null = valid. */
+    record Case(String name, Edit edit, String error) {
+    }
+
+    interface Edit {
+        void apply(Home h) throws Exception;
+    }
+
+    @AfterEach
+    void stop() {
+        if (runtime != null) {
+            runtime.close();
+        }
+    }
+
+    static List<Case> corpus() {
+        List<Case> c = new ArrayList<>();
+        c.add(new Case("the shipped example, provisioned", h -> { }, null));
+        c.add(new Case("typo in a profile channel key", h -> h.channel("profiles/radar-level.json", 4).put("scael", 2),
+                "profiles/radar-level.json: $.channels[4].scael: unknown key (did you mean \"scale\"?)"));
+        c.add(new Case("unknown data type", h -> h.channel("profiles/radar-level.json", 0).put("type", "float33"),
+                "profiles/radar-level.json: $.channels[0].type: \"float33\" is not a data type (did you mean \"float32\"?)"));
+        c.add(new Case("a protocol no driver serves", h -> h.write("devices/line-1.json", """
+                { "id": "line-1", "protocol": "serial", "connection": { "port": "/dev/ttyS9" },
+                  "channels": [ { "id": "raw", "address": "0", "type": "string", "length": 4 } ] }"""),
+                "devices/line-1.json: $.protocol: \"serial\" is not a protocol of this gateway"));
+        c.add(new Case("GPIO channel with access write and no mode is an output", h -> {
+            ArrayNode channels = (ArrayNode) h.json("profiles/siren-relay.json").get("channels");
+            channels.addObject().put("id", "strobe").put("address", "gpio:23").put("type", "bool").put("access", "write");
+        }, null));
+        c.add(new Case("private key readable by others", h -> Files.setPosixFilePermissions(
+                h.home.resolve("keys/gateway.key.pem"), PosixFilePermissions.fromString("rw-r--r--")),
+                "gateway.json: $.security.privateKey: private key"));
+        c.add(new Case("typo in an edge rule of a device override", h -> {
+            ObjectNode rules = (ObjectNode) h.json("devices/wl-001.json").get("channels").get("level").get("rules");
+            rules.set("maxSilentMS", rules.remove("maxSilentMs"));
+        }, "devices/wl-001.json: $.channels.level.rules.maxSilentMS: unknown key (did you mean \"maxSilentMs\"?)"));
+        c.add(new Case("typo deep in a threshold action", h -> {
+            ObjectNode action = (ObjectNode) h.json("devices/wl-001.json").at("/channels/level/rules/thresholds/0/actions/0");
+            action.set("chanel", action.remove("channel"));
+        }, "devices/wl-001.json: $.channels.level.rules.thresholds[0].actions[0].chanel: unknown key (did you mean \"channel\"?)"));
+        c.add(new Case("typo in a connection key", h -> {
+            ObjectNode conn = (ObjectNode) h.json("devices/pm-001.json").get("connection");
+            conn.set("hots", conn.remove("host"));
+        }, "devices/pm-001.json: $.connection.hots: unknown key (did you mean \"host\"?)"));
+        c.add(new Case("misspelt enum value in a connection", h -> ((ObjectNode) h.json("devices/wl-001.json").get("connection"))
+                .put("parity", "evn"), "devices/wl-001.json: $.connection.parity: \"evn\" is not one of"));
+        c.add(new Case("misspelt GPIO mode", h -> h.channel("profiles/smoke-detector.json", 0).put("mode", "inptu"),
+                "profiles/smoke-detector.json: $.channels[0].mode: \"inptu\" is not one of"));
+        c.add(new Case("typo in a gateway.json section", h -> ((ObjectNode) h.json("gateway.json").get("broker"))
+                .put("keepAliveSecs", 10), "gateway.json: $.broker.keepAliveSecs: unknown key (did you mean \"keepAliveSeconds\"?)"));
+        c.add(new Case("typo in a section name", h -> {
+            ObjectNode g = h.json("gateway.json");
+            g.set("telemtry", g.remove("telemetry"));
+        }, "gateway.json: $.telemtry: unknown key (did you mean \"telemetry\"?)"));
+        c.add(new Case("override of a channel the profile does not have", h -> ((ObjectNode) h.json("devices/wl-001.json")
+                .get("channels")).putObject("levle").put("scale", 2),
+                "devices/wl-001.json: $.channels.levle: the profile has no channel \"levle\""));
+        c.add(new Case("action on a device that does not exist", h -> ((ObjectNode) h.json("devices/wl-001.json")
+                .at("/channels/level/rules/thresholds/0/actions/0")).put("device", "siren-99"),
+                "action targets device \"siren-99\""));
+        c.add(new Case("write on an input register", h -> h.channel("profiles/radar-level.json", 4).put("access", "readwrite"),
+                "profiles/radar-level.json: $.channels[4].access"));
+        c.add(new Case("a device of the test driver defined under tests/ (its own protocol and schema)", h -> h.write(
+                "devices/mem-1.json", """
+                { "id": "mem-1", "protocol": "memory", "pollIntervalMs": 200, "timeoutMs": 50, "retries": 0,
+                  "connection": { "startAt": 100 },
+                  "channels": [ { "id": "level", "address": "m:0", "type": "float64", "unit": "m" } ] }"""), null));
+        c.add(new Case("a typo in the test driver's own connection key", h -> h.write("devices/mem-1.json", """
+                { "id": "mem-1", "protocol": "memory", "connection": { "startAtt": 100 },
+                  "channels": [ { "id": "level", "address": "m:0", "type": "float64" } ] }"""),
+                "devices/mem-1.json: $.connection.startAtt: unknown key (did you mean \"startAt\"?)"));
+        return c;
+    }
+
+    @Test
+    void validateAndRunReportTheSameErrorsAndWhatValidatesRuns() throws Exception {
+        Path base = tmp.resolve("base");
+        Home.makeBase(base);
+        Path home = tmp.resolve("home");
+        Home.copy(base, home);
+        assertTrue(HomeLoader.check(home).ok(), () -> "base home: " + HomeLoader.check(home).errors());
+
+        Path probe = GatewayRuntime.bundlesOnClassPath().get("tidegate-test-probe");
+        assertNotNull(probe, "probe bundle not on the test class path");
+        runtime = new GatewayRuntime(home, Map.of("tidegate.config.scanSeconds", "0"), List.of(probe));
+        BundleContext ctx = runtime.start().getBundleContext();
+
+        List<String> failures = new ArrayList<>();
+        for (Case c : corpus()) {
+            Home.copy(base, home);
+            Home h = new Home(home);
+            c.edit().apply(h);
+            h.save();
+            LoadResult validated = HomeLoader.check(home);
+            List<String> validateErrors = validated.errors().stream().map(Object::toString).toList();
+            List<String> runErrors = reloader(ctx).get();
+            if (!validateErrors.equals(runErrors)) {
+                failures.add(c.name() + ": validate and run disagree:\n  validate " + validateErrors + "\n  run      " + runErrors);
+                continue;
+            }
+            if (c.error() != null) {
+                if (validateErrors.stream().noneMatch(e -> e.contains(c.error()))) {
+                    failures.add(c.name() + ": expected an error containing " + c.error() + ", got " + validateErrors);
+                }
+                continue;
+            }
+            if (!validated.ok()) {
+                failures.add(c.name() + ": expected to validate, got " + validateErrors);
+                continue;
+            }
+            String stalled = firstDeviceNotPolling(ctx, validated.config().devices());
+            if (stalled != null) {
+                failures.add(c.name() + ": validates, but device " + stalled + " does not run");
+            }
+        }
+        assertTrue(failures.isEmpty(), () -> String.join("\n", failures));
+        assertEquals(18, corpus().size(), "corpus size (update when adding cases)");
+    }
+
+    /** The first device whose poll count does not grow within 20 s, or null when all poll. */
+    private static String firstDeviceNotPolling(BundleContext ctx, List<Device> devices) throws InterruptedException {
+        Map<String, Long> before = new HashMap<>();
+        devices.forEach(d -> before.put(d.id(), batches(ctx, d.id())));
+        long deadline = System.nanoTime() + 20_000_000_000L;
+        List<String> waiting = new ArrayList<>(before.keySet());
+        while (!waiting.isEmpty() && System.nanoTime() < deadline) {
+            waiting.removeIf(id -> batches(ctx, id) > before.get(id));
+            Thread.sleep(100);
+        }
+        return waiting.isEmpty() ? null : waiting.get(0);
+    }
+
+    private static long batches(BundleContext ctx, String device) {
+        Object n = ((Map<?, ?>) probe(ctx, "samples").get()).get(device);
+        return n == null ? 0 : ((Number) n).longValue();
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Supplier<List<String>> reloader(BundleContext ctx) {
+        return (Supplier<List<String>>) probe(ctx, "reload");
+    }
+
+    private static Supplier<?> probe(BundleContext ctx, String which) {
+        try {
+            // getAll...: the system bundle is not wired to the probe's packages; java.* types are shared anyway.
+            ServiceReference<?>[] refs = ctx.getAllServiceReferences(Supplier.class.getName(), "(tidegate.probe=" + which + ")");
+            assertNotNull(refs, "probe service " + which + " missing");
+            return (Supplier<?>) ctx.getService(refs[0]);
+        } catch (org.osgi.framework.InvalidSyntaxException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    /** A home directory being edited: JSON files are loaded on first touch and written back by {@link #save}. */
+    static final class Home {
+        final Path home;
+        final Map<String, ObjectNode> edited = new HashMap<>();
+
+        Home(Path home) {
+            this.home = home;
+        }
+
+        ObjectNode json(String file) throws IOException {
+            if (!edited.containsKey(file)) {
+                edited.put(file, (ObjectNode) JSON.readTree(home.resolve(file).toFile()));
+            }
+            return edited.get(file);
+        }
+
+        ObjectNode channel(String file, int i) throws IOException {
+            JsonNode c = json(file).get("channels").get(i);
+            return (ObjectNode) c;
+        }
+
+        void write(String file, String text) throws IOException {
+            Files.writeString(home.resolve(file), text);
+        }
+
+        void save() throws IOException {
+            for (Map.Entry<String, ObjectNode> e : edited.entrySet()) {
+                JSON.writerWithDefaultPrettyPrinter().writeValue(home.resolve(e.getKey()).toFile(), e.getValue());
+            }
+        }
+
+        /**
+         * The shipped example, provisioned with fresh keys, its network peers moved to this machine's loopback
+         * (a port nobody listens on) so that nothing leaves the machine.
+         */
+        static void makeBase(Path base) throws Exception {
+            copy(EXAMPLE, base);
+            Home h = new Home(base);
+            ObjectNode broker = (ObjectNode) h.json("gateway.json").get("broker");
+            broker.put("url", "tcp://127.0.0.1:1");
+            broker.remove("caFile");
+            ((ObjectNode) h.json("devices/pm-001.json").get("connection")).put("host", "127.0.0.1").put("port", 1);
+            h.save();
+            java.security.KeyPair keys = SmKeys.generate();
+            PemKeys.writePrivateKey(base.resolve("keys/gateway.key.pem"), keys.getPrivate(), false);
+            PemKeys.writePublicKey(base.resolve("keys/gateway.pub.pem"), keys.getPublic(), false);
+            PemKeys.writePublicKey(base.resolve("keys/cloud.pub.pem"), SmKeys.generate().getPublic(), false);
+        }
+
+        /** Makes {@code to}'s configuration files and keys those of {@code from} (files only in {@code to} go). */
+        static void copy(Path from, Path to) throws IOException {
+            for (String dir : List.of("profiles", "devices", "keys")) {
+                Path d = to.resolve(dir);
+                if (Files.isDirectory(d)) {
+                    try (Stream<Path> s = Files.list(d)) {
+                        for (Path f : s.toList()) {
+                            Files.delete(f);
+                        }
+                    }
+                }
+            }
+            try (Stream<Path> files = Files.walk(from)) {
+                for (Path f : files.sorted(Comparator.naturalOrder()).toList()) {
+                    Path target = to.resolve(from.relativize(f).toString());
+                    if (Files.isDirectory(f)) {
+                        Files.createDirectories(target);
+                    } else if (!from.relativize(f).startsWith("data") && !from.relativize(f).startsWith("logs")) {
+                        Files.copy(f, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                                java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
+                    }
+                }
+            }
+        }
+    }
+}
