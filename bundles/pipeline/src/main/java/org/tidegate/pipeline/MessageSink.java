@@ -3,7 +3,7 @@ package org.tidegate.pipeline;
 import org.osgi.annotation.versioning.ConsumerType;
 
 /**
- * Where finished message bodies go: the uplink's outbox seals, numbers and durably stores them (so they
+ * Where finished message bodies go: the outbox bundle's {@code Outbox} seals, numbers and durably stores them (so they
  * are sent when the link allows), or a test records them.
  */
 @ConsumerType
@@ -12,7 +12,7 @@ public interface MessageSink {
      * Hands over one plain body. On a normal return the message is the sink's responsibility (stored).
      *
      * @param device   the device the message is about, or null for gateway-wide messages (status)
-     * @param priority 0 … 9 (alarms 9, status 5, telemetry 4)
+     * @param priority 0 … 9, from the outbox's one table ({@code org.tidegate.outbox.Priority})
      * @return the message's sequence number
      * @throws RuntimeException if the message was not accepted (the pipeline retries alarms and events)
      */

@@ -4,7 +4,6 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -23,6 +22,8 @@ import org.tidegate.core.model.Sample;
 import org.tidegate.core.pipeline.DeviceHealth;
 import org.tidegate.core.pipeline.SampleBatch;
 import org.tidegate.core.pipeline.SampleSink;
+import org.tidegate.core.retry.Backoff;
+import org.tidegate.outbox.Priority;
 import org.tidegate.pipeline.internal.BodyEncoder;
 import org.tidegate.pipeline.internal.HandOff;
 import org.tidegate.pipeline.rules.ActionCommand;
@@ -50,12 +51,16 @@ import org.tinylog.Logger;
  */
 public final class Pipeline implements SampleSink, AutoCloseable {
     private static final long MAX_ACTION_RETRY_MS = 60_000;
+    /** The worker's pause after the sink refused a message: 100 ms, doubling up to 5 s. */
+    private static final long SINK_RETRY_MIN_MS = 100;
+    private static final long SINK_RETRY_MAX_MS = 5_000;
     private static final long DRAIN_ON_CLOSE_MS = 5_000;
     private static final long DETACH_GRACE_MS = 60_000;
 
     private final PipelineSettings settings;
     private final Clock clock;
     private final ActionWriter writer;
+    private final Backoff actionRetry;
     private final HandOff<Outgoing> handOff;
     private final ActionCoordinator coordinator = new ActionCoordinator();
     private final Map<String, Lane> lanes = new ConcurrentHashMap<>();
@@ -99,6 +104,7 @@ public final class Pipeline implements SampleSink, AutoCloseable {
         this.settings = Objects.requireNonNull(settings);
         this.clock = Objects.requireNonNull(clock);
         this.writer = Objects.requireNonNull(writer);
+        this.actionRetry = new Backoff(Math.min(settings.actionRetryMs(), MAX_ACTION_RETRY_MS), MAX_ACTION_RETRY_MS);
         this.handOff = new HandOff<>(settings.routineQueue());
         this.local = new ScheduledThreadPoolExecutor(1, r -> {
             Thread t = new Thread(r, "pipeline-local");
@@ -230,7 +236,7 @@ public final class Pipeline implements SampleSink, AutoCloseable {
         trackActive(e);
         Logger.info("device={} channel={} alarm {} {} severity={} value={}", e.device(), e.channel(),
                 e.event(), e.state(), e.severity().wireName(), e.value());
-        handOff.putUrgent(new Outgoing(MessageKind.ALARM, e.device(), PipelineSettings.ALARM_PRIORITY,
+        handOff.putUrgent(new Outgoing(MessageKind.ALARM, e.device(), Priority.ALARM.value(),
                 () -> BodyEncoder.alarm(settings.gatewayId(), e), true, "alarm " + e.key() + " " + e.state()));
         return coordinator.onAlarm(e);
     }
@@ -275,7 +281,7 @@ public final class Pipeline implements SampleSink, AutoCloseable {
 
     /** Queues a status message now (also done every statusIntervalMs). */
     public void publishStatus() {
-        Outgoing o = new Outgoing(MessageKind.STATUS, null, PipelineSettings.STATUS_PRIORITY, this::statusBody,
+        Outgoing o = new Outgoing(MessageKind.STATUS, null, Priority.STATUS.value(), this::statusBody,
                 false, "status");
         if (!handOff.offerRoutine(o)) {
             countDrop("status");
@@ -355,7 +361,7 @@ public final class Pipeline implements SampleSink, AutoCloseable {
         }
         List<Sample> samples = List.copyOf(lane.pending);
         lane.pending.clear();
-        Outgoing o = new Outgoing(MessageKind.TELEMETRY, device, PipelineSettings.TELEMETRY_PRIORITY,
+        Outgoing o = new Outgoing(MessageKind.TELEMETRY, device, Priority.TELEMETRY.value(),
                 () -> BodyEncoder.telemetry(settings.gatewayId(), device, samples), false,
                 "telemetry " + device + " (" + samples.size() + " samples)");
         if (!handOff.offerRoutine(o)) {
@@ -392,7 +398,7 @@ public final class Pipeline implements SampleSink, AutoCloseable {
             actionFailures.incrementAndGet();
             Logger.warn("device={} channel={} action {} failed (cause {}, attempt {}): {}", device, channel,
                     c.value(), cause, attempt, error);
-            long delay = Math.min(MAX_ACTION_RETRY_MS, settings.actionRetryMs() << Math.min(attempt - 1, 20));
+            long delay = actionRetry.delayMs(attempt); // one retry chain per command: the attempt is the count
             try {
                 local.schedule(() -> runAction(c, attempt + 1), delay, TimeUnit.MILLISECONDS);
             } catch (RejectedExecutionException closing) {
@@ -402,7 +408,7 @@ public final class Pipeline implements SampleSink, AutoCloseable {
         // Every success is reported; of a run of failures only the first, so a dead siren does not flood the queue.
         if (error == null || attempt == 1) {
             String err = error;
-            handOff.putUrgent(new Outgoing(MessageKind.ALARM, device, PipelineSettings.ALARM_PRIORITY,
+            handOff.putUrgent(new Outgoing(MessageKind.ALARM, device, Priority.ALARM.value(),
                     () -> BodyEncoder.action(settings.gatewayId(), c, t, attempt, err), true,
                     "action " + device + "/" + channel + "=" + c.value()));
         }
@@ -417,22 +423,12 @@ public final class Pipeline implements SampleSink, AutoCloseable {
         } catch (RuntimeException e) {
             queue = Map.of("error", String.valueOf(e.getMessage()));
         }
-        PipelineStats s = stats();
-        Map<String, Object> p = new LinkedHashMap<>();
-        p.put("batches", s.batches());
-        p.put("samplesIn", s.samplesIn());
-        p.put("samplesReported", s.samplesReported());
-        p.put("telemetryMessages", s.telemetryMessages());
-        p.put("alarms", s.alarms());
-        p.put("actions", s.actions());
-        p.put("actionFailures", s.actionFailures());
-        p.put("dropped", s.dropped());
-        p.put("pending", s.pending());
-        return BodyEncoder.status(settings.gatewayId(), clock.millis(), devices, activeAlarms(), queue, p);
+        return BodyEncoder.status(settings.gatewayId(), clock.millis(), devices, activeAlarms(), queue,
+                stats().fields());
     }
 
     private void workerLoop() {
-        long backoff = 0;
+        Backoff backoff = new Backoff(SINK_RETRY_MIN_MS, SINK_RETRY_MAX_MS);
         while (true) {
             if (stopping && (handOff.size() == 0 || System.nanoTime() > drainDeadline)) {
                 return;
@@ -447,7 +443,7 @@ public final class Pipeline implements SampleSink, AutoCloseable {
                 continue;
             }
             if (deliver(o)) {
-                backoff = 0;
+                backoff.reset();
                 continue;
             }
             // Not accepted: keep it at the head of its lane and wait before trying again.
@@ -456,9 +452,9 @@ public final class Pipeline implements SampleSink, AutoCloseable {
             } else {
                 handOff.returnRoutine(o);
             }
-            backoff = backoff == 0 ? 100 : Math.min(backoff * 2, 5_000);
+            long delay = backoff.nextDelayMs();
             try {
-                Thread.sleep(stopping ? Math.min(backoff, 100) : backoff);
+                Thread.sleep(stopping ? Math.min(delay, SINK_RETRY_MIN_MS) : delay);
             } catch (InterruptedException e) {
                 return;
             }

@@ -12,10 +12,6 @@ import java.util.Objects;
  */
 public record PipelineSettings(String gatewayId, int batchPolls, int routineQueue, long statusIntervalMs,
                                long actionRetryMs) {
-    public static final int TELEMETRY_PRIORITY = 4;
-    public static final int STATUS_PRIORITY = 5;
-    public static final int ALARM_PRIORITY = 9;
-
     public PipelineSettings {
         Objects.requireNonNull(gatewayId, "gatewayId");
         if (batchPolls < 1) {

@@ -15,4 +15,19 @@ package org.tidegate.pipeline;
  */
 public record PipelineStats(long batches, long samplesIn, long samplesReported, long telemetryMessages, long alarms,
                             long actions, long actionFailures, long dropped, long pending) {
+
+    /** The counters as status fields, in this order: the {@code pipeline} section of every status body. */
+    public java.util.Map<String, Object> fields() {
+        java.util.Map<String, Object> p = new java.util.LinkedHashMap<>();
+        p.put("batches", batches);
+        p.put("samplesIn", samplesIn);
+        p.put("samplesReported", samplesReported);
+        p.put("telemetryMessages", telemetryMessages);
+        p.put("alarms", alarms);
+        p.put("actions", actions);
+        p.put("actionFailures", actionFailures);
+        p.put("dropped", dropped);
+        p.put("pending", pending);
+        return p;
+    }
 }

@@ -1,8 +1,8 @@
 /**
- * The uplink's service API: the {@link org.tidegate.uplink.Outbox} through which every gateway message is
- * numbered, sealed and stored; the {@link org.tidegate.uplink.CommandHandler} and
- * {@link org.tidegate.uplink.StatusProvider} whiteboard seams; and the topic scheme.
+ * The uplink's service API: the {@link org.tidegate.uplink.CommandHandler} whiteboard seam through which other
+ * bundles answer commands. Numbering, sealing and storing messages, the topic scheme and the status body live in
+ * the outbox bundle ({@code org.tidegate.outbox}).
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("1.0.0")
+@org.osgi.annotation.versioning.Version("2.0.0")
 package org.tidegate.uplink;

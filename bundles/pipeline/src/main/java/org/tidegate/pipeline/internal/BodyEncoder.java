@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import org.tidegate.core.model.Sample;
 import org.tidegate.core.pipeline.DeviceHealth;
+import org.tidegate.outbox.StatusBody;
 import org.tidegate.pipeline.rules.ActionCommand;
 import org.tidegate.pipeline.rules.AlarmEvent;
 
@@ -121,42 +122,15 @@ public final class BodyEncoder {
         });
     }
 
-    /** Gateway status: device health, active alarms, queue and pipeline counters. */
+    /**
+     * The periodic gateway status: device health with active alarms, queue and pipeline counters, built by the
+     * one status builder ({@link StatusBody}) so it has the same shape as the uplink's {@code online} message.
+     */
     public static byte[] status(String gateway, long t, Collection<DeviceHealth> devices,
                                 Map<String, ? extends Collection<String>> activeAlarms,
                                 Map<String, Object> queue, Map<String, Object> pipeline) {
-        return write(g -> {
-            g.writeStartObject();
-            g.writeStringField("gateway", gateway);
-            g.writeStringField("kind", "status");
-            g.writeNumberField("t", t);
-            g.writeArrayFieldStart("devices");
-            for (DeviceHealth h : devices) {
-                g.writeStartObject();
-                g.writeStringField("device", h.device());
-                g.writeStringField("state", h.state());
-                g.writeNumberField("polls", h.polls());
-                g.writeNumberField("failedPolls", h.failedPolls());
-                g.writeNumberField("skippedTicks", h.skippedTicks());
-                g.writeNumberField("lastPollAt", h.lastPollAt());
-                g.writeNumberField("lastPollMs", h.lastPollMillis());
-                g.writeStringField("lastError", h.lastError());
-                g.writeNumberField("lastErrorAt", h.lastErrorAt());
-                g.writeArrayFieldStart("alarms");
-                Collection<String> active = activeAlarms.get(h.device());
-                for (String a : active == null ? List.<String>of() : active) {
-                    g.writeString(a);
-                }
-                g.writeEndArray();
-                g.writeEndObject();
-            }
-            g.writeEndArray();
-            g.writeFieldName("queue");
-            map(g, queue);
-            g.writeFieldName("pipeline");
-            map(g, pipeline);
-            g.writeEndObject();
-        });
+        return StatusBody.periodic(gateway, t).devices(devices, activeAlarms).queue(queue)
+                .section("pipeline", pipeline).toBytes();
     }
 
     /** Writes a sample value; returns false (and writes null) when it is a non-finite number JSON cannot carry. */
@@ -185,24 +159,6 @@ public final class BodyEncoder {
             g.writeString(v.toString());
         }
         return true;
-    }
-
-    private static void map(JsonGenerator g, Map<String, Object> m) throws IOException {
-        g.writeStartObject();
-        for (Map.Entry<String, Object> e : m.entrySet()) {
-            g.writeFieldName(e.getKey());
-            Object v = e.getValue();
-            if (v instanceof Map<?, ?> inner) {
-                @SuppressWarnings("unchecked")
-                Map<String, Object> typed = (Map<String, Object>) inner;
-                map(g, typed);
-            } else if (v instanceof long[] arr) {
-                g.writeArray(arr, 0, arr.length);
-            } else {
-                value(g, v);
-            }
-        }
-        g.writeEndObject();
     }
 
     private interface Body {

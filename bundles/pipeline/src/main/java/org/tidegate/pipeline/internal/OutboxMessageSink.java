@@ -4,13 +4,13 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 import org.tidegate.crypto.ContentType;
+import org.tidegate.outbox.Outbox;
 import org.tidegate.pipeline.MessageKind;
 import org.tidegate.pipeline.MessageSink;
 import org.tidegate.store.StoreException;
-import org.tidegate.uplink.Outbox;
 
 /**
- * Adapts the uplink's {@link Outbox} (seal, number, store) to the pipeline's {@link MessageSink}, so the
+ * Adapts the outbox bundle's {@link Outbox} (seal, number, store) to the pipeline's {@link MessageSink}, so the
  * pipeline itself stays a plain class that tests feed with a recording sink.
  */
 @Component(service = MessageSink.class)

@@ -22,14 +22,13 @@ import org.tidegate.core.pipeline.DeviceHealth;
 import org.tidegate.core.pipeline.GatewayDevice;
 import org.tidegate.core.pipeline.SampleBatch;
 import org.tidegate.core.pipeline.SampleSink;
+import org.tidegate.outbox.StatusBody;
+import org.tidegate.outbox.StatusProvider;
 import org.tidegate.pipeline.ActionWriter;
 import org.tidegate.pipeline.MessageSink;
 import org.tidegate.pipeline.Pipeline;
 import org.tidegate.pipeline.PipelineSettings;
-import org.tidegate.pipeline.PipelineStats;
-import org.tidegate.store.QueueStats;
 import org.tidegate.store.StoreAndForwardQueue;
-import org.tidegate.uplink.StatusProvider;
 import org.tinylog.Logger;
 
 /**
@@ -138,19 +137,11 @@ public class PipelineComponent implements SampleSink, StatusProvider {
 
     @Override
     public Map<String, Object> status() {
-        PipelineStats s = pipeline.stats();
         Map<String, Object> m = new LinkedHashMap<>();
         Map<String, Object> active = new LinkedHashMap<>();
         pipeline.activeAlarms().forEach((d, events) -> active.put(d, new ArrayList<>(events)));
         m.put("activeAlarms", active);
-        m.put("samplesIn", s.samplesIn());
-        m.put("samplesReported", s.samplesReported());
-        m.put("telemetryMessages", s.telemetryMessages());
-        m.put("alarms", s.alarms());
-        m.put("actions", s.actions());
-        m.put("actionFailures", s.actionFailures());
-        m.put("dropped", s.dropped());
-        m.put("pending", s.pending());
+        m.putAll(pipeline.stats().fields());
         return m;
     }
 
@@ -180,23 +171,6 @@ public class PipelineComponent implements SampleSink, StatusProvider {
 
     private Map<String, Object> queueStatus() {
         StoreAndForwardQueue q = queue;
-        return q == null ? Map.of("available", false) : queueFields(q.stats());
-    }
-
-    static Map<String, Object> queueFields(QueueStats s) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("messages", s.messages());
-        m.put("bytes", s.bytes());
-        m.put("inFlight", s.inFlight());
-        m.put("oldestAgeMs", s.oldestAgeMillis());
-        m.put("byPriority", s.depthByPriority());
-        m.put("evicted", new LinkedHashMap<String, Object>(s.evicted()));
-        m.put("evictedTotal", s.evictedTotal());
-        m.put("heldInMemory", s.heldInMemory());
-        m.put("storageAvailable", s.storageAvailable());
-        if (!s.storageError().isEmpty()) {
-            m.put("storageError", s.storageError());
-        }
-        return m;
+        return q == null ? Map.of("available", false) : StatusBody.queueFields(q.stats());
     }
 }

@@ -23,14 +23,14 @@ import org.tidegate.crypto.Opened;
 import org.tidegate.crypto.SealerOptions;
 import org.tidegate.crypto.SmKeys;
 import org.tidegate.crypto.TrustedSenders;
+import org.tidegate.outbox.Outbox;
+import org.tidegate.outbox.Topics;
 import org.tidegate.pipeline.Pipeline;
 import org.tidegate.pipeline.PipelineSettings;
 import org.tidegate.store.StoredMessage;
 import org.tidegate.store.sqlite.QueueOptions;
 import org.tidegate.store.sqlite.SequenceFile;
 import org.tidegate.store.sqlite.SqliteQueue;
-import org.tidegate.uplink.Topics;
-import org.tidegate.uplink.mqtt.SealingOutbox;
 
 /**
  * With the real outbox (SM2/SM4 sealing, SQLite store) and no MQTT session at all: the siren switches, and
@@ -50,7 +50,7 @@ class OutboxFlowTest {
         List<StoredMessage> stored = new ArrayList<>();
         try (SqliteQueue queue = SqliteQueue.open(QueueOptions.defaults(dir.resolve("queue.db")));
              SequenceFile sequences = SequenceFile.open(dir.resolve("queue.seq"), SequenceFile.DEFAULT_BLOCK, false, 0)) {
-            SealingOutbox outbox = new SealingOutbox(new Topics("tidegate", GW), sequences, sealer, queue);
+            Outbox outbox = Outbox.create(new Topics("tidegate", GW), sequences, sealer, queue);
             Map<String, DevicePoller> pollers = new java.util.concurrent.ConcurrentHashMap<>();
             Pipeline pipeline = new Pipeline(PipelineSettings.defaults(GW), Clock.systemUTC(),
                     (d, c, v) -> {

@@ -12,6 +12,7 @@ import org.tidegate.crypto.EnvelopeOpener;
 import org.tidegate.crypto.EnvelopeSealer;
 import org.tidegate.crypto.SealerOptions;
 import org.tidegate.crypto.TrustedSenders;
+import org.tidegate.outbox.Outbox;
 import org.tidegate.store.StoreException;
 import org.tidegate.uplink.CommandHandler;
 import org.tidegate.store.sqlite.QueueOptions;
@@ -20,7 +21,6 @@ import org.tidegate.store.sqlite.SqliteQueue;
 import org.tidegate.uplink.mqtt.CommandDispatcher;
 import org.tidegate.uplink.mqtt.CommandProcessor;
 import org.tidegate.uplink.mqtt.MqttUplink;
-import org.tidegate.uplink.mqtt.SealingOutbox;
 import org.tidegate.uplink.mqtt.StatusReport;
 import org.tidegate.uplink.mqtt.UplinkOptions;
 
@@ -32,10 +32,10 @@ import org.tidegate.uplink.mqtt.UplinkOptions;
 public final class UplinkRig implements AutoCloseable {
     private final SqliteQueue queue;
     private final SequenceFile sequences;
-    private final SealingOutbox outbox;
+    private final Outbox outbox;
     private final MqttUplink uplink;
 
-    private UplinkRig(SqliteQueue queue, SequenceFile sequences, SealingOutbox outbox, MqttUplink uplink) {
+    private UplinkRig(SqliteQueue queue, SequenceFile sequences, Outbox outbox, MqttUplink uplink) {
         this.queue = queue;
         this.sequences = sequences;
         this.outbox = outbox;
@@ -64,7 +64,7 @@ public final class UplinkRig implements AutoCloseable {
         SqliteQueue queue = SqliteQueue.open(qo);
         SequenceFile seq = SequenceFile.forQueue(queue);
         EnvelopeSealer sealer = new EnvelopeSealer(options.gatewayId(), gatewayKey, cloudPublicKey, SealerOptions.defaults());
-        SealingOutbox outbox = new SealingOutbox(options.topics(), seq, sealer, queue);
+        Outbox outbox = Outbox.create(options.topics(), seq, sealer, queue);
         StatusReport status = new StatusReport(options.gatewayId(), StatusReport.bundleVersion(), queue, List::of, List::of);
         EnvelopeOpener opener = EnvelopeOpener.builder(gatewayKey, TrustedSenders.of(cloudId, cloudPublicKey))
                 .replayGuard(new CommandReplayGuard(dataDir.resolve("command-replay.json")))
@@ -84,7 +84,7 @@ public final class UplinkRig implements AutoCloseable {
         return queue;
     }
 
-    public SealingOutbox outbox() {
+    public Outbox outbox() {
         return outbox;
     }
 

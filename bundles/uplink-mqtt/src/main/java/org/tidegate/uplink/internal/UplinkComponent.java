@@ -2,15 +2,11 @@ package org.tidegate.uplink.internal;
 
 import java.nio.file.Path;
 import java.util.Comparator;
-import java.util.Dictionary;
-import java.util.Hashtable;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.osgi.framework.BundleContext;
 import org.osgi.framework.Constants;
-import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
@@ -25,25 +21,23 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 import org.tidegate.core.pipeline.DeviceHealth;
 import org.tidegate.core.pipeline.GatewayDevice;
 import org.tidegate.crypto.EnvelopeOpener;
-import org.tidegate.crypto.EnvelopeSealer;
-import org.tidegate.store.SequenceSource;
+import org.tidegate.outbox.Outbox;
+import org.tidegate.outbox.StatusProvider;
 import org.tidegate.store.StoreAndForwardQueue;
 import org.tidegate.uplink.CommandHandler;
-import org.tidegate.uplink.Outbox;
-import org.tidegate.uplink.StatusProvider;
 import org.tidegate.uplink.mqtt.CommandDispatcher;
 import org.tidegate.uplink.mqtt.CommandProcessor;
 import org.tidegate.uplink.mqtt.MqttUplink;
-import org.tidegate.uplink.mqtt.SealingOutbox;
 import org.tidegate.uplink.mqtt.StatusReport;
 import org.tidegate.uplink.mqtt.UplinkOptions;
 import org.tinylog.Logger;
 
 /**
- * The uplink in OSGi: configuration PID {@value #PID} (the broker section of gateway.json), the store's queue and
- * sequence counter and the security bundle's sealer and command opener as references. Registers the
- * {@link Outbox} service and runs the {@link MqttUplink}; collects {@link CommandHandler}s, {@link StatusProvider}s
- * and the devices' health from the service registry (whiteboard).
+ * The uplink in OSGi: configuration PID {@value #PID} (the broker section of gateway.json), the store's queue (to
+ * drain and acknowledge), the outbox bundle's {@link Outbox} (to seal status messages and store command replies)
+ * and the security bundle's command opener as references. Runs the {@link MqttUplink}; collects
+ * {@link CommandHandler}s, {@link StatusProvider}s and the devices' health from the service registry (whiteboard).
+ * It numbers, seals and stores nothing itself: that is the outbox's job.
  */
 @Component(configurationPid = UplinkComponent.PID, configurationPolicy = ConfigurationPolicy.REQUIRE, service = {})
 @Designate(ocd = UplinkComponent.Config.class)
@@ -94,25 +88,22 @@ public class UplinkComponent {
     private final List<StatusProvider> providers = new CopyOnWriteArrayList<>();
     private final List<GatewayDevice> devices = new CopyOnWriteArrayList<>();
     private final MqttUplink uplink;
-    private final ServiceRegistration<Outbox> outboxRegistration;
 
     @Activate
-    public UplinkComponent(Config config, BundleContext context,
+    public UplinkComponent(Config config,
                            @Reference StoreAndForwardQueue queue,
-                           @Reference SequenceSource sequences,
-                           @Reference(target = "(gatewayId=*)") EnvelopeSealer sealer,
+                           @Reference(target = "(gatewayId=*)") Outbox outbox,
                            @Reference(target = "(gatewayId=*)") EnvelopeOpener commandOpener) {
         UplinkOptions options = options(config);
-        SealingOutbox outbox = new SealingOutbox(options.topics(), sequences, sealer, queue);
+        if (!outbox.topics().equals(options.topics())) {
+            Logger.warn("uplink: the outbox stores for {} but the uplink serves {}", outbox.topics(), options.topics());
+        }
         StatusReport status = new StatusReport(options.gatewayId(), StatusReport.bundleVersion(), queue,
                 () -> devices.stream().map(GatewayDevice::health).sorted(Comparator.comparing(DeviceHealth::device))
                         .toList(),
                 () -> providers);
         CommandDispatcher dispatcher = new CommandDispatcher(options.gatewayId(), this::handlersInOrder);
         uplink = new MqttUplink(options, queue, outbox, status, new CommandProcessor(commandOpener, dispatcher, outbox));
-        Dictionary<String, Object> props = new Hashtable<>();
-        props.put("gatewayId", options.gatewayId());
-        outboxRegistration = context.registerService(Outbox.class, outbox, props);
         Logger.info("uplink: {}", options);
         uplink.start();
     }
@@ -134,11 +125,6 @@ public class UplinkComponent {
 
     @Deactivate
     void deactivate() {
-        try {
-            outboxRegistration.unregister();
-        } catch (IllegalStateException alreadyGone) {
-            // framework stopping
-        }
         uplink.close();
     }
 

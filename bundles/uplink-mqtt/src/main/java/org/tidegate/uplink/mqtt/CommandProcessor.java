@@ -12,8 +12,9 @@ import org.tidegate.crypto.EnvelopeException;
 import org.tidegate.crypto.EnvelopeHeader;
 import org.tidegate.crypto.EnvelopeOpener;
 import org.tidegate.crypto.Opened;
+import org.tidegate.outbox.Outbox;
+import org.tidegate.outbox.Priority;
 import org.tidegate.store.StoreException;
-import org.tidegate.uplink.Outbox;
 import org.tinylog.Logger;
 
 /**
@@ -26,7 +27,7 @@ import org.tinylog.Logger;
  * traffic would hand an attacker an oracle.
  */
 public final class CommandProcessor implements Consumer<byte[]> {
-    static final int REPLY_PRIORITY = 8;
+    static final int REPLY_PRIORITY = Priority.REPLY.value();
 
     private final EnvelopeOpener opener;
     private final CommandDispatcher dispatcher;

@@ -22,12 +22,16 @@ import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
 import org.eclipse.paho.client.mqttv3.MqttException;
 import org.eclipse.paho.client.mqttv3.MqttMessage;
 import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
+import org.tidegate.core.retry.Backoff;
 import org.tidegate.crypto.ContentType;
+import org.tidegate.outbox.Outbox;
+import org.tidegate.outbox.Priority;
+import org.tidegate.outbox.SealedMessage;
+import org.tidegate.outbox.Topics;
 import org.tidegate.store.QueueStats;
 import org.tidegate.store.StoreAndForwardQueue;
 import org.tidegate.store.StoreException;
 import org.tidegate.store.StoredMessage;
-import org.tidegate.uplink.Topics;
 import org.tinylog.Logger;
 
 /**
@@ -44,14 +48,19 @@ import org.tinylog.Logger;
  * is the persistence, and a fresh client per connection means Paho never re-sends anything by itself.
  */
 public final class MqttUplink implements AutoCloseable {
-    private static final int STATUS_PRIORITY = 9;
+    /**
+     * Birth, will and shutdown status: sealed by the outbox (numbered from the same counter) but never stored —
+     * they belong to one connection (the will must be in the CONNECT packet; a birth re-sent after a later
+     * reconnect would report a state that no longer holds), so each connection seals its own.
+     */
+    private static final int STATUS_PRIORITY = Priority.STATUS.value();
     /** Extra Paho in-flight slots beyond the data window, for the birth and offline status messages. */
     private static final int CONTROL_SLOTS = 4;
     private static final long POLL_MS = 50;
 
     private final UplinkOptions options;
     private final StoreAndForwardQueue queue;
-    private final SealingOutbox outbox;
+    private final Outbox outbox;
     private final StatusReport status;
     private final Consumer<byte[]> commands;
     private final Topics topics;
@@ -70,7 +79,7 @@ public final class MqttUplink implements AutoCloseable {
     /**
      * @param commands receives the raw frame of every message on the command topic, on a thread of its own
      */
-    public MqttUplink(UplinkOptions options, StoreAndForwardQueue queue, SealingOutbox outbox, StatusReport status,
+    public MqttUplink(UplinkOptions options, StoreAndForwardQueue queue, Outbox outbox, StatusReport status,
                       Consumer<byte[]> commands) {
         this.options = Objects.requireNonNull(options);
         this.queue = Objects.requireNonNull(queue);
@@ -484,7 +493,7 @@ public final class MqttUplink implements AutoCloseable {
             if (s.messages() > window) {
                 String eta = rate > 0 ? String.format(Locale.ROOT, "%.0f s", s.messages() / rate) : "unknown";
                 Logger.info("uplink: drain: {} left ({} in flight, {} alarms), {} msg/s, eta {}", s.messages(),
-                        s.inFlight(), s.depth(StoreAndForwardQueue.ALARM_PRIORITY),
+                        s.inFlight(), s.depth(Priority.ALARM.value()),
                         String.format(Locale.ROOT, "%.1f", rate), eta);
                 reported = true;
             } else if (s.messages() == 0 && reported) {

@@ -1,26 +1,20 @@
 package org.tidegate.uplink.mqtt;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.Map;
 import java.util.function.Supplier;
 import org.tidegate.core.pipeline.DeviceHealth;
-import org.tidegate.store.QueueStats;
+import org.tidegate.outbox.StatusBody;
+import org.tidegate.outbox.StatusProvider;
 import org.tidegate.store.StoreAndForwardQueue;
-import org.tidegate.uplink.StatusProvider;
 import org.tinylog.Logger;
 
 /**
- * Builds the bodies of the status messages (docs/mqtt.md): the retained {@code online} birth message with
- * version, uptime, queue depth and eviction counters, device states and whatever {@link StatusProvider}s add;
- * and the {@code offline} message used as the MQTT will and at an orderly shutdown.
+ * The uplink's status messages (docs/mqtt.md), built with the one {@link StatusBody} builder: the retained
+ * {@code online} birth message with version, uptime, queue depth and eviction counters, device states and whatever
+ * {@link StatusProvider}s add; and the {@code offline} message used as the MQTT will and at an orderly shutdown.
+ * This class only knows what is the uplink's own: the broker, the connect count, the process start.
  */
 public final class StatusReport {
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     private final String gatewayId;
     private final String version;
     private final long startedAt;
@@ -46,83 +40,29 @@ public final class StatusReport {
 
     public byte[] online(String brokerUrl, long connectCount) {
         long now = System.currentTimeMillis();
-        ObjectNode o = base("online", now);
-        o.put("version", version);
-        o.put("startedAt", startedAt);
-        o.put("uptimeSeconds", (now - startedAt) / 1000);
-        o.put("broker", brokerUrl);
-        o.put("connects", connectCount);
-        QueueStats s = queue.stats();
-        ObjectNode q = o.putObject("queue");
-        q.put("messages", s.messages());
-        q.put("bytes", s.bytes());
-        q.put("inFlight", s.inFlight());
-        q.put("oldestAgeMs", s.oldestAgeMillis());
-        ArrayNode byPriority = q.putArray("byPriority");
-        for (long d : s.depthByPriority()) {
-            byPriority.add(d);
-        }
-        q.put("appended", s.appended());
-        q.put("delivered", s.delivered());
-        q.put("redelivered", s.redelivered());
-        ObjectNode evicted = q.putObject("evicted");
-        s.evicted().forEach(evicted::put);
-        q.put("heldInMemory", s.heldInMemory());
-        q.put("storageAvailable", s.storageAvailable());
-        if (!s.storageError().isEmpty()) {
-            q.put("storageError", s.storageError());
-        }
-        ArrayNode devs = o.putArray("devices");
+        StatusBody b = StatusBody.state(gatewayId, "online", now)
+                .put("version", version)
+                .put("startedAt", startedAt)
+                .put("uptimeSeconds", (now - startedAt) / 1000)
+                .put("broker", brokerUrl)
+                .put("connects", connectCount)
+                .queue(queue.stats());
+        List<DeviceHealth> health;
         try {
-            for (DeviceHealth h : devices.get()) {
-                ObjectNode d = devs.addObject();
-                d.put("device", h.device());
-                d.put("state", h.state());
-                d.put("polls", h.polls());
-                d.put("failedPolls", h.failedPolls());
-                d.put("skippedTicks", h.skippedTicks());
-                d.put("lastPollAt", h.lastPollAt());
-                if (!h.lastError().isEmpty()) {
-                    d.put("lastError", h.lastError());
-                    d.put("lastErrorAt", h.lastErrorAt());
-                }
-            }
+            health = devices.get();
         } catch (RuntimeException e) {
             Logger.warn(e, "status: device states unavailable");
+            health = List.of();
         }
-        for (StatusProvider p : providers.get()) {
-            try {
-                o.set(p.name(), JSON.valueToTree(p.status()));
-            } catch (RuntimeException e) {
-                Logger.warn(e, "status: provider {} failed", p.name());
-            }
-        }
-        return bytes(o);
+        return b.devices(health, null).providers(providers.get()).toBytes();
     }
 
     /** The will: sealed when the connection is made, published by the broker when the gateway vanishes. */
     public byte[] offline(String reason) {
-        long now = System.currentTimeMillis();
-        ObjectNode o = base("offline", now);
-        o.put("version", version);
-        o.put("startedAt", startedAt);
-        o.put("reason", reason);
-        return bytes(o);
-    }
-
-    private ObjectNode base(String state, long now) {
-        ObjectNode o = JSON.createObjectNode();
-        o.put("gateway", gatewayId);
-        o.put("state", state);
-        o.put("t", now);
-        return o;
-    }
-
-    private static byte[] bytes(ObjectNode o) {
-        return o.toString().getBytes(StandardCharsets.UTF_8);
-    }
-
-    static Map<String, Object> parse(byte[] body) throws java.io.IOException {
-        return JSON.readValue(body, JSON.getTypeFactory().constructMapType(Map.class, String.class, Object.class));
+        return StatusBody.state(gatewayId, "offline", System.currentTimeMillis())
+                .put("version", version)
+                .put("startedAt", startedAt)
+                .put("reason", reason)
+                .toBytes();
     }
 }

@@ -1,7 +1,7 @@
 package org.tidegate.uplink.mqtt;
 
 import java.nio.file.Path;
-import org.tidegate.uplink.Topics;
+import org.tidegate.outbox.Topics;
 
 /**
  * The broker section of gateway.json (PID {@code org.tidegate.uplink}) as the MQTT session uses it.

@@ -10,8 +10,9 @@ import javax.net.ssl.SSLHandshakeException;
 import org.eclipse.paho.client.mqttv3.MqttException;
 import org.eclipse.paho.client.mqttv3.MqttSecurityException;
 import org.junit.jupiter.api.Test;
+import org.tidegate.core.retry.Backoff;
 import org.tidegate.crypto.ContentType;
-import org.tidegate.uplink.Topics;
+import org.tidegate.outbox.Topics;
 
 /** Back-off, rate limiting, topics and the wording of connection failures. */
 class FlowControlTest {

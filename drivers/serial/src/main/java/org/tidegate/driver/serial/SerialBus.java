@@ -2,16 +2,18 @@ package org.tidegate.driver.serial;
 
 import java.io.IOException;
 import java.util.concurrent.locks.ReentrantLock;
+import org.tidegate.core.retry.Backoff;
 import org.tinylog.Logger;
 
 /**
  * One serial line (an RS-485 bus) shared by several users, whatever protocol they speak: each
  * {@link #exchange} has the line to itself, and a fair lock serves waiting users in arrival order so that none
  * starves. The line opens on first use. After it fails, the line is closed, and reopening waits 100 ms, doubling
- * up to a cap, so a missing adapter is not hammered and one that comes back is found again.
+ * (with jitter, {@link Backoff}) up to a cap, so a missing adapter is not hammered and one that comes back is
+ * found again.
  */
 public final class SerialBus implements AutoCloseable {
-    private static final long FIRST_BACKOFF_NANOS = 100_000_000L;
+    private static final long FIRST_BACKOFF_MS = 100;
 
     /** Work done with the line held; an {@link IOException} closes the line. */
     @FunctionalInterface
@@ -29,18 +31,16 @@ public final class SerialBus implements AutoCloseable {
     }
 
     private final SerialSettings settings;
-    private final long maxBackoffNanos;
+    private final Backoff backoff;
     private final ReentrantLock lock = new ReentrantLock(true);
     private SerialLine line;
-    private long backoffNanos;
-    private long nextOpenAt;
     private String lastOpenError = "";
     private volatile long lastExchangeEnd = System.nanoTime();
 
     /** @param maxBackoffMillis longest wait between attempts to reopen a failed line */
     public SerialBus(SerialSettings settings, long maxBackoffMillis) {
         this.settings = settings;
-        this.maxBackoffNanos = Math.max(FIRST_BACKOFF_NANOS, maxBackoffMillis * 1_000_000L);
+        this.backoff = new Backoff(FIRST_BACKOFF_MS, Math.max(FIRST_BACKOFF_MS, maxBackoffMillis));
     }
 
     public SerialSettings settings() {
@@ -82,19 +82,18 @@ public final class SerialBus implements AutoCloseable {
             return line;
         }
         long now = System.nanoTime();
-        if (backoffNanos > 0 && now - nextOpenAt < 0) {
+        if (!backoff.mayAttempt(now)) {
             throw new UnavailableException("serial port " + settings.port() + " unavailable (" + lastOpenError
-                    + "), next attempt in " + (nextOpenAt - now) / 1_000_000L + " ms");
+                    + "), next attempt in " + backoff.remainingMillis(now) + " ms");
         }
         try {
             line = SerialPorts.open(settings);
-            backoffNanos = 0;
+            backoff.reset();
             lastOpenError = "";
             Logger.info("bus={} opened ({})", settings.port(), settings);
             return line;
         } catch (IOException e) {
-            backoffNanos = backoffNanos == 0 ? FIRST_BACKOFF_NANOS : Math.min(maxBackoffNanos, backoffNanos * 2);
-            nextOpenAt = System.nanoTime() + backoffNanos;
+            backoff.failed(System.nanoTime());
             if (!String.valueOf(e.getMessage()).equals(lastOpenError)) {
                 Logger.warn("bus={} cannot open: {}", settings.port(), e.getMessage());
             }

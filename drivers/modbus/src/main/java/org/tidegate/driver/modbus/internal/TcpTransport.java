@@ -7,16 +7,20 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import org.tidegate.core.driver.ReadStatus;
+import org.tidegate.core.retry.Backoff;
 import org.tidegate.driver.modbus.codec.FrameException;
 import org.tidegate.driver.modbus.codec.Mbap;
 import org.tinylog.Logger;
 
 /**
- * Modbus TCP to one server over one connection, one request at a time. Reconnects on demand with a
- * {@link Backoff}; a response whose transaction id is not the current one (a late answer to a request that
+ * Modbus TCP to one server over one connection, one request at a time. Reconnects on demand, paced by a
+ * {@link Backoff} used as a gate: after a failed connect, 100 ms, doubling (with jitter) up to a cap (the device's
+ * poll interval), so that a dead endpoint is not hammered and a returning one is found within one poll interval;
+ * a poll that comes while the gate is closed fails at once as not connected. A response whose transaction id is not the current one (a late answer to a request that
  * timed out) is dropped.
  */
 public final class TcpTransport implements ModbusTransport {
+    private static final long FIRST_BACKOFF_MS = 100;
     private final String host;
     private final int port;
     private final String device;
@@ -35,7 +39,7 @@ public final class TcpTransport implements ModbusTransport {
         this.device = device;
         this.host = host;
         this.port = port;
-        this.backoff = new Backoff(maxBackoffMillis);
+        this.backoff = new Backoff(FIRST_BACKOFF_MS, Math.max(FIRST_BACKOFF_MS, maxBackoffMillis));
     }
 
     @Override
@@ -132,7 +136,7 @@ public final class TcpTransport implements ModbusTransport {
             socket = s;
             in = s.getInputStream();
             out = s.getOutputStream();
-            backoff.succeeded();
+            backoff.reset();
             Logger.info("device={} connected to {}:{}", device, host, port);
         } catch (IOException e) {
             closeQuietly(s);

@@ -1,4 +1,4 @@
-package org.tidegate.uplink;
+package org.tidegate.outbox;
 
 import org.tidegate.core.model.Ids;
 import org.tidegate.crypto.ContentType;

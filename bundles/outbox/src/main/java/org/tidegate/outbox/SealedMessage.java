@@ -1,4 +1,4 @@
-package org.tidegate.uplink.mqtt;
+package org.tidegate.outbox;
 
 import org.tidegate.crypto.ContentType;
 

@@ -1,11 +1,12 @@
-package org.tidegate.uplink;
+package org.tidegate.outbox;
 
 import java.util.Map;
 import org.osgi.annotation.versioning.ConsumerType;
 
 /**
- * Contributes fields to the gateway's status message (whiteboard service). The uplink calls it at every
- * connect (the retained "online" message), so it must be quick and must not throw.
+ * Contributes fields to the gateway's status message (whiteboard service). The uplink adds every provider to the
+ * retained {@code online} message at each connect ({@link StatusBody#providers}), so it must be quick and must not
+ * throw.
  */
 @ConsumerType
 public interface StatusProvider {

@@ -1,14 +1,15 @@
-package org.tidegate.uplink.mqtt;
+package org.tidegate.outbox.internal;
 
 import java.time.Clock;
 import java.util.Objects;
 import org.tidegate.crypto.ContentType;
 import org.tidegate.crypto.EnvelopeSealer;
+import org.tidegate.outbox.Outbox;
+import org.tidegate.outbox.SealedMessage;
+import org.tidegate.outbox.Topics;
 import org.tidegate.store.SequenceSource;
 import org.tidegate.store.StoreAndForwardQueue;
 import org.tidegate.store.StoreException;
-import org.tidegate.uplink.Outbox;
-import org.tidegate.uplink.Topics;
 
 /**
  * The {@link Outbox}: numbers, seals and stores. Numbering and sealing share one lock, so the sequence order is
@@ -23,17 +24,13 @@ public final class SealingOutbox implements Outbox {
     private final Clock clock;
     private final Object sealLock = new Object();
 
-    public SealingOutbox(Topics topics, SequenceSource sequences, EnvelopeSealer sealer, StoreAndForwardQueue queue) {
-        this(topics, sequences, sealer, queue, Clock.systemUTC());
-    }
-
     public SealingOutbox(Topics topics, SequenceSource sequences, EnvelopeSealer sealer, StoreAndForwardQueue queue,
                          Clock clock) {
         this.topics = Objects.requireNonNull(topics);
         this.sequences = Objects.requireNonNull(sequences);
         this.sealer = Objects.requireNonNull(sealer);
         this.queue = Objects.requireNonNull(queue);
-        this.clock = clock;
+        this.clock = Objects.requireNonNull(clock);
         if (!sealer.senderId().equals(topics.gatewayId())) {
             throw new IllegalArgumentException("the sealer signs as \"" + sealer.senderId()
                     + "\" but the gateway id is \"" + topics.gatewayId() + "\"");
@@ -47,10 +44,7 @@ public final class SealingOutbox implements Outbox {
         return m.sequence();
     }
 
-    /**
-     * Numbers and seals without storing: for the birth and will messages, which belong to one connection and
-     * are never worth re-sending later.
-     */
+    @Override
     public SealedMessage seal(ContentType type, String device, int priority, byte[] body) throws StoreException {
         if (priority < StoreAndForwardQueue.MIN_PRIORITY || priority > StoreAndForwardQueue.MAX_PRIORITY) {
             throw new IllegalArgumentException("priority must be 0 … 9, got " + priority);
@@ -67,9 +61,5 @@ public final class SealingOutbox implements Outbox {
     @Override
     public Topics topics() {
         return topics;
-    }
-
-    public StoreAndForwardQueue queue() {
-        return queue;
     }
 }
