@@ -19,19 +19,20 @@ import org.tidegate.core.model.Endian;
 class RuleParserTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    static Map<String, Object> json(String s) {
+    /** JSON text written with single quotes (checked to be JSON). */
+    static String json(String s) {
         try {
-            @SuppressWarnings("unchecked")
-            Map<String, Object> m = JSON.readValue(s.replace('\'', '"'), Map.class);
-            return m;
+            String text = s.replace('\'', '"');
+            JSON.readTree(text);
+            return text;
         } catch (Exception e) {
             throw new IllegalArgumentException(e);
         }
     }
 
-    static Channel channel(String id, DataType type, Map<String, Object> rules) {
-        return new Channel(id, "hr:0", type, Endian.BIG, Endian.BIG, 0, 1, 0, "m", Access.READ,
-                rules == null ? Map.of() : Map.of("rules", rules));
+    /** A channel whose rules are {@code rules} (JSON text; null = none), as DeviceSchema makes it. */
+    static Channel channel(String id, DataType type, String rules) {
+        return new Channel(id, "hr:0", type, Endian.BIG, Endian.BIG, 0, 1, 0, "m", Access.READ, Map.of(), null, rules);
     }
 
     static Device device(String id, Channel... channels) {
@@ -40,7 +41,7 @@ class RuleParserTest {
 
     @Test
     void parsesTheDocumentedWaterLevelExample() {
-        Map<String, Object> rules = json("""
+        String rules = json("""
                 { 'deadband': 0.01, 'maxSilentMs': 60000,
                   'thresholds': [ { 'event': 'level_warning', 'above': 3.50, 'hysteresis': 0.05, 'severity': 'warning',
                                     'actions': [ { 'device': 'siren-01', 'channel': 'siren', 'value': true } ] },
@@ -157,7 +158,7 @@ class RuleParserTest {
     void rulesMustBeAnObject() {
         RuleConfigException e = assertThrows(RuleConfigException.class,
                 () -> RuleParser.parse(device("d", new Channel("c", "hr:0", DataType.INT16, null, null, 0, 1, 0, "",
-                        null, Map.of("rules", List.of(1))))));
+                        null, Map.of(), null, "[1]"))));
         assertEquals("device d channel c: rules must be an object", e.getMessage());
     }
 }
