@@ -75,14 +75,15 @@ public final class RuleParser {
     }
 
     /**
-     * Parses one channel's rules from their JSON text ("" or null = no rules).
+     * Parses one channel's rules from their JSON text ("" or null = no rules); event names must be unique
+     * within the channel.
      *
      * @throws RuleConfigException listing every problem found
      */
     public static ChannelRules parse(String deviceId, String channelId, String rulesJson) {
         ConfigProblems p = new ConfigProblems();
         ConfigNode node = node(deviceId, channelId, rulesJson, p);
-        ChannelRules r = read(channelId, node);
+        ChannelRules r = readChannels(Map.of(channelId, node), null).get(channelId);
         node.reportUnknownKeys();
         List<String> lines = lines(p);
         if (!lines.isEmpty()) {

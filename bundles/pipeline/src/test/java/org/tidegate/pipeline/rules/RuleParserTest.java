@@ -161,4 +161,50 @@ class RuleParserTest {
                         null, Map.of(), null, "[1]"))));
         assertEquals("device d channel c: rules must be an object", e.getMessage());
     }
+
+    @Test
+    void aTypoAtEveryDepthIsRefusedWithItsPathAndAHint() {
+        RuleConfigException e = assertThrows(RuleConfigException.class, () -> RuleParser.parse("wl-001", "level", json("""
+                { 'deadband': 0.01, 'maxSilentMS': 1000,
+                  'thresholds': [ { 'event': 'w', 'above': 3.5 },
+                                  { 'event': 'd', 'abvoe': 4.2, 'severity': 'critcal',
+                                    'actions': [ { 'device': 'siren-01', 'chanel': 'siren', 'value': true } ] } ],
+                  'rateOfChange': [ { 'event': 'r', 'rise': 0.3, 'windowMS': 600000 } ],
+                  'accumulate': { 'dayStartHr': 8, 'counter': 'cumulativ' } }""")));
+        String all = String.join("\n", e.problems());
+        for (String expected : List.of(
+                "device wl-001 channel level: rules.maxSilentMS unknown key (did you mean \"maxSilentMs\"?); known keys: "
+                        + "[accumulate, deadband, maxSilentMs, rateOfChange, thresholds]",
+                "device wl-001 channel level: rules.thresholds[1].abvoe unknown key (did you mean \"above\"?)",
+                "device wl-001 channel level: rules.thresholds[1] needs exactly one of \"above\", \"below\" or \"whenTrue\"",
+                "device wl-001 channel level: rules.thresholds[1].severity must be one of info, warning, major, critical"
+                        + " (got \"critcal\") (did you mean \"critical\"?)",
+                "device wl-001 channel level: rules.thresholds[1].actions[0].chanel unknown key (did you mean \"channel\"?)",
+                "device wl-001 channel level: rules.thresholds[1].actions[0].channel is required",
+                "device wl-001 channel level: rules.rateOfChange[0].windowMS unknown key (did you mean \"windowMs\"?)",
+                "device wl-001 channel level: rules.rateOfChange[0].windowMs is required: a number",
+                "device wl-001 channel level: rules.accumulate.dayStartHr unknown key (did you mean \"dayStartHour\"?)",
+                "device wl-001 channel level: rules.accumulate.counter must be \"cumulative\" or \"interval\""
+                        + " (did you mean \"cumulative\"?)")) {
+            assertTrue(all.contains(expected), "missing <" + expected + "> in\n" + all);
+        }
+        assertEquals(10, e.problems().size(), all);
+    }
+
+    @Test
+    void rulesTextThatIsNotJsonIsAProblemNotACrash() {
+        RuleConfigException e = assertThrows(RuleConfigException.class,
+                () -> RuleParser.parse("d", "c", "{ \"deadband\": }"));
+        assertTrue(e.getMessage().startsWith("device d channel c: rules is not valid JSON: line 1"), e.getMessage());
+        assertNull(RuleParser.parse("d", "c", "").deadband(), "empty text: no rules");
+    }
+
+    @Test
+    void severityIgnoresCaseAndValuesKeepTheirJsonType() {
+        ChannelRules r = RuleParser.parse("d", "c", json("""
+                { 'thresholds': [ { 'event': 'e', 'above': 1, 'severity': 'MAJOR',
+                  'actions': [ { 'device': 'pump', 'channel': 'mode', 'value': 'auto', 'clearValue': 1.5 } ] } ] }"""));
+        assertEquals(Severity.MAJOR, r.thresholds().get(0).severity());
+        assertEquals(new Action("pump", "mode", "auto", 1.5), r.thresholds().get(0).actions().get(0));
+    }
 }
