@@ -152,7 +152,7 @@ public final class Pipeline implements SampleSink, AutoCloseable {
             Map<String, ChannelRules> valid = new HashMap<>();
             for (Channel c : device.channels()) {
                 try {
-                    valid.put(c.id(), RuleParser.parse(device.id(), c.id(), c.option(RuleParser.RULES_OPTION)));
+                    valid.put(c.id(), RuleParser.parse(device.id(), c.id(), c.rules()));
                 } catch (RuleConfigException invalid) {
                     // already logged above; this channel runs without rules
                 }

@@ -31,22 +31,22 @@ public class PipelineFlowTest {
 
     public static Device waterLevel() throws Exception {
         Channel level = new Channel("level", "hr:0", DataType.FLOAT32, null, null, 0, 1, 0, "m", Access.READ,
-                Map.of("rules", PipelineTest.json("""
+                Map.of(), null, PipelineTest.json("""
                         { 'deadband': 0.01, 'maxSilentMs': 60000,
                           'thresholds': [
                             { 'event': 'level_warning', 'above': 3.50, 'hysteresis': 0.05, 'severity': 'warning',
                               'actions': [ { 'device': 'siren-01', 'channel': 'siren', 'value': true } ] },
                             { 'event': 'level_danger', 'above': 4.20, 'hysteresis': 0.05, 'severity': 'critical' } ],
-                          'rateOfChange': [ { 'event': 'level_rising_fast', 'rise': 0.3, 'windowMs': 600000 } ] }""")));
+                          'rateOfChange': [ { 'event': 'level_rising_fast', 'rise': 0.3, 'windowMs': 600000 } ] }"""));
         return new Device("wl-001", "radar-level", InMemoryDriver.PROTOCOL, Map.of(), null, null, 0, List.of(level),
                 Map.of());
     }
 
     public static Device smoke() throws Exception {
         Channel smoke = new Channel("smoke", "gpio:17", DataType.BOOL, null, null, 0, 1, 0, "", Access.READ,
-                Map.of("rules", PipelineTest.json("""
+                Map.of(), null, PipelineTest.json("""
                         { 'deadband': 0, 'thresholds': [ { 'event': 'smoke', 'whenTrue': true, 'severity': 'critical',
-                            'actions': [ { 'device': 'siren-01', 'channel': 'siren', 'value': true } ] } ] }""")));
+                            'actions': [ { 'device': 'siren-01', 'channel': 'siren', 'value': true } ] } ] }"""));
         return new Device("smoke-01", "smoke-detector", InMemoryDriver.PROTOCOL, Map.of(), null, null, 0,
                 List.of(smoke), Map.of());
     }

@@ -41,17 +41,18 @@ public class PipelineTest {
         }
     }
 
-    public static Map<String, Object> json(String s) throws Exception {
-        @SuppressWarnings("unchecked")
-        Map<String, Object> m = JSON.readValue(s.replace('\'', '"'), Map.class);
-        return m;
+    /** Rules JSON text written with single quotes; checked to be JSON. */
+    public static String json(String s) throws Exception {
+        String text = s.replace('\'', '"');
+        JSON.readTree(text);
+        return text;
     }
 
     static Device waterLevel() throws Exception {
         Channel level = new Channel("level", "hr:0", DataType.FLOAT32, null, null, 0, 1, 0, "m", Access.READ,
-                Map.of("rules", json("""
+                Map.of(), null, json("""
                         { 'thresholds': [ { 'event': 'level_warning', 'above': 3.5, 'hysteresis': 0.05,
-                            'actions': [ { 'device': 'siren-01', 'channel': 'siren', 'value': true } ] } ] }""")));
+                            'actions': [ { 'device': 'siren-01', 'channel': 'siren', 'value': true } ] } ] }"""));
         return new Device("wl-001", "radar-level", "memory", Map.of(), null, null, 0, List.of(level), Map.of());
     }
 
@@ -244,9 +245,9 @@ public class PipelineTest {
     @Test
     void invalidRulesAreLoggedAndTheChannelReportsEverything() throws Exception {
         Channel level = new Channel("level", "hr:0", DataType.FLOAT32, null, null, 0, 1, 0, "m", Access.READ,
-                Map.of("rules", json("{ 'deadband': 'small' }")));
+                Map.of(), null, json("{ 'deadband': 'small' }"));
         Channel temp = new Channel("temp", "hr:2", DataType.FLOAT32, null, null, 0, 1, 0, "C", Access.READ,
-                Map.of("rules", json("{ 'deadband': 5 }")));
+                Map.of(), null, json("{ 'deadband': 5 }"));
         pipeline = new Pipeline(PipelineSettings.defaults("gw"), CLOCK, this::recordWrite);
         pipeline.addDevice(new Device("wl-002", "p", "memory", Map.of(), null, null, 0, List.of(level, temp),
                 Map.of()));

@@ -166,14 +166,13 @@ public final class PipelineBenchmark implements Benchmark {
     static Device meter() {
         List<Channel> channels = new ArrayList<>();
         for (int i = 0; i < CHANNELS; i++) {
-            Map<String, Object> rules = Map.of(
-                    "deadband", 0.5, "maxSilentMs", 60_000,
-                    "thresholds", List.of(
-                            Map.of("event", "high_" + i, "above", 250.0, "hysteresis", 2.0),
-                            Map.of("event", "low_" + i, "below", 190.0, "hysteresis", 2.0)),
-                    "rateOfChange", List.of(Map.of("event", "jump_" + i, "rise", 20.0, "windowMs", 10_000)));
+            String rules = ("{'deadband': 0.5, 'maxSilentMs': 60000, 'thresholds': ["
+                    + "{'event': 'high_%1$d', 'above': 250.0, 'hysteresis': 2.0},"
+                    + "{'event': 'low_%1$d', 'below': 190.0, 'hysteresis': 2.0}],"
+                    + "'rateOfChange': [{'event': 'jump_%1$d', 'rise': 20.0, 'windowMs': 10000}]}")
+                    .formatted(i).replace('\'', '"');
             channels.add(new Channel("u" + i, "hr:" + (2 * i), DataType.FLOAT32, null, null, 0, 1, 0, "V",
-                    Access.READ, Map.of("rules", rules)));
+                    Access.READ, Map.of(), null, rules));
         }
         return new Device("pm-bench", "bench", "memory", Map.of(), null, null, 0, channels, Map.of());
     }

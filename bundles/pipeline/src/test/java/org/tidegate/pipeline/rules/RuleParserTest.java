@@ -19,19 +19,20 @@ import org.tidegate.core.model.Endian;
 class RuleParserTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    static Map<String, Object> json(String s) {
+    /** JSON text written with single quotes (checked to be JSON). */
+    static String json(String s) {
         try {
-            @SuppressWarnings("unchecked")
-            Map<String, Object> m = JSON.readValue(s.replace('\'', '"'), Map.class);
-            return m;
+            String text = s.replace('\'', '"');
+            JSON.readTree(text);
+            return text;
         } catch (Exception e) {
             throw new IllegalArgumentException(e);
         }
     }
 
-    static Channel channel(String id, DataType type, Map<String, Object> rules) {
-        return new Channel(id, "hr:0", type, Endian.BIG, Endian.BIG, 0, 1, 0, "m", Access.READ,
-                rules == null ? Map.of() : Map.of("rules", rules));
+    /** A channel whose rules are {@code rules} (JSON text; null = none), as DeviceSchema makes it. */
+    static Channel channel(String id, DataType type, String rules) {
+        return new Channel(id, "hr:0", type, Endian.BIG, Endian.BIG, 0, 1, 0, "m", Access.READ, Map.of(), null, rules);
     }
 
     static Device device(String id, Channel... channels) {
@@ -40,7 +41,7 @@ class RuleParserTest {
 
     @Test
     void parsesTheDocumentedWaterLevelExample() {
-        Map<String, Object> rules = json("""
+        String rules = json("""
                 { 'deadband': 0.01, 'maxSilentMs': 60000,
                   'thresholds': [ { 'event': 'level_warning', 'above': 3.50, 'hysteresis': 0.05, 'severity': 'warning',
                                     'actions': [ { 'device': 'siren-01', 'channel': 'siren', 'value': true } ] },
@@ -157,7 +158,53 @@ class RuleParserTest {
     void rulesMustBeAnObject() {
         RuleConfigException e = assertThrows(RuleConfigException.class,
                 () -> RuleParser.parse(device("d", new Channel("c", "hr:0", DataType.INT16, null, null, 0, 1, 0, "",
-                        null, Map.of("rules", List.of(1))))));
+                        null, Map.of(), null, "[1]"))));
         assertEquals("device d channel c: rules must be an object", e.getMessage());
+    }
+
+    @Test
+    void aTypoAtEveryDepthIsRefusedWithItsPathAndAHint() {
+        RuleConfigException e = assertThrows(RuleConfigException.class, () -> RuleParser.parse("wl-001", "level", json("""
+                { 'deadband': 0.01, 'maxSilentMS': 1000,
+                  'thresholds': [ { 'event': 'w', 'above': 3.5 },
+                                  { 'event': 'd', 'abvoe': 4.2, 'severity': 'critcal',
+                                    'actions': [ { 'device': 'siren-01', 'chanel': 'siren', 'value': true } ] } ],
+                  'rateOfChange': [ { 'event': 'r', 'rise': 0.3, 'windowMS': 600000 } ],
+                  'accumulate': { 'dayStartHr': 8, 'counter': 'cumulativ' } }""")));
+        String all = String.join("\n", e.problems());
+        for (String expected : List.of(
+                "device wl-001 channel level: rules.maxSilentMS unknown key (did you mean \"maxSilentMs\"?); known keys: "
+                        + "[accumulate, deadband, maxSilentMs, rateOfChange, thresholds]",
+                "device wl-001 channel level: rules.thresholds[1].abvoe unknown key (did you mean \"above\"?)",
+                "device wl-001 channel level: rules.thresholds[1] needs exactly one of \"above\", \"below\" or \"whenTrue\"",
+                "device wl-001 channel level: rules.thresholds[1].severity must be one of info, warning, major, critical"
+                        + " (got \"critcal\") (did you mean \"critical\"?)",
+                "device wl-001 channel level: rules.thresholds[1].actions[0].chanel unknown key (did you mean \"channel\"?)",
+                "device wl-001 channel level: rules.thresholds[1].actions[0].channel is required",
+                "device wl-001 channel level: rules.rateOfChange[0].windowMS unknown key (did you mean \"windowMs\"?)",
+                "device wl-001 channel level: rules.rateOfChange[0].windowMs is required: a number",
+                "device wl-001 channel level: rules.accumulate.dayStartHr unknown key (did you mean \"dayStartHour\"?)",
+                "device wl-001 channel level: rules.accumulate.counter must be \"cumulative\" or \"interval\""
+                        + " (did you mean \"cumulative\"?)")) {
+            assertTrue(all.contains(expected), "missing <" + expected + "> in\n" + all);
+        }
+        assertEquals(10, e.problems().size(), all);
+    }
+
+    @Test
+    void rulesTextThatIsNotJsonIsAProblemNotACrash() {
+        RuleConfigException e = assertThrows(RuleConfigException.class,
+                () -> RuleParser.parse("d", "c", "{ \"deadband\": }"));
+        assertTrue(e.getMessage().startsWith("device d channel c: rules is not valid JSON: line 1"), e.getMessage());
+        assertNull(RuleParser.parse("d", "c", "").deadband(), "empty text: no rules");
+    }
+
+    @Test
+    void severityIgnoresCaseAndValuesKeepTheirJsonType() {
+        ChannelRules r = RuleParser.parse("d", "c", json("""
+                { 'thresholds': [ { 'event': 'e', 'above': 1, 'severity': 'MAJOR',
+                  'actions': [ { 'device': 'pump', 'channel': 'mode', 'value': 'auto', 'clearValue': 1.5 } ] } ] }"""));
+        assertEquals(Severity.MAJOR, r.thresholds().get(0).severity());
+        assertEquals(new Action("pump", "mode", "auto", 1.5), r.thresholds().get(0).actions().get(0));
     }
 }
