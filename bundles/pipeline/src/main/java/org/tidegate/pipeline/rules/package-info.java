@@ -9,5 +9,5 @@
  * {@link org.tidegate.pipeline.rules.RulesCheck}, by {@code tidegate validate}.
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("1.0.0")
+@org.osgi.annotation.versioning.Version("2.0.0")
 package org.tidegate.pipeline.rules;
