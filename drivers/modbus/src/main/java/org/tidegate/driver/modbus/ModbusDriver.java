@@ -45,6 +45,7 @@ public final class ModbusDriver implements FieldDriver, AutoCloseable {
     }
 
     /** The configuration this driver understands. */
+    @Override
     public DriverSchema schema() {
         return SCHEMA;
     }

@@ -70,6 +70,7 @@ public final class GpioDriver implements FieldDriver, GpioMock, AutoCloseable {
     }
 
     /** The configuration this driver understands. */
+    @Override
     public DriverSchema schema() {
         return SCHEMA;
     }

@@ -64,6 +64,7 @@ public class GpioDriverComponent implements FieldDriver, GpioMock {
     }
 
     /** The configuration this driver understands. */
+    @Override
     public DriverSchema schema() {
         return driver.schema();
     }

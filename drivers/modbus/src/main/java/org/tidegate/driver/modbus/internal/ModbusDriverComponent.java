@@ -20,6 +20,7 @@ public final class ModbusDriverComponent implements FieldDriver {
     }
 
     /** The configuration this driver understands. */
+    @Override
     public DriverSchema schema() {
         return driver.schema();
     }
