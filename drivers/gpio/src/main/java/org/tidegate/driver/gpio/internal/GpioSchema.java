@@ -55,7 +55,7 @@ public final class GpioSchema implements DriverSchema {
     @Override
     public DeviceSettings device(ConfigNode connection, ConfigNode options) {
         connection.choice("transport", List.of(GpioDriver.PROTOCOL), GpioDriver.PROTOCOL);
-        String provider = choice(connection, "provider", PROVIDERS, null, "GPIO provider");
+        String provider = choice(connection, "provider", PROVIDERS, null);
         return new GpioDeviceSettings(provider);
     }
 
@@ -71,7 +71,7 @@ public final class GpioSchema implements DriverSchema {
             }
         }
         Access access = CommonKeys.access(c);
-        String modeName = choice(c, "mode", MODES, null, "mode");
+        String modeName = choice(c, "mode", MODES, null);
         // The one rule for a channel without mode: a writable channel drives a relay, a read-only one is a contact.
         GpioMode mode = modeName != null ? GpioMode.valueOf(modeName.toUpperCase(Locale.ROOT))
                 : access != null && access.writable() ? GpioMode.OUTPUT : GpioMode.INPUT;
@@ -102,7 +102,7 @@ public final class GpioSchema implements DriverSchema {
         GpioChannelSettings.Pull pull = GpioChannelSettings.Pull.NONE;
         if (mode != GpioMode.OUTPUT) {
             debounceMs = c.integer("debounceMs", 0, 10_000, GpioChannelSettings.DEFAULT_DEBOUNCE_MS, false);
-            String p = choice(c, "pull", List.of("up", "down", "none"), "none", "pull");
+            String p = choice(c, "pull", List.of("up", "down", "none"), "none");
             pull = GpioChannelSettings.Pull.valueOf(p.toUpperCase(Locale.ROOT));
         }
         double mmPerTip = GpioChannelSettings.DEFAULT_MM_PER_TIP;
@@ -113,7 +113,7 @@ public final class GpioSchema implements DriverSchema {
                 c.child("mmPerTip").error("mmPerTip must be a positive number, got " + c.child("mmPerTip").json());
                 mmPerTip = GpioChannelSettings.DEFAULT_MM_PER_TIP;
             }
-            String r = choice(c, "report", List.of("cumulative", "interval", "tips"), "cumulative", "report");
+            String r = choice(c, "report", List.of("cumulative", "interval", "tips"), "cumulative");
             report = CounterReport.valueOf(r.toUpperCase(Locale.ROOT));
         }
         boolean initial = mode == GpioMode.OUTPUT && c.bool("initial", false);
@@ -150,36 +150,18 @@ public final class GpioSchema implements DriverSchema {
         }
     }
 
-    /** One of {@code allowed} (ignoring case), {@code fallback} when absent; a near miss gets a hint. */
-    private static String choice(ConfigNode c, String key, List<String> allowed, String fallback, String what) {
+    /** {@link ConfigNode#choice}, the one spelling of "not one of" everywhere; {@code pull} also takes "off" for none. */
+    private static String choice(ConfigNode c, String key, List<String> allowed, String fallback) {
         ConfigNode n = c.child(key);
-        if (!n.present()) {
-            return fallback;
+        if (key.equals("pull") && n.present() && n.json().isTextual() && n.json().asText().trim().equalsIgnoreCase("off")) {
+            return "none";
         }
-        String v = c.string(key, false, "");
-        if (key.equals("pull") && v.trim().equalsIgnoreCase("off")) {
-            return "none"; // accepted spelling of none
-        }
-        if (n.json().isTextual()) {
-            for (String a : allowed) {
-                if (a.equalsIgnoreCase(v.trim())) {
-                    return a;
-                }
-            }
-            String hint = ConfigNode.closest(v, allowed);
-            n.error("unknown " + what + " \"" + v + "\": expected " + or(allowed)
-                    + (hint == null ? "" : " (did you mean \"" + hint + "\"?)"));
-        }
-        return fallback == null ? null : fallback;
+        return c.choice(key, allowed, fallback);
     }
 
     private static String names(List<GpioMode> modes) {
         List<String> out = new ArrayList<>();
         modes.forEach(m -> out.add(GpioChannelSettings.name(m)));
         return String.join(" and ", out);
-    }
-
-    private static String or(List<String> words) {
-        return String.join(", ", words.subList(0, words.size() - 1)) + " or " + words.get(words.size() - 1);
     }
 }

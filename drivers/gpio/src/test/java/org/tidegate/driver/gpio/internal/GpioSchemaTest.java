@@ -73,7 +73,7 @@ class GpioSchemaTest {
     @Test
     void aModeTypoIsRefusedWithAHint() {
         refused(device("{\"id\":\"x\",\"address\":\"gpio:4\",\"mode\":\"ouput\"}"),
-                "devices/g.json: $.channels[0].mode: unknown mode \"ouput\": expected input, counter or output (did you mean \"output\"?)");
+                "devices/g.json: $.channels[0].mode: \"ouput\" is not one of [input, counter, output] (did you mean \"output\"?)");
         // and only the mode is reported: which other keys belong is not known
         assertEquals(1, problems(device("{\"id\":\"x\",\"address\":\"gpio:4\",\"mode\":\"ouput\",\"initial\":true}")).size());
     }
@@ -95,7 +95,7 @@ class GpioSchemaTest {
         refused("{\"id\":\"g\",\"protocol\":\"gpio\",\"connection\":{\"provder\":\"mock\"},\"channels\":[{\"id\":\"x\",\"address\":\"gpio:4\"}]}",
                 "devices/g.json: $.connection.provder: unknown key (did you mean \"provider\"?)");
         refused("{\"id\":\"g\",\"protocol\":\"gpio\",\"connection\":{\"provider\":\"moc\"},\"channels\":[{\"id\":\"x\",\"address\":\"gpio:4\"}]}",
-                "devices/g.json: $.connection.provider: unknown GPIO provider \"moc\": expected auto, mock or real (did you mean \"mock\"?)");
+                "devices/g.json: $.connection.provider: \"moc\" is not one of [auto, mock, real] (did you mean \"mock\"?)");
         refused("{\"id\":\"g\",\"protocol\":\"gpio\",\"connection\":{\"transport\":\"tcp\"},\"channels\":[{\"id\":\"x\",\"address\":\"gpio:4\"}]}",
                 "devices/g.json: $.connection.transport: \"tcp\" is not one of [gpio]");
         refused("{\"id\":\"g\",\"protocol\":\"gpio\"," + MOCK + ",\"options\":{\"maxGap\":1},\"channels\":[{\"id\":\"x\",\"address\":\"gpio:4\"}]}",
@@ -117,11 +117,11 @@ class GpioSchemaTest {
         refused(device("{\"id\":\"x\",\"address\":\"gpio:4\",\"debounceMs\":20000}"),
                 "devices/g.json: $.channels[0].debounceMs: 20000 is out of range 0–10000");
         refused(device("{\"id\":\"x\",\"address\":\"gpio:4\",\"pull\":\"upp\"}"),
-                "devices/g.json: $.channels[0].pull: unknown pull \"upp\": expected up, down or none (did you mean \"up\"?)");
+                "devices/g.json: $.channels[0].pull: \"upp\" is not one of [up, down, none] (did you mean \"up\"?)");
         refused(device("{\"id\":\"x\",\"address\":\"gpio:4\",\"mode\":\"counter\",\"mmPerTip\":0}"),
                 "devices/g.json: $.channels[0].mmPerTip: mmPerTip must be a positive number");
         refused(device("{\"id\":\"x\",\"address\":\"gpio:4\",\"mode\":\"counter\",\"report\":\"tip\"}"),
-                "devices/g.json: $.channels[0].report: unknown report \"tip\": expected cumulative, interval or tips");
+                "devices/g.json: $.channels[0].report: \"tip\" is not one of [cumulative, interval, tips]");
         refused(device("{\"id\":\"x\",\"address\":\"gpio:64\"}"), "devices/g.json: $.channels[0].address: GPIO line 64 out of range 0-63");
         refused(device("{\"id\":\"x\",\"address\":\"gpio:4\",\"type\":\"float64\"}"),
                 "devices/g.json: $.channels[0].type: mode input needs type bool, not float64");
