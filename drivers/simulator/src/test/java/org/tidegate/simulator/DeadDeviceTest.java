@@ -68,12 +68,12 @@ class DeadDeviceTest {
         try (SocatPair pair = SocatPair.start(dir); Simulator sim = new Simulator(1.0); ModbusDriver driver = new ModbusDriver()) {
             sim.startRtu(SerialSettings.of(pair.endB().toString(), 115200));
             int port = sim.startTcp("127.0.0.1", 0);
-            Device radar = new Device("wl-001", "radar-level", "modbus", Profiles.rtu(pair.endA(), Simulator.RADAR_UNIT),
-                    Duration.ofMillis(POLL_MS), Duration.ofMillis(300), 1, List.of(level), Map.of());
-            Device rain = new Device("rg-001", "rain", "modbus", Profiles.rtu(pair.endA(), Simulator.RAIN_UNIT),
-                    Duration.ofMillis(POLL_MS), Duration.ofMillis(DEAD_TIMEOUT_MS), 0, List.of(tips), Map.of());
-            Device meter = new Device("pm-001", "power-meter-3p", "modbus", Profiles.tcp(port, Simulator.METER_UNIT),
-                    Duration.ofMillis(POLL_MS), Duration.ofMillis(300), 1, List.of(power), Map.of());
+            Device radar = Profiles.device("wl-001", Profiles.rtu(pair.endA(), Simulator.RADAR_UNIT),
+                    Duration.ofMillis(POLL_MS), Duration.ofMillis(300), 1, List.of(level));
+            Device rain = Profiles.device("rg-001", Profiles.rtu(pair.endA(), Simulator.RAIN_UNIT),
+                    Duration.ofMillis(POLL_MS), Duration.ofMillis(DEAD_TIMEOUT_MS), 0, List.of(tips));
+            Device meter = Profiles.device("pm-001", Profiles.tcp(port, Simulator.METER_UNIT),
+                    Duration.ofMillis(POLL_MS), Duration.ofMillis(300), 1, List.of(power));
             Recorder rRadar = new Recorder();
             Recorder rRain = new Recorder();
             Recorder rMeter = new Recorder();

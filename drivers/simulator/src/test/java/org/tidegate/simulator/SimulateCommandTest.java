@@ -54,8 +54,8 @@ class SimulateCommandTest {
         assertTrue(m.find(), first);
         int port = Integer.parseInt(m.group(1));
         Channel level = Channel.of("level", "hr:0", DataType.FLOAT32, "m");
-        Device d = new Device("wl", "radar-level", "modbus", Map.of("transport", "tcp", "host", "127.0.0.1", "port", port, "unit", 1),
-                Duration.ofSeconds(1), Duration.ofSeconds(1), 1, List.of(level), Map.of());
+        Device d = Profiles.device("wl", Map.of("transport", "tcp", "host", "127.0.0.1", "port", port, "unit", 1),
+                Duration.ofSeconds(1), Duration.ofSeconds(1), 1, List.of(level));
         try (ModbusDriver driver = new ModbusDriver(); DeviceSession s = driver.open(d)) {
             ChannelReading a = s.read(List.of(level)).get(0);
             assertTrue(a.ok(), a.detail());

@@ -117,8 +117,8 @@ class SimulatorTest {
     }
 
     private static Device dev(int port, int unit, Channel c) {
-        return new Device("u" + unit, "t", "modbus", Profiles.tcp(port, unit), Duration.ofSeconds(1), Duration.ofMillis(1000), 1,
-                List.of(c), Map.of());
+        return Profiles.device("u" + unit, Profiles.tcp(port, unit), Duration.ofSeconds(1), Duration.ofMillis(1000), 1,
+                List.of(c));
     }
 
 }

@@ -88,8 +88,8 @@ class ModbusRtuDriverTest {
                 assertEquals(4.25, s2.read(List.of(w)).get(0).raw());
 
                 // Same port with different line settings is a configuration error, not a second bus.
-                Device other = new Device("rtu-3", "t", "modbus", java.util.Map.of("transport", "rtu",
-                        "port", pair.endA().toString(), "baud", 9600, "unit", 3), null, null, 0, cs, java.util.Map.of());
+                Device other = Devices.decode(Devices.document("rtu-3", java.util.Map.of("transport", "rtu",
+                        "port", pair.endA().toString(), "baud", 9600, "unit", 3), 1000, 1000, 0, cs, java.util.Map.of()));
                 assertThrows(DriverException.class, () -> driver.open(other));
             }
         }

@@ -67,7 +67,7 @@ class ModbusTcpDriverTest {
                 ch("i32", "hr:6", DataType.INT32, Endian.LITTLE, Endian.LITTLE),
                 ch("i64", "hr:8", DataType.INT64),
                 ch("f64", "hr:12", DataType.FLOAT64),
-                new Channel("s", "hr:16", DataType.STRING, Endian.BIG, Endian.BIG, 3, 1, 0, "", Access.READ, Map.of()),
+                Devices.channel("id", "s", "address", "hr:16", "type", "string", "length", 3),
                 ch("u32", "hr:40", DataType.UINT32),
                 ch("ir", "ir:3", DataType.UINT16),
                 ch("coil", "coil:7", DataType.BOOL),
@@ -98,11 +98,11 @@ class ModbusTcpDriverTest {
     @Test
     void writesWithFunctions5_6_15_16() throws Exception {
         Channel coil = ch("relay", "coil:3", DataType.BOOL);
-        Channel coilMulti = new Channel("relay2", "coil:4", DataType.BOOL, null, null, 0, 1, 0, "", Access.READ_WRITE,
-                Map.of("writeMultiple", true));
+        Channel coilMulti = Devices.channel("id", "relay2", "address", "coil:4", "type", "bool",
+                "access", "readwrite", "writeMultiple", true);
         Channel reg = ch("sp", "hr:20", DataType.INT16);
         Channel f = ch("f", "hr:30", DataType.FLOAT32, Endian.BIG, Endian.LITTLE);
-        Channel ro = new Channel("ro", "hr:31", DataType.UINT16, null, null, 0, 1, 0, "", Access.READ, Map.of());
+        Channel ro = Devices.channel("id", "ro", "address", "hr:31", "type", "uint16");
         Channel ir = ch("ir", "ir:0", DataType.UINT16);
         Device d = Devices.tcp("t2", slave.port(), 1, 1000, 0, List.of(coil, coilMulti, reg, f, ro, ir), Map.of());
         try (DeviceSession s = driver.open(d)) {
@@ -238,15 +238,15 @@ class ModbusTcpDriverTest {
     }
 
     @Test
-    void badConnectionConfigIsADriverException() {
+    void badConnectionConfigIsRefusedByTheSchema() {
         Channel c = ch("x", "hr:0", DataType.UINT16);
-        assertThrows(DriverException.class, () -> driver.open(new Device("d", "p", "modbus", Map.of("transport", "udp"),
-                null, null, 0, List.of(c), Map.of())));
-        assertThrows(DriverException.class, () -> driver.open(new Device("d", "p", "modbus", Map.of("transport", "tcp"),
-                null, null, 0, List.of(c), Map.of())));
-        assertThrows(DriverException.class, () -> driver.open(new Device("d", "p", "modbus",
-                Map.of("transport", "rtu", "port", "/dev/null", "parity", "mark"), null, null, 0, List.of(c), Map.of())));
-        assertThrows(DriverException.class, () -> driver.open(new Device("d", "p", "modbus",
-                Map.of("transport", "tcp", "host", "h", "port", "abc"), null, null, 0, List.of(c), Map.of())));
+        assertThrows(IllegalArgumentException.class, () -> Devices.decode(Devices.document("d", Map.of("transport", "udp"),
+                1000, 100, 0, List.of(c), Map.of())));
+        assertThrows(IllegalArgumentException.class, () -> Devices.decode(Devices.document("d", Map.of("transport", "tcp"),
+                1000, 100, 0, List.of(c), Map.of())));
+        assertThrows(IllegalArgumentException.class, () -> Devices.decode(Devices.document("d",
+                Map.of("transport", "rtu", "port", "/dev/null", "parity", "mark"), 1000, 100, 0, List.of(c), Map.of())));
+        assertThrows(IllegalArgumentException.class, () -> Devices.decode(Devices.document("d",
+                Map.of("transport", "tcp", "host", "h", "port", "abc"), 1000, 100, 0, List.of(c), Map.of())));
     }
 }

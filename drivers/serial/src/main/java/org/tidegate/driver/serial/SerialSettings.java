@@ -1,8 +1,9 @@
 package org.tidegate.driver.serial;
 
+import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Objects;
+import org.tidegate.core.config.ConfigNode;
 
 /**
  * How to open a serial line.
@@ -53,33 +54,32 @@ public record SerialSettings(String port, int baud, Parity parity, int dataBits,
         return new SerialSettings(port, baud, Parity.NONE, 8, 1);
     }
 
-    /**
-     * Reads the usual connection keys ({@code port}, {@code baud}, {@code parity}, {@code dataBits},
-     * {@code stopBits}) from a device's connection map; defaults 9600 8N1.
-     */
-    public static SerialSettings fromMap(Map<String, Object> m) {
-        Object port = m.get("port");
-        if (port == null || port.toString().isBlank()) {
-            throw new IllegalArgumentException("serial connection needs \"port\" (a device path such as /dev/ttyUSB0)");
-        }
-        return new SerialSettings(port.toString(), intOf(m, "baud", 9600),
-                Parity.parse(m.get("parity") == null ? null : m.get("parity").toString()),
-                intOf(m, "dataBits", 8), intOf(m, "stopBits", 1));
-    }
+    /** The baud rates a connection may name. */
+    public static final List<Long> STANDARD_BAUD_RATES = List.of(300L, 600L, 1200L, 2400L, 4800L, 9600L, 14400L,
+            19200L, 38400L, 57600L, 115200L, 230400L, 460800L, 921600L);
 
-    private static int intOf(Map<String, Object> m, String key, int fallback) {
-        Object v = m.get(key);
-        if (v == null) {
-            return fallback;
+    /**
+     * Reads the serial line keys of a device's {@code connection} object, for every protocol on a serial line
+     * (Modbus RTU, DL/T 645, SL 651 ...): {@code port} (required, a device path), {@code baud} (a standard rate,
+     * default 9600), {@code parity} ({@code none}/{@code even}/{@code odd}, default none), {@code dataBits}
+     * (7–8, default 8), {@code stopBits} (1–2, default 1). Problems are recorded on the node; the result is
+     * then a placeholder.
+     */
+    public static SerialSettings read(ConfigNode connection) {
+        String port = connection.string("port", true, "");
+        if (connection.child("port").present() && port.isBlank()) {
+            connection.child("port").error("must be a serial device path such as /dev/ttyUSB0");
         }
-        if (v instanceof Number n) {
-            return n.intValue();
+        long baud = connection.integer("baud", 300, 921_600, 9600, false);
+        if (!STANDARD_BAUD_RATES.contains(baud)) {
+            connection.child("baud").error(baud + " is not a standard baud rate " + STANDARD_BAUD_RATES);
+            baud = 9600;
         }
-        try {
-            return Integer.parseInt(v.toString().trim());
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("\"" + key + "\" must be an integer, got \"" + v + "\"");
-        }
+        String parity = connection.choice("parity", List.of("none", "even", "odd"), "none");
+        long dataBits = connection.integer("dataBits", 7, 8, 8, false);
+        long stopBits = connection.integer("stopBits", 1, 2, 1, false);
+        return new SerialSettings(port.isBlank() ? "?" : port, (int) baud, Parity.parse(parity), (int) dataBits,
+                (int) stopBits);
     }
 
     /** Bits on the wire per character: start + data + parity + stop. */

@@ -8,24 +8,54 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.Map;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.tidegate.core.config.ConfigNode;
+import org.tidegate.core.config.ConfigProblems;
 import org.tidegate.core.testing.ExternalTools;
 import org.tidegate.driver.serial.testing.SocatPair;
 
 class SerialLineTest {
 
+    private static SerialSettings read(String json, ConfigProblems problems) {
+        ConfigNode conn = ConfigNode.parse("devices/x.json", json, problems);
+        SerialSettings s = SerialSettings.read(conn);
+        conn.reportUnknownKeys();
+        return s;
+    }
+
+    private static String problems(String json) {
+        ConfigProblems problems = new ConfigProblems();
+        read(json, problems);
+        return problems.describeErrors();
+    }
+
     @Test
-    void settingsFromConnectionMap() {
-        SerialSettings s = SerialSettings.fromMap(Map.of("port", "/dev/ttyUSB0", "baud", 19200, "parity", "even", "stopBits", 1));
+    void settingsFromConnectionObject() {
+        ConfigProblems problems = new ConfigProblems();
+        SerialSettings s = read("{\"port\":\"/dev/ttyUSB0\",\"baud\":19200,\"parity\":\"even\",\"stopBits\":1}", problems);
+        assertEquals(0, problems.errorCount(), problems.describeErrors());
         assertEquals(19200, s.baud());
         assertEquals(SerialSettings.Parity.EVEN, s.parity());
         assertEquals(11, s.bitsPerChar());
-        assertThrows(IllegalArgumentException.class, () -> SerialSettings.fromMap(Map.of("baud", 9600)));
-        assertThrows(IllegalArgumentException.class, () -> SerialSettings.fromMap(Map.of("port", "/x", "parity", "mark")));
-        assertThrows(IllegalArgumentException.class, () -> SerialSettings.fromMap(Map.of("port", "/x", "dataBits", 9)));
+        assertEquals("/x 9600 8N1", read("{\"port\":\"/x\"}", new ConfigProblems()).toString(), "defaults 9600 8N1");
+        assertTrue(problems("{\"baud\":9600}").contains("$.port: is required"));
+        assertTrue(problems("{\"port\":\"/x\",\"parity\":\"mark\"}").contains("$.parity: \"mark\" is not one of"));
+        assertTrue(problems("{\"port\":\"/x\",\"dataBits\":9}").contains("$.dataBits: 9 is out of range 7–8"));
+        assertTrue(problems("{\"port\":\"/x\",\"baud\":9601}").contains("$.baud: 9601 is not a standard baud rate"));
+    }
+
+    @Test
+    void aParityTypoIsRefusedWithAHint() {
+        assertEquals("devices/x.json: $.parity: \"evn\" is not one of [none, even, odd] (did you mean \"even\"?)",
+                problems("{\"port\":\"/x\",\"parity\":\"evn\"}"));
+    }
+
+    @Test
+    void aKeyTypoIsRefusedWithAHint() {
+        String p = problems("{\"port\":\"/x\",\"stopbit\":1}");
+        assertTrue(p.startsWith("devices/x.json: $.stopbit: unknown key (did you mean \"stopBits\"?)"), p);
     }
 
     @Test

@@ -10,7 +10,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -27,6 +26,7 @@ import org.tidegate.core.model.Device;
 import org.tidegate.core.pipeline.SampleBatch;
 import org.tidegate.core.poll.DevicePoller;
 import org.tidegate.driver.modbus.ModbusDriver;
+import org.tidegate.driver.modbus.ModbusSettings;
 import org.tidegate.simulator.Simulator;
 
 /**
@@ -130,8 +130,8 @@ public final class ModbusBench implements Benchmark {
         for (int i = 0; i < 10; i++) {
             cs.add(Channel.of("r" + i, "hr:" + i, DataType.UINT16, ""));
         }
-        return new Device(id, "bench", "modbus", Map.of("transport", "tcp", "host", host, "port", port, "unit", 1),
-                Duration.ofSeconds(1), Duration.ofSeconds(1), 0, cs, Map.of());
+        return new Device(id, "bench", "modbus", Duration.ofSeconds(1), Duration.ofSeconds(1), 0, cs,
+                new ModbusSettings(new ModbusSettings.Tcp(host, port), 1, ModbusSettings.BlockLimits.DEFAULT));
     }
 
     /** Polls as fast as possible; returns good polls per second. */
@@ -208,10 +208,11 @@ public final class ModbusBench implements Benchmark {
                     rtuSim.startRtu(org.tidegate.driver.serial.SerialSettings.of(pair.endB().toString(), baud));
                     double ours;
                     try (ModbusDriver driver = new ModbusDriver()) {
-                        Map<String, Object> conn = Map.of("transport", "rtu", "port", pair.endA().toString(), "baud", baud, "unit", 1);
+                        ModbusSettings rtu = new ModbusSettings(new ModbusSettings.Rtu(
+                                org.tidegate.driver.serial.SerialSettings.of(pair.endA().toString(), baud), -1), 1, null);
                         Device base = device("bench-rtu", "unused", 0);
-                        Device d = new Device(base.id(), base.profile(), base.protocol(), conn, base.pollInterval(),
-                                base.timeout(), 0, base.channels(), Map.of());
+                        Device d = new Device(base.id(), base.profile(), base.protocol(), base.pollInterval(),
+                                base.timeout(), 0, base.channels(), rtu);
                         try (DevicePoller poller = new DevicePoller(d, driver.open(d), List::of)) {
                             pollLoop(poller, 1.0);
                             ours = pollLoop(poller, seconds);

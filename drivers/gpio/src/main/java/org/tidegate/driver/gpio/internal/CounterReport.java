@@ -1,7 +1,7 @@
 package org.tidegate.driver.gpio.internal;
 
 /** What a counter channel reports at each poll. */
-enum CounterReport {
+public enum CounterReport {
     /** Amount since the session was opened (mm = tips x mmPerTip). */
     CUMULATIVE,
     /** Amount since this channel's previous poll. */

@@ -3,20 +3,15 @@ package org.tidegate.driver.gpio.internal;
 import com.pi4j.io.gpio.digital.DigitalState;
 import com.pi4j.plugin.mock.provider.gpio.digital.MockDigitalInput;
 import java.io.PrintStream;
-import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import org.tidegate.core.bench.BenchReport;
 import org.tidegate.core.bench.Benchmark;
 import org.tidegate.core.cli.Args;
+import org.tidegate.core.config.DeviceSchema;
 import org.tidegate.core.driver.DeviceSession;
-import org.tidegate.core.model.Access;
-import org.tidegate.core.model.Channel;
-import org.tidegate.core.model.DataType;
 import org.tidegate.core.model.Device;
-import org.tidegate.core.model.Endian;
 
 /**
  * {@code tidegate bench gpio}: the driver's own cost on the Pi4J mock provider — pulses counted per second
@@ -71,15 +66,17 @@ public final class GpioBenchmark implements Benchmark {
         return 0;
     }
 
-    private static Channel ch(String id, int line, DataType type, Access access, Map<String, Object> options) {
-        return new Channel(id, "gpio:" + line, type, Endian.BIG, Endian.BIG, 0, 1, 0, "", access, options);
+    /** A mock-provider device with these channels (JSON objects), decoded by the GPIO schema. */
+    private static Device device(String id, String... channels) {
+        return DeviceSchema.decode(id, "{\"id\":\"" + id + "\",\"profile\":\"bench\",\"protocol\":\"gpio\","
+                + "\"connection\":{\"provider\":\"mock\"},\"channels\":[" + String.join(",", channels) + "]}",
+                new GpioSchema());
     }
 
     /** Raw pulses with debounce off (a real-time clock would lock out back-to-back mock pulses). */
     private static double pulses(GpioDriver driver, int n) throws Exception {
-        Device d = new Device("bench-pulses", "bench", "gpio", Map.of("provider", "mock"), Duration.ofSeconds(1),
-                Duration.ofSeconds(1), 0, List.of(ch("tips", 17, DataType.UINT32, Access.READ,
-                Map.of("mode", "counter", "debounceMs", 0, "report", "tips"))), Map.of());
+        Device d = device("bench-pulses", "{\"id\":\"tips\",\"address\":\"gpio:17\",\"type\":\"uint32\","
+                + "\"mode\":\"counter\",\"debounceMs\":0,\"report\":\"tips\"}");
         try (DeviceSession s = driver.open(d)) {
             MockDigitalInput pin = driver.context(GpioBackend.Kind.MOCK).registry().get("tidegate-gpio-17");
             long t0 = System.nanoTime();
@@ -97,9 +94,7 @@ public final class GpioBenchmark implements Benchmark {
     }
 
     private static double[] edges(GpioDriver driver, int n) throws Exception {
-        Device d = new Device("bench-edges", "bench", "gpio", Map.of("provider", "mock"), Duration.ofSeconds(1),
-                Duration.ofSeconds(1), 0, List.of(ch("smoke", 27, DataType.BOOL, Access.READ,
-                Map.of("mode", "input", "debounceMs", 0))), Map.of());
+        Device d = device("bench-edges", "{\"id\":\"smoke\",\"address\":\"gpio:27\",\"mode\":\"input\",\"debounceMs\":0}");
         AtomicLong seenAt = new AtomicLong();
         driver.addEdgeListener(e -> seenAt.set(System.nanoTime()), "bench-edges");
         double[] micros = new double[n];
@@ -115,12 +110,11 @@ public final class GpioBenchmark implements Benchmark {
     }
 
     private static double polls(GpioDriver driver, int n) throws Exception {
-        Device d = new Device("bench-poll", "bench", "gpio", Map.of("provider", "mock"), Duration.ofSeconds(1),
-                Duration.ofSeconds(1), 0, List.of(
-                        ch("rain_total", 5, DataType.FLOAT64, Access.READ, Map.of("mode", "counter", "report", "cumulative")),
-                        ch("rain_interval", 5, DataType.FLOAT64, Access.READ, Map.of("mode", "counter", "report", "interval")),
-                        ch("smoke", 6, DataType.BOOL, Access.READ, Map.of("mode", "input", "activeLow", true, "pull", "up")),
-                        ch("siren", 13, DataType.BOOL, Access.READ_WRITE, Map.of("mode", "output"))), Map.of());
+        Device d = device("bench-poll",
+                "{\"id\":\"rain_total\",\"address\":\"gpio:5\",\"mode\":\"counter\",\"report\":\"cumulative\"}",
+                "{\"id\":\"rain_interval\",\"address\":\"gpio:5\",\"mode\":\"counter\",\"report\":\"interval\"}",
+                "{\"id\":\"smoke\",\"address\":\"gpio:6\",\"mode\":\"input\",\"activeLow\":true,\"pull\":\"up\"}",
+                "{\"id\":\"siren\",\"address\":\"gpio:13\",\"mode\":\"output\",\"access\":\"readwrite\"}");
         try (DeviceSession s = driver.open(d)) {
             for (int i = 0; i < Math.min(n, 10_000); i++) {
                 s.read(d.channels()); // warm-up

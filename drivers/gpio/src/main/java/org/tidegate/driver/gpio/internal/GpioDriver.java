@@ -17,6 +17,7 @@ import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.LongSupplier;
 import java.util.stream.Collectors;
+import org.tidegate.core.config.DriverSchema;
 import org.tidegate.core.driver.DeviceSession;
 import org.tidegate.core.driver.DriverException;
 import org.tidegate.core.driver.FieldDriver;
@@ -33,6 +34,7 @@ import org.tinylog.Logger;
  */
 public final class GpioDriver implements FieldDriver, GpioMock, AutoCloseable {
     public static final String PROTOCOL = "gpio";
+    private static final GpioSchema SCHEMA = new GpioSchema();
 
     private final String defaultProvider;
     private final LongSupplier nanoClock;
@@ -67,6 +69,12 @@ public final class GpioDriver implements FieldDriver, GpioMock, AutoCloseable {
         return PROTOCOL;
     }
 
+    /** The configuration this driver understands. */
+    @Override
+    public DriverSchema schema() {
+        return SCHEMA;
+    }
+
     /** Registers a listener for input edges; {@code device} null means all devices. */
     public void addEdgeListener(GpioEdgeListener listener, String device) {
         listeners.add(new Registered(Objects.requireNonNull(listener), device));
@@ -81,33 +89,20 @@ public final class GpioDriver implements FieldDriver, GpioMock, AutoCloseable {
         if (!PROTOCOL.equals(device.protocol())) {
             throw new DriverException("device " + device.id() + " has protocol " + device.protocol() + ", not gpio");
         }
-        String transport = device.connectionString("transport", PROTOCOL);
-        if (!PROTOCOL.equalsIgnoreCase(transport)) {
-            throw new DriverException("device " + device.id() + ": connection transport \"" + transport + "\" is not gpio");
-        }
-        Map<String, GpioChannelConfig> configs = new LinkedHashMap<>();
-        Map<Integer, List<GpioChannelConfig>> byLine = new TreeMap<>();
-        for (Channel c : device.channels()) {
-            GpioChannelConfig cfg;
-            try {
-                cfg = GpioChannelConfig.parse(c);
-            } catch (IllegalArgumentException e) {
-                throw new DriverException("device " + device.id() + ": " + e.getMessage());
+        GpioDeviceSettings deviceSettings;
+        Map<String, GpioChannelSettings> configs = new LinkedHashMap<>();
+        Map<Integer, List<Channel>> byLine = new TreeMap<>();
+        try {
+            deviceSettings = device.settings(GpioDeviceSettings.class);
+            for (Channel c : device.channels()) {
+                GpioChannelSettings cfg = c.settings(GpioChannelSettings.class);
+                configs.put(c.id(), cfg);
+                byLine.computeIfAbsent(cfg.line(), k -> new ArrayList<>()).add(c);
             }
-            configs.put(c.id(), cfg);
-            byLine.computeIfAbsent(cfg.line(), k -> new ArrayList<>()).add(cfg);
+        } catch (IllegalArgumentException e) {
+            throw new DriverException("device " + device.id() + ": " + e.getMessage());
         }
-        for (var e : byLine.entrySet()) {
-            GpioChannelConfig first = e.getValue().get(0);
-            for (GpioChannelConfig other : e.getValue()) {
-                if (!other.lineSettings().equals(first.lineSettings())) {
-                    throw new DriverException("device " + device.id() + ": channels " + first.channel().id() + " ("
-                            + first.lineSettings() + ") and " + other.channel().id() + " (" + other.lineSettings()
-                            + ") share gpio:" + e.getKey() + " but disagree; channels on one line need the same mode, activeLow, debounceMs, pull and initial");
-                }
-            }
-        }
-        String provider = device.connectionString("provider", defaultProvider);
+        String provider = deviceSettings.provider() == null ? defaultProvider : deviceSettings.provider();
         GpioBackend.Kind kind = GpioBackend.resolve(provider, devDir);
         synchronized (this) {
             if (closed) {
@@ -126,14 +121,14 @@ public final class GpioDriver implements FieldDriver, GpioMock, AutoCloseable {
             try {
                 for (var e : byLine.entrySet()) {
                     int line = e.getKey();
-                    GpioChannelConfig settings = e.getValue().get(0);
+                    GpioChannelSettings settings = configs.get(e.getValue().get(0).id());
                     String ioId = "tidegate-gpio-" + line;
-                    String name = device.id() + "/" + e.getValue().stream().map(c -> c.channel().id()).collect(Collectors.joining(","));
+                    String name = device.id() + "/" + e.getValue().stream().map(Channel::id).collect(Collectors.joining(","));
                     if (settings.mode() == GpioMode.OUTPUT) {
                         outputs.put(line, new OutputLine(backend, ioId, name, settings));
                     } else {
-                        List<String> edgeChannels = e.getValue().stream().filter(c -> c.mode() == GpioMode.INPUT)
-                                .map(c -> c.channel().id()).toList();
+                        List<String> edgeChannels = e.getValue().stream()
+                                .filter(c -> configs.get(c.id()).mode() == GpioMode.INPUT).map(Channel::id).toList();
                         InputLine.EdgeSink sink = edgeChannels.isEmpty() ? null
                                 : active -> fireEdges(device.id(), edgeChannels, line, active);
                         inputs.put(line, new InputLine(backend, ioId, name, settings, nanoClock, sink));
@@ -144,7 +139,8 @@ public final class GpioDriver implements FieldDriver, GpioMock, AutoCloseable {
                 outputs.values().forEach(OutputLine::close);
                 throw new DriverException("device " + device.id() + ": cannot open its GPIO lines: " + e, e);
             }
-            GpioSession session = new GpioSession(this, device, kind, configs, Map.copyOf(inputs), Map.copyOf(outputs));
+            GpioSession session = new GpioSession(this, device, kind, Map.copyOf(configs), Map.copyOf(inputs),
+                    Map.copyOf(outputs));
             byLine.keySet().forEach(line -> owners.put(line, session));
             Logger.info("device={} gpio opened: provider={} lines={}", device.id(),
                     kind.name().toLowerCase(Locale.ROOT), byLine.keySet());

@@ -11,6 +11,7 @@ import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import org.tidegate.core.config.DriverSchema;
 import org.tidegate.core.driver.DeviceSession;
 import org.tidegate.core.driver.DriverException;
 import org.tidegate.core.driver.FieldDriver;
@@ -60,6 +61,12 @@ public class GpioDriverComponent implements FieldDriver, GpioMock {
     @Override
     public String protocol() {
         return driver.protocol();
+    }
+
+    /** The configuration this driver understands. */
+    @Override
+    public DriverSchema schema() {
+        return driver.schema();
     }
 
     @Override

@@ -1,7 +1,7 @@
 package org.tidegate.driver.gpio.internal;
 
 /** What a GPIO channel does with its line. */
-enum GpioMode {
+public enum GpioMode {
     /** A debounced level (dry contact): reads Boolean, edges are pushed to {@code GpioEdgeListener}s. */
     INPUT,
     /** Pulses counted between polls (tipping-bucket rain gauge): reads mm (or tips). */

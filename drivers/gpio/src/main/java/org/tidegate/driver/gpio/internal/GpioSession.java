@@ -20,14 +20,14 @@ final class GpioSession implements DeviceSession {
     private final GpioDriver driver;
     private final Device device;
     private final GpioBackend.Kind kind;
-    private final Map<String, GpioChannelConfig> channels;
+    private final Map<String, GpioChannelSettings> channels;
     private final Map<Integer, InputLine> inputs;
     private final Map<Integer, OutputLine> outputs;
     /** Pulse count at each interval channel's previous poll; channels sharing a line share its pulses. */
     private final Map<String, Long> intervalBase = new HashMap<>();
     private volatile boolean closed;
 
-    GpioSession(GpioDriver driver, Device device, GpioBackend.Kind kind, Map<String, GpioChannelConfig> channels,
+    GpioSession(GpioDriver driver, Device device, GpioBackend.Kind kind, Map<String, GpioChannelSettings> channels,
                 Map<Integer, InputLine> inputs, Map<Integer, OutputLine> outputs) {
         this.driver = driver;
         this.device = device;
@@ -35,11 +35,11 @@ final class GpioSession implements DeviceSession {
         this.channels = channels;
         this.inputs = inputs;
         this.outputs = outputs;
-        for (GpioChannelConfig c : channels.values()) {
+        channels.forEach((id, c) -> {
             if (c.mode() == GpioMode.COUNTER && c.report() == CounterReport.INTERVAL) {
-                intervalBase.put(c.channel().id(), 0L);
+                intervalBase.put(id, 0L);
             }
-        }
+        });
     }
 
     Device device() {
@@ -72,7 +72,7 @@ final class GpioSession implements DeviceSession {
         if (closed) {
             return ChannelReading.failed(c, ReadStatus.NOT_CONNECTED, "session closed", now);
         }
-        GpioChannelConfig cfg = channels.get(c.id());
+        GpioChannelSettings cfg = channels.get(c.id());
         if (cfg == null) {
             return ChannelReading.failed(c, ReadStatus.UNSUPPORTED, "not a channel of device " + device.id(), now);
         }
@@ -80,7 +80,7 @@ final class GpioSession implements DeviceSession {
             return switch (cfg.mode()) {
                 case INPUT -> ChannelReading.ok(c, inputs.get(cfg.line()).readActive(), now);
                 case OUTPUT -> ChannelReading.ok(c, outputs.get(cfg.line()).isOn(), now);
-                case COUNTER -> ChannelReading.ok(c, counterValue(cfg, inputs.get(cfg.line()).pulses()), now);
+                case COUNTER -> ChannelReading.ok(c, counterValue(c.id(), cfg, inputs.get(cfg.line()).pulses()), now);
             };
         } catch (RuntimeException e) {
             Logger.warn("device={} channel={} gpio read failed: {}", device.id(), c.id(), e.toString());
@@ -88,15 +88,15 @@ final class GpioSession implements DeviceSession {
         }
     }
 
-    private Object counterValue(GpioChannelConfig cfg, long pulses) {
+    private Object counterValue(String channel, GpioChannelSettings cfg, long pulses) {
         return switch (cfg.report()) {
             case TIPS -> pulses;
             case CUMULATIVE -> pulses * cfg.mmPerTip();
             case INTERVAL -> {
                 long since;
                 synchronized (intervalBase) {
-                    since = pulses - intervalBase.getOrDefault(cfg.channel().id(), 0L);
-                    intervalBase.put(cfg.channel().id(), pulses);
+                    since = pulses - intervalBase.getOrDefault(channel, 0L);
+                    intervalBase.put(channel, pulses);
                 }
                 yield since * cfg.mmPerTip();
             }
@@ -109,13 +109,13 @@ final class GpioSession implements DeviceSession {
         if (closed) {
             return ChannelReading.failed(c, ReadStatus.NOT_CONNECTED, "session closed", now);
         }
-        GpioChannelConfig cfg = channels.get(c.id());
+        GpioChannelSettings cfg = channels.get(c.id());
         if (cfg == null) {
             return ChannelReading.failed(c, ReadStatus.UNSUPPORTED, "not a channel of device " + device.id(), now);
         }
         if (cfg.mode() != GpioMode.OUTPUT) {
             return ChannelReading.failed(c, ReadStatus.UNSUPPORTED,
-                    "channel " + c.id() + " is an " + GpioChannelConfig.name(cfg.mode()) + " (gpio:" + cfg.line()
+                    "channel " + c.id() + " is an " + GpioChannelSettings.name(cfg.mode()) + " (gpio:" + cfg.line()
                             + "); only mode=output channels can be written", now);
         }
         Boolean on = toBoolean(rawValue);

@@ -23,13 +23,13 @@ final class InputLine implements AutoCloseable {
 
     private final Context context;
     private final DigitalInput pin;
-    private final GpioChannelConfig settings;
+    private final GpioChannelSettings settings;
     private final Debouncer debouncer;
     private final LongSupplier nanos;
     private final EdgeSink sink;
     private final DigitalStateChangeListener listener;
 
-    InputLine(GpioBackend backend, String ioId, String name, GpioChannelConfig settings, LongSupplier nanos, EdgeSink sink) {
+    InputLine(GpioBackend backend, String ioId, String name, GpioChannelSettings settings, LongSupplier nanos, EdgeSink sink) {
         this.context = backend.context();
         this.settings = settings;
         this.nanos = nanos;
@@ -48,7 +48,7 @@ final class InputLine implements AutoCloseable {
                 .debounce(settings.debounceMs() * 1000L, TimeUnit.MICROSECONDS)
                 .provider(backend.inputProvider());
         this.pin = context.create(config);
-        if (pin instanceof MockDigitalInput mock && settings.pull() == GpioChannelConfig.Pull.UP) {
+        if (pin instanceof MockDigitalInput mock && settings.pull() == GpioChannelSettings.Pull.UP) {
             // The mock starts every pin low; a pulled-up open contact idles high, so an active-low contact
             // would otherwise read as "alarm" from the start on a machine without GPIO.
             mock.mockState(DigitalState.HIGH);

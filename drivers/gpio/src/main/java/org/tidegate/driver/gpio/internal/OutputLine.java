@@ -10,7 +10,7 @@ final class OutputLine implements AutoCloseable {
     private final DigitalOutput pin;
     private final boolean activeLow;
 
-    OutputLine(GpioBackend backend, String ioId, String name, GpioChannelConfig settings) {
+    OutputLine(GpioBackend backend, String ioId, String name, GpioChannelSettings settings) {
         this.context = backend.context();
         this.activeLow = settings.activeLow();
         var config = DigitalOutput.newConfigBuilder(context)

@@ -3,20 +3,21 @@ package org.tidegate.driver.gpio.internal;
 import com.pi4j.io.gpio.digital.DigitalState;
 import com.pi4j.plugin.mock.provider.gpio.digital.MockDigitalInput;
 import com.pi4j.plugin.mock.provider.gpio.digital.MockDigitalOutput;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
+import org.tidegate.core.config.ConfigNode;
+import org.tidegate.core.config.DeviceSchema;
 import org.tidegate.core.model.Access;
-import org.tidegate.core.model.Channel;
 import org.tidegate.core.model.DataType;
 import org.tidegate.core.model.Device;
-import org.tidegate.core.model.Endian;
 
-/** Builders for GPIO test devices and access to the mock pins behind a driver. */
+/** Builders for GPIO test devices (decoded by {@link GpioSchema}) and access to the mock pins behind a driver. */
 final class Fixtures {
     static final long MS = 1_000_000L;
 
@@ -41,23 +42,52 @@ final class Fixtures {
         return new GpioDriver("mock", clock, Path.of("/nonexistent-dev"));
     }
 
-    static Channel channel(String id, int line, DataType type, Access access, Object... kv) {
-        Map<String, Object> options = new LinkedHashMap<>();
+    /** A channel as its JSON keys (decoded with its device, so a bad one is refused by the schema). */
+    record Ch(Map<String, Object> json) {
+    }
+
+    static Ch channel(String id, int line, DataType type, Access access, Object... kv) {
+        return channel(id, "gpio:" + line, type, access, kv);
+    }
+
+    static Ch channel(String id, String address, DataType type, Access access, Object... kv) {
+        Map<String, Object> c = new LinkedHashMap<>();
+        c.put("id", id);
+        c.put("address", address);
+        c.put("type", type.configName());
+        c.put("unit", type == DataType.FLOAT64 ? "mm" : "");
+        c.put("access", access == Access.READ_WRITE ? "readwrite" : access.name().toLowerCase(Locale.ROOT));
         for (int i = 0; i < kv.length; i += 2) {
-            options.put((String) kv[i], kv[i + 1]);
+            c.put((String) kv[i], kv[i + 1]);
         }
-        return new Channel(id, "gpio:" + line, type, Endian.BIG, Endian.BIG, 0, 1.0, 0.0,
-                type == DataType.FLOAT64 ? "mm" : "", access, options);
+        return new Ch(c);
     }
 
-    static Channel channel(String id, String address, DataType type, Access access, Object... kv) {
-        Channel c = channel(id, 0, type, access, kv);
-        return new Channel(id, address, type, Endian.BIG, Endian.BIG, 0, 1.0, 0.0, "", access, c.options());
+    /** A device on the mock provider. */
+    static Device device(String id, List<Ch> channels) {
+        return device(id, Map.of("transport", "gpio", "provider", "mock"), channels);
     }
 
-    static Device device(String id, List<Channel> channels) {
-        return new Device(id, "test", "gpio", Map.of("transport", "gpio", "provider", "mock"),
-                Duration.ofSeconds(1), Duration.ofMillis(200), 0, channels, Map.of());
+    /** A device decoded by the GPIO schema, as the gateway decodes it; IllegalArgumentException if refused. */
+    static Device device(String id, Map<String, Object> connection, List<Ch> channels) {
+        Map<String, Object> d = new LinkedHashMap<>();
+        d.put("id", id);
+        d.put("profile", "test");
+        d.put("protocol", "gpio");
+        d.put("pollIntervalMs", 1000);
+        d.put("timeoutMs", 200);
+        d.put("retries", 0);
+        d.put("connection", connection);
+        d.put("channels", channels.stream().map(Ch::json).toList());
+        return decode(d);
+    }
+
+    static Device decode(Map<String, Object> document) {
+        try {
+            return DeviceSchema.decode("test.json", ConfigNode.mapper().writeValueAsString(document), new GpioSchema());
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** The riverside GPIO device: rain gauge (two reports on one line), smoke contact, siren relay. */

@@ -215,18 +215,19 @@ class GpioDriverTest {
         }
     }
 
-    private DriverException openFails(Channel... channels) {
-        return assertThrows(DriverException.class, () -> driver.open(device("bad", List.of(channels))));
+    /** Bad configuration is refused by the schema, before any driver sees it. */
+    private IllegalArgumentException openFails(Fixtures.Ch... channels) {
+        return assertThrows(IllegalArgumentException.class, () -> driver.open(device("bad", List.of(channels))));
     }
 
     @Test
-    void badConfigurationFailsAtOpenWithAClearMessage() {
-        DriverException e = openFails(channel("x", "gpio:99", DataType.BOOL, Access.READ));
-        assertTrue(e.getMessage().contains("channel x") && e.getMessage().contains("out of range"), e.getMessage());
+    void badConfigurationIsRefusedByTheSchemaWithAClearMessage() {
+        IllegalArgumentException e = openFails(channel("x", "gpio:99", DataType.BOOL, Access.READ));
+        assertTrue(e.getMessage().contains("$.channels[0].address") && e.getMessage().contains("out of range"), e.getMessage());
         e = openFails(channel("x", "hr:3", DataType.BOOL, Access.READ));
         assertTrue(e.getMessage().contains("not a GPIO address"), e.getMessage());
         e = openFails(channel("x", 4, DataType.BOOL, Access.READ, "mode", "pwm"));
-        assertTrue(e.getMessage().contains("unknown mode \"pwm\""), e.getMessage());
+        assertTrue(e.getMessage().contains("$.channels[0].mode: \"pwm\" is not one of [input, counter, output]"), e.getMessage());
         e = openFails(channel("x", 4, DataType.BOOL, Access.READ, "mode", "input", "pull", "sideways"));
         assertTrue(e.getMessage().contains("pull"), e.getMessage());
         e = openFails(channel("x", 4, DataType.FLOAT64, Access.READ, "mode", "input"));
@@ -248,15 +249,12 @@ class GpioDriverTest {
     }
 
     @Test
-    void wrongProviderOrTransportFailsAtOpen() {
-        Channel c = channel("x", 4, DataType.BOOL, Access.READ, "mode", "input");
-        Device wrongProvider = new Device("d", "p", "gpio", Map.of("transport", "gpio", "provider", "wiringpi"),
-                Duration.ofSeconds(1), Duration.ofSeconds(1), 0, List.of(c), Map.of());
-        DriverException e = assertThrows(DriverException.class, () -> driver.open(wrongProvider));
-        assertTrue(e.getMessage().contains("unknown GPIO provider \"wiringpi\""), e.getMessage());
-        Device wrongTransport = new Device("d", "p", "gpio", Map.of("transport", "tcp"),
-                Duration.ofSeconds(1), Duration.ofSeconds(1), 0, List.of(c), Map.of());
-        e = assertThrows(DriverException.class, () -> driver.open(wrongTransport));
+    void wrongProviderOrTransportIsRefusedByTheSchema() {
+        Fixtures.Ch c = channel("x", 4, DataType.BOOL, Access.READ, "mode", "input");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> driver.open(device("d", Map.of("transport", "gpio", "provider", "wiringpi"), List.of(c))));
+        assertTrue(e.getMessage().contains("$.connection.provider: \"wiringpi\" is not one of [auto, mock, real]"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> driver.open(device("d", Map.of("transport", "tcp"), List.of(c))));
         assertTrue(e.getMessage().contains("transport"), e.getMessage());
     }
 
@@ -278,8 +276,7 @@ class GpioDriverTest {
     @Test
     void autoProviderFallsBackToMockWithoutAGpioChip(@TempDir Path dev) throws Exception {
         try (GpioDriver auto = new GpioDriver("auto", clock, dev)) {
-            Device d = new Device("d", "p", "gpio", Map.of("transport", "gpio"), Duration.ofSeconds(1),
-                    Duration.ofSeconds(1), 0, List.of(channel("in", 6, DataType.BOOL, Access.READ)), Map.of());
+            Device d = device("d", Map.of("transport", "gpio"), List.of(channel("in", 6, DataType.BOOL, Access.READ)));
             try (DeviceSession s = auto.open(d)) {
                 assertNotNull(auto.context(GpioBackend.Kind.MOCK), "auto resolved to the mock provider");
                 assertEquals(ReadStatus.OK, s.read(d.channels()).get(0).status());
@@ -296,9 +293,8 @@ class GpioDriverTest {
 
     @Test
     void realProviderWithoutAHardwarePluginFailsClearly() {
-        Device d = new Device("d", "p", "gpio", Map.of("transport", "gpio", "provider", "real"),
-                Duration.ofSeconds(1), Duration.ofSeconds(1), 0,
-                List.of(channel("in", 6, DataType.BOOL, Access.READ, "mode", "input")), Map.of());
+        Device d = device("d", Map.of("transport", "gpio", "provider", "real"),
+                List.of(channel("in", 6, DataType.BOOL, Access.READ, "mode", "input")));
         DriverException e = assertThrows(DriverException.class, () -> driver.open(d));
         assertTrue(e.getMessage().contains("no real Pi4J GPIO provider"), e.getMessage());
     }

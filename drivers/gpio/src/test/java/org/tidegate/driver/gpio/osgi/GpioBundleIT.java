@@ -95,17 +95,22 @@ class GpioBundleIT {
             assertNotNull(driver, "GPIO FieldDriver service not registered by SCR");
             assertEquals("gpio", driver.getClass().getMethod("protocol").invoke(driver));
 
-            // Open a device through the bundle's own classes (reflection: they live in the framework's loaders).
+            // Decode and open a device through the bundles' own classes (reflection: they live in the framework's
+            // loaders): the core's DeviceSchema with the schema the GPIO driver service returns.
             Bundle core = find(ctx, "tidegate-gateway-core");
-            Class<?> deviceJson = core.loadClass("org.tidegate.core.codec.DeviceJson");
+            Class<?> deviceSchema = core.loadClass("org.tidegate.core.config.DeviceSchema");
+            Class<?> driverSchema = core.loadClass("org.tidegate.core.config.DriverSchema");
             Class<?> deviceClass = core.loadClass("org.tidegate.core.model.Device");
-            Object device = deviceJson.getMethod("fromJson", String.class).invoke(null, """
+            Object schema = driver.getClass().getMethod("schema").invoke(driver);
+            assertEquals("gpio", driverSchema.getMethod("protocol").invoke(schema));
+            Object device = deviceSchema.getMethod("decode", String.class, String.class, driverSchema).invoke(null,
+                    "devices/gpio-1.json", """
                     {"id":"gpio-1","protocol":"gpio","connection":{"transport":"gpio","provider":"mock"},
                      "channels":[
-                       {"id":"smoke","address":"gpio:27","type":"bool","access":"READ",
-                        "options":{"mode":"input","activeLow":true,"pull":"up"}},
-                       {"id":"siren","address":"gpio:22","type":"bool","access":"READ_WRITE",
-                        "options":{"mode":"output"}}]}""");
+                       {"id":"smoke","address":"gpio:27","type":"bool","access":"read",
+                        "mode":"input","activeLow":true,"pull":"up"},
+                       {"id":"siren","address":"gpio:22","type":"bool","access":"readwrite",
+                        "mode":"output"}]}""", schema);
             Class<?> sessionApi = core.loadClass("org.tidegate.core.driver.DeviceSession");
             Class<?> channelClass = core.loadClass("org.tidegate.core.model.Channel");
             Class<?> readingClass = core.loadClass("org.tidegate.core.driver.ChannelReading");

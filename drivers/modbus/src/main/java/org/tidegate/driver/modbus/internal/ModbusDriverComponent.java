@@ -2,6 +2,7 @@ package org.tidegate.driver.modbus.internal;
 
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
+import org.tidegate.core.config.DriverSchema;
 import org.tidegate.core.driver.DeviceSession;
 import org.tidegate.core.driver.DriverException;
 import org.tidegate.core.driver.FieldDriver;
@@ -16,6 +17,12 @@ public final class ModbusDriverComponent implements FieldDriver {
     @Override
     public String protocol() {
         return driver.protocol();
+    }
+
+    /** The configuration this driver understands. */
+    @Override
+    public DriverSchema schema() {
+        return driver.schema();
     }
 
     @Override

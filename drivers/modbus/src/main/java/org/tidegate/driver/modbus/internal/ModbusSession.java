@@ -8,6 +8,7 @@ import org.tidegate.core.driver.DeviceSession;
 import org.tidegate.core.driver.ReadStatus;
 import org.tidegate.core.model.Channel;
 import org.tidegate.core.model.ModbusAddress.Table;
+import org.tidegate.driver.modbus.ModbusChannelSettings;
 import org.tidegate.driver.modbus.codec.ExceptionCode;
 import org.tidegate.driver.modbus.codec.FrameException;
 import org.tidegate.driver.modbus.codec.Pdu;
@@ -217,7 +218,7 @@ public final class ModbusSession implements DeviceSession {
         if (!channel.access().writable()) {
             return ChannelReading.failed(channel, ReadStatus.UNSUPPORTED, "channel is read-only", now);
         }
-        boolean multiple = channel.optionBoolean("writeMultiple", false);
+        boolean multiple = channel.settings() instanceof ModbusChannelSettings m && m.writeMultiple();
         byte[] request;
         try {
             Table t = p.address().table();
