@@ -18,7 +18,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
-import org.tidegate.core.bench.Benchmark;
+import org.tidegate.bench.Benchmark;
 import org.tidegate.core.cli.Args;
 import org.tidegate.core.cli.Subcommand;
 import org.tidegate.core.driver.ChannelReading;
