@@ -2,7 +2,15 @@
 # Packs the distribution for the boards: deploy-arm/target/tidegate-VERSION.tar.gz containing
 # bin/, lib/ (pure Java plus sqlite-jdbc's and jSerialComm's native libraries for arm64 and armhf),
 # the example configuration, the systemd unit and install.sh.
+# tools/ (the demo and the benchmarks, with Moquette and its x86-only netty native, and j2mod) stays out unless
+# --with-tools is given: a board runs the gateway; `tidegate demo` and `tidegate bench` then say tools/ is absent.
 set -eu
+with_tools=
+case "${1:-}" in
+  --with-tools) with_tools=1 ;;
+  "") ;;
+  *) echo "usage: deploy-arm/package.sh [--with-tools]" >&2; exit 2 ;;
+esac
 root=$(cd "$(dirname "$0")/.." && pwd)
 dist="$root/launcher/target/tidegate"
 if [ ! -x "$dist/bin/tidegate" ]; then
@@ -13,8 +21,9 @@ out="$root/deploy-arm/target"
 stage="$out/stage/tidegate"
 rm -rf "$out/stage" && mkdir -p "$stage"
 cp -r "$dist/bin" "$dist/lib" "$stage/"
-# lib/ also carries the lab broker (Moquette, ~6.6 MB) that `tidegate demo` uses; the gateway itself never
-# starts it (it is not in the OSGi runtime), so it costs disk space only.
+if [ -n "$with_tools" ]; then
+  cp -r "$dist/tools" "$stage/"
+fi
 mkdir -p "$stage/config" && cp -r "$root/config/examples" "$stage/config/"
 cp "$root/deploy-arm/tidegate.service" "$root/deploy-arm/install.sh" "$root/README.md" "$stage/"
 cp -r "$root/docs" "$stage/docs"

@@ -47,7 +47,7 @@ final class Logging {
         c.put("writerConsole.level", level);
         c.put("writerConsole.stream", "err");
         c.put("writerConsole.format", "{date:HH:mm:ss.SSS} {level|min-size=5} {class-name}: {message}");
-        // Third-party chatter (Felix, j2mod, Paho) at warn unless asked for more.
+        // Third-party chatter (Felix, Pi4J, Paho; j2mod and Moquette in the bench and demo) at warn unless asked for more.
         if (!level.equals("debug") && !level.equals("trace")) {
             c.put("level@com.ghgande", "warn");
             c.put("level@org.eclipse.paho", "warn");

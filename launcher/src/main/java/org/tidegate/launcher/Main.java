@@ -9,8 +9,15 @@ import java.util.TreeMap;
 import org.tidegate.core.cli.Args;
 import org.tidegate.core.cli.Subcommand;
 
-/** {@code tidegate COMMAND ...}: the one entry point. Built-in commands plus those modules contribute. */
+/**
+ * {@code tidegate COMMAND ...}: the one entry point. Built-in commands plus those modules contribute. {@code demo} and
+ * {@code bench} come from the distribution's {@code tools/} folder, which {@code bin/tidegate} puts on the class
+ * path only for them (and for {@code help}).
+ */
 public final class Main {
+    /** Commands that live in the distribution's tools/ folder, not in the gateway's lib/. */
+    static final List<String> TOOL_COMMANDS = List.of("bench", "demo");
+
     private Main() {
     }
 
@@ -22,7 +29,7 @@ public final class Main {
 
     static Map<String, Subcommand> commands() {
         Map<String, Subcommand> all = new TreeMap<>();
-        for (Subcommand s : List.of(new RunCommand(), new BenchCommand(), new VersionCommand())) {
+        for (Subcommand s : List.of(new RunCommand(), new VersionCommand())) {
             all.put(s.name(), s);
         }
         for (Subcommand s : ServiceLoader.load(Subcommand.class)) {
@@ -43,6 +50,11 @@ public final class Main {
         }
         Subcommand cmd = commands.get(argv.get(0));
         if (cmd == null) {
+            if (TOOL_COMMANDS.contains(argv.get(0))) {
+                err.println("tidegate: \"" + argv.get(0) + "\" is in the distribution's tools/ folder, which this"
+                        + " installation does not have (bin/tidegate adds tools/*.jar to the class path for it)");
+                return 2;
+            }
             err.println("tidegate: unknown command \"" + argv.get(0) + "\"");
             help(commands, err);
             return 2;

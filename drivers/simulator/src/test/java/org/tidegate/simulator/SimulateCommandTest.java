@@ -18,7 +18,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
-import org.tidegate.core.bench.Benchmark;
 import org.tidegate.core.cli.Args;
 import org.tidegate.core.cli.Subcommand;
 import org.tidegate.core.driver.ChannelReading;
@@ -97,10 +96,5 @@ class SimulateCommandTest {
             assertEquals(1, code);
             assertTrue(err.toString().startsWith("simulate: "), err.toString());
         }
-    }
-
-    @Test
-    void benchmarkIsRegistered() {
-        assertTrue(ServiceLoader.load(Benchmark.class).stream().anyMatch(p -> p.get().name().equals("modbus")));
     }
 }

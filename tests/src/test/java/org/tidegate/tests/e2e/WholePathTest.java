@@ -27,7 +27,7 @@ import org.tidegate.crypto.ContentType;
 import org.tidegate.crypto.DuplicateFilter;
 import org.tidegate.crypto.EnvelopeOpener;
 import org.tidegate.crypto.TrustedSenders;
-import org.tidegate.launcher.demo.DemoHome;
+import org.tidegate.demo.DemoHome;
 import org.tidegate.simulator.Scenario;
 import org.tidegate.simulator.SiteModel;
 import org.tidegate.simulator.Simulator;

@@ -1,0 +1,326 @@
+package org.tidegate.bench.store;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
+import org.tidegate.bench.BenchReport;
+import org.tidegate.bench.Benchmark;
+import org.tidegate.core.cli.Args;
+import org.tidegate.store.StoredMessage;
+import org.tidegate.store.sqlite.QueueOptions;
+import org.tidegate.store.sqlite.SqliteQueue;
+import org.tidegate.store.sqlite.Synchronous;
+
+/**
+ * {@code tidegate bench store}: appends/s for 256-byte messages with a single writer and with group commit
+ * (many concurrent appenders, each append still durable on return), drained messages/s, and the database
+ * size per 100 000 messages, at the shipped durability level (WAL, synchronous=FULL). Beside ours, in the
+ * same run and on the same disk: plain JDBC inserts at 100 rows per transaction, and the sqlite3 command
+ * line tool doing the same (if installed). Medians of several runs.
+ */
+public final class StoreBenchmark implements Benchmark {
+    private static final int PAYLOAD = 256;
+    private static final String TOPIC = "tidegate/gw-zj-0001/telemetry/wl-001";
+
+    @Override
+    public String name() {
+        return "store";
+    }
+
+    @Override
+    public String summary() {
+        return "store-and-forward queue: appends/s (single writer, group commit), drain/s, size per 100k; peers: raw SQLite";
+    }
+
+    @Override
+    public String usage() {
+        return "tidegate bench store [--runs 3] [--seconds 3] [--threads 64] [--dir DIR]"
+                + " [--synchronous FULL|EXTRA|NORMAL] [--size-messages 100000]";
+    }
+
+    @Override
+    public int run(List<String> argv, PrintStream out) throws Exception {
+        Args args = Args.parse(argv, Set.of("runs", "seconds", "threads", "dir", "synchronous", "size-messages"), Set.of());
+        int runs = args.intValue("runs", 3);
+        int seconds = args.intValue("seconds", 3);
+        int threads = args.intValue("threads", 64);
+        int sizeMessages = args.intValue("size-messages", 100_000);
+        Synchronous sync = Synchronous.parse(args.get("synchronous", "FULL"));
+        Path base = args.get("dir") == null ? Files.createTempDirectory("tidegate-bench-store")
+                : Files.createDirectories(Path.of(args.get("dir")).resolve("tidegate-bench-store-" + System.nanoTime()));
+        boolean sqlite3 = onPath("sqlite3");
+        out.printf("bench store: %d-byte messages, WAL, synchronous=%s, %d run(s) of %d s, %d appenders for group commit,"
+                + " dir %s, load average %s%n", PAYLOAD, sync, runs, seconds, threads, base, loadAverage());
+
+        double[] single = new double[runs];
+        double[] group = new double[runs];
+        double[] perCommit = new double[runs];
+        double[] group4 = new double[runs];
+        double[] drain32 = new double[runs];
+        double[] drain256 = new double[runs];
+        double[] rawJdbc = new double[runs];
+        double[] rawCli = new double[runs];
+        try {
+            for (int r = 0; r < runs; r++) {
+                Path dir = Files.createDirectories(base.resolve("run" + r));
+                single[r] = appendRate(dir.resolve("single.db"), sync, 1, seconds, null);
+                double[] commitInfo = new double[1];
+                group[r] = appendRate(dir.resolve("group.db"), sync, threads, seconds, commitInfo);
+                perCommit[r] = commitInfo[0];
+                group4[r] = appendRate(dir.resolve("group4.db"), sync, threads * 4, seconds, null);
+                drain32[r] = drainRate(dir.resolve("group.db"), sync, 32);
+                long rawRows = Math.max(10_000, Math.round(group[r] * seconds));
+                rawJdbc[r] = rawJdbcRate(dir.resolve("raw-jdbc.db"), sync, seconds);
+                rawCli[r] = sqlite3 ? rawCliRate(dir.resolve("raw-cli.db"), dir.resolve("raw-cli.sql"), sync, rawRows)
+                        : Double.NaN;
+                drain256[r] = drainRate(dir.resolve("group4.db"), sync, 256);
+                out.printf("  run %d: single %.0f/s, group %.0f/s (%.1f appends/commit), group x%d %.0f/s, drain %.0f/s"
+                        + " (take 32), %.0f/s (take 256), raw JDBC %.0f rows/s, sqlite3 %.0f rows/s%n", r + 1, single[r],
+                        group[r], perCommit[r], threads * 4, group4[r], drain32[r], drain256[r], rawJdbc[r], rawCli[r]);
+                deleteTree(dir);
+            }
+            long size = sizePer(base.resolve("size.db"), sync, sizeMessages, threads);
+
+            BenchReport report = new BenchReport("store");
+            report.put("payloadBytes", PAYLOAD).put("synchronous", sync.name()).put("runs", runs)
+                    .put("groupThreads", threads).put("loadAverage", loadAverage());
+            out.println("medians:");
+            report.put(out, "singleWriterAppendsPerSecond", "appends/s, single writer (durable on return)",
+                    BenchReport.median(single), "msg/s");
+            report.put(out, "groupCommitAppendsPerSecond", "appends/s, " + threads + " appenders, group commit",
+                    BenchReport.median(group), "msg/s");
+            report.put(out, "groupCommitAppendsPerCommit", "appends sharing one commit (fsync)",
+                    BenchReport.median(perCommit), "msg");
+            report.put(out, "groupCommitAppendsPerSecondX4", "appends/s, " + (threads * 4) + " appenders, group commit",
+                    BenchReport.median(group4), "msg/s");
+            report.put(out, "drainPerSecondTake32", "drained (take 32 + acknowledge)", BenchReport.median(drain32), "msg/s");
+            report.put(out, "drainPerSecondTake256", "drained (take 256 + acknowledge)", BenchReport.median(drain256), "msg/s");
+            report.put(out, "rawJdbcRowsPerSecond", "peer: raw JDBC inserts, 100 rows/commit", BenchReport.median(rawJdbc),
+                    "rows/s");
+            if (sqlite3) {
+                report.put(out, "rawSqlite3RowsPerSecond", "peer: sqlite3 CLI inserts, 100 rows/commit",
+                        BenchReport.median(rawCli), "rows/s");
+            } else {
+                out.println("  (sqlite3 not installed: apt-get install sqlite3 for the CLI peer figure)");
+            }
+            report.put(out, "databaseBytesPer100k", "database size per 100 000 messages", size * 100_000d / sizeMessages,
+                    "bytes");
+            report.printJson(out);
+            return 0;
+        } finally {
+            deleteTree(base);
+        }
+    }
+
+    /** Appenders append for {@code seconds}; every append waits for its commit. @return appends/s */
+    private static double appendRate(Path db, Synchronous sync, int threads, int seconds, double[] perCommit)
+            throws Exception {
+        try (SqliteQueue q = SqliteQueue.open(QueueOptions.defaults(db).withSynchronous(sync))) {
+            byte[] payload = new byte[PAYLOAD];
+            new java.util.Random(1).nextBytes(payload);
+            // Warm up (JIT, first pages) outside the timed window.
+            for (int i = 0; i < 50; i++) {
+                q.append(TOPIC, 4, -i, System.currentTimeMillis(), payload);
+            }
+            AtomicBoolean stop = new AtomicBoolean();
+            AtomicLong count = new AtomicLong();
+            CountDownLatch done = new CountDownLatch(threads);
+            List<Thread> ts = new ArrayList<>();
+            long commits0 = q.commitCount();
+            for (int t = 0; t < threads; t++) {
+                int id = t;
+                Thread th = new Thread(() -> {
+                    try {
+                        long seq = id * 1_000_000_000L;
+                        while (!stop.get()) {
+                            q.append(TOPIC, (int) (seq % 10), seq++, System.currentTimeMillis(), payload);
+                            count.incrementAndGet();
+                        }
+                    } catch (Exception e) {
+                        e.printStackTrace();
+                    } finally {
+                        done.countDown();
+                    }
+                });
+                ts.add(th);
+            }
+            long t0 = System.nanoTime();
+            ts.forEach(Thread::start);
+            Thread.sleep(seconds * 1000L);
+            stop.set(true);
+            done.await(60, TimeUnit.SECONDS);
+            double elapsed = (System.nanoTime() - t0) / 1e9;
+            if (perCommit != null) {
+                perCommit[0] = count.get() / (double) Math.max(1, q.commitCount() - commits0);
+            }
+            return count.get() / elapsed;
+        }
+    }
+
+    /** Drains the whole queue in {@code db}: take, then acknowledge the batch. @return messages/s */
+    private static double drainRate(Path db, Synchronous sync, int take) throws Exception {
+        try (SqliteQueue q = SqliteQueue.open(QueueOptions.defaults(db).withSynchronous(sync))) {
+            long n = 0;
+            long t0 = System.nanoTime();
+            for (List<StoredMessage> b; !(b = q.takeBatch(take)).isEmpty(); ) {
+                List<Long> ids = new ArrayList<>(b.size());
+                for (StoredMessage m : b) {
+                    ids.add(m.id());
+                }
+                q.acknowledge(ids);
+                n += b.size();
+            }
+            return n / ((System.nanoTime() - t0) / 1e9);
+        }
+    }
+
+    /** The peer: a plain JDBC loop, same schema and settings, 100 rows per transaction. @return rows/s */
+    private static double rawJdbcRate(Path db, Synchronous sync, int seconds) throws SQLException {
+        try (Connection c = org.sqlite.JDBC.createConnection("jdbc:sqlite:" + db, new java.util.Properties());
+             Statement st = c.createStatement()) {
+            st.execute("PRAGMA locking_mode=EXCLUSIVE");
+            st.execute("PRAGMA journal_mode=WAL");
+            st.execute("PRAGMA synchronous=" + sync.name());
+            st.execute(SCHEMA);
+            byte[] payload = new byte[PAYLOAD];
+            long rows = 0;
+            long t0 = System.nanoTime();
+            long end = t0 + TimeUnit.SECONDS.toNanos(seconds);
+            try (PreparedStatement ins = c.prepareStatement(INSERT)) {
+                while (System.nanoTime() < end) {
+                    st.execute("BEGIN IMMEDIATE");
+                    for (int i = 0; i < 100; i++) {
+                        ins.setInt(1, (int) (rows % 10));
+                        ins.setLong(2, rows);
+                        ins.setLong(3, System.currentTimeMillis());
+                        ins.setInt(4, PAYLOAD + TOPIC.length());
+                        ins.setString(5, TOPIC);
+                        ins.setBytes(6, payload);
+                        ins.executeUpdate();
+                        rows++;
+                    }
+                    st.execute("COMMIT");
+                }
+            }
+            return rows / ((System.nanoTime() - t0) / 1e9);
+        }
+    }
+
+    /** The peer: the sqlite3 C tool running the same inserts from a script. @return rows/s */
+    private static double rawCliRate(Path db, Path script, Synchronous sync, long rows) throws Exception {
+        try (Writer w = Files.newBufferedWriter(script, StandardCharsets.US_ASCII)) {
+            w.write("PRAGMA locking_mode=EXCLUSIVE;\nPRAGMA journal_mode=WAL;\nPRAGMA synchronous=" + sync.name() + ";\n");
+            w.write(SCHEMA + ";\n");
+            for (long i = 0; i < rows; ) {
+                w.write("BEGIN IMMEDIATE;\n");
+                for (int k = 0; k < 100; k++, i++) {
+                    w.write("INSERT INTO message (priority, sequence, created_at, attempts, size, topic, payload) VALUES ("
+                            + (i % 10) + "," + i + "," + (1_760_000_000_000L + i) + ",0," + (PAYLOAD + TOPIC.length())
+                            + ",'" + TOPIC + "',randomblob(" + PAYLOAD + "));\n");
+                }
+                w.write("COMMIT;\n");
+            }
+        }
+        long t0 = System.nanoTime();
+        Process p = new ProcessBuilder("sqlite3", db.toString()).redirectInput(script.toFile())
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectErrorStream(true).start();
+        if (!p.waitFor(600, TimeUnit.SECONDS) || p.exitValue() != 0) {
+            p.destroyForcibly();
+            return Double.NaN;
+        }
+        double elapsed = (System.nanoTime() - t0) / 1e9;
+        return (rows / 100 * 100) / elapsed;
+    }
+
+    /** Database bytes for {@code messages} appended messages (after the closing checkpoint). */
+    private static long sizePer(Path db, Synchronous sync, int messages, int threads) throws Exception {
+        try (SqliteQueue q = SqliteQueue.open(QueueOptions.defaults(db).withSynchronous(sync))) {
+            byte[] payload = new byte[PAYLOAD];
+            AtomicLong next = new AtomicLong();
+            List<Thread> ts = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                ts.add(new Thread(() -> {
+                    try {
+                        for (long s; (s = next.getAndIncrement()) < messages; ) {
+                            q.append(TOPIC, (int) (s % 10), s, System.currentTimeMillis(), payload);
+                        }
+                    } catch (Exception e) {
+                        e.printStackTrace();
+                    }
+                }));
+            }
+            ts.forEach(Thread::start);
+            for (Thread t : ts) {
+                t.join();
+            }
+        }
+        // Closing the last connection checkpoints the WAL into the database file and removes it.
+        long size = Files.size(db);
+        Path wal = db.resolveSibling(db.getFileName() + "-wal");
+        return size + (Files.exists(wal) ? Files.size(wal) : 0);
+    }
+
+    private static final String SCHEMA = "CREATE TABLE IF NOT EXISTS message (id INTEGER PRIMARY KEY AUTOINCREMENT,"
+            + " priority INTEGER NOT NULL CHECK (priority BETWEEN 0 AND 9), sequence INTEGER NOT NULL,"
+            + " created_at INTEGER NOT NULL, attempts INTEGER NOT NULL DEFAULT 0, size INTEGER NOT NULL,"
+            + " topic TEXT NOT NULL, payload BLOB NOT NULL);"
+            + " CREATE INDEX IF NOT EXISTS message_by_priority ON message(priority, id);"
+            + " CREATE INDEX IF NOT EXISTS message_by_created ON message(created_at)";
+    private static final String INSERT = "INSERT INTO message (priority, sequence, created_at, attempts, size, topic,"
+            + " payload) VALUES (?, ?, ?, 0, ?, ?, ?)";
+
+    private static String loadAverage() {
+        try {
+            String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split(" ");
+            return f[0] + " " + f[1] + " " + f[2];
+        } catch (IOException | RuntimeException e) {
+            return "n/a";
+        }
+    }
+
+    private static boolean onPath(String command) {
+        String path = System.getenv("PATH");
+        if (path == null) {
+            return false;
+        }
+        for (String d : path.split(java.io.File.pathSeparator)) {
+            if (Files.isExecutable(Path.of(d, command))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static void deleteTree(Path root) {
+        if (!Files.exists(root)) {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(root)) {
+            walk.sorted(Comparator.reverseOrder()).forEach(p -> {
+                try {
+                    Files.deleteIfExists(p);
+                } catch (IOException ignored) {
+                    // best effort for a temporary directory
+                }
+            });
+        } catch (IOException ignored) {
+            // best effort
+        }
+    }
+}

@@ -1,0 +1,288 @@
+package org.tidegate.bench.uplink;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
+import org.tidegate.cloud.broker.EmbeddedBroker;
+import org.tidegate.cloud.broker.LabBroker;
+import org.tidegate.cloud.broker.MosquittoBroker;
+import org.tidegate.bench.BenchReport;
+import org.tidegate.bench.Benchmark;
+import org.tidegate.core.cli.Args;
+import org.tidegate.crypto.ContentType;
+import org.tidegate.crypto.SmKeys;
+import org.tidegate.store.sqlite.Synchronous;
+import org.tidegate.uplink.bench.UplinkRig;
+import org.tidegate.uplink.mqtt.UplinkOptions;
+
+/**
+ * {@code tidegate bench uplink}: end-to-end throughput (messages/s from the first append to the last PUBACK) and
+ * append-to-PUBACK latency percentiles of the whole gateway path — seal, SQLite append (synchronous FULL), drain,
+ * Paho QoS 1 publish, PUBACK, delete — against a local mosquitto started for the run; and, in the same run,
+ * {@code mosquitto_pub -l -q 1} pushing the same number of messages of the same size to the same broker.
+ */
+public final class UplinkBenchmark implements Benchmark {
+    private static final String GW = "gw-bench-0001";
+
+    @Override
+    public String name() {
+        return "uplink";
+    }
+
+    @Override
+    public String summary() {
+        return "MQTT uplink: append-to-PUBACK throughput and latency vs mosquitto_pub at QoS 1";
+    }
+
+    @Override
+    public int run(List<String> argv, PrintStream out) throws Exception {
+        Args a = Args.parse(argv, Set.of("messages", "runs", "producers", "inflight", "broker", "synchronous", "body"),
+                Set.of("embedded"));
+        int messages = a.intValue("messages", 5000);
+        int runs = a.intValue("runs", 3);
+        int producers = a.intValue("producers", 4);
+        int inflight = a.intValue("inflight", 32);
+        int bodyBytes = a.intValue("body", 200);
+        Synchronous sync;
+        try {
+            sync = Synchronous.parse(a.get("synchronous", "FULL"));
+        } catch (IllegalArgumentException e) {
+            throw new Args.UsageException("--synchronous: " + e.getMessage());
+        }
+        Path work = Files.createTempDirectory("tidegate-bench-uplink");
+        LabBroker broker = null;
+        try {
+            String url = a.get("broker");
+            if (url == null) {
+                broker = !a.flag("embedded") && MosquittoBroker.installed()
+                        ? new MosquittoBroker(work.resolve("mosquitto")) : new EmbeddedBroker(0);
+                broker.start();
+                url = broker.url();
+            }
+            String brokerName = broker == null ? url : broker.describe();
+            out.printf(Locale.ROOT, "uplink benchmark: %d messages x %d runs, %d producer threads, %d-byte bodies, "
+                    + "window %d, store synchronous=%s, broker %s (%s)%n", messages, runs, producers, bodyBytes,
+                    inflight, sync, url, brokerName);
+            KeyPair gateway = SmKeys.generate();
+            KeyPair cloud = SmKeys.generate();
+            byte[] body = body(bodyBytes);
+            double[] rates = new double[runs];
+            double[] p50 = new double[runs];
+            double[] p99 = new double[runs];
+            double[] peer = new double[runs];
+            double[] seal = new double[runs];
+            double[] drain = new double[runs];
+            List<byte[]> sample = new ArrayList<>();
+            for (int r = 0; r < runs; r++) {
+                UplinkOptions options = UplinkOptions.defaults(GW, url).withFlow(inflight, 0).withReconnect(200, 2000)
+                        .withProgressLog(60_000);
+                Result res = runOnce(work.resolve("run" + r), options, gateway, cloud, messages, producers, body,
+                        sync, sample);
+                rates[r] = res.rate;
+                p50[r] = BenchReport.percentile(res.latenciesMs, 50);
+                p99[r] = BenchReport.percentile(res.latenciesMs, 99);
+                out.printf(Locale.ROOT, "  run %d: tidegate %,.0f msg/s, latency p50 %.1f ms p90 %.1f ms p99 %.1f ms max %.1f ms%n",
+                        r + 1, res.rate, p50[r], BenchReport.percentile(res.latenciesMs, 90), p99[r],
+                        BenchReport.percentile(res.latenciesMs, 100));
+                drain[r] = drainRate(work.resolve("drain" + r), UplinkOptions.defaults(GW, url).withFlow(inflight, 0)
+                        .withReconnect(200, 2000).withProgressLog(60_000), gateway, cloud, messages, body, sync);
+                out.printf(Locale.ROOT, "  run %d: drain of a %d-message backlog (store to PUBACK and delete): %,.0f msg/s%n",
+                        r + 1, messages, drain[r]);
+                seal[r] = sealRate(gateway, cloud, body, messages);
+                out.printf(Locale.ROOT, "  run %d: sealing alone (SM2 sign + SM4-GCM, one thread): %,.0f msg/s%n", r + 1, seal[r]);
+                peer[r] = mosquittoPub(url, messages, sample.isEmpty() ? body : sample.get(0), work);
+                if (!Double.isNaN(peer[r])) {
+                    out.printf(Locale.ROOT, "  run %d: mosquitto_pub -l -q 1, same count and size: %,.0f msg/s%n", r + 1, peer[r]);
+                }
+            }
+            BenchReport report = new BenchReport("uplink");
+            report.put("broker", brokerName);
+            report.put("messages", messages);
+            report.put("runs", runs);
+            report.put("producers", producers);
+            report.put("inflight", inflight);
+            report.put("synchronous", sync.toString());
+            report.put("sealedBytes", sample.isEmpty() ? 0 : sample.get(0).length);
+            out.println("medians:");
+            report.put(out, "throughput", "tidegate append-to-PUBACK throughput", BenchReport.median(rates), "msg/s");
+            report.put(out, "latencyP50Ms", "tidegate append-to-PUBACK latency p50", BenchReport.median(p50), "ms");
+            report.put(out, "latencyP99Ms", "tidegate append-to-PUBACK latency p99", BenchReport.median(p99), "ms");
+            report.put(out, "drainThroughput", "drain of a stored backlog", BenchReport.median(drain), "msg/s");
+            report.put(out, "sealRate", "sealing alone, one thread", BenchReport.median(seal), "msg/s");
+            report.put(out, "mosquittoPubThroughput", "mosquitto_pub -l -q 1 throughput (same run)",
+                    BenchReport.median(peer), "msg/s");
+            report.printJson(out);
+            return 0;
+        } finally {
+            if (broker != null) {
+                broker.close();
+            }
+            deleteTree(work);
+        }
+    }
+
+    private record Result(double rate, double[] latenciesMs) {
+    }
+
+    private static Result runOnce(Path dir, UplinkOptions options, KeyPair gateway, KeyPair cloud, int messages,
+                                  int producers, byte[] body, Synchronous sync, List<byte[]> sample) throws Exception {
+        ConcurrentHashMap<Long, Long> submittedAt = new ConcurrentHashMap<>(messages * 2);
+        double[] latencies = new double[messages];
+        AtomicInteger acked = new AtomicInteger();
+        CountDownLatch done = new CountDownLatch(1);
+        long[] lastAck = new long[1];
+        try (UplinkRig rig = UplinkRig.open(dir, options, gateway.getPrivate(), "cloud", cloud.getPublic(),
+                q -> q.withSynchronous(sync))) {
+            rig.uplink().onAcknowledged(seq -> {
+                Long t0 = submittedAt.remove(seq);
+                long now = System.nanoTime();
+                int i = acked.getAndIncrement();
+                if (t0 != null && i < latencies.length) {
+                    latencies[i] = (now - t0) / 1e6;
+                } else if (i < latencies.length) {
+                    latencies[i] = Double.NaN; // acknowledged before its producer had recorded the time
+                }
+                if (i + 1 == messages) {
+                    lastAck[0] = now;
+                    done.countDown();
+                }
+            });
+            rig.start();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (!rig.uplink().state().connected()) {
+                if (System.nanoTime() > deadline) {
+                    throw new IOException("uplink did not connect to " + options.brokerUrl() + ": "
+                            + rig.uplink().state().lastError());
+                }
+                Thread.sleep(10);
+            }
+            if (sample.isEmpty()) {
+                sample.add(rig.outbox().seal(ContentType.TELEMETRY, "wl-001", 4, body).frame());
+            }
+            AtomicInteger next = new AtomicInteger();
+            List<Thread> threads = new ArrayList<>();
+            long start = System.nanoTime();
+            for (int p = 0; p < producers; p++) {
+                Thread t = new Thread(() -> {
+                    try {
+                        while (next.getAndIncrement() < messages) {
+                            long t0 = System.nanoTime();
+                            long seq = rig.outbox().submit(ContentType.TELEMETRY, "wl-001", 4, body);
+                            submittedAt.put(seq, t0);
+                        }
+                    } catch (Exception e) {
+                        throw new IllegalStateException(e);
+                    }
+                }, "bench-producer-" + p);
+                t.start();
+                threads.add(t);
+            }
+            for (Thread t : threads) {
+                t.join();
+            }
+            if (!done.await(120, TimeUnit.SECONDS)) {
+                throw new IOException("only " + acked.get() + " of " + messages + " acknowledged in 120 s");
+            }
+            double seconds = (lastAck[0] - start) / 1e9;
+            double[] known = java.util.Arrays.stream(latencies).filter(d -> !Double.isNaN(d) && d > 0).toArray();
+            return new Result(messages / seconds, known);
+        }
+    }
+
+    /** A backlog stored while offline, then drained: from start() (connect included) to the last PUBACK. */
+    private static double drainRate(Path dir, UplinkOptions options, KeyPair gateway, KeyPair cloud, int messages,
+                                    byte[] body, Synchronous sync) throws Exception {
+        CountDownLatch done = new CountDownLatch(messages);
+        try (UplinkRig rig = UplinkRig.open(dir, options, gateway.getPrivate(), "cloud", cloud.getPublic(),
+                q -> q.withSynchronous(sync))) {
+            for (int i = 0; i < messages; i++) {
+                rig.outbox().submit(ContentType.TELEMETRY, "wl-001", 4, body);
+            }
+            rig.uplink().onAcknowledged(seq -> done.countDown());
+            long start = System.nanoTime();
+            rig.start();
+            if (!done.await(120, TimeUnit.SECONDS)) {
+                throw new IOException("drain did not finish in 120 s");
+            }
+            return messages / ((System.nanoTime() - start) / 1e9);
+        }
+    }
+
+    /** What sealing alone costs: the upper bound of the outbox, which seals under one lock. */
+    private static double sealRate(KeyPair gateway, KeyPair cloud, byte[] body, int messages) throws Exception {
+        org.tidegate.crypto.EnvelopeSealer sealer = new org.tidegate.crypto.EnvelopeSealer(GW, gateway.getPrivate(),
+                cloud.getPublic(), org.tidegate.crypto.SealerOptions.defaults());
+        long start = System.nanoTime();
+        for (int i = 0; i < messages; i++) {
+            sealer.seal(ContentType.TELEMETRY, 4, i + 1, body);
+        }
+        return messages / ((System.nanoTime() - start) / 1e9);
+    }
+
+    /** mosquitto_pub reading one base64 line per message; NaN if mosquitto_pub is not installed. */
+    static double mosquittoPub(String url, int messages, byte[] payload, Path work) throws Exception {
+        if (!url.startsWith("tcp://") || !onPath("mosquitto_pub")) {
+            return Double.NaN;
+        }
+        String hostPort = url.substring("tcp://".length());
+        String host = hostPort.substring(0, hostPort.lastIndexOf(':'));
+        String port = hostPort.substring(hostPort.lastIndexOf(':') + 1);
+        // Base64 keeps lines newline-free; trim to the sealed size so the bytes on the wire match.
+        String line = Base64.getEncoder().encodeToString(payload);
+        line = line.substring(0, Math.min(line.length(), payload.length));
+        Path input = work.resolve("lines.txt");
+        try (OutputStream o = Files.newOutputStream(input)) {
+            byte[] l = (line + "\n").getBytes(StandardCharsets.US_ASCII);
+            for (int i = 0; i < messages; i++) {
+                o.write(l);
+            }
+        }
+        long start = System.nanoTime();
+        Process p = new ProcessBuilder("mosquitto_pub", "-h", host, "-p", port, "-q", "1", "-i", "bench-mosquitto-pub",
+                "-t", "tidegate/bench/telemetry/wl-001", "-l").redirectInput(input.toFile())
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        if (!p.waitFor(120, TimeUnit.SECONDS) || p.exitValue() != 0) {
+            p.destroyForcibly();
+            return Double.NaN;
+        }
+        return messages / ((System.nanoTime() - start) / 1e9);
+    }
+
+    private static boolean onPath(String cmd) {
+        String path = System.getenv("PATH");
+        return path != null && Stream.of(path.split(":")).anyMatch(d -> Files.isExecutable(Path.of(d, cmd)));
+    }
+
+    private static byte[] body(int size) {
+        StringBuilder sb = new StringBuilder("{\"gateway\":\"" + GW + "\",\"device\":\"wl-001\",\"samples\":[");
+        int i = 0;
+        while (sb.length() < size - 60) {
+            sb.append(i == 0 ? "" : ",").append("{\"ch\":\"level\",\"t\":1732272000123,\"v\":2.37,\"q\":\"good\"}");
+            i++;
+        }
+        return sb.append("]}").toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static void deleteTree(Path root) {
+        try (Stream<Path> s = Files.walk(root)) {
+            s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException ignored) {
+            // temp dir
+        }
+    }
+}

@@ -1,0 +1,19 @@
+package org.tidegate.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.ServiceLoader;
+import org.junit.jupiter.api.Test;
+import org.tidegate.core.cli.Subcommand;
+
+/** Every benchmark is registered (it was checked per module, e.g. modbus in the simulator, before they moved here). */
+class BenchmarksRegisteredTest {
+    @Test
+    void allSevenAreFoundAndTheCommandIsContributed() {
+        assertEquals(List.of("crypto", "gateway", "gpio", "modbus", "pipeline", "store", "uplink"),
+                BenchCommand.benchmarks().keySet().stream().toList());
+        assertTrue(ServiceLoader.load(Subcommand.class).stream().anyMatch(p -> p.get().name().equals("bench")));
+    }
+}

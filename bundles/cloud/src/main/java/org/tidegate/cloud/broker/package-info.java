@@ -1,7 +1,0 @@
-/**
- * MQTT brokers for the lab, the demo and tests: an embedded Java broker (Moquette, MQTT 3.1.1) and a
- * controller for a local mosquitto process with its own configuration file.
- */
-@org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("1.0.0")
-package org.tidegate.cloud.broker;

@@ -1,0 +1,137 @@
+package org.tidegate.demo;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.PrivateKey;
+import java.security.PublicKey;
+import java.security.GeneralSecurityException;
+import org.tidegate.config.Examples;
+import org.tidegate.crypto.PemKeys;
+import org.tidegate.crypto.SmKeys;
+
+/**
+ * Writes a complete gateway home for the reference site against local simulators and a local broker:
+ * freshly generated gateway and cloud identities, the riverside profiles, and device files with the
+ * site's edge rules (warning line 3.50 m switches the siren, danger line 4.20 m, rising 0.3 m in 10 min,
+ * smoke switches the siren, hourly and daily rainfall). Used by {@code tidegate demo} and the gateway benchmark.
+ */
+public final class DemoHome {
+    public static final String GATEWAY_ID = "gw-demo-01";
+    public static final String CLOUD_ID = "cloud";
+
+    private final Path home;
+    private final PrivateKey cloudKey;
+    private final PublicKey gatewayPublic;
+
+    private DemoHome(Path home, PrivateKey cloudKey, PublicKey gatewayPublic) {
+        this.home = home;
+        this.cloudKey = cloudKey;
+        this.gatewayPublic = gatewayPublic;
+    }
+
+    public Path home() {
+        return home;
+    }
+
+    /** The cloud's private key: the receiver opens telemetry with it. */
+    public PrivateKey cloudKey() {
+        return cloudKey;
+    }
+
+    public PublicKey gatewayPublicKey() {
+        return gatewayPublic;
+    }
+
+    /** Writes identity, gateway.json and profiles; add devices with the {@code device*} methods. */
+    public static DemoHome create(Path home, String brokerUrl) throws IOException, GeneralSecurityException {
+        for (String d : new String[] {"profiles", "devices", "keys", "data", "cloud/trust"}) {
+            Files.createDirectories(home.resolve(d));
+        }
+        KeyPair gateway = SmKeys.generate();
+        KeyPair cloud = SmKeys.generate();
+        PemKeys.writePrivateKey(home.resolve("keys/gateway.key.pem"), gateway.getPrivate(), true);
+        PemKeys.writePublicKey(home.resolve("keys/gateway.pub.pem"), gateway.getPublic(), true);
+        PemKeys.writePublicKey(home.resolve("keys/cloud.pub.pem"), cloud.getPublic(), true);
+        // The cloud side's files, as `tidegate receive --key cloud/cloud.key.pem --trust cloud/trust` expects them.
+        PemKeys.writePrivateKey(home.resolve("cloud/cloud.key.pem"), cloud.getPrivate(), true);
+        PemKeys.writePublicKey(home.resolve("cloud/trust/" + GATEWAY_ID + ".pub.pem"), gateway.getPublic(), true);
+        Files.writeString(home.resolve("gateway.json"), """
+                {
+                  "id": "%s",
+                  "site": "demo: simulated riverside pumping station",
+                  "broker": { "url": "%s", "reconnectMinMs": 500, "reconnectMaxMs": 5000 },
+                  "security": { "cloudId": "%s" },
+                  "store": { "path": "data/queue.db" },
+                  "telemetry": { "batchPolls": 1 }
+                }
+                """.formatted(GATEWAY_ID, brokerUrl, CLOUD_ID));
+        for (String p : new String[] {"radar-level", "power-meter-3p", "smoke-detector", "siren-relay"}) {
+            Files.writeString(home.resolve("profiles/" + p + ".json"), Examples.file("riverside", "profiles/" + p + ".json"));
+        }
+        return new DemoHome(home, cloud.getPrivate(), gateway.getPublic());
+    }
+
+    /** The radar level sensor (simulator unit 1) with the site's level rules. */
+    public DemoHome waterLevel(String id, String host, int port, int pollMs) throws IOException {
+        write(id, """
+                { "id": "%s", "profile": "radar-level", "pollIntervalMs": %d, "timeoutMs": 300, "retries": 1,
+                  "connection": { "transport": "tcp", "host": "%s", "port": %d, "unit": 1 },
+                  "channels": { "level": { "rules": {
+                      "deadband": 0.02, "maxSilentMs": 30000,
+                      "thresholds": [
+                        { "event": "level_warning", "above": 3.50, "hysteresis": 0.05, "severity": "warning",
+                          "actions": [ { "device": "siren-01", "channel": "siren", "value": true } ] },
+                        { "event": "level_danger", "above": 4.20, "hysteresis": 0.05, "severity": "critical",
+                          "actions": [ { "device": "siren-01", "channel": "siren", "value": true } ] } ],
+                      "rateOfChange": [
+                        { "event": "level_rising_fast", "rise": 0.3, "windowMs": 600000, "severity": "warning" } ] } } } }
+                """.formatted(id, pollMs, host, port));
+        return this;
+    }
+
+    /** The three-phase power meter (simulator unit 2). */
+    public DemoHome powerMeter(String id, String host, int port, int pollMs) throws IOException {
+        write(id, """
+                { "id": "%s", "profile": "power-meter-3p", "pollIntervalMs": %d, "timeoutMs": 300, "retries": 1,
+                  "connection": { "transport": "tcp", "host": "%s", "port": %d, "unit": 2 } }
+                """.formatted(id, pollMs, host, port));
+        return this;
+    }
+
+    /** The tipping-bucket rain gauge on the simulator's Modbus pulse counter (unit 3). */
+    public DemoHome rainGauge(String id, String host, int port, int pollMs) throws IOException {
+        write(id, """
+                { "id": "%s", "protocol": "modbus", "pollIntervalMs": %d, "timeoutMs": 300, "retries": 1,
+                  "connection": { "transport": "tcp", "host": "%s", "port": %d, "unit": 3 },
+                  "channels": [
+                    { "id": "tips", "address": "hr:0", "type": "uint32" },
+                    { "id": "rain_total", "address": "hr:3", "type": "float32", "unit": "mm",
+                      "rules": { "accumulate": { "hourly": true, "daily": true } } },
+                    { "id": "intensity", "address": "hr:5", "type": "uint16", "scale": 0.1, "unit": "mm/h" } ] }
+                """.formatted(id, pollMs, host, port));
+        return this;
+    }
+
+    /** Smoke detector and siren relay on mock GPIO: smoke switches the siren on. */
+    public DemoHome smokeAndSiren() throws IOException {
+        write("smoke-01", """
+                { "id": "smoke-01", "profile": "smoke-detector", "pollIntervalMs": 1000, "timeoutMs": 100, "retries": 0,
+                  "connection": { "transport": "gpio", "provider": "mock" },
+                  "channels": { "smoke": { "rules": { "deadband": 0, "maxSilentMs": 30000, "thresholds": [
+                      { "event": "smoke", "whenTrue": true, "severity": "critical",
+                        "actions": [ { "device": "siren-01", "channel": "siren", "value": true } ] } ] } } } }
+                """);
+        write("siren-01", """
+                { "id": "siren-01", "profile": "siren-relay", "pollIntervalMs": 1000, "timeoutMs": 100, "retries": 0,
+                  "connection": { "transport": "gpio", "provider": "mock" },
+                  "channels": { "siren": { "rules": { "deadband": 0, "maxSilentMs": 30000 } } } }
+                """);
+        return this;
+    }
+
+    private void write(String id, String json) throws IOException {
+        Files.writeString(home.resolve("devices/" + id + ".json"), json);
+    }
+}

@@ -1,0 +1,101 @@
+package org.tidegate.tests.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import java.util.jar.JarFile;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The distribution ships the gateway in lib/ and nothing it does not run: the demo broker (Moquette and what it
+ * drags in), j2mod and the benchmarks live in tools/, which bin/tidegate uses only for demo, bench and help.
+ */
+@Timeout(120)
+class DistributionLayoutTest {
+    static final Path DIST = Path.of("../launcher/target/tidegate").toAbsolutePath().normalize();
+
+    /** Jar name prefixes that must never be in the gateway runtime's lib/ (lower case). */
+    static final List<String> FORBIDDEN = List.of("moquette", "netty", "bugsnag", "h2", "hikaricp", "metrics-",
+            "librato", "j2mod", "tidegate-demo", "tidegate-bench", "tidegate-lab", "tidegate-test-support");
+
+    static List<String> jars(Path dir) throws IOException {
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".jar")).sorted().toList();
+        }
+    }
+
+    @Test
+    void libHoldsNoDemoBrokerNoJ2modNoBenchmarks() throws IOException {
+        List<String> lib = jars(DIST.resolve("lib"));
+        assertTrue(lib.stream().anyMatch(n -> n.startsWith("tidegate-launcher-")), lib.toString());
+        List<String> bad = lib.stream()
+                .filter(n -> FORBIDDEN.stream().anyMatch(f -> n.toLowerCase(Locale.ROOT).startsWith(f))).toList();
+        assertEquals(List.of(), bad, "forbidden jars in " + DIST.resolve("lib"));
+    }
+
+    @Test
+    void toolsHoldTheDemoAndTheBenchAndNoCopyOfLib() throws IOException {
+        List<String> tools = jars(DIST.resolve("tools"));
+        for (String prefix : List.of("tidegate-demo-", "tidegate-bench-", "tidegate-lab-", "moquette-broker-", "j2mod-")) {
+            assertTrue(tools.stream().anyMatch(n -> n.startsWith(prefix)), prefix + " missing from tools/: " + tools);
+        }
+        List<String> lib = jars(DIST.resolve("lib"));
+        assertEquals(List.of(), tools.stream().filter(lib::contains).toList(), "jars in both lib/ and tools/");
+        assertFalse(tools.stream().anyMatch(n -> n.startsWith("tidegate-test-support")), "test support shipped: " + tools);
+    }
+
+    @Test
+    void runtimeInstallsNoToolBundle() throws IOException {
+        Path launcher;
+        try (Stream<Path> s = Files.list(DIST.resolve("lib"))) {
+            launcher = s.filter(p -> p.getFileName().toString().startsWith("tidegate-launcher-")).findFirst().orElseThrow();
+        }
+        Properties runtime = new Properties();
+        try (JarFile jar = new JarFile(launcher.toFile());
+                InputStream in = jar.getInputStream(jar.getEntry("org/tidegate/launcher/runtime.properties"))) {
+            runtime.load(in);
+        }
+        String bundles = runtime.getProperty("bundles");
+        for (String no : List.of("j2mod", "moquette", "tidegate-demo", "tidegate-bench", "tidegate-lab", "tidegate-cloud")) {
+            assertFalse(bundles.contains(no), no + " in runtime.properties bundles: " + bundles);
+        }
+    }
+
+    @Test
+    void benchAndDemoRunFromTheDistribution() throws Exception {
+        String help = tidegate("help");
+        assertTrue(help.contains("  bench ") && help.contains("  demo "), help);
+        String list = tidegate("bench");
+        for (String name : List.of("store", "crypto", "uplink", "modbus", "gpio", "pipeline", "gateway")) {
+            assertTrue(list.contains("  " + name + " "), name + " not listed:\n" + list);
+        }
+        assertTrue(tidegate("demo", "--help").startsWith("tidegate demo"));
+        // A short real run: tiny sizes, a few seconds; the last line is the JSON report.
+        String out = tidegate("bench", "gpio", "--runs", "1", "--pulses", "2000", "--polls", "500").trim();
+        String last = out.substring(out.lastIndexOf('\n') + 1);
+        assertTrue(last.startsWith("{\"benchmark\":\"gpio\"") && last.contains("pulsesPerSecond"), out);
+    }
+
+    static String tidegate(String... args) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of(DIST.resolve("bin/tidegate").toString()));
+        cmd.addAll(List.of(args));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+        assertTrue(p.exitValue() == 0 || args.length == 1 && args[0].equals("bench"), String.join(" ", args) + ":\n" + out);
+        return out;
+    }
+}
