@@ -16,7 +16,12 @@ import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.tidegate.core.codec.DeviceJson;
+import org.tidegate.core.config.ConfigNode;
+import org.tidegate.core.config.DeviceSchema;
+import org.tidegate.driver.gpio.internal.GpioChannelSettings;
+import org.tidegate.driver.gpio.internal.GpioDeviceSettings;
+import org.tidegate.driver.modbus.ModbusSchema;
+import org.tidegate.driver.modbus.ModbusSettings;
 import org.tidegate.core.model.Access;
 import org.tidegate.core.model.DataType;
 import org.tidegate.core.model.Device;
@@ -55,10 +60,10 @@ class HomeLoaderTest {
         assertEquals("modbus", d.protocol());
         assertEquals(2000, d.pollInterval().toMillis());
         assertEquals(2, d.retries());
-        assertEquals(2, ((Number) d.connection().get("unit")).intValue());
-        assertEquals(4, ((Number) d.options().get("maxGap")).intValue());
+        assertEquals(2, d.settings(ModbusSettings.class).unit());
+        assertEquals(4, d.settings(ModbusSettings.class).blocks().maxGap());
         assertEquals(Endian.LITTLE, d.channel("voltage").orElseThrow().wordOrder());
-        assertEquals(Map.of("deadband", 0.5), d.channel("voltage").orElseThrow().option("rules"));
+        assertEquals(Map.of("deadband", 0.5), ConfigNode.mapper().readValue(d.channel("voltage").orElseThrow().rules(), Map.class));
         assertEquals(0.01, d.channel("energy").orElseThrow().scale());
         assertEquals(Access.READ_WRITE, d.channel("relay").orElseThrow().access());
         // defaults filled in, paths absolute
@@ -66,8 +71,9 @@ class HomeLoaderTest {
         assertEquals(home.toAbsolutePath().resolve("data/queue.db").normalize().toString(), c.section("store").get("path"));
         assertEquals("gw-test-1", c.section("store").get("gatewayId"));
         // the resolved device survives the trip through ConfigAdmin's JSON property
-        assertEquals(DeviceJson.toJson(d), DeviceJson.toJson(DeviceJson.fromJson(DeviceJson.toJson(d))));
-        assertEquals(d.channels(), DeviceJson.fromJson(DeviceJson.toJson(d)).channels());
+        Device decoded = DeviceSchema.decode("device.json", c.documents().get(d.id()), new ModbusSchema());
+        assertEquals(d, decoded);
+        assertEquals(d.channels(), decoded.channels());
     }
 
     @Test
@@ -145,10 +151,10 @@ class HomeLoaderTest {
         GatewayConfig c = HomeLoader.load(home);
         Device io = c.devices().stream().filter(d -> d.id().equals("io-1")).findFirst().orElseThrow();
         assertEquals(DataType.BOOL, io.channel("smoke").orElseThrow().type());
-        assertEquals(true, io.channel("smoke").orElseThrow().option("activeLow"));
+        assertEquals(true, io.channel("smoke").orElseThrow().settings(GpioChannelSettings.class).activeLow());
         assertEquals(DataType.FLOAT64, io.channel("rain").orElseThrow().type());
         assertEquals(Access.READ_WRITE, io.channel("siren").orElseThrow().access());
-        assertEquals("mock", io.connection().get("provider"));
+        assertEquals("mock", io.settings(GpioDeviceSettings.class).provider());
     }
 
     @Test
@@ -165,7 +171,7 @@ class HomeLoaderTest {
         // Once the rules parse, their actions are checked against the other devices.
         write("devices/pm-1.json", Files.readString(home.resolve("devices/pm-1.json")).replace("\"high\"", "250"));
         got = HomeLoader.check(home).errors().stream().map(ConfigProblem::toString).toList();
-        assertEquals(List.of("devices/pm-1.json: $.channels.energy.rules: action targets device \"siren-9\", "
+        assertEquals(List.of("devices/pm-1.json: $.channels.energy.rules.thresholds[0].actions[0].device: action targets device \"siren-9\", "
                 + "which is not configured (or disabled)"), got);
     }
 

@@ -120,9 +120,12 @@ public final class HomeReader {
                 p.child("id").error("profile id " + Ids.problem(id));
             }
             String protocol = protocol(p, "");
-            p.known("description", "vendor", "model", "options", "channels");
-            if (!p.child("channels").present()) {
-                p.child("channels").error("is required (a non-empty array of channels)");
+            p.known("description", "vendor", "model");
+            DriverSchema driver = protocol == null ? null : schemas.drivers().get(protocol);
+            if (driver != null) {
+                DeviceSchema.readProfile(p, driver); // its problems even while no device uses it
+            } else {
+                p.known("options", "channels");
             }
             if (out.containsKey(id)) {
                 p.child("id").error("profile id \"" + id + "\" is also used by " + out.get(id).file());
@@ -156,7 +159,6 @@ public final class HomeReader {
     private List<HomeCheck.DecodedDevice> readDevices(Map<String, Profile> profiles, Map<String, String> resolved) {
         List<HomeCheck.DecodedDevice> out = new ArrayList<>();
         Map<String, String> ids = new HashMap<>();
-        java.util.Set<String> usedProfiles = new java.util.HashSet<>();
         List<String> files = list("devices");
         if (files.isEmpty()) {
             problems.warn("devices/", "$", "no device files: the gateway will run but poll nothing");
@@ -193,9 +195,10 @@ public final class HomeReader {
                     d.child("profile").error("no profile \"" + profileId + "\" in profiles/ (known: " + profiles.keySet() + ")");
                 }
                 if (profile == null) {
+                    DeviceSchema.readWithoutDriver(d);
+                    documents.add(d);
                     continue;
                 }
-                usedProfiles.add(profile.id());
                 protocol = profile.protocol();
                 if (d.child("protocol").present() && !d.string("protocol", false, "").equals(protocol)) {
                     d.child("protocol").error("profile " + profileId + " is " + protocol + "; leave protocol out or match it");
@@ -204,18 +207,15 @@ public final class HomeReader {
             }
             DriverSchema driver = protocol == null ? null : schemas.drivers().get(protocol);
             if (driver == null) {
-                continue; // reported: no schema to tell known keys from unknown ones
+                DeviceSchema.readWithoutDriver(doc);
+                documents.add(doc);
+                continue; // the protocol is reported; its keys cannot be told known or unknown
             }
             documents.add(doc);
             Device device = DeviceSchema.read(doc, driver);
             if (enabled) {
                 out.add(new HomeCheck.DecodedDevice(device, doc));
                 resolved.put(device.id(), doc.toJsonText());
-            }
-        }
-        for (Profile p : profiles.values()) {
-            if (!usedProfiles.contains(p.id())) {
-                p.node().warn("profile " + p.id() + " is used by no device; its channels are checked when a device uses it");
             }
         }
         return out;

@@ -36,15 +36,39 @@ public final class DeviceSchema {
      * @return the device; meaningless if problems were recorded
      */
     public static Device read(ConfigNode d, DriverSchema driver) {
+        Timing t = common(d);
+        String protocol = d.string("protocol", true, driver.protocol());
+        if (!protocol.equals(driver.protocol())) {
+            d.child("protocol").error("\"" + protocol + "\" is decoded here with the " + driver.protocol() + " schema");
+        }
+        ConfigNode connection = d.child("connection");
+        connection.isObject(driver.connectionRequired());
+        ConfigNode options = d.child("options");
+        options.isObject(false);
+        DeviceSettings settings = driver.device(connection, options);
+        List<Channel> channels = channels(d.child("channels"), driver, settings);
+        return new Device(t.id, t.profile, protocol, Duration.ofMillis(t.interval), Duration.ofMillis(t.timeout),
+                (int) t.retries, channels, settings);
+    }
+
+    /**
+     * Checks what can be checked of a device whose protocol has no schema here (or whose profile is missing):
+     * its generic keys; {@code protocol}, {@code connection}, {@code options} and {@code channels} are left alone.
+     */
+    public static void readWithoutDriver(ConfigNode d) {
+        common(d);
+        d.known("protocol", "connection", "options", "channels");
+    }
+
+    private record Timing(String id, String profile, long interval, long timeout, long retries) {
+    }
+
+    private static Timing common(ConfigNode d) {
         String id = d.string("id", true, "");
         if (d.child("id").present() && Ids.problem(id) != null) {
             d.child("id").error("device id " + Ids.problem(id));
         }
         String profile = d.string("profile", false, "");
-        String protocol = d.string("protocol", true, driver.protocol());
-        if (!protocol.equals(driver.protocol())) {
-            d.child("protocol").error("\"" + protocol + "\" is decoded here with the " + driver.protocol() + " schema");
-        }
         d.known("description", "enabled", "vendor", "model");
         long interval = d.integer("pollIntervalMs", 50, 86_400_000, DEFAULT_POLL_INTERVAL_MS, false);
         long timeout = d.integer("timeoutMs", 10, 60_000, DEFAULT_TIMEOUT_MS, false);
@@ -53,15 +77,22 @@ public final class DeviceSchema {
             d.child("timeoutMs").warn("timeoutMs × (retries + 1) = " + timeout * (retries + 1)
                     + " ms exceeds pollIntervalMs " + interval + ": a dead device will skip poll ticks");
         }
-        ConfigNode connection = d.child("connection");
-        connection.isObject(driver.connectionRequired());
-        ConfigNode options = d.child("options");
+        return new Timing(id, profile, interval, timeout, retries);
+    }
+
+    /**
+     * Reads a profile on its own ({@code options} and {@code channels}; no device keys, no connection), so
+     * that a profile's problems are found even while no device uses it.
+     *
+     * @return the profile's channels; meaningless if problems were recorded
+     */
+    public static List<Channel> readProfile(ConfigNode profile, DriverSchema driver) {
+        ConfigNode options = profile.child("options");
         options.isObject(false);
-        DeviceSettings settings = driver.device(connection, options);
-        List<Channel> channels = channels(d.child("channels"), driver, settings);
-        Device device = new Device(id, profile, protocol, Duration.ofMillis(interval), Duration.ofMillis(timeout),
-                (int) retries, channels, settings);
-        return device;
+        // A detached absent node: a profile has no connection, and asking for one would make it a known key.
+        ConfigNode noConnection = ConfigNode.at(profile.file(), profile.path() + ".connection", null, profile.problems());
+        DeviceSettings settings = driver.device(noConnection, options);
+        return channels(profile.child("channels"), driver, settings);
     }
 
     /**
