@@ -35,7 +35,8 @@ class StoreComponentTest {
     @Test
     void configAdminPropertiesGoThroughTheSchema() {
         StoreConfig c = StoreSection.read(Map.of("home", home.toString(), "service.pid", StoreComponent.PID,
-                "felix.fileinstall.filename", "file:/etc/store.cfg", "tidegate.source", "gateway.json"));
+                "felix.fileinstall.filename", "file:/etc/store.cfg", "tidegate.source", "gateway.json",
+                "osgi.ds.satisfying.condition.target", "(osgi.condition.id=true)"));
         assertEquals(home.resolve(StoreSection.DEFAULT_PATH), c.path());
         assertEquals(StoreSection.DEFAULT_MAX_BYTES, c.maxBytes());
         assertEquals(StoreSection.DEFAULT_MAX_MESSAGES, c.maxMessages());
@@ -110,6 +111,7 @@ class StoreComponentTest {
         p.put("service.pid", StoreComponent.PID);
         p.put("component.name", StoreComponent.class.getName());
         p.put("component.id", 7L);
+        p.put("osgi.ds.satisfying.condition.target", "(osgi.condition.id=true)");
         return p;
     }
 }

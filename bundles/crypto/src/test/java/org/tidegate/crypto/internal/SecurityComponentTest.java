@@ -21,6 +21,7 @@ class SecurityComponentTest {
         p.put("service.pid", SecurityComponent.PID);
         p.put("component.name", SecurityComponent.class.getName());
         p.put("component.id", 3L);
+        p.put("osgi.ds.satisfying.condition.target", "(osgi.condition.id=true)");
         return p;
     }
 
