@@ -21,7 +21,9 @@ import org.tidegate.crypto.internal.AtomicFiles;
  * admitted, so a restart or power loss cannot reopen the door to a replay. Thread-safe.
  */
 public final class CommandReplayGuard {
-    public static final Duration DEFAULT_WINDOW = Duration.ofMinutes(5);
+    /** The gateway.json {@code security.commandWindowSeconds} default. */
+    public static final Duration DEFAULT_WINDOW =
+            Duration.ofSeconds(org.tidegate.crypto.internal.SecuritySection.DEFAULT_COMMAND_WINDOW_SECONDS);
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Path stateFile;

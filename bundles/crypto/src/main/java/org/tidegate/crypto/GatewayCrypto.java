@@ -1,7 +1,5 @@
 package org.tidegate.crypto;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,6 +10,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Objects;
+import org.tidegate.crypto.internal.SecuritySection;
 import org.tinylog.Logger;
 
 /**
@@ -22,7 +21,7 @@ import org.tinylog.Logger;
  */
 public final class GatewayCrypto {
     /** Where the replay state lives unless configured otherwise, relative to the gateway home. */
-    public static final String DEFAULT_REPLAY_STATE = "data/command-replay.state";
+    public static final String DEFAULT_REPLAY_STATE = SecuritySection.DEFAULT_REPLAY_STATE;
 
     /**
      * The security settings; paths are absolute (relative ones are resolved against the home by
@@ -38,13 +37,19 @@ public final class GatewayCrypto {
             Objects.requireNonNull(home, "home");
         }
 
-        /** The defaults of the shared gateway.json contract for gateway {@code id} in {@code home}. */
+        /**
+         * The defaults of the gateway.json {@code security} section ({@link SecuritySection}'s) for gateway
+         * {@code id} in {@code home}.
+         */
         public static Settings defaults(String gatewayId, Path home) {
             Path h = home.toAbsolutePath().normalize();
-            return new Settings(gatewayId, h, h.resolve("keys/gateway.key.pem"), h.resolve("keys/gateway.pub.pem"),
-                    "cloud", h.resolve("keys/cloud.pub.pem"), true, true, CommandReplayGuard.DEFAULT_WINDOW,
-                    SealerOptions.DEFAULT_ROTATION_INTERVAL, SealerOptions.DEFAULT_ROTATION_MESSAGES, SealerOptions.DEFAULT_DEFLATE_MIN_BYTES,
-                    h.resolve(DEFAULT_REPLAY_STATE));
+            return new Settings(gatewayId, h, h.resolve(SecuritySection.DEFAULT_PRIVATE_KEY),
+                    h.resolve(SecuritySection.DEFAULT_PUBLIC_KEY), SecuritySection.DEFAULT_CLOUD_ID,
+                    h.resolve(SecuritySection.DEFAULT_CLOUD_PUBLIC_KEY), SecuritySection.DEFAULT_ENCRYPT,
+                    SecuritySection.DEFAULT_SIGN, Duration.ofSeconds(SecuritySection.DEFAULT_COMMAND_WINDOW_SECONDS),
+                    Duration.ofHours(SecuritySection.DEFAULT_KEY_ROTATION_HOURS),
+                    SecuritySection.DEFAULT_KEY_ROTATION_MESSAGES, SecuritySection.DEFAULT_DEFLATE_MIN_BYTES,
+                    h.resolve(SecuritySection.DEFAULT_REPLAY_STATE));
         }
 
         /** {@code path} as absolute: relative paths are relative to the home. */
@@ -116,11 +121,13 @@ public final class GatewayCrypto {
 
     /**
      * Reads the settings from {@code HOME/gateway.json} ({@code id} and the {@code security} section, with
-     * {@code telemetry.deflateMinBytes}); absent keys take the defaults.
+     * {@code telemetry.deflateMinBytes}) through the section's schema ({@link SecuritySection#settings(Path)});
+     * absent keys take the defaults.
+     *
+     * @throws IOException if the file is unreadable, not JSON, has no {@code id}, or the section has problems
      */
     public static Settings settingsFromGatewayJson(Path home) throws IOException {
-        // The security section's own schema reads it, exactly as `tidegate validate` and the runtime do.
-        return org.tidegate.crypto.internal.SecuritySection.settings(home);
+        return SecuritySection.settings(home);
     }
 
     public Settings settings() {

@@ -1,6 +1,7 @@
 package org.tidegate.crypto;
 
 import java.time.Duration;
+import org.tidegate.crypto.internal.SecuritySection;
 
 /**
  * How a sealer seals.
@@ -10,31 +11,36 @@ import java.time.Duration;
  * @param deflateMinBytes  deflate bodies of at least this many bytes (only kept if smaller); 0 or less: never
  * @param rotationInterval a data key is replaced after this long (at most 24 h)
  * @param rotationMessages a data key is replaced after sealing this many messages (at most 2^20)
+ *
+ * <p>The defaults and bounds are the gateway.json {@code security} section's ({@link SecuritySection}).
  */
 public record SealerOptions(boolean encrypt, boolean sign, int deflateMinBytes, Duration rotationInterval,
                             long rotationMessages) {
 
-    public static final Duration DEFAULT_ROTATION_INTERVAL = Duration.ofHours(24);
-    public static final long DEFAULT_ROTATION_MESSAGES = 1L << 20;
+    public static final Duration DEFAULT_ROTATION_INTERVAL = Duration.ofHours(SecuritySection.DEFAULT_KEY_ROTATION_HOURS);
+    public static final long DEFAULT_ROTATION_MESSAGES = SecuritySection.DEFAULT_KEY_ROTATION_MESSAGES;
     /** Bodies of at least this many bytes are deflated (key {@code telemetry.deflateMinBytes}). */
-    public static final int DEFAULT_DEFLATE_MIN_BYTES = 256;
+    public static final int DEFAULT_DEFLATE_MIN_BYTES = SecuritySection.DEFAULT_DEFLATE_MIN_BYTES;
+    /** The envelope spec's bounds: a data key lives at most 24 h and seals at most 2^20 messages. */
+    public static final Duration MAX_ROTATION_INTERVAL = Duration.ofHours(SecuritySection.MAX_KEY_ROTATION_HOURS);
+    public static final long MAX_ROTATION_MESSAGES = SecuritySection.MAX_KEY_ROTATION_MESSAGES;
 
     public SealerOptions {
         // the spec's upper bounds are a MUST: a data key lives at most 24 h and seals at most 2^20 messages
         if (rotationInterval == null || rotationInterval.isNegative() || rotationInterval.isZero()
-                || rotationInterval.compareTo(DEFAULT_ROTATION_INTERVAL) > 0) {
-            throw new IllegalArgumentException("key rotation interval must be more than 0 and at most 24 h, got "
-                    + rotationInterval);
+                || rotationInterval.compareTo(MAX_ROTATION_INTERVAL) > 0) {
+            throw new IllegalArgumentException("key rotation interval must be more than 0 and at most "
+                    + MAX_ROTATION_INTERVAL.toHours() + " h, got " + rotationInterval);
         }
-        if (rotationMessages < 1 || rotationMessages > DEFAULT_ROTATION_MESSAGES) {
-            throw new IllegalArgumentException("key rotation message count must be 1…1048576 (2^20), got "
-                    + rotationMessages);
+        if (rotationMessages < 1 || rotationMessages > MAX_ROTATION_MESSAGES) {
+            throw new IllegalArgumentException("key rotation message count must be 1…" + MAX_ROTATION_MESSAGES
+                    + " (2^20), got " + rotationMessages);
         }
     }
 
-    /** Encrypt and sign, deflate bodies of 256 bytes or more, rotate every 24 h and 2^20 messages. */
+    /** Encrypt and sign, deflate bodies of 256 bytes or more, rotate every 24 h and 2^20 messages (the section's defaults). */
     public static SealerOptions defaults() {
-        return new SealerOptions(true, true, DEFAULT_DEFLATE_MIN_BYTES, DEFAULT_ROTATION_INTERVAL, DEFAULT_ROTATION_MESSAGES);
+        return new SealerOptions(SecuritySection.DEFAULT_ENCRYPT, SecuritySection.DEFAULT_SIGN, DEFAULT_DEFLATE_MIN_BYTES, DEFAULT_ROTATION_INTERVAL, DEFAULT_ROTATION_MESSAGES);
     }
 
     public SealerOptions withEncrypt(boolean value) {

@@ -1,14 +1,15 @@
 package org.tidegate.store.internal;
 
-import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 import org.tidegate.store.QueueStats;
 import org.tidegate.store.SequenceSource;
 import org.tidegate.store.StoreAndForwardQueue;
@@ -17,24 +18,64 @@ import org.tidegate.store.StoredMessage;
 import org.tidegate.store.sqlite.QueueOptions;
 import org.tidegate.store.sqlite.SequenceFile;
 import org.tidegate.store.sqlite.SqliteQueue;
-import org.tidegate.store.sqlite.Synchronous;
 import org.tinylog.Logger;
 
 /**
  * Registers the queue and the sequence counter as OSGi services. A thin wrapper: all behaviour is in
- * {@link SqliteQueue} and {@link SequenceFile}, which tests and benchmarks use without OSGi.
+ * {@link SqliteQueue} and {@link SequenceFile}, which tests and benchmarks use without OSGi. Its configuration
+ * is decoded by the section's schema ({@link StoreSection#read}): the same checks and defaults as gateway.json.
  */
 @Component(configurationPid = StoreComponent.PID, configurationPolicy = ConfigurationPolicy.OPTIONAL,
         service = {StoreAndForwardQueue.class, SequenceSource.class})
-@Designate(ocd = StoreConfig.class)
+@Designate(ocd = StoreComponent.Metatype.class)
 public class StoreComponent implements StoreAndForwardQueue, SequenceSource {
-    public static final String PID = "org.tidegate.store";
+    public static final String PID = StoreSection.PID;
+
+    /**
+     * The gateway.json "store" section as ConfigAdmin holds it, for MetaType only: the component reads its
+     * properties with {@link StoreSection#read}. Defaults and limits are the schema's constants.
+     */
+    @ObjectClassDefinition(name = "tidegate store-and-forward", description = "Durable SQLite queue of sealed messages")
+    public @interface Metatype {
+        @AttributeDefinition(description = "Queue database file; relative paths are relative to home")
+        String path() default StoreSection.DEFAULT_PATH;
+
+        @AttributeDefinition(description = "Bound on queued payload+topic bytes; lowest priority, oldest evicted first",
+                min = "" + StoreSection.MIN_MAX_BYTES, max = "" + StoreSection.MAX_MAX_BYTES)
+        long maxBytes() default StoreSection.DEFAULT_MAX_BYTES;
+
+        @AttributeDefinition(description = "Bound on queued messages; lowest priority, oldest evicted first",
+                min = "" + StoreSection.MIN_MAX_MESSAGES, max = "" + StoreSection.MAX_MAX_MESSAGES)
+        long maxMessages() default StoreSection.DEFAULT_MAX_MESSAGES;
+
+        @AttributeDefinition(description = "Messages older than this many days are purged",
+                min = "" + StoreSection.MIN_MAX_AGE_DAYS, max = "" + StoreSection.MAX_MAX_AGE_DAYS)
+        long maxAgeDays() default StoreSection.DEFAULT_MAX_AGE_DAYS;
+
+        @AttributeDefinition(description = "SQLite synchronous level in WAL mode: full (default), extra or normal")
+        String synchronous() default StoreSection.DEFAULT_SYNCHRONOUS;
+
+        @AttributeDefinition(description = "The gateway id (added to every section by the config module)")
+        String gatewayId() default "";
+
+        @AttributeDefinition(description = "Absolute path of the gateway home directory")
+        String home() default ".";
+    }
 
     private final SqliteQueue queue;
     private final SequenceFile sequence;
 
+    /**
+     * Activation by Declarative Services.
+     *
+     * @throws IllegalArgumentException if the configuration breaks the schema (every problem listed)
+     */
     @Activate
-    public StoreComponent(StoreConfig config) throws StoreException {
+    public StoreComponent(Map<String, Object> properties) throws StoreException {
+        this(StoreSection.read(properties));
+    }
+
+    StoreComponent(StoreConfig config) throws StoreException {
         QueueOptions options = options(config);
         this.queue = SqliteQueue.open(options);
         try {
@@ -48,15 +89,13 @@ public class StoreComponent implements StoreAndForwardQueue, SequenceSource {
                 options.synchronous(), sequence.ceiling());
     }
 
+    /** The queue's options: every configurable one from the section, the rest the queue's own. */
     static QueueOptions options(StoreConfig config) {
-        Path home = Path.of(config.home().isBlank() ? "." : config.home());
-        Path path = home.resolve(config.path().isBlank() ? "data/queue.db" : config.path()).toAbsolutePath().normalize();
-        Duration maxAge = Duration.ofMillis(Math.round(config.maxAgeDays() * 86_400_000d));
-        return QueueOptions.defaults(path)
+        return QueueOptions.defaults(config.path().toAbsolutePath().normalize())
                 .withMaxBytes(config.maxBytes())
                 .withMaxMessages(config.maxMessages())
-                .withMaxAge(maxAge)
-                .withSynchronous(Synchronous.parse(config.synchronous()));
+                .withMaxAge(config.maxAge())
+                .withSynchronous(config.synchronous());
     }
 
     @Deactivate

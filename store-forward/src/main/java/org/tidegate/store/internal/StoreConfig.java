@@ -1,30 +1,27 @@
 package org.tidegate.store.internal;
 
-import org.osgi.service.metatype.annotations.AttributeDefinition;
-import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Objects;
+import org.tidegate.store.sqlite.Synchronous;
 
-/** The gateway.json "store" section, as ConfigAdmin delivers it under PID {@code org.tidegate.store}. */
-@ObjectClassDefinition(name = "tidegate store-and-forward", description = "Durable SQLite queue of sealed messages")
-public @interface StoreConfig {
-
-    @AttributeDefinition(description = "Queue database file; relative paths are relative to home")
-    String path() default "data/queue.db";
-
-    @AttributeDefinition(description = "Bound on queued payload+topic bytes; lowest priority, oldest evicted first")
-    long maxBytes() default 268435456L;
-
-    @AttributeDefinition(description = "Bound on queued messages; lowest priority, oldest evicted first")
-    long maxMessages() default 1000000L;
-
-    @AttributeDefinition(description = "Messages older than this many days are purged (0 = never)")
-    double maxAgeDays() default 30;
-
-    @AttributeDefinition(description = "SQLite synchronous level in WAL mode: FULL (default), EXTRA or NORMAL")
-    String synchronous() default "FULL";
-
-    @AttributeDefinition(description = "The gateway id (added to every section by the config module)")
-    String gatewayId() default "";
-
-    @AttributeDefinition(description = "Absolute path of the gateway home directory")
-    String home() default ".";
+/**
+ * The gateway.json {@code store} section, typed: what {@link StoreSection} makes of it (limits and defaults
+ * are the section's; this record does not check them again).
+ *
+ * @param gatewayId   the gateway id ("" when not configured; only logged)
+ * @param path        the queue database file (absolute when read by {@link StoreSection})
+ * @param maxBytes    bound on queued payload + topic bytes; lowest priority, oldest evicted first
+ * @param maxMessages bound on queued messages, same eviction order
+ * @param maxAge      messages older than this are purged
+ * @param synchronous the SQLite synchronous level in WAL mode
+ */
+public record StoreConfig(String gatewayId, Path path, long maxBytes, long maxMessages, Duration maxAge,
+                          Synchronous synchronous) {
+    public StoreConfig {
+        Objects.requireNonNull(gatewayId, "gatewayId");
+        Objects.requireNonNull(path, "path");
+        Objects.requireNonNull(maxAge, "maxAge");
+        Objects.requireNonNull(synchronous, "synchronous");
+    }
 }

@@ -1,28 +1,91 @@
 package org.tidegate.store.internal;
 
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.tidegate.core.config.ConfigNode;
 import org.tidegate.core.config.HomeInfo;
 import org.tidegate.core.config.SectionSchema;
+import org.tidegate.store.sqlite.Synchronous;
 
-/** The {@code store} section of gateway.json: where and how much the store-and-forward queue keeps. */
+/**
+ * The {@code store} section of gateway.json: where and how much the store-and-forward queue keeps.
+ *
+ * <p>The one place that knows the section's keys, limits and defaults: the component's MetaType annotation,
+ * {@link StoreConfig} and docs/configuration.md refer to the constants here (a test in {@code config} compares
+ * the documented defaults with {@link #properties}). The component decodes its ConfigAdmin properties with
+ * {@link #read}, so a configuration put straight into ConfigAdmin gets the same checks as gateway.json.
+ */
 public final class StoreSection implements SectionSchema {
+    public static final String NAME = "store";
+    public static final String PID = "org.tidegate.store";
+
+    /** {@code path}, relative to the home. */
+    public static final String DEFAULT_PATH = "data/queue.db";
+    /** {@code maxBytes}: queued payload + topic bytes. */
+    public static final long DEFAULT_MAX_BYTES = 256L << 20;
+    public static final long MIN_MAX_BYTES = 1L << 20;
+    public static final long MAX_MAX_BYTES = 1L << 40;
+    /** {@code maxMessages}. */
+    public static final long DEFAULT_MAX_MESSAGES = 1_000_000;
+    public static final long MIN_MAX_MESSAGES = 100;
+    public static final long MAX_MAX_MESSAGES = 1_000_000_000;
+    /** {@code maxAgeDays}: older messages are purged. */
+    public static final long DEFAULT_MAX_AGE_DAYS = 30;
+    public static final long MIN_MAX_AGE_DAYS = 1;
+    public static final long MAX_MAX_AGE_DAYS = 3650;
+    /** {@code synchronous}: the SQLite level ({@link Synchronous}; OFF is refused). */
+    public static final String DEFAULT_SYNCHRONOUS = "full";
+    public static final List<String> SYNCHRONOUS_LEVELS = List.of("full", "normal", "extra");
 
     @Override
     public String name() {
-        return "store";
+        return NAME;
+    }
+
+    @Override
+    public String pid() {
+        return PID;
     }
 
     @Override
     public Map<String, Object> properties(ConfigNode s, HomeInfo home) {
+        StoreConfig c = config(s, home);
         Map<String, Object> out = new LinkedHashMap<>();
-        out.put("path", home.resolve(s.string("path", false, "data/queue.db")));
-        out.put("maxBytes", s.integer("maxBytes", 1L << 20, 1L << 40, 256L << 20, false));
-        out.put("maxMessages", s.integer("maxMessages", 100, 1_000_000_000, 1_000_000, false));
-        out.put("maxAgeDays", s.integer("maxAgeDays", 1, 3650, 30, false));
-        out.put("synchronous", s.choice("synchronous", List.of("full", "normal", "extra"), "full"));
+        out.put("path", c.path().toString());
+        out.put("maxBytes", c.maxBytes());
+        out.put("maxMessages", c.maxMessages());
+        out.put("maxAgeDays", c.maxAge().toDays());
+        out.put("synchronous", c.synchronous().name().toLowerCase(Locale.ROOT));
         return out;
+    }
+
+    /**
+     * The component's ConfigAdmin properties (as {@link #properties} made them, or as anyone put them into
+     * ConfigAdmin) as the typed configuration; defaults for absent keys, relative paths against {@code home}.
+     *
+     * @throws IllegalArgumentException listing every problem (out of range, wrong kind, unknown key)
+     */
+    public static StoreConfig read(Map<String, ?> properties) {
+        return SectionProperties.read(PID, properties, false, StoreSection::config);
+    }
+
+    /** Reads and checks the section; problems are recorded on {@code s} (the result is then a placeholder). */
+    static StoreConfig config(ConfigNode s, HomeInfo home) {
+        String configured = s.string("path", false, DEFAULT_PATH);
+        if (configured.isBlank()) {
+            s.child("path").error("must name a file");
+            configured = DEFAULT_PATH;
+        }
+        Path path = Path.of(home.resolve(configured));
+        long maxBytes = s.integer("maxBytes", MIN_MAX_BYTES, MAX_MAX_BYTES, DEFAULT_MAX_BYTES, false);
+        long maxMessages = s.integer("maxMessages", MIN_MAX_MESSAGES, MAX_MAX_MESSAGES, DEFAULT_MAX_MESSAGES, false);
+        long maxAgeDays = s.integer("maxAgeDays", MIN_MAX_AGE_DAYS, MAX_MAX_AGE_DAYS, DEFAULT_MAX_AGE_DAYS, false);
+        String sync = s.choice("synchronous", SYNCHRONOUS_LEVELS, DEFAULT_SYNCHRONOUS);
+        return new StoreConfig(home.gatewayId(), path, maxBytes, maxMessages, Duration.ofDays(maxAgeDays),
+                Synchronous.parse(sync));
     }
 }

@@ -24,7 +24,6 @@ import org.tidegate.core.model.Ids;
 import org.tidegate.crypto.GatewayCrypto;
 import org.tidegate.crypto.InsecureKeyFileException;
 import org.tidegate.crypto.PemKeys;
-import org.tidegate.crypto.SealerOptions;
 import org.tidegate.crypto.SmKeys;
 
 /**
@@ -71,7 +70,7 @@ public class ProvisionCommand implements Subcommand {
         String id = args.require("id");
         String broker = args.require("broker");
         Path cloudKeySource = Path.of(args.require("cloud-key")).toAbsolutePath();
-        String cloudId = args.get("cloud-id", "cloud");
+        String cloudId = args.get("cloud-id", SecuritySection.DEFAULT_CLOUD_ID);
         boolean force = args.flag("force");
 
         String idProblem = Ids.problem(id);
@@ -126,9 +125,9 @@ public class ProvisionCommand implements Subcommand {
 
         ObjectNode security = root.path("security") instanceof ObjectNode s ? s : root.putObject("security");
         GatewayCrypto.Settings defaults = GatewayCrypto.Settings.defaults(id, home);
-        Path keyFile = defaults.resolve(security.path("privateKey").asText("keys/gateway.key.pem"));
-        Path pubFile = defaults.resolve(security.path("publicKey").asText("keys/gateway.pub.pem"));
-        Path cloudFile = home.resolve("keys/cloud.pub.pem");
+        Path keyFile = defaults.resolve(security.path("privateKey").asText(SecuritySection.DEFAULT_PRIVATE_KEY));
+        Path pubFile = defaults.resolve(security.path("publicKey").asText(SecuritySection.DEFAULT_PUBLIC_KEY));
+        Path cloudFile = home.resolve(SecuritySection.DEFAULT_CLOUD_PUBLIC_KEY);
 
         // refuse before writing anything: a different cloud key must be replaced on purpose
         if (Files.exists(cloudFile) && !force && !Files.isSameFile(cloudFile, cloudKeySource)) {
@@ -199,13 +198,13 @@ public class ProvisionCommand implements Subcommand {
         putIfAbsent(security, "encrypt", true);
         putIfAbsent(security, "sign", true);
         if (!security.has("commandWindowSeconds")) {
-            security.put("commandWindowSeconds", 300);
+            security.put("commandWindowSeconds", SecuritySection.DEFAULT_COMMAND_WINDOW_SECONDS);
         }
         if (!security.has("keyRotationHours")) {
-            security.put("keyRotationHours", 24);
+            security.put("keyRotationHours", SecuritySection.DEFAULT_KEY_ROTATION_HOURS);
         }
         if (!security.has("keyRotationMessages")) {
-            security.put("keyRotationMessages", SealerOptions.DEFAULT_ROTATION_MESSAGES);
+            security.put("keyRotationMessages", SecuritySection.DEFAULT_KEY_ROTATION_MESSAGES);
         }
         Set<PosixFilePermission> mode = Files.exists(configFile)
                 ? Files.getPosixFilePermissions(configFile) : PosixFilePermissions.fromString("rw-r--r--");

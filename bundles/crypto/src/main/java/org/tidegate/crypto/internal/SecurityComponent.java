@@ -1,9 +1,8 @@
 package org.tidegate.crypto.internal;
 
-import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Dictionary;
 import java.util.Hashtable;
+import java.util.Map;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.component.annotations.Activate;
@@ -21,14 +20,20 @@ import org.tinylog.Logger;
 /**
  * The gateway's identity inside OSGi: loads {@link GatewayCrypto} from configuration {@value #PID} and
  * registers its {@link EnvelopeSealer} and command {@link EnvelopeOpener} as services (property
- * {@code gatewayId}). If the private key is missing, unreadable or accessible by group/others, activation
- * fails with a clear log line and nothing is registered, so nothing that needs to seal (the uplink) starts.
+ * {@code gatewayId}). The configuration is decoded by the section's schema ({@link SecuritySection#read}):
+ * the same checks and defaults as gateway.json. If it breaks the schema, or the private key is missing,
+ * unreadable or accessible by group/others, activation fails with a clear log line and nothing is registered,
+ * so nothing that needs to seal (the uplink) starts.
  */
 @Component(configurationPid = SecurityComponent.PID, configurationPolicy = ConfigurationPolicy.REQUIRE, service = {})
 @Designate(ocd = SecurityComponent.Config.class)
 public class SecurityComponent {
-    public static final String PID = "org.tidegate.security";
+    public static final String PID = SecuritySection.PID;
 
+    /**
+     * The security section as ConfigAdmin holds it, for MetaType only: the component reads its properties
+     * with {@link SecuritySection#read}. Defaults and limits are the schema's constants.
+     */
     @ObjectClassDefinition(name = "tidegate security", description = "Gateway identity and envelope settings"
             + " (the security section of gateway.json)")
     public @interface Config {
@@ -38,45 +43,51 @@ public class SecurityComponent {
         @AttributeDefinition(description = "Absolute path of the gateway home")
         String home() default ".";
 
-        String privateKey() default "keys/gateway.key.pem";
+        String privateKey() default SecuritySection.DEFAULT_PRIVATE_KEY;
 
-        String publicKey() default "keys/gateway.pub.pem";
+        String publicKey() default SecuritySection.DEFAULT_PUBLIC_KEY;
 
-        String cloudId() default "cloud";
+        String cloudId() default SecuritySection.DEFAULT_CLOUD_ID;
 
-        String cloudPublicKey() default "keys/cloud.pub.pem";
+        String cloudPublicKey() default SecuritySection.DEFAULT_CLOUD_PUBLIC_KEY;
 
-        boolean encrypt() default true;
+        boolean encrypt() default SecuritySection.DEFAULT_ENCRYPT;
 
-        boolean sign() default true;
+        boolean sign() default SecuritySection.DEFAULT_SIGN;
 
-        @AttributeDefinition(description = "Commands must be created within ± this many seconds of the gateway clock")
-        int commandWindowSeconds() default 300;
+        @AttributeDefinition(description = "Commands must be created within ± this many seconds of the gateway clock",
+                min = "" + SecuritySection.MIN_COMMAND_WINDOW_SECONDS, max = "" + SecuritySection.MAX_COMMAND_WINDOW_SECONDS)
+        long commandWindowSeconds() default SecuritySection.DEFAULT_COMMAND_WINDOW_SECONDS;
 
-        int keyRotationHours() default 24;
+        @AttributeDefinition(min = "" + SecuritySection.MIN_KEY_ROTATION_HOURS, max = "" + SecuritySection.MAX_KEY_ROTATION_HOURS)
+        long keyRotationHours() default SecuritySection.DEFAULT_KEY_ROTATION_HOURS;
 
-        long keyRotationMessages() default 1L << 20;
+        @AttributeDefinition(min = "" + SecuritySection.MIN_KEY_ROTATION_MESSAGES,
+                max = "" + SecuritySection.MAX_KEY_ROTATION_MESSAGES)
+        long keyRotationMessages() default SecuritySection.DEFAULT_KEY_ROTATION_MESSAGES;
 
-        @AttributeDefinition(description = "Bodies of at least this many bytes are deflated; 0 disables")
-        int deflateMinBytes() default 256;
+        @AttributeDefinition(description = "Bodies of at least this many bytes are deflated; 0 disables",
+                min = "" + SecuritySection.MIN_DEFLATE_MIN_BYTES, max = "" + SecuritySection.MAX_DEFLATE_MIN_BYTES)
+        long deflateMinBytes() default SecuritySection.DEFAULT_DEFLATE_MIN_BYTES;
 
-        String replayState() default GatewayCrypto.DEFAULT_REPLAY_STATE;
+        String replayState() default SecuritySection.DEFAULT_REPLAY_STATE;
     }
 
     private final ServiceRegistration<EnvelopeSealer> sealerRegistration;
     private final ServiceRegistration<EnvelopeOpener> openerRegistration;
 
     @Activate
-    public SecurityComponent(Config config, BundleContext context) throws Exception {
+    public SecurityComponent(Map<String, Object> properties, BundleContext context) throws Exception {
         GatewayCrypto crypto;
         try {
-            crypto = GatewayCrypto.load(settings(config));
+            crypto = GatewayCrypto.load(SecuritySection.read(properties));
         } catch (Exception e) {
-            Logger.error("gateway={} refusing to start the security component: {}", config.gatewayId(), e.getMessage());
+            Logger.error("gateway={} refusing to start the security component: {}",
+                    properties == null ? null : properties.get("gatewayId"), e.getMessage());
             throw e;
         }
         Dictionary<String, Object> props = new Hashtable<>();
-        props.put("gatewayId", config.gatewayId());
+        props.put("gatewayId", crypto.settings().gatewayId());
         props.put("fingerprint", crypto.fingerprint());
         sealerRegistration = context.registerService(EnvelopeSealer.class, crypto.sealer(), props);
         openerRegistration = context.registerService(EnvelopeOpener.class, crypto.commandOpener(), props);
@@ -86,14 +97,5 @@ public class SecurityComponent {
     void deactivate() {
         sealerRegistration.unregister();
         openerRegistration.unregister();
-    }
-
-    /** The configuration as {@link GatewayCrypto.Settings}; relative paths are resolved against the home. */
-    public static GatewayCrypto.Settings settings(Config c) {
-        GatewayCrypto.Settings d = GatewayCrypto.Settings.defaults(c.gatewayId(), Path.of(c.home()));
-        return new GatewayCrypto.Settings(c.gatewayId(), d.home(), d.resolve(c.privateKey()), d.resolve(c.publicKey()),
-                c.cloudId(), d.resolve(c.cloudPublicKey()), c.encrypt(), c.sign(),
-                Duration.ofSeconds(c.commandWindowSeconds()), Duration.ofHours(c.keyRotationHours()),
-                c.keyRotationMessages(), c.deflateMinBytes(), d.resolve(c.replayState()));
     }
 }
