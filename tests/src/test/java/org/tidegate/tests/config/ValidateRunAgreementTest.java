@@ -112,7 +112,7 @@ class ValidateRunAgreementTest {
         c.add(new Case("action on a device that does not exist", h -> ((ObjectNode) h.json("devices/wl-001.json")
                 .at("/channels/level/rules/thresholds/0/actions/0")).put("device", "siren-99"),
                 "action targets device \"siren-99\""));
-        c.add(new Case("write on an input register", h -> h.channel("profiles/radar-level.json", 4).put("access", "readwrite"),
+        c.add(new Case("write on an input register", h -> h.channel("profiles/radar-level.json", 4).put("address", "ir:4").put("access", "readwrite"),
                 "profiles/radar-level.json: $.channels[4].access"));
         c.add(new Case("a device of the test driver defined under tests/ (its own protocol and schema)", h -> h.write(
                 "devices/mem-1.json", """
@@ -123,6 +123,13 @@ class ValidateRunAgreementTest {
                 { "id": "mem-1", "protocol": "memory", "connection": { "startAtt": 100 },
                   "channels": [ { "id": "level", "address": "m:0", "type": "float64" } ] }"""),
                 "devices/mem-1.json: $.connection.startAtt: unknown key (did you mean \"startAt\"?)"));
+        c.add(new Case("two devices on one serial port with different line settings", h -> h.write("devices/wl-002.json", """
+                { "id": "wl-002", "profile": "radar-level", "pollIntervalMs": 1000, "timeoutMs": 300, "retries": 1,
+                  "connection": { "transport": "rtu", "port": "/dev/ttyUSB0", "baud": 19200, "unit": 2 } }"""),
+                "devices/wl-002.json: $.connection: serial port /dev/ttyUSB0 is also used by device wl-001 as 9600 8N1, not 19200 8N1"));
+        c.add(new Case("two devices sharing one serial bus properly", h -> h.write("devices/wl-002.json", """
+                { "id": "wl-002", "profile": "radar-level", "pollIntervalMs": 1000, "timeoutMs": 300, "retries": 1,
+                  "connection": { "transport": "rtu", "port": "/dev/ttyUSB0", "baud": 9600, "unit": 2 } }"""), null));
         return c;
     }
 
@@ -168,7 +175,7 @@ class ValidateRunAgreementTest {
             }
         }
         assertTrue(failures.isEmpty(), () -> String.join("\n", failures));
-        assertEquals(18, corpus().size(), "corpus size (update when adding cases)");
+        assertEquals(20, corpus().size(), "corpus size (update when adding cases)");
     }
 
     /** The first device whose poll count does not grow within 20 s, or null when all poll. */

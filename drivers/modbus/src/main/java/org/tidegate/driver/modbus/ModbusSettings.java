@@ -2,6 +2,7 @@ package org.tidegate.driver.modbus;
 
 import java.util.Objects;
 import org.tidegate.core.model.DeviceSettings;
+import org.tidegate.driver.serial.SerialLineUser;
 import org.tidegate.driver.serial.SerialSettings;
 
 /**
@@ -11,11 +12,17 @@ import org.tidegate.driver.serial.SerialSettings;
  * @param unit       unit identifier (slave address): 0–255 on TCP, 1–247 on RTU
  * @param blocks     how channels are merged into read requests
  */
-public record ModbusSettings(Connection connection, int unit, BlockLimits blocks) implements DeviceSettings {
+public record ModbusSettings(Connection connection, int unit, BlockLimits blocks) implements DeviceSettings,
+        SerialLineUser {
 
     public ModbusSettings {
         Objects.requireNonNull(connection, "connection");
         blocks = blocks == null ? BlockLimits.DEFAULT : blocks;
+    }
+
+    @Override
+    public SerialSettings serialLine() {
+        return connection instanceof Rtu rtu ? rtu.serial() : null;
     }
 
     /** How a device is reached. */

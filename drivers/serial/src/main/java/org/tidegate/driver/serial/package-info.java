@@ -3,5 +3,5 @@
  * Modbus RTU driver, the simulators and the meter protocols that follow.
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("1.0.0")
+@org.osgi.annotation.versioning.Version("2.0.0")
 package org.tidegate.driver.serial;
