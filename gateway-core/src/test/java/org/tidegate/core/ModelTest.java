@@ -39,7 +39,7 @@ class ModelTest {
 
     @Test
     void engineeringValues() {
-        Channel c = new Channel("v", "hr:0", DataType.INT16, null, null, 0, 0.1, 5, "V", null, null);
+        Channel c = new Channel("v", "hr:0", DataType.INT16, null, null, 0, 0.1, 5, "V", null, null, null);
         assertEquals(-1.0 + 5, (double) c.toEngineering(-10L), 1e-9);
         assertEquals(-10L, c.toRaw(4.0));
         Channel plain = Channel.of("n", "hr:1", DataType.UINT32, "");

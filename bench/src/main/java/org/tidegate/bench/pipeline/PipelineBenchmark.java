@@ -173,9 +173,9 @@ public final class PipelineBenchmark implements Benchmark {
                     + "'rateOfChange': [{'event': 'jump_%1$d', 'rise': 20.0, 'windowMs': 10000}]}")
                     .formatted(i).replace('\'', '"');
             channels.add(new Channel("u" + i, "hr:" + (2 * i), DataType.FLOAT32, null, null, 0, 1, 0, "V",
-                    Access.READ, Map.of(), null, rules));
+                    Access.READ, null, rules));
         }
-        return new Device("pm-bench", "bench", "memory", Map.of(), null, null, 0, channels, Map.of());
+        return new Device("pm-bench", "bench", "memory", null, null, 0, channels, null);
     }
 
     /** Voltages wandering around 220 V by up to a few volts, one poll per second of sample time. */

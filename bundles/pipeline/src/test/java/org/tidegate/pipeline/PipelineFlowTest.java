@@ -30,32 +30,27 @@ public class PipelineFlowTest {
     Pipeline pipeline;
 
     public static Device waterLevel() throws Exception {
-        Channel level = new Channel("level", "hr:0", DataType.FLOAT32, null, null, 0, 1, 0, "m", Access.READ,
-                Map.of(), null, PipelineTest.json("""
+        Channel level = new Channel("level", "hr:0", DataType.FLOAT32, null, null, 0, 1, 0, "m", Access.READ, null, PipelineTest.json("""
                         { 'deadband': 0.01, 'maxSilentMs': 60000,
                           'thresholds': [
                             { 'event': 'level_warning', 'above': 3.50, 'hysteresis': 0.05, 'severity': 'warning',
                               'actions': [ { 'device': 'siren-01', 'channel': 'siren', 'value': true } ] },
                             { 'event': 'level_danger', 'above': 4.20, 'hysteresis': 0.05, 'severity': 'critical' } ],
                           'rateOfChange': [ { 'event': 'level_rising_fast', 'rise': 0.3, 'windowMs': 600000 } ] }"""));
-        return new Device("wl-001", "radar-level", InMemoryDriver.PROTOCOL, Map.of(), null, null, 0, List.of(level),
-                Map.of());
+        return new Device("wl-001", "radar-level", InMemoryDriver.PROTOCOL, null, null, 0, List.of(level), null);
     }
 
     public static Device smoke() throws Exception {
-        Channel smoke = new Channel("smoke", "gpio:17", DataType.BOOL, null, null, 0, 1, 0, "", Access.READ,
-                Map.of(), null, PipelineTest.json("""
+        Channel smoke = new Channel("smoke", "gpio:17", DataType.BOOL, null, null, 0, 1, 0, "", Access.READ, null, PipelineTest.json("""
                         { 'deadband': 0, 'thresholds': [ { 'event': 'smoke', 'whenTrue': true, 'severity': 'critical',
                             'actions': [ { 'device': 'siren-01', 'channel': 'siren', 'value': true } ] } ] }"""));
-        return new Device("smoke-01", "smoke-detector", InMemoryDriver.PROTOCOL, Map.of(), null, null, 0,
-                List.of(smoke), Map.of());
+        return new Device("smoke-01", "smoke-detector", InMemoryDriver.PROTOCOL, null, null, 0,
+                List.of(smoke), null);
     }
 
     public static Device siren() {
-        Channel siren = new Channel("siren", "gpio:27", DataType.BOOL, null, null, 0, 1, 0, "", Access.READ_WRITE,
-                Map.of());
-        return new Device("siren-01", "siren-relay", InMemoryDriver.PROTOCOL, Map.of(), null, null, 0, List.of(siren),
-                Map.of());
+        Channel siren = new Channel("siren", "gpio:27", DataType.BOOL, null, null, 0, 1, 0, "", Access.READ_WRITE, null, "");
+        return new Device("siren-01", "siren-relay", InMemoryDriver.PROTOCOL, null, null, 0, List.of(siren), null);
     }
 
     /** What the OSGi component does with GatewayDevice.write: find the device, write, fail loudly. */

@@ -49,11 +49,10 @@ public class PipelineTest {
     }
 
     static Device waterLevel() throws Exception {
-        Channel level = new Channel("level", "hr:0", DataType.FLOAT32, null, null, 0, 1, 0, "m", Access.READ,
-                Map.of(), null, json("""
+        Channel level = new Channel("level", "hr:0", DataType.FLOAT32, null, null, 0, 1, 0, "m", Access.READ, null, json("""
                         { 'thresholds': [ { 'event': 'level_warning', 'above': 3.5, 'hysteresis': 0.05,
                             'actions': [ { 'device': 'siren-01', 'channel': 'siren', 'value': true } ] } ] }"""));
-        return new Device("wl-001", "radar-level", "memory", Map.of(), null, null, 0, List.of(level), Map.of());
+        return new Device("wl-001", "radar-level", "memory", null, null, 0, List.of(level), null);
     }
 
     static SampleBatch poll(long t, double level) {
@@ -244,13 +243,10 @@ public class PipelineTest {
 
     @Test
     void invalidRulesAreLoggedAndTheChannelReportsEverything() throws Exception {
-        Channel level = new Channel("level", "hr:0", DataType.FLOAT32, null, null, 0, 1, 0, "m", Access.READ,
-                Map.of(), null, json("{ 'deadband': 'small' }"));
-        Channel temp = new Channel("temp", "hr:2", DataType.FLOAT32, null, null, 0, 1, 0, "C", Access.READ,
-                Map.of(), null, json("{ 'deadband': 5 }"));
+        Channel level = new Channel("level", "hr:0", DataType.FLOAT32, null, null, 0, 1, 0, "m", Access.READ, null, json("{ 'deadband': 'small' }"));
+        Channel temp = new Channel("temp", "hr:2", DataType.FLOAT32, null, null, 0, 1, 0, "C", Access.READ, null, json("{ 'deadband': 5 }"));
         pipeline = new Pipeline(PipelineSettings.defaults("gw"), CLOCK, this::recordWrite);
-        pipeline.addDevice(new Device("wl-002", "p", "memory", Map.of(), null, null, 0, List.of(level, temp),
-                Map.of()));
+        pipeline.addDevice(new Device("wl-002", "p", "memory", null, null, 0, List.of(level, temp), null));
         pipeline.setSink(sink);
         pipeline.start();
         for (int i = 0; i < 3; i++) {

@@ -77,7 +77,7 @@ class SimulatorTest {
             Channel level = Channel.of("level", "hr:0", DataType.FLOAT32, "m");
             Channel tips = Channel.of("tips", "hr:0", DataType.UINT32, "");
             Channel reset = new Channel("reset", "coil:0", DataType.BOOL, null, null, 0, 1, 0, "",
-                    org.tidegate.core.model.Access.WRITE, Map.of());
+                    org.tidegate.core.model.Access.WRITE, null, "");
             Channel current = Channel.of("i1", "ir:6", DataType.FLOAT32, "A");
             try (DeviceSession radar = driver.open(dev(port, Simulator.RADAR_UNIT, level));
                  DeviceSession rain = driver.open(dev(port, Simulator.RAIN_UNIT, tips));

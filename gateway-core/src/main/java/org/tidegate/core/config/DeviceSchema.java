@@ -153,7 +153,7 @@ public final class DeviceSchema {
                 address.error("must not be empty");
             }
             out.add(new Channel(id, spec.address(), spec.type(), spec.byteOrder(), spec.wordOrder(), spec.length(),
-                    scale, offset, unit, spec.access(), Map.of(), spec.settings(), rules.toJsonText()));
+                    scale, offset, unit, spec.access(), spec.settings(), rules.toJsonText()));
         }
         driver.checkChannels(settings, out, arr);
         return out;

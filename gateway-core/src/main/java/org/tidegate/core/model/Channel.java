@@ -1,8 +1,5 @@
 package org.tidegate.core.model;
 
-import java.util.Collections;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -20,12 +17,9 @@ import java.util.Objects;
  * @param offset    added after scaling
  * @param unit      engineering unit for display and the {@code u} body field, may be empty
  * @param access    read, write or both
- * @param options   protocol- or rule-specific extras (debounce, mm per tip, edge rules), never null; being
- *                  replaced by {@code settings} and {@code rules}
  * @param settings  the driver's typed settings of this channel (made by its {@code DriverSchema})
  * @param rules     the channel's edge rules as JSON text, read by the pipeline's schema; "" for none
  */
-// Maps keep their configured order so that the JSON form is stable (ConfigAdmin compares it).
 public record Channel(
         String id,
         String address,
@@ -37,7 +31,6 @@ public record Channel(
         double offset,
         String unit,
         Access access,
-        Map<String, Object> options,
         ChannelSettings settings,
         String rules) {
 
@@ -49,15 +42,8 @@ public record Channel(
         wordOrder = wordOrder == null ? Endian.BIG : wordOrder;
         unit = unit == null ? "" : unit;
         access = access == null ? Access.READ : access;
-        options = options == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(options));
         settings = settings == null ? ChannelSettings.NONE : settings;
         rules = rules == null ? "" : rules;
-    }
-
-    public Channel(String id, String address, DataType type, Endian byteOrder, Endian wordOrder, int length,
-                   double scale, double offset, String unit, Access access, Map<String, Object> options) {
-        this(id, address, type, byteOrder, wordOrder, length, scale, offset, unit, access, options,
-                ChannelSettings.NONE, "");
     }
 
     /** The driver's settings, of the type its schema makes. */
@@ -69,9 +55,10 @@ public record Channel(
         return type.cast(settings);
     }
 
-    /** A plain readable channel with unit scale, big-endian, no options. */
+    /** A plain readable channel with unit scale, big-endian, no driver settings, no rules. */
     public static Channel of(String id, String address, DataType type, String unit) {
-        return new Channel(id, address, type, Endian.BIG, Endian.BIG, 0, 1.0, 0.0, unit, Access.READ, Map.of());
+        return new Channel(id, address, type, Endian.BIG, Endian.BIG, 0, 1.0, 0.0, unit, Access.READ,
+                ChannelSettings.NONE, "");
     }
 
     /** Registers this channel occupies on a register-based device. */
@@ -103,25 +90,5 @@ public record Channel(
             };
         }
         return engineering;
-    }
-
-    public Object option(String key) {
-        return options.get(key);
-    }
-
-    public double optionDouble(String key, double fallback) {
-        return options.get(key) instanceof Number n ? n.doubleValue() : fallback;
-    }
-
-    public long optionLong(String key, long fallback) {
-        return options.get(key) instanceof Number n ? n.longValue() : fallback;
-    }
-
-    public boolean optionBoolean(String key, boolean fallback) {
-        return options.get(key) instanceof Boolean b ? b : fallback;
-    }
-
-    public String optionString(String key, String fallback) {
-        return options.get(key) instanceof String s ? s : fallback;
     }
 }

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -26,11 +25,10 @@ import org.tidegate.core.testing.InMemoryDriver;
 
 class DevicePollerTest {
     static Device device(String id, long intervalMs) {
-        return new Device(id, "p", InMemoryDriver.PROTOCOL, Map.of(), Duration.ofMillis(intervalMs), Duration.ofMillis(100), 0,
-                List.of(new Channel("level", "m:0", DataType.UINT16, Endian.BIG, Endian.BIG, 0, 0.01, -1.0, "m", Access.READ, Map.of()),
+        return new Device(id, "p", InMemoryDriver.PROTOCOL, Duration.ofMillis(intervalMs), Duration.ofMillis(100), 0,
+                List.of(new Channel("level", "m:0", DataType.UINT16, Endian.BIG, Endian.BIG, 0, 0.01, -1.0, "m", Access.READ, null, ""),
                         Channel.of("ok", "m:1", DataType.BOOL, ""),
-                        new Channel("relay", "m:2", DataType.BOOL, null, null, 0, 1, 0, "", Access.WRITE, Map.of())),
-                Map.of());
+                        new Channel("relay", "m:2", DataType.BOOL, null, null, 0, 1, 0, "", Access.WRITE, null, "")), null);
     }
 
     @Test

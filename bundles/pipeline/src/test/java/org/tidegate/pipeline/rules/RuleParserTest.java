@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.time.ZoneOffset;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.tidegate.core.model.Access;
 import org.tidegate.core.model.Channel;
@@ -32,11 +31,11 @@ class RuleParserTest {
 
     /** A channel whose rules are {@code rules} (JSON text; null = none), as DeviceSchema makes it. */
     static Channel channel(String id, DataType type, String rules) {
-        return new Channel(id, "hr:0", type, Endian.BIG, Endian.BIG, 0, 1, 0, "m", Access.READ, Map.of(), null, rules);
+        return new Channel(id, "hr:0", type, Endian.BIG, Endian.BIG, 0, 1, 0, "m", Access.READ, null, rules);
     }
 
     static Device device(String id, Channel... channels) {
-        return new Device(id, "p", "memory", Map.of(), null, null, 0, List.of(channels), Map.of());
+        return new Device(id, "p", "memory", null, null, 0, List.of(channels), null);
     }
 
     @Test
@@ -158,7 +157,7 @@ class RuleParserTest {
     void rulesMustBeAnObject() {
         RuleConfigException e = assertThrows(RuleConfigException.class,
                 () -> RuleParser.parse(device("d", new Channel("c", "hr:0", DataType.INT16, null, null, 0, 1, 0, "",
-                        null, Map.of(), null, "[1]"))));
+                        null, null, "[1]"))));
         assertEquals("device d channel c: rules must be an object", e.getMessage());
     }
 

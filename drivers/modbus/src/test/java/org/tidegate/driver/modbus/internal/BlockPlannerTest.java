@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.tidegate.core.model.Access;
 import org.tidegate.core.model.Channel;
@@ -75,8 +74,8 @@ class BlockPlannerTest {
     void unsupportedChannelsAreReportedNotPlanned() {
         List<Channel> cs = List.of(ch("ok", "hr:0", DataType.UINT16), ch("badaddr", "xx:1", DataType.UINT16),
                 ch("coilnum", "coil:1", DataType.INT16), ch("bitint", "hr:1.3", DataType.INT16),
-                new Channel("nolen", "hr:5", DataType.STRING, Endian.BIG, Endian.BIG, 0, 1, 0, "", Access.READ, Map.of()),
-                new Channel("huge", "hr:5", DataType.STRING, Endian.BIG, Endian.BIG, 126, 1, 0, "", Access.READ, Map.of()),
+                new Channel("nolen", "hr:5", DataType.STRING, Endian.BIG, Endian.BIG, 0, 1, 0, "", Access.READ, null, ""),
+                new Channel("huge", "hr:5", DataType.STRING, Endian.BIG, Endian.BIG, 126, 1, 0, "", Access.READ, null, ""),
                 ch("past", "hr:65535", DataType.FLOAT32));
         BlockPlanner.Plan p = BlockPlanner.plan(cs, BlockPlanner.Limits.DEFAULT);
         assertEquals("hr:0+1", describe(p.blocks()));
