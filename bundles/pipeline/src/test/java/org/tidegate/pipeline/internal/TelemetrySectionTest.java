@@ -62,4 +62,24 @@ class TelemetrySectionTest {
                 .getMessage();
         assertTrue(noId.contains("$.gatewayId: is required"), noId);
     }
+
+    /** docs/configuration.md's telemetry rows state the schema's ranges (a test in config compares the defaults). */
+    @Test
+    void documentedRangesAreTheSchemas() throws Exception {
+        String doc = java.nio.file.Files.readString(Path.of("../../docs/configuration.md"));
+        String table = doc.substring(doc.indexOf("### `telemetry`"));
+        table = table.substring(0, table.indexOf("\n#", 1));
+        assertRange(table, "batchPolls", TelemetrySection.MIN_BATCH_POLLS, TelemetrySection.MAX_BATCH_POLLS);
+        assertRange(table, "statusIntervalSeconds", TelemetrySection.MIN_STATUS_INTERVAL_SECONDS,
+                TelemetrySection.MAX_STATUS_INTERVAL_SECONDS);
+        assertRange(table, "handOffCapacity", TelemetrySection.MIN_HAND_OFF_CAPACITY,
+                TelemetrySection.MAX_HAND_OFF_CAPACITY);
+        assertRange(table, "actionRetryMs", TelemetrySection.MIN_ACTION_RETRY_MS, TelemetrySection.MAX_ACTION_RETRY_MS);
+    }
+
+    private static void assertRange(String table, String key, long min, long max) {
+        String row = table.lines().filter(l -> l.startsWith("| `" + key + "`")).findFirst()
+                .orElseThrow(() -> new AssertionError(key + ": no row in the telemetry table"));
+        assertTrue(row.contains(min + "–" + max), key + ": the row does not state " + min + "–" + max + ": " + row);
+    }
 }

@@ -124,4 +124,24 @@ class UplinkComponentConfigTest {
         assertEquals(0, c.rateLimitPerSecond());
         assertEquals("TIDEGATE_MQTT_PASSWORD", c.passwordEnv());
     }
+
+    /** docs/configuration.md's broker rows state the schema's ranges (a test in config compares the defaults). */
+    @Test
+    void documentedRangesAreTheSchemas() throws Exception {
+        String doc = java.nio.file.Files.readString(Path.of("../../docs/configuration.md"));
+        doc = doc.substring(doc.indexOf("### `broker`"));
+        doc = doc.substring(0, doc.indexOf("\n#", 1));
+        assertRange(doc, "keepAliveSeconds", BrokerSection.MIN_KEEP_ALIVE_SECONDS, BrokerSection.MAX_KEEP_ALIVE_SECONDS);
+        assertRange(doc, "reconnectMinMs", BrokerSection.MIN_RECONNECT_MIN_MS, BrokerSection.MAX_RECONNECT_MIN_MS);
+        assertRange(doc, "reconnectMaxMs", BrokerSection.MIN_RECONNECT_MAX_MS, BrokerSection.MAX_RECONNECT_MAX_MS);
+        assertRange(doc, "inflight", BrokerSection.MIN_INFLIGHT, BrokerSection.MAX_INFLIGHT);
+        assertRange(doc, "rateLimitPerSecond", BrokerSection.MIN_RATE_LIMIT_PER_SECOND,
+                BrokerSection.MAX_RATE_LIMIT_PER_SECOND);
+    }
+
+    private static void assertRange(String doc, String key, long min, long max) {
+        String row = doc.lines().filter(l -> l.startsWith("| `") && l.split("\\|")[1].contains("`" + key + "`"))
+                .findFirst().orElseThrow(() -> new AssertionError(key + ": no row in the broker table"));
+        assertTrue(row.contains(min + "–" + max), key + ": the row does not state " + min + "–" + max + ": " + row);
+    }
 }
