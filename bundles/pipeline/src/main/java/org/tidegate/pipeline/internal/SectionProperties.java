@@ -13,10 +13,11 @@ import org.tidegate.core.config.HomeInfo;
  * A component's ConfigAdmin properties read by its section schema, so that a configuration put straight into
  * ConfigAdmin gets the checks and defaults of one from gateway.json. The keys the config bundle adds
  * ({@code gatewayId}, {@code home}, {@code tidegate.source}) and those of the framework ({@code service.*},
- * {@code component.*}, {@code felix.*}) are known; every other key is the section's or an error.
+ * {@code component.*}, {@code felix.*}, and {@code osgi.*}: Felix SCR gives every component
+ * {@code osgi.ds.satisfying.condition.target}) are known; every other key is the section's or an error.
  */
 final class SectionProperties {
-    private static final List<String> FRAMEWORK_PREFIXES = List.of("service.", "component.", "felix.");
+    private static final List<String> FRAMEWORK_PREFIXES = List.of("service.", "component.", "felix.", "osgi.");
 
     private SectionProperties() {
     }

@@ -32,6 +32,7 @@ class TelemetrySectionTest {
         props.put("service.pid", TelemetrySection.PID);
         props.put("component.name", PipelineComponent.class.getName());
         props.put("component.id", 3L);
+        props.put("osgi.ds.satisfying.condition.target", "(osgi.condition.id=true)");
 
         assertEquals(new PipelineSettings("gw-1", 3, TelemetrySection.DEFAULT_HAND_OFF_CAPACITY, 60_000,
                 TelemetrySection.DEFAULT_ACTION_RETRY_MS), TelemetrySection.read(props));

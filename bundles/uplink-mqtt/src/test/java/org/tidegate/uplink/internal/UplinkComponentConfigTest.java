@@ -66,6 +66,7 @@ class UplinkComponentConfigTest {
         props.put("service.pid", BrokerSection.PID);
         props.put("component.name", UplinkComponent.class.getName());
         props.put("component.id", 7L);
+        props.put("osgi.ds.satisfying.condition.target", "(osgi.condition.id=true)");
         props.put("felix.fileinstall.filename", "file:/x.cfg");
 
         UplinkOptions o = BrokerSection.read(props, name -> name.equals("TIDEGATE_MQTT_PASSWORD") ? "from-env" : null);
