@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.tidegate.core.config.ConfigNode;
 import org.tidegate.core.config.ConfigProblems;
 import org.tidegate.core.config.HomeInfo;
+import org.tidegate.crypto.internal.SecuritySection;
 import org.tidegate.pipeline.PipelineSettings;
 
 /** The telemetry section read from ConfigAdmin properties goes through the schema: same defaults, same checks. */
@@ -76,6 +77,9 @@ class TelemetrySectionTest {
         assertRange(table, "handOffCapacity", TelemetrySection.MIN_HAND_OFF_CAPACITY,
                 TelemetrySection.MAX_HAND_OFF_CAPACITY);
         assertRange(table, "actionRetryMs", TelemetrySection.MIN_ACTION_RETRY_MS, TelemetrySection.MAX_ACTION_RETRY_MS);
+        // The sealer's key in this section, checked by the security section's schema (bundles/crypto).
+        assertRange(table, "deflateMinBytes", SecuritySection.MIN_DEFLATE_MIN_BYTES,
+                SecuritySection.MAX_DEFLATE_MIN_BYTES);
     }
 
     private static void assertRange(String table, String key, long min, long max) {
