@@ -1,8 +1,14 @@
 package org.tidegate.pipeline;
 
 import java.util.Objects;
+import org.tidegate.pipeline.internal.TelemetrySection;
 
 /**
+ * The {@code telemetry} section of gateway.json as the pipeline uses it. The section's schema
+ * ({@code org.tidegate.pipeline.internal.TelemetrySection}) makes it from a configuration and holds the defaults
+ * and the configuration's limits; the checks here are only what the pipeline cannot work without (tests and
+ * benchmarks build settings directly, with finer timings than a configuration may have).
+ *
  * @param gatewayId        the {@code gateway} field of every body
  * @param batchPolls       polls per telemetry message per device (1 = one message per poll)
  * @param routineQueue     telemetry and status messages waiting for the pipeline thread; beyond this the
@@ -25,8 +31,11 @@ public record PipelineSettings(String gatewayId, int batchPolls, int routineQueu
         }
     }
 
+    /** The gateway.json defaults for this gateway. */
     public static PipelineSettings defaults(String gatewayId) {
-        return new PipelineSettings(gatewayId, 1, 10_000, 60_000, 5_000);
+        return new PipelineSettings(gatewayId, TelemetrySection.DEFAULT_BATCH_POLLS,
+                TelemetrySection.DEFAULT_HAND_OFF_CAPACITY, TelemetrySection.DEFAULT_STATUS_INTERVAL_SECONDS * 1000,
+                TelemetrySection.DEFAULT_ACTION_RETRY_MS);
     }
 
     public PipelineSettings withBatchPolls(int n) {

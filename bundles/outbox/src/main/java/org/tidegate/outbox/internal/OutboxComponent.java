@@ -30,7 +30,10 @@ import org.tinylog.Logger;
 public class OutboxComponent {
     public static final String PID = "org.tidegate.uplink";
 
-    /** The keys of the uplink configuration that the outbox reads. */
+    /**
+     * The keys of the uplink configuration that the outbox reads. The broker section's schema (in the uplink
+     * bundle, which depends on this one) checks them; its topic prefix default is {@link Topics#DEFAULT_PREFIX}.
+     */
     public @interface Config {
         String gatewayId();
 

@@ -37,45 +37,59 @@ import org.tinylog.Logger;
  * rules, their health for status messages, and as targets of local actions). The {@link MessageSink} is
  * optional and dynamic: while the uplink is away, rules and local actions keep running and messages wait.
  */
-@Component(configurationPid = PipelineComponent.PID, configurationPolicy = ConfigurationPolicy.REQUIRE,
+@Component(configurationPid = TelemetrySection.PID, configurationPolicy = ConfigurationPolicy.REQUIRE,
         service = {SampleSink.class, StatusProvider.class})
 @Designate(ocd = PipelineComponent.Config.class)
 public class PipelineComponent implements SampleSink, StatusProvider {
-    public static final String PID = "org.tidegate.telemetry";
+    public static final String PID = TelemetrySection.PID;
 
+    /**
+     * The telemetry section as ConfigAdmin holds it, for MetaType only: the component reads its properties with
+     * {@link TelemetrySection#read}. Defaults and limits are the schema's constants.
+     */
     @ObjectClassDefinition(name = "tidegate telemetry pipeline",
             description = "Edge rules, alarms, local actions and telemetry messages (gateway.json \"telemetry\")")
     public @interface Config {
         @AttributeDefinition(description = "Gateway id, the \"gateway\" field of every body")
         String gatewayId();
 
-        @AttributeDefinition(description = "Polls per telemetry message per device", min = "1")
-        int batchPolls() default 1;
+        @AttributeDefinition(description = "Polls per telemetry message per device",
+                min = "" + TelemetrySection.MIN_BATCH_POLLS, max = "" + TelemetrySection.MAX_BATCH_POLLS)
+        int batchPolls() default TelemetrySection.DEFAULT_BATCH_POLLS;
 
-        @AttributeDefinition(description = "Seconds between status messages (0 = none)", min = "0")
-        long statusIntervalSeconds() default 300;
+        @AttributeDefinition(description = "Seconds between status messages (0 = none)",
+                min = "" + TelemetrySection.MIN_STATUS_INTERVAL_SECONDS,
+                max = "" + TelemetrySection.MAX_STATUS_INTERVAL_SECONDS)
+        long statusIntervalSeconds() default TelemetrySection.DEFAULT_STATUS_INTERVAL_SECONDS;
 
         @AttributeDefinition(description = "Routine messages waiting for the pipeline thread before new ones are dropped",
-                min = "1")
-        int handOffCapacity() default 10_000;
+                min = "" + TelemetrySection.MIN_HAND_OFF_CAPACITY, max = "" + TelemetrySection.MAX_HAND_OFF_CAPACITY)
+        int handOffCapacity() default TelemetrySection.DEFAULT_HAND_OFF_CAPACITY;
 
         @AttributeDefinition(description = "First retry delay of a failed local action, ms (doubles up to 60 s)",
-                min = "1")
-        long actionRetryMs() default 5_000;
+                min = "" + TelemetrySection.MIN_ACTION_RETRY_MS, max = "" + TelemetrySection.MAX_ACTION_RETRY_MS)
+        long actionRetryMs() default TelemetrySection.DEFAULT_ACTION_RETRY_MS;
     }
 
     private final Map<String, GatewayDevice> devices = new ConcurrentHashMap<>();
     private final Pipeline pipeline;
     private volatile StoreAndForwardQueue queue;
 
+    /**
+     * Activation by Declarative Services.
+     *
+     * @throws IllegalArgumentException if the configuration breaks the schema (every problem listed)
+     */
     @Activate
-    public PipelineComponent(Config config) {
-        PipelineSettings settings = new PipelineSettings(config.gatewayId(), config.batchPolls(),
-                config.handOffCapacity(), config.statusIntervalSeconds() * 1000, config.actionRetryMs());
+    public PipelineComponent(Map<String, Object> properties) {
+        this(TelemetrySection.read(properties));
+    }
+
+    PipelineComponent(PipelineSettings settings) {
         this.pipeline = new Pipeline(settings, Clock.systemUTC(), this::writeLocally);
         pipeline.setStatusSources(this::health, this::queueStatus);
-        Logger.info("pipeline started: gateway={} batchPolls={} statusIntervalSeconds={}", config.gatewayId(),
-                config.batchPolls(), config.statusIntervalSeconds());
+        Logger.info("pipeline started: gateway={} batchPolls={} statusIntervalSeconds={}", settings.gatewayId(),
+                settings.batchPolls(), settings.statusIntervalMs() / 1000);
     }
 
     @Activate

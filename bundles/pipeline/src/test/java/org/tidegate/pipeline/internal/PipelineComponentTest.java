@@ -65,7 +65,7 @@ class PipelineComponentTest {
 
     @Test
     void wiredLikeScrItSwitchesTheSirenReportsFailuresAndContributesStatus() throws Exception {
-        component = new PipelineComponent(config(Map.of("gatewayId", "gw-riverside-01")));
+        component = new PipelineComponent(Map.of("gatewayId", "gw-riverside-01"));
         component.setMessageSink(sink);
         Device wl = PipelineFlowTest.waterLevel();
         level = new DevicePoller(wl, driver.open(wl), () -> List.of(component));

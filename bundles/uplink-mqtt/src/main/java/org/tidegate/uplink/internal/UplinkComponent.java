@@ -1,6 +1,5 @@
 package org.tidegate.uplink.internal;
 
-import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -39,49 +38,69 @@ import org.tinylog.Logger;
  * {@link CommandHandler}s, {@link StatusProvider}s and the devices' health from the service registry (whiteboard).
  * It numbers, seals and stores nothing itself: that is the outbox's job.
  */
-@Component(configurationPid = UplinkComponent.PID, configurationPolicy = ConfigurationPolicy.REQUIRE, service = {})
+@Component(configurationPid = BrokerSection.PID, configurationPolicy = ConfigurationPolicy.REQUIRE, service = {})
 @Designate(ocd = UplinkComponent.Config.class)
 public class UplinkComponent {
-    public static final String PID = "org.tidegate.uplink";
+    public static final String PID = BrokerSection.PID;
 
+    /**
+     * The broker section as ConfigAdmin holds it, for MetaType only: the component reads its properties with
+     * {@link BrokerSection#read}. Defaults and limits are the schema's constants.
+     */
     @ObjectClassDefinition(name = "tidegate MQTT uplink", description = "The broker section of gateway.json")
     public @interface Config {
         @AttributeDefinition(description = "Gateway id: MQTT client id and envelope sender")
         String gatewayId();
 
         @AttributeDefinition(description = "tcp://host:port (lab only) or ssl://host:port")
-        String url() default "tcp://127.0.0.1:1883";
+        String url();
 
-        String topicPrefix() default "tidegate";
+        @AttributeDefinition(description = "First topic level; no wildcards, no leading, trailing or double /")
+        String topicPrefix() default BrokerSection.DEFAULT_TOPIC_PREFIX;
 
-        String username() default "";
+        String username() default BrokerSection.DEFAULT_USERNAME;
 
         @AttributeDefinition(type = AttributeType.PASSWORD, description = "Broker password; empty: read passwordEnv")
-        String password() default "";
+        String password() default BrokerSection.DEFAULT_PASSWORD;
 
         @AttributeDefinition(description = "Environment variable holding the password when password is empty")
-        String passwordEnv() default "TIDEGATE_MQTT_PASSWORD";
+        String passwordEnv() default BrokerSection.DEFAULT_PASSWORD_ENV;
 
         @AttributeDefinition(description = "PEM CA certificate(s) for ssl:// (empty: the JVM trust store)")
-        String caFile() default "";
+        String caFile() default BrokerSection.DEFAULT_FILE;
 
-        String certFile() default "";
+        @AttributeDefinition(description = "PEM client certificate for mutual TLS (with keyFile)")
+        String certFile() default BrokerSection.DEFAULT_FILE;
 
-        String keyFile() default "";
+        @AttributeDefinition(description = "PEM private key of certFile")
+        String keyFile() default BrokerSection.DEFAULT_FILE;
 
-        int keepAliveSeconds() default 30;
+        @AttributeDefinition(description = "MQTT keep-alive, seconds", min = "" + BrokerSection.MIN_KEEP_ALIVE_SECONDS,
+                max = "" + BrokerSection.MAX_KEEP_ALIVE_SECONDS)
+        int keepAliveSeconds() default BrokerSection.DEFAULT_KEEP_ALIVE_SECONDS;
 
-        long reconnectMinMs() default 1000;
+        @AttributeDefinition(description = "First reconnect delay, ms", min = "" + BrokerSection.MIN_RECONNECT_MIN_MS,
+                max = "" + BrokerSection.MAX_RECONNECT_MIN_MS)
+        long reconnectMinMs() default BrokerSection.DEFAULT_RECONNECT_MIN_MS;
 
-        long reconnectMaxMs() default 60000;
+        @AttributeDefinition(description = "Cap of the reconnect delay, ms (not less than reconnectMinMs)",
+                min = "" + BrokerSection.MIN_RECONNECT_MAX_MS, max = "" + BrokerSection.MAX_RECONNECT_MAX_MS)
+        long reconnectMaxMs() default BrokerSection.DEFAULT_RECONNECT_MAX_MS;
 
-        @AttributeDefinition(description = "Messages published and not yet acknowledged (PUBACK)")
-        int inflight() default 32;
+        @AttributeDefinition(description = "Messages published and not yet acknowledged (PUBACK)",
+                min = "" + BrokerSection.MIN_INFLIGHT, max = "" + BrokerSection.MAX_INFLIGHT)
+        int inflight() default BrokerSection.DEFAULT_INFLIGHT;
 
-        @AttributeDefinition(description = "Drain rate limit in messages per second; 0: unlimited")
-        double rateLimitPerSecond() default 0;
+        @AttributeDefinition(description = "Drain rate limit in messages per second; 0: unlimited",
+                min = "" + BrokerSection.MIN_RATE_LIMIT_PER_SECOND, max = "" + BrokerSection.MAX_RATE_LIMIT_PER_SECOND)
+        long rateLimitPerSecond() default BrokerSection.DEFAULT_RATE_LIMIT_PER_SECOND;
 
-        long progressLogMs() default 10000;
+        @AttributeDefinition(description = "Interval of the drain progress log lines, ms (not a gateway.json key)",
+                min = "" + BrokerSection.MIN_PROGRESS_LOG_MS, max = "" + BrokerSection.MAX_PROGRESS_LOG_MS)
+        long progressLogMs() default BrokerSection.DEFAULT_PROGRESS_LOG_MS;
+
+        @AttributeDefinition(description = "Absolute path of the gateway home directory (relative files resolve against it)")
+        String home() default ".";
     }
 
     private final Map<String, CommandHandlerRank> ranked = new ConcurrentSkipListMap<>();
@@ -89,12 +108,17 @@ public class UplinkComponent {
     private final List<GatewayDevice> devices = new CopyOnWriteArrayList<>();
     private final MqttUplink uplink;
 
+    /**
+     * Activation by Declarative Services.
+     *
+     * @throws IllegalArgumentException if the configuration breaks the schema (every problem listed)
+     */
     @Activate
-    public UplinkComponent(Config config,
+    public UplinkComponent(Map<String, Object> properties,
                            @Reference StoreAndForwardQueue queue,
                            @Reference(target = "(gatewayId=*)") Outbox outbox,
                            @Reference(target = "(gatewayId=*)") EnvelopeOpener commandOpener) {
-        UplinkOptions options = options(config);
+        UplinkOptions options = options(properties);
         if (!outbox.topics().equals(options.topics())) {
             Logger.warn("uplink: the outbox stores for {} but the uplink serves {}", outbox.topics(), options.topics());
         }
@@ -108,19 +132,9 @@ public class UplinkComponent {
         uplink.start();
     }
 
-    static UplinkOptions options(Config c) {
-        String password = c.password();
-        if (password.isEmpty() && !c.passwordEnv().isEmpty()) {
-            String env = System.getenv(c.passwordEnv());
-            password = env == null ? "" : env;
-        }
-        return new UplinkOptions(c.gatewayId(), c.url(), c.topicPrefix(), c.username(), password, path(c.caFile()),
-                path(c.certFile()), path(c.keyFile()), c.keepAliveSeconds(), c.reconnectMinMs(), c.reconnectMaxMs(),
-                c.inflight(), c.rateLimitPerSecond(), c.progressLogMs());
-    }
-
-    private static Path path(String s) {
-        return s == null || s.isBlank() ? null : Path.of(s);
+    /** The session's options from the ConfigAdmin properties, through the section's schema. */
+    static UplinkOptions options(Map<String, ?> properties) {
+        return BrokerSection.read(properties);
     }
 
     @Deactivate

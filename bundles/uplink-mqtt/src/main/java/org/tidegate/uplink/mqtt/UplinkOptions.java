@@ -2,13 +2,17 @@ package org.tidegate.uplink.mqtt;
 
 import java.nio.file.Path;
 import org.tidegate.outbox.Topics;
+import org.tidegate.uplink.internal.BrokerSection;
 
 /**
- * The broker section of gateway.json (PID {@code org.tidegate.uplink}) as the MQTT session uses it.
+ * The broker section of gateway.json (PID {@code org.tidegate.uplink}) as the MQTT session uses it. The section's
+ * schema ({@code org.tidegate.uplink.internal.BrokerSection}) makes it from a configuration and holds the defaults
+ * and the configuration's limits; the checks here are only what the session itself cannot work without (tests and
+ * benchmarks build options directly, with shorter timings than a configuration may have).
  *
  * @param gatewayId          also the MQTT client id
  * @param brokerUrl          {@code tcp://host:port} (lab only) or {@code ssl://host:port}
- * @param topicPrefix        default {@code tidegate}
+ * @param topicPrefix        the first topic level
  * @param username           empty for none
  * @param password           the resolved password (from the file or the environment variable), never logged
  * @param caFile             PEM CA certificate(s) that sign the broker's certificate; null: the JVM's trust store
@@ -48,13 +52,16 @@ public record UplinkOptions(String gatewayId, String brokerUrl, String topicPref
         if ((certFile == null) != (keyFile == null)) {
             throw new IllegalArgumentException("certFile and keyFile go together");
         }
-        progressLogMs = progressLogMs <= 0 ? 10_000 : progressLogMs;
+        progressLogMs = progressLogMs <= 0 ? BrokerSection.DEFAULT_PROGRESS_LOG_MS : progressLogMs;
     }
 
     /** The gateway.json defaults for this gateway and broker. */
     public static UplinkOptions defaults(String gatewayId, String brokerUrl) {
-        return new UplinkOptions(gatewayId, brokerUrl, Topics.DEFAULT_PREFIX, "", "", null, null, null, 30, 1000,
-                60_000, 32, 0, 10_000);
+        return new UplinkOptions(gatewayId, brokerUrl, BrokerSection.DEFAULT_TOPIC_PREFIX,
+                BrokerSection.DEFAULT_USERNAME, BrokerSection.DEFAULT_PASSWORD, null, null, null,
+                BrokerSection.DEFAULT_KEEP_ALIVE_SECONDS, BrokerSection.DEFAULT_RECONNECT_MIN_MS,
+                BrokerSection.DEFAULT_RECONNECT_MAX_MS, BrokerSection.DEFAULT_INFLIGHT,
+                BrokerSection.DEFAULT_RATE_LIMIT_PER_SECOND, BrokerSection.DEFAULT_PROGRESS_LOG_MS);
     }
 
     public Topics topics() {
