@@ -8,6 +8,7 @@ import java.util.Locale;
 import java.util.Map;
 import org.tidegate.core.config.ConfigNode;
 import org.tidegate.core.config.HomeInfo;
+import org.tidegate.core.config.SectionProperties;
 import org.tidegate.core.config.SectionSchema;
 import org.tidegate.store.sqlite.Synchronous;
 

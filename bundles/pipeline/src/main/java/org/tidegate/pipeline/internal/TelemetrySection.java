@@ -4,6 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import org.tidegate.core.config.ConfigNode;
 import org.tidegate.core.config.HomeInfo;
+import org.tidegate.core.config.SectionProperties;
 import org.tidegate.core.config.SectionSchema;
 import org.tidegate.pipeline.PipelineSettings;
 

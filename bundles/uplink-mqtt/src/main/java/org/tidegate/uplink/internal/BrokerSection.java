@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.function.UnaryOperator;
 import org.tidegate.core.config.ConfigNode;
 import org.tidegate.core.config.HomeInfo;
+import org.tidegate.core.config.SectionProperties;
 import org.tidegate.core.config.SectionSchema;
 import org.tidegate.core.model.Ids;
 import org.tidegate.outbox.Topics;

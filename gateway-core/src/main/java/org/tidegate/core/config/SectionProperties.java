@@ -1,13 +1,10 @@
-package org.tidegate.crypto.internal;
+package org.tidegate.core.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BiFunction;
-import org.tidegate.core.config.ConfigNode;
-import org.tidegate.core.config.ConfigProblems;
-import org.tidegate.core.config.HomeInfo;
 
 /**
  * A component's ConfigAdmin properties read by its section schema, so that a configuration put straight into
@@ -16,7 +13,7 @@ import org.tidegate.core.config.HomeInfo;
  * {@code component.*}, {@code felix.*}, and {@code osgi.*}: Felix SCR gives every component
  * {@code osgi.ds.satisfying.condition.target}) are known; every other key is the section's or an error.
  */
-final class SectionProperties {
+public final class SectionProperties {
     private static final List<String> FRAMEWORK_PREFIXES = List.of("service.", "component.", "felix.", "osgi.");
 
     private SectionProperties() {
@@ -28,7 +25,7 @@ final class SectionProperties {
      * @param schema            reads the section; other sections' keys are looked up in the same properties
      * @throws IllegalArgumentException listing every problem
      */
-    static <T> T read(String pid, Map<String, ?> properties, boolean gatewayIdRequired,
+    public static <T> T read(String pid, Map<String, ?> properties, boolean gatewayIdRequired,
                       BiFunction<ConfigNode, HomeInfo, T> schema) {
         Map<String, ?> values = properties == null ? Map.of() : properties;
         JsonNode tree = ConfigNode.mapper().valueToTree(values);
