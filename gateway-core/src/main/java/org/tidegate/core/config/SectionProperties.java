@@ -11,10 +11,13 @@ import java.util.function.BiFunction;
  * ConfigAdmin gets the checks and defaults of one from gateway.json. The keys the config bundle adds
  * ({@code gatewayId}, {@code home}, {@code tidegate.source}) and those of the framework ({@code service.*},
  * {@code component.*}, {@code felix.*}, and {@code osgi.*}: Felix SCR gives every component
- * {@code osgi.ds.satisfying.condition.target}) are known; every other key is the section's or an error.
+ * {@code osgi.ds.satisfying.condition.target}; DS reference properties {@code NAME.target} and
+ * {@code NAME.cardinality.minimum}) are known; every other key is the section's or an error.
  */
 public final class SectionProperties {
     private static final List<String> FRAMEWORK_PREFIXES = List.of("service.", "component.", "felix.", "osgi.");
+    /** Declarative Services reference properties: {@code <reference name>.target} and {@code .cardinality.minimum}. */
+    private static final List<String> REFERENCE_SUFFIXES = List.of(".target", ".cardinality.minimum");
 
     private SectionProperties() {
     }
@@ -34,7 +37,7 @@ public final class SectionProperties {
         node.isObject(true);
         node.known("tidegate.source");
         for (String key : values.keySet()) {
-            if (FRAMEWORK_PREFIXES.stream().anyMatch(key::startsWith)) {
+            if (FRAMEWORK_PREFIXES.stream().anyMatch(key::startsWith) || REFERENCE_SUFFIXES.stream().anyMatch(key::endsWith)) {
                 node.known(key);
             }
         }
