@@ -21,15 +21,72 @@ import java.util.Map;
  * @param heldInMemory      alarms kept in memory because the database is unavailable
  * @param storageAvailable  false while the database cannot be written (disk full, unreadable)
  * @param storageError      the last storage error, or empty
+ * @param damage            what damaged files cost since the queue was opened (salvaged, lost, ranges)
  */
 public record QueueStats(long[] depthByPriority, long messages, long bytes, long inFlight, long oldestAgeMillis,
                          long appended, long delivered, long redelivered, Map<String, Long> evicted,
-                         long heldInMemory, boolean storageAvailable, String storageError) {
+                         long heldInMemory, boolean storageAvailable, String storageError, Damage damage) {
 
     public QueueStats {
         depthByPriority = depthByPriority.clone();
         evicted = Collections.unmodifiableMap(new LinkedHashMap<>(evicted));
         storageError = storageError == null ? "" : storageError;
+        damage = damage == null ? Damage.NONE : damage;
+    }
+
+    /** Without damage information (the 1.0 constructor). */
+    public QueueStats(long[] depthByPriority, long messages, long bytes, long inFlight, long oldestAgeMillis,
+                      long appended, long delivered, long redelivered, Map<String, Long> evicted,
+                      long heldInMemory, boolean storageAvailable, String storageError) {
+        this(depthByPriority, messages, bytes, inFlight, oldestAgeMillis, appended, delivered, redelivered, evicted,
+                heldInMemory, storageAvailable, storageError, Damage.NONE);
+    }
+
+    /**
+     * What damaged files cost since the queue was opened (docs/store-forward.md, "Damaged files").
+     *
+     * @param salvaged     messages read out of corrupt database files into the fresh one
+     * @param lost         messages of corrupt files that could not be read
+     * @param lostAtLeast  true if {@code lost} is a lower bound (the file did not tell how many it held)
+     * @param movedAside   file name of the last corrupt file moved aside, or empty
+     * @param mayBeLost    ids and sequence numbers committed but missing after an open (an unreadable WAL tail
+     *                     or a lost file), or {@link Range#NONE}
+     */
+    public record Damage(long salvaged, long lost, boolean lostAtLeast, String movedAside, Range mayBeLost) {
+        public static final Damage NONE = new Damage(0, 0, false, "", Range.NONE);
+
+        public Damage {
+            movedAside = movedAside == null ? "" : movedAside;
+            mayBeLost = mayBeLost == null ? Range.NONE : mayBeLost;
+        }
+
+        public boolean isNone() {
+            return salvaged == 0 && lost == 0 && !lostAtLeast && movedAside.isEmpty() && mayBeLost.isNone();
+        }
+    }
+
+    /**
+     * Queue ids {@code fromId … toId} and envelope sequence numbers {@code fromSequence … toSequence} (inclusive)
+     * that had been committed and were missing when the database was opened; a range is empty (0, 0) when unknown.
+     */
+    public record Range(long fromId, long toId, long fromSequence, long toSequence) {
+        public static final Range NONE = new Range(0, 0, 0, 0);
+
+        public boolean isNone() {
+            return toId == 0 && toSequence == 0;
+        }
+    }
+
+    public long salvaged() {
+        return damage.salvaged();
+    }
+
+    public long lost() {
+        return damage.lost();
+    }
+
+    public String movedAside() {
+        return damage.movedAside();
     }
 
     @Override

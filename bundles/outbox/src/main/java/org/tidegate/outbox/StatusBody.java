@@ -114,8 +114,10 @@ public final class StatusBody {
 
     /**
      * The queue entry: {@code messages, bytes, inFlight, oldestAgeMs, byPriority[10], appended, delivered,
-     * redelivered, evicted{reason: n}, evictedTotal, heldInMemory, storageAvailable} and {@code storageError} when
-     * there is one.
+     * redelivered, evicted{reason: n}, evictedTotal, heldInMemory, storageAvailable}, {@code storageError} when
+     * there is one, {@code salvaged, lost} (damaged files) and, when there is something to say, {@code lostAtLeast}
+     * (lost is a lower bound), {@code movedAside} (file name) and {@code mayBeLost: {ids: [from, to], sequences:
+     * [from, to]}} (a WAL tail SQLite dropped).
      */
     public static Map<String, Object> queueFields(QueueStats s) {
         Map<String, Object> m = new LinkedHashMap<>();
@@ -133,6 +135,20 @@ public final class StatusBody {
         m.put("storageAvailable", s.storageAvailable());
         if (!s.storageError().isEmpty()) {
             m.put("storageError", s.storageError());
+        }
+        QueueStats.Damage d = s.damage();
+        m.put("salvaged", d.salvaged());
+        m.put("lost", d.lost());
+        if (d.lostAtLeast()) {
+            m.put("lostAtLeast", true);
+        }
+        if (!d.movedAside().isEmpty()) {
+            m.put("movedAside", d.movedAside());
+        }
+        if (!d.mayBeLost().isNone()) {
+            QueueStats.Range r = d.mayBeLost();
+            m.put("mayBeLost", Map.of("ids", List.of(r.fromId(), r.toId()),
+                    "sequences", List.of(r.fromSequence(), r.toSequence())));
         }
         return m;
     }

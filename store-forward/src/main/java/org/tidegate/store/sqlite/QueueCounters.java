@@ -21,6 +21,11 @@ final class QueueCounters {
     private long redelivered;
     private final long[] evicted = new long[EvictionReason.values().length];
     private volatile long commits;
+    private long salvaged;
+    private long lost;
+    private boolean lostAtLeast;
+    private String movedAside = "";
+    private QueueStats.Range mayBeLost = QueueStats.Range.NONE;
     private long nextLogAt = System.currentTimeMillis() + LOG_INTERVAL_MS;
     private long lastLoggedActivity;
 
@@ -42,6 +47,26 @@ final class QueueCounters {
 
     void countCommit() {
         commits++;
+    }
+
+    /** A corrupt file was salvaged and moved aside: its lost messages also count as {@code corrupt-file}. */
+    void countSalvage(Salvage.Report r) {
+        salvaged += r.salvaged();
+        lost += r.lost();
+        lostAtLeast |= !r.lostExact();
+        if (r.movedAside() != null) {
+            movedAside = r.movedAside().getFileName().toString();
+        }
+        countEvicted(EvictionReason.CORRUPT_FILE, r.lost());
+    }
+
+    /** Committed ids were missing at an open (the latest such range; they may be lost). */
+    void countMayBeLost(QueueStats.Range r) {
+        mayBeLost = r;
+    }
+
+    QueueStats.Damage damage() {
+        return new QueueStats.Damage(salvaged, lost, lostAtLeast, movedAside, mayBeLost);
     }
 
     long appended() {
@@ -72,7 +97,7 @@ final class QueueCounters {
     /** What {@code stats()} answers once the queue is closed: the counters, nothing queued. */
     QueueStats whenClosed() {
         return new QueueStats(new long[QueueDatabase.PRIORITIES], 0, 0, 0, 0, appended, delivered, redelivered,
-                evictedByReason(), 0, false, "queue closed");
+                evictedByReason(), 0, false, "queue closed", damage());
     }
 
     /**

@@ -64,6 +64,8 @@ final class QueueDatabase implements AutoCloseable {
     private final long[] depthAtOpen;
     private final long bytesAtOpen;
     private final long maxSequenceAtOpen;
+    private long idCeilingAtOpen;
+    private Salvage.Report salvageAtOpen;
 
     private QueueDatabase(Path file, Synchronous synchronous, Connection conn, long[] depthAtOpen, long bytesAtOpen,
                           long maxSequenceAtOpen) throws SQLException {
@@ -110,17 +112,7 @@ final class QueueDatabase implements AutoCloseable {
                     throw new QuickCheckFailed("quick_check: " + verdict);
                 }
             }
-            st.execute("CREATE TABLE IF NOT EXISTS message ("
-                    + " id INTEGER PRIMARY KEY AUTOINCREMENT,"
-                    + " priority INTEGER NOT NULL CHECK (priority BETWEEN 0 AND 9),"
-                    + " sequence INTEGER NOT NULL,"
-                    + " created_at INTEGER NOT NULL,"
-                    + " attempts INTEGER NOT NULL DEFAULT 0,"
-                    + " size INTEGER NOT NULL,"
-                    + " topic TEXT NOT NULL,"
-                    + " payload BLOB NOT NULL)");
-            st.execute("CREATE INDEX IF NOT EXISTS message_by_priority ON message(priority, id)");
-            st.execute("CREATE INDEX IF NOT EXISTS message_by_created ON message(created_at)");
+            createSchema(st);
             long[] depth = new long[PRIORITIES];
             long bytes = 0;
             try (ResultSet rs = st.executeQuery(
@@ -134,15 +126,70 @@ final class QueueDatabase implements AutoCloseable {
             try (ResultSet rs = st.executeQuery("SELECT coalesce(max(sequence), 0) FROM message")) {
                 maxSequence = rs.next() ? rs.getLong(1) : 0;
             }
-            return new QueueDatabase(file, synchronous, c, depth, bytes, maxSequence);
+            QueueDatabase db = new QueueDatabase(file, synchronous, c, depth, bytes, maxSequence);
+            db.idCeilingAtOpen = readIdCeiling(st);
+            return db;
         } catch (SQLException e) {
             closeQuietly(c);
             throw e;
         }
     }
 
+    /** The queue's schema; also used for the fresh file a salvage writes ({@link Salvage}). */
+    static void createSchema(Statement st) throws SQLException {
+        st.execute("CREATE TABLE IF NOT EXISTS message ("
+                + " id INTEGER PRIMARY KEY AUTOINCREMENT,"
+                + " priority INTEGER NOT NULL CHECK (priority BETWEEN 0 AND 9),"
+                + " sequence INTEGER NOT NULL,"
+                + " created_at INTEGER NOT NULL,"
+                + " attempts INTEGER NOT NULL DEFAULT 0,"
+                + " size INTEGER NOT NULL,"
+                + " topic TEXT NOT NULL,"
+                + " payload BLOB NOT NULL)");
+        st.execute("CREATE INDEX IF NOT EXISTS message_by_priority ON message(priority, id)");
+        st.execute("CREATE INDEX IF NOT EXISTS message_by_created ON message(created_at)");
+    }
+
+    /** The highest id ever given out ({@code sqlite_sequence}, which deletes do not lower); 0 if none. */
+    static long readIdCeiling(Statement st) throws SQLException {
+        try (ResultSet rs = st.executeQuery("SELECT seq FROM sqlite_sequence WHERE name = 'message'")) {
+            return rs.next() ? rs.getLong(1) : 0;
+        }
+    }
+
+    /** Sets {@code sqlite_sequence} to at least {@code ceiling}, so that ids up to it are never given out again. */
+    static void raiseIdCeiling(Statement st, long ceiling) throws SQLException {
+        st.executeUpdate("UPDATE sqlite_sequence SET seq = " + ceiling + " WHERE name = 'message' AND seq < " + ceiling);
+        st.executeUpdate("INSERT INTO sqlite_sequence (name, seq) SELECT 'message', " + ceiling
+                + " WHERE NOT EXISTS (SELECT 1 FROM sqlite_sequence WHERE name = 'message')");
+    }
+
+    /** Raises the id ceiling of this database (after ids were found missing at open), in its own transaction. */
+    void raiseIdCeiling(long ceiling) throws SQLException {
+        transaction(false, () -> {
+            try (Statement st = conn.createStatement()) {
+                raiseIdCeiling(st, ceiling);
+            }
+        });
+        idCeilingAtOpen = Math.max(idCeilingAtOpen, ceiling);
+    }
+
     Path file() {
         return file;
+    }
+
+    /** {@code sqlite_sequence} of the message table when the file was opened: the highest id ever committed. */
+    long idCeilingAtOpen() {
+        return idCeilingAtOpen;
+    }
+
+    /** What {@link Quarantine} found and salvaged before this (fresh) file was opened; null if nothing. */
+    Salvage.Report salvageAtOpen() {
+        return salvageAtOpen;
+    }
+
+    void salvageAtOpen(Salvage.Report report) {
+        this.salvageAtOpen = report;
     }
 
     Synchronous synchronous() {

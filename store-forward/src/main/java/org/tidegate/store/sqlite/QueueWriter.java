@@ -64,6 +64,7 @@ final class QueueWriter {
     private final Backlog backlog = new Backlog();
     private final HeldAlarms alarms;
     private final RetentionPolicy retention;
+    private final HighWaterMark highWater;
 
     QueueWriter(QueueOptions options, PendingCount pending) {
         this.options = options;
@@ -71,6 +72,7 @@ final class QueueWriter {
         this.storage = new Storage(options, this::opened);
         this.alarms = new HeldAlarms(options.memoryAlarmLimit());
         this.retention = new RetentionPolicy(options);
+        this.highWater = HighWaterMark.open(options.path());
         this.thread = new Thread(this::run, "tidegate-store-writer");
         this.thread.setDaemon(true);
     }
@@ -103,6 +105,15 @@ final class QueueWriter {
     private void opened(QueueDatabase db) {
         backlog.opened(db.depthAtOpen(), db.bytesAtOpen());
         maxSequenceAtOpen = Math.max(maxSequenceAtOpen, db.maxSequenceAtOpen());
+        if (db.salvageAtOpen() != null) {
+            counters.countSalvage(db.salvageAtOpen());
+        }
+        QueueStats.Range missing = highWater.check(db); // a WAL tail SQLite dropped
+        if (!missing.isNone()) {
+            counters.countMayBeLost(missing);
+            HighWaterMark.Mark m = highWater.current();
+            maxSequenceAtOpen = Math.max(maxSequenceAtOpen, m.maxSequence());
+        }
     }
 
     // ------------------------------------------------------------------ the loop
@@ -180,6 +191,7 @@ final class QueueWriter {
     /** Writes what waits for the database (held alarms, owed writes, a due purge) even with no request. */
     private void maintenance() {
         counters.logIfDue(this::snapshot);
+        highWater.syncIfDue();
         boolean purgeDue = retention.purgeDue(System.currentTimeMillis());
         if (!alarms.isEmpty() || backlog.owesWrites() || storage.current() == null || purgeDue) {
             write(List.of(), List.of(), true);
@@ -197,6 +209,7 @@ final class QueueWriter {
         final List<Long> alarmAcks = new ArrayList<>();
         final List<Eviction> evicted = new ArrayList<>();
         boolean attemptsWritten;
+        long maxSequence;
 
         long messagesAfter(Backlog backlog) {
             return backlog.messages() + inserted.size() - acked.size();
@@ -249,6 +262,7 @@ final class QueueWriter {
                     HeldAlarms.Alarm m = e.getValue();
                     if (!m.inFlight) {
                         fx.inserted.add(db.insert(m.topic, m.priority, m.sequence, m.createdAt, m.attempts, m.payload));
+                        fx.maxSequence = Math.max(fx.maxSequence, m.sequence);
                         fx.flushedAlarms.add(e.getKey());
                     }
                 }
@@ -256,6 +270,7 @@ final class QueueWriter {
                     Row row = db.insert(a.topic, a.priority, a.sequence, a.createdAt, 0, a.payload);
                     a.id = row.id();
                     fx.inserted.add(row);
+                    fx.maxSequence = Math.max(fx.maxSequence, a.sequence);
                 }
                 for (long id : ackIds) {
                     Row row = db.delete(id);
@@ -268,6 +283,9 @@ final class QueueWriter {
                 fx.evicted.addAll(retention.purgeExpired(db, backlog, alarms, counters));
             });
             counters.countCommit();
+            if (!fx.inserted.isEmpty()) {
+                highWater.committed(fx.inserted.get(fx.inserted.size() - 1).id(), fx.maxSequence);
+            }
         } catch (SQLException e) {
             if (Quarantine.isCorruption(e) && retryAfterCorruption) {
                 quarantineAtRunTime(e);
@@ -358,11 +376,15 @@ final class QueueWriter {
      * start a fresh database. Held alarms stay (they were never in that file).
      */
     private void quarantineAtRunTime(SQLException e) {
-        long lost = backlog.messages();
-        Logger.error("store: database {} is corrupt ({}); moving it aside with {} queued message(s) and starting fresh",
-                options.path(), QueueDatabase.describe(e), lost);
-        counters.countEvicted(EvictionReason.CORRUPT_FILE, lost);
-        storage.moveCorruptAside(e);
+        long queued = backlog.messages();
+        Logger.error("store: database {} is corrupt ({}); salvaging its {} queued message(s) into a fresh one",
+                options.path(), QueueDatabase.describe(e), queued);
+        Salvage.Report report = storage.moveCorruptAside(e, queued);
+        if (report != null) {
+            counters.countSalvage(report);
+        } else {
+            counters.countEvicted(EvictionReason.CORRUPT_FILE, queued);
+        }
         backlog.discard();
         storage.openIfDue();
     }
@@ -456,7 +478,7 @@ final class QueueWriter {
         long age = oldest == Long.MAX_VALUE ? 0 : Math.max(0, System.currentTimeMillis() - oldest);
         return new QueueStats(byPriority, messages, bytes, backlog.inFlight() + alarms.inFlight(), age,
                 counters.appended(), counters.delivered(), counters.redelivered(), counters.evictedByReason(),
-                alarms.size(), storage.available() && db != null, storage.error());
+                alarms.size(), storage.available() && db != null, storage.error(), counters.damage());
     }
 
     private void publishPending() {
@@ -474,5 +496,6 @@ final class QueueWriter {
                     alarms.size(), options.path(), storage.error());
         }
         storage.close();
+        highWater.close();
     }
 }

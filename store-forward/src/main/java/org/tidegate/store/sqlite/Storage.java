@@ -100,15 +100,22 @@ final class Storage {
         }
     }
 
-    /** The open file turned out corrupt: close it, move it aside, and let the next use open a fresh one. */
-    void moveCorruptAside(SQLException e) {
+    /**
+     * The open file turned out corrupt: close it, salvage what it holds into a fresh file, move it aside, and
+     * let the next use open the fresh one.
+     *
+     * @param queued how many messages the file held
+     * @return what the salvage found, or null if the file could not be moved aside
+     */
+    Salvage.Report moveCorruptAside(SQLException e, long queued) {
         close();
+        nextOpenAttempt = 0;
         try {
-            Quarantine.moveAside(options.path(), QueueDatabase.describe(e));
+            return Quarantine.salvageAndMoveAside(options.path(), QueueDatabase.describe(e), queued);
         } catch (IOException io) {
             Logger.error(io, "store: cannot move the corrupt database {} aside", options.path());
+            return null;
         }
-        nextOpenAttempt = 0;
     }
 
     void close() {

@@ -62,10 +62,12 @@ class StorageFailureTest {
             raf.write(junk);
         }
         try (SqliteQueue q = SqliteQueue.open(QueueOptions.defaults(db))) {
-            assertTrue(q.stats().storageAvailable());
-            assertEquals(0, q.stats().messages(), "a fresh database");
+            QueueStats s = q.stats();
+            assertTrue(s.storageAvailable());
+            assertEquals(s.salvaged(), s.messages(), "a fresh database holding what could be salvaged");
+            assertTrue(s.salvaged() > 0 && s.lost() > 0 && s.salvaged() + s.lost() == 2000, s.toString());
             q.append("t", 9, 1, T, bytes("alarm"));
-            assertEquals(List.of("alarm"), drain(q));
+            assertEquals("alarm", drain(q).get(0));
         }
         onlyFile(dir, "queue.db.corrupt-");
     }
@@ -108,6 +110,9 @@ class StorageFailureTest {
             }
             QueueStats s = q.stats();
             assertTrue(s.evicted(EvictionReason.CORRUPT_FILE) > 0, "corruption noticed: " + s);
+            assertEquals(queued, s.salvaged() + s.lost(), "salvaged + lost = what was queued: " + s);
+            assertEquals(s.lost(), s.evicted(EvictionReason.CORRUPT_FILE));
+            assertFalse(s.movedAside().isEmpty());
             assertTrue(s.storageAvailable(), s.storageError());
             q.append("t", 9, 99_999, T, bytes("after corruption"));
             q.releaseInFlight();
