@@ -71,6 +71,29 @@ class StatusBodyTest {
     }
 
     @Test
+    void queueEntryReportsWhatDamagedFilesCost() throws Exception {
+        JsonNode q = JSON.readTree(StatusBody.periodic("gw", 5).queue(stats()).toBytes()).get("queue");
+        assertEquals(0, q.get("salvaged").asLong());
+        assertEquals(0, q.get("lost").asLong());
+        assertFalse(q.has("movedAside"));
+        assertFalse(q.has("mayBeLost"));
+        QueueStats s = stats();
+        QueueStats damaged = new QueueStats(s.depthByPriority(), s.messages(), s.bytes(), s.inFlight(),
+                s.oldestAgeMillis(), s.appended(), s.delivered(), s.redelivered(), s.evicted(), s.heldInMemory(),
+                s.storageAvailable(), s.storageError(), new QueueStats.Damage(26, 4, true, "queue.db.corrupt-x",
+                new QueueStats.Range(8, 23, 1008, 1023)));
+        q = JSON.readTree(StatusBody.periodic("gw", 5).queue(damaged).toBytes()).get("queue");
+        assertEquals(26, q.get("salvaged").asLong());
+        assertEquals(4, q.get("lost").asLong());
+        assertTrue(q.get("lostAtLeast").asBoolean());
+        assertEquals("queue.db.corrupt-x", q.get("movedAside").asText());
+        assertEquals(8, q.get("mayBeLost").get("ids").get(0).asLong());
+        assertEquals(23, q.get("mayBeLost").get("ids").get(1).asLong());
+        assertEquals(1008, q.get("mayBeLost").get("sequences").get(0).asLong());
+        assertEquals(1023, q.get("mayBeLost").get("sequences").get(1).asLong());
+    }
+
+    @Test
     void periodicBodyCarriesAlarmsPerDevice() throws Exception {
         JsonNode n = JSON.readTree(StatusBody.periodic("gw", 5)
                 .devices(List.of(WL, PM), Map.of("wl-001", Set.of("level_warning")))

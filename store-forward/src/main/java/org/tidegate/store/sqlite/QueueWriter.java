@@ -45,8 +45,10 @@ import org.tinylog.Logger;
  * Disk full, I/O errors, a read-only or missing directory: the transaction rolls back; alarms are kept in
  * memory ({@link HeldAlarms}) and written in the first transaction that succeeds later; routine appends
  * are refused with a {@link StoreException}; acknowledgements are remembered and written later. A file
- * found corrupt at run time is moved aside ({@link Quarantine}), its messages counted as
- * {@code corrupt-file}, and the batch is retried once on a fresh database.
+ * found corrupt at run time is salvaged into a fresh database and moved aside ({@link Quarantine},
+ * {@link Salvage}), the messages that could not be read counted as {@code corrupt-file}, and the batch is
+ * retried once on the fresh database. After every commit that inserted rows the {@link HighWaterMark} is
+ * written; every open compares it with the database to detect a WAL tail that SQLite dropped.
  */
 final class QueueWriter {
     /** Maintenance (retries, purge, stats log) runs at least this often, idle or busy. */

@@ -23,7 +23,9 @@ import org.tinylog.Logger;
  *     ("what is atomic, and why") is explained there;</li>
  * <li>{@link QueueDatabase}: the storage core: one connection, schema, statements, transactions;</li>
  * <li>{@link RetentionPolicy}: capacity eviction and max-age purge;</li>
- * <li>{@link Quarantine}: a corrupt file is moved aside (never deleted) and a fresh one started;</li>
+ * <li>{@link Quarantine}: a corrupt file is moved aside (never deleted) and a fresh one started, after
+ *     {@link Salvage} copied every readable message into it and counted what was lost;</li>
+ * <li>{@link HighWaterMark}: the durable highest id/sequence committed, to detect a WAL tail SQLite dropped;</li>
  * <li>{@link Storage}: whether the database is open, and retrying when it is not;</li>
  * <li>{@link HeldAlarms}: alarms kept in memory while the database is unavailable;</li>
  * <li>{@link Backlog}: counts and in-flight state of the rows on disk;

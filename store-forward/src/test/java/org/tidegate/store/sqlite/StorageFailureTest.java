@@ -67,7 +67,7 @@ class StorageFailureTest {
             assertEquals(s.salvaged(), s.messages(), "a fresh database holding what could be salvaged");
             assertTrue(s.salvaged() > 0 && s.lost() > 0 && s.salvaged() + s.lost() == 2000, s.toString());
             q.append("t", 9, 1, T, bytes("alarm"));
-            assertEquals("alarm", drain(q).get(0));
+            assertTrue(drain(q).contains("alarm"));
         }
         onlyFile(dir, "queue.db.corrupt-");
     }
