@@ -64,17 +64,28 @@ final class HighWaterMark implements AutoCloseable {
         return abs.resolveSibling(abs.getFileName() + ".hwm");
     }
 
-    /** Opens (or creates) the mark of the queue database {@code queueFile}; never throws (the check is skipped). */
+    /**
+     * Opens (or creates) the mark of the queue database {@code queueFile}; never throws (the check is skipped).
+     * If the file cannot be opened yet (its directory is created by the database's first open), every
+     * {@link #check} tries again.
+     */
     static HighWaterMark open(Path queueFile) {
         HighWaterMark m = new HighWaterMark(pathFor(queueFile));
-        try {
-            m.channel = FileChannel.open(m.path, StandardOpenOption.CREATE, StandardOpenOption.READ,
-                    StandardOpenOption.WRITE);
-            m.read();
-        } catch (IOException e) {
-            m.failed(e);
-        }
+        m.openChannel();
         return m;
+    }
+
+    private void openChannel() {
+        try {
+            channel = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.READ,
+                    StandardOpenOption.WRITE);
+            if (!known) {
+                read();
+            }
+        } catch (IOException e) {
+            channel = null;
+            failed(e);
+        }
     }
 
     /** The mark as read at open or last committed; null if there is none (new queue, unreadable file). */
@@ -88,6 +99,9 @@ final class HighWaterMark implements AutoCloseable {
      * database's id ceiling to the mark and returns the range; otherwise {@link QueueStats.Range#NONE}.
      */
     QueueStats.Range check(QueueDatabase db) {
+        if (channel == null) {
+            openChannel();
+        }
         if (!known || maxId <= db.idCeilingAtOpen()) {
             return QueueStats.Range.NONE;
         }

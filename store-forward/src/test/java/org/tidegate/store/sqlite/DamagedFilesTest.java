@@ -192,6 +192,15 @@ class DamagedFilesTest {
         }
     }
 
+    @Test
+    void theHighWaterMarkIsKeptWhenTheDataDirectoryDoesNotExistYet() throws Exception {
+        Path db = dir.resolve("data/sub/queue.db");
+        try (SqliteQueue q = SqliteQueue.open(QueueOptions.defaults(db))) {
+            q.append("t", 4, 7, T, payload(1, 10));
+        }
+        assertTrue(Files.size(HighWaterMark.pathFor(db)) > 0, "the mark was written");
+    }
+
     // ------------------------------------------------------------------ helpers
 
     static byte[] payload(int i, int size) {
