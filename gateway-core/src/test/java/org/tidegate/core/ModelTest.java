@@ -47,4 +47,25 @@ class ModelTest {
         assertEquals(2, plain.registerCount());
         assertEquals(true, Channel.of("b", "coil:1", DataType.BOOL, "").toEngineering(true));
     }
+
+    @Test
+    void scaledIntegersHaveThePrecisionTheScaleImplies() {
+        assertEquals(123456.7, scaled(0.1, 0).toEngineering(1234567L), "not 123456.70000000001");
+        assertEquals("123456.7", String.valueOf(scaled(0.1, 0).toEngineering(1234567L)));
+        assertEquals(1234.567, scaled(0.001, 0).toEngineering(1234567L));
+        assertEquals("1234.567", String.valueOf(scaled(0.001, 0).toEngineering(1234567L)));
+        assertEquals(617283.5, scaled(0.5, 0).toEngineering(1234567L));
+        assertEquals(5.0, scaled(0.5, 0).toEngineering(10L), "integral results are exact");
+        assertEquals(-0.3, scaled(0.1, -0.4).toEngineering(1L), "not -0.30000000000000004");
+        assertEquals(12.35, scaled(0.1, 0.05).toEngineering(123L), "the offset's decimals count too");
+        assertEquals(3.0E9, scaled(1000, 0).toEngineering(3_000_000L));
+        assertEquals(-2.1, scaled(0.7, 0).toEngineering(-3L));
+        // Floating-point raw values keep their own precision.
+        Channel f = new Channel("f", "hr:0", DataType.FLOAT32, null, null, 0, 0.1, 0, "", null, null, null);
+        assertEquals(12.3456 * 0.1, (double) f.toEngineering(12.3456), 0.0);
+    }
+
+    private static Channel scaled(double scale, double offset) {
+        return new Channel("v", "hr:0", DataType.INT32, null, null, 0, scale, offset, "", null, null, null);
+    }
 }

@@ -24,6 +24,15 @@ public interface DeviceSession extends AutoCloseable {
      */
     ChannelReading write(Channel channel, Object rawValue);
 
+    /**
+     * Failed requests since the session opened, by reason: the lower-case {@link ReadStatus} name
+     * ({@code timeout}, {@code noise}, {@code crc_error}, ...) to a count. Reported in the device's health.
+     * Drivers that do not count return an empty map (the default).
+     */
+    default java.util.Map<String, Long> faultCounts() {
+        return java.util.Map.of();
+    }
+
     /** Releases the session's share of the transport; idempotent. */
     @Override
     void close();

@@ -16,5 +16,11 @@ public enum ReadStatus {
     /** The channel cannot be served as configured (unsupported address or type, not writable). */
     UNSUPPORTED,
     /** Any other I/O failure. */
-    IO_ERROR
+    IO_ERROR,
+    /**
+     * The line carried bytes that are no answer (garbage that does not frame, or a line that never went quiet
+     * long enough to send a request) until the request's deadline. Added last, so that ordinals and the
+     * names of the others do not change.
+     */
+    NOISE
 }

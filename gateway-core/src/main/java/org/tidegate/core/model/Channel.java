@@ -69,11 +69,26 @@ public record Channel(
     /**
      * Turns a decoded raw value into the engineering value: numbers are scaled and offset,
      * booleans and strings pass through. Integers that stay integral under unit scale stay {@code Long}.
+     *
+     * <p>An integer raw value is scaled in decimal arithmetic, so the result has exactly the decimals that the
+     * scale and offset imply (raw 1234567 × 0.1 is {@code 123456.7}, not {@code 123456.70000000001}; × 0.5 gives
+     * one decimal; an integral result such as 10 × 0.5 is exactly {@code 5.0}), then becomes the nearest
+     * {@code double}. Floating-point raw values (float32, float64) keep their own precision: they are scaled in
+     * plain double arithmetic.
      */
     public Object toEngineering(Object raw) {
         if (raw instanceof Number n && type.isNumeric()) {
-            if (scale == 1.0 && offset == 0.0 && !(raw instanceof Double) && !(raw instanceof Float)) {
+            boolean integral = !(raw instanceof Double) && !(raw instanceof Float);
+            if (scale == 1.0 && offset == 0.0 && integral) {
                 return n.longValue();
+            }
+            if (integral && Double.isFinite(scale) && Double.isFinite(offset)) {
+                // BigDecimal.valueOf(double) takes the shortest decimal that prints as the double (0.1 -> 0.1),
+                // which is the precision the configuration meant.
+                return java.math.BigDecimal.valueOf(n.longValue())
+                        .multiply(java.math.BigDecimal.valueOf(scale))
+                        .add(java.math.BigDecimal.valueOf(offset))
+                        .doubleValue();
             }
             return n.doubleValue() * scale + offset;
         }

@@ -132,8 +132,14 @@ public final class DevicePoller implements AutoCloseable {
     public DeviceHealth health() {
         String state = polls == 0 ? "starting" : lastPollGood ? "up" : "down";
         long skipped = scheduler == null ? 0 : scheduler.skippedTicks();
+        java.util.Map<String, Long> faults;
+        try {
+            faults = session.faultCounts();
+        } catch (RuntimeException e) {
+            faults = java.util.Map.of();
+        }
         return new DeviceHealth(device.id(), state, polls, failedPolls, skipped, lastPollAt, lastPollMillis,
-                lastError, lastErrorAt);
+                lastError, lastErrorAt, faults);
     }
 
     /** Stops polling (waiting for a poll in progress) and closes the session. */

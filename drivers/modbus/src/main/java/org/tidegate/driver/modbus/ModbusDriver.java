@@ -65,7 +65,8 @@ public final class ModbusDriver implements FieldDriver, AutoCloseable {
         int unit = settings.unit();
         if (settings.connection() instanceof ModbusSettings.Tcp tcp) {
             TcpTransport t = new TcpTransport(device.id(), tcp.host(), tcp.port(), maxBackoff);
-            return track(new ModbusSession(device.id(), unit, t, timeout, device.retries(), limits, t::close));
+            return track(new ModbusSession(device.id(), unit, t, timeout, device.retries(), limits, t::close,
+                    device.pollInterval().toMillis()));
         }
         ModbusSettings.Rtu rtu = (ModbusSettings.Rtu) settings.connection();
         SerialSettings s = rtu.serial();
@@ -77,7 +78,7 @@ public final class ModbusDriver implements FieldDriver, AutoCloseable {
         }
         Logger.debug("bus={} device={} joined ({} users)", s.port(), device.id(), buses.users(s.port()));
         return track(new ModbusSession(device.id(), unit, new RtuTransport(bus, rtu.interFrameDelayMs()), timeout,
-                device.retries(), limits, () -> buses.release(bus)));
+                device.retries(), limits, () -> buses.release(bus), device.pollInterval().toMillis()));
     }
 
     private ModbusSession track(ModbusSession session) {

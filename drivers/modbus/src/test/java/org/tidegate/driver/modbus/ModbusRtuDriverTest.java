@@ -79,6 +79,12 @@ class ModbusRtuDriverTest {
                 assertEquals(2000L, s2.read(List.of(c)).get(0).raw());
 
                 units.fault(1, Fault.NONE);
+                // Unit 1 failed three polls in a row (CRC, short, silent), so it backs off (at most four poll
+                // intervals of 200 ms) to leave the shared bus to unit 2; the next poll after that answers.
+                ChannelReading backingOff = s1.read(List.of(c)).get(0);
+                assertEquals(ReadStatus.TIMEOUT, backingOff.status(), backingOff.detail());
+                assertTrue(backingOff.detail().contains("backing off after 3 failed polls"), backingOff.detail());
+                Thread.sleep(800);
                 assertEquals(1000L, s1.read(List.of(c)).get(0).raw());
                 ChannelReading ex = s1.read(List.of(ch("x", "hr:100", DataType.UINT16))).get(0);
                 assertEquals(ReadStatus.DEVICE_EXCEPTION, ex.status());

@@ -33,6 +33,7 @@ public final class SerialBus implements AutoCloseable {
     private final SerialSettings settings;
     private final Backoff backoff;
     private final ReentrantLock lock = new ReentrantLock(true);
+    private final java.util.concurrent.atomic.AtomicInteger urgentWaiting = new java.util.concurrent.atomic.AtomicInteger();
     private SerialLine line;
     private String lastOpenError = "";
     private volatile long lastExchangeEnd = System.nanoTime();
@@ -54,7 +55,31 @@ public final class SerialBus implements AutoCloseable {
      * @throws IOException          what the exchange threw; the line has been closed
      */
     public <T> T exchange(Exchange<T> exchange) throws IOException {
-        lock.lock();
+        return exchange(false, exchange);
+    }
+
+    /**
+     * As {@link #exchange(Exchange)}; an {@code urgent} exchange (a write for a local action or a command) goes
+     * before the ordinary ones waiting: it waits at most for the exchange in progress, whose owner bounds it by
+     * its own deadline.
+     */
+    public <T> T exchange(boolean urgent, Exchange<T> exchange) throws IOException {
+        if (urgent) {
+            urgentWaiting.incrementAndGet();
+            try {
+                lock.lock();
+            } finally {
+                urgentWaiting.decrementAndGet();
+            }
+        } else {
+            lock.lock();
+            // The fair lock serves in arrival order: an ordinary user that got the bus while an urgent one waits
+            // goes back to the end of the queue (behind it) instead of starting its exchange.
+            while (urgentWaiting.get() > 0 && lock.hasQueuedThreads()) {
+                lock.unlock();
+                lock.lock();
+            }
+        }
         try {
             SerialLine l = open();
             try {

@@ -20,6 +20,16 @@ public interface SerialLine extends AutoCloseable {
     }
 
     /**
+     * Writes all bytes within {@code timeoutMillis} (a line that cannot take them, e.g. a stalled adapter or a
+     * pty nobody reads, fails instead of blocking its bus).
+     *
+     * @throws IOException if the bytes could not be written in time; the line is closed then
+     */
+    default void write(byte[] data, int off, int len, long timeoutMillis) throws IOException {
+        write(data, off, len);
+    }
+
+    /**
      * Reads what is available, waiting at most {@code timeoutMillis} for the first byte.
      *
      * @return bytes read, 0 if nothing arrived in time

@@ -14,6 +14,7 @@ import org.tidegate.driver.modbus.codec.FrameException;
 import org.tidegate.driver.modbus.codec.Pdu;
 import org.tidegate.driver.modbus.codec.ValueCodec;
 import org.tidegate.driver.modbus.codec.ValueFormat;
+import org.tidegate.core.retry.Backoff;
 import org.tinylog.Logger;
 
 /**
@@ -40,8 +41,27 @@ public final class ModbusSession implements DeviceSession {
     private boolean closed;
     private volatile Runnable onClosed = () -> { };
 
+    /** Failed requests by reason, for the device's health; read by other threads. */
+    private final Map<String, java.util.concurrent.atomic.AtomicLong> faults = new java.util.concurrent.ConcurrentHashMap<>();
+    private final FaultLog log;
+    /**
+     * A device on a shared bus whose polls keep failing (no answer at all: timeout, noise, CRC errors) is asked
+     * less often, so that it takes less of the bus from its neighbours (a TCP device blocks only its own thread): after {@link #FAILED_POLLS_BEFORE_BACKOFF} failed
+     * polls in a row, polls wait for this gate (and try each request once, without retries).
+     */
+    private final Backoff backoff;
+    static final int FAILED_POLLS_BEFORE_BACKOFF = 3;
+    private int failedPollsInRow;
+    private TransportException lastFailure;
+
     public ModbusSession(String device, int unit, ModbusTransport transport, long timeoutMillis, int retries,
                          BlockPlanner.Limits limits, Runnable onClose) {
+        this(device, unit, transport, timeoutMillis, retries, limits, onClose, 1000);
+    }
+
+    /** @param pollIntervalMillis the device's poll interval: the back-off of a failing device starts there */
+    public ModbusSession(String device, int unit, ModbusTransport transport, long timeoutMillis, int retries,
+                         BlockPlanner.Limits limits, Runnable onClose, long pollIntervalMillis) {
         this.device = device;
         this.unit = unit;
         this.transport = transport;
@@ -49,6 +69,25 @@ public final class ModbusSession implements DeviceSession {
         this.attempts = 1 + Math.max(0, retries);
         this.limits = limits;
         this.onClose = onClose;
+        long min = Math.max(1, pollIntervalMillis);
+        this.backoff = new Backoff(min, Math.max(min, Math.min(BACKOFF_MAX_MS, BACKOFF_POLLS * min)));
+        this.log = new FaultLog(device, FaultLog.DEFAULT_INTERVAL_MS);
+    }
+
+    /** A failing device is asked at least once every this many poll intervals ... */
+    static final int BACKOFF_POLLS = 4;
+    /** ... and at least once a minute. */
+    static final long BACKOFF_MAX_MS = 60_000;
+
+    @Override
+    public Map<String, Long> faultCounts() {
+        Map<String, Long> m = new java.util.TreeMap<>();
+        faults.forEach((k, v) -> m.put(k, v.get()));
+        return m;
+    }
+
+    private void count(ReadStatus status) {
+        faults.computeIfAbsent(status.name().toLowerCase(java.util.Locale.ROOT), k -> new java.util.concurrent.atomic.AtomicLong()).incrementAndGet();
     }
 
     /** The blocks the last read used (for tests and diagnostics). */
@@ -78,6 +117,17 @@ public final class ModbusSession implements DeviceSession {
             }
         }
         TransportException deviceDown = null;
+        long nowNanos = System.nanoTime();
+        boolean backingOff = failedPollsInRow >= FAILED_POLLS_BEFORE_BACKOFF;
+        if (backingOff && !backoff.mayAttempt(nowNanos) && lastFailure != null && !closed) {
+            // Not this poll: the channels keep the reason of the last failure; the bus is left to the others.
+            deviceDown = new TransportException(lastFailure.status(), lastFailure.getMessage() + " (backing off after "
+                    + failedPollsInRow + " failed polls, next attempt in " + backoff.remainingMillis(nowNanos) + " ms)");
+        }
+        boolean skipped = deviceDown != null;
+        boolean answered = false;
+        TransportException failure = null;
+        int tries = backingOff ? 1 : attempts;
         for (int bi = 0; bi < blocks.size(); bi++) {
             BlockPlanner.Block b = blocks.get(bi);
             if (closed) {
@@ -89,10 +139,14 @@ public final class ModbusSession implements DeviceSession {
             }
             byte[] request = Pdu.readRequest(b.function(), b.start(), b.count());
             try {
-                byte[] response = exchange(request);
+                byte[] response = exchange(request, tries);
                 decode(out, b, response, System.currentTimeMillis());
                 noteBlock(b, ReadStatus.OK, "");
+                answered = true;
             } catch (TransportException e) {
+                if (e.status() == ReadStatus.DEVICE_EXCEPTION) {
+                    answered = true;
+                }
                 if (e.exceptionCode() == ExceptionCode.ILLEGAL_DATA_ADDRESS) {
                     List<BlockPlanner.Block> parts = BlockPlanner.splitAtGaps(b, limits);
                     if (parts.size() > 1) {
@@ -106,11 +160,18 @@ public final class ModbusSession implements DeviceSession {
                     }
                 }
                 fail(out, b, e.status(), e.getMessage());
+                count(e.status());
                 noteBlock(b, e.status(), e.getMessage());
-                if (e.status() == ReadStatus.TIMEOUT || e.status() == ReadStatus.NOT_CONNECTED) {
+                if (failure == null && e.status() != ReadStatus.DEVICE_EXCEPTION && e.status() != ReadStatus.UNSUPPORTED) {
+                    failure = e;
+                }
+                if (e.status() == ReadStatus.TIMEOUT || e.status() == ReadStatus.NOT_CONNECTED || e.status() == ReadStatus.NOISE) {
                     deviceDown = e;
                 }
             }
+        }
+        if (!skipped) {
+            noteOutcome(answered, failure);
         }
         for (int i = 0; i < out.length; i++) {
             if (out[i] == null) {
@@ -154,12 +215,48 @@ public final class ModbusSession implements DeviceSession {
         }
     }
 
+    /**
+     * Back-off bookkeeping after a poll that made requests: any answer (even an exception response) resets it;
+     * a poll without one counts (a missing serial port or TCP connection has its own back-off and does not).
+     */
+    private void noteOutcome(boolean answered, TransportException failure) {
+        if (answered || failure == null) {
+            if (failedPollsInRow >= FAILED_POLLS_BEFORE_BACKOFF) {
+                Logger.info("device={} unit={} answering again after {} failed polls", device, unit, failedPollsInRow);
+            }
+            failedPollsInRow = 0;
+            lastFailure = null;
+            backoff.reset();
+            return;
+        }
+        if (failure.status() == ReadStatus.NOT_CONNECTED || !transport.shared()) {
+            return;
+        }
+        lastFailure = failure;
+        failedPollsInRow++;
+        if (failedPollsInRow >= FAILED_POLLS_BEFORE_BACKOFF) {
+            long delay = backoff.failed(System.nanoTime());
+            if (failedPollsInRow == FAILED_POLLS_BEFORE_BACKOFF) {
+                Logger.warn("device={} unit={} failed {} polls in a row ({}): asking it less often (first wait {} ms, at most {} ms) and without retries",
+                        device, unit, failedPollsInRow, failure.status().name().toLowerCase(java.util.Locale.ROOT), delay, backoff.maxMs());
+            }
+        }
+    }
+
     /** One request with the device's retries; the response is checked against the request. */
     private byte[] exchange(byte[] request) throws TransportException {
+        return exchange(request, attempts, false);
+    }
+
+    private byte[] exchange(byte[] request, int attempts) throws TransportException {
+        return exchange(request, attempts, false);
+    }
+
+    private byte[] exchange(byte[] request, int attempts, boolean urgent) throws TransportException {
         TransportException last = null;
         for (int attempt = 1; attempt <= attempts; attempt++) {
             try {
-                byte[] response = transport.transact(unit, request, timeoutMillis);
+                byte[] response = transport.transact(unit, request, timeoutMillis, urgent);
                 Pdu.check(request, response);
                 return response;
             } catch (FrameException e) {
@@ -187,22 +284,30 @@ public final class ModbusSession implements DeviceSession {
         }
     }
 
-    /** Logs a block's status when it changes, so a dead device gives one line when it dies and one when it is back. */
+    /**
+     * Logs a block's status when it changes (one line when a device dies, one when it is back), at most one line
+     * per reason per {@link FaultLog} interval: a flapping block (a noisy line) gives one line per reason per
+     * interval with the number of failures not logged since.
+     */
     private void noteBlock(BlockPlanner.Block b, ReadStatus status, String detail) {
         ReadStatus before = lastBlockStatus.put(b, status);
+        if (status != ReadStatus.OK) {
+            log.failed(status);
+        }
         if (before == status) {
             return;
         }
         String channels = b.members().size() == 1 ? b.members().get(0).channel().id()
                 : b.members().get(0).channel().id() + ".." + b.members().get(b.members().size() - 1).channel().id();
         if (status == ReadStatus.OK) {
-            if (before != null) {
+            if (before != null && log.mayLog(ReadStatus.OK)) {
                 Logger.info("device={} unit={} fc={} addr={} count={} channels={} ok again via {}", device, unit,
                         b.function(), b.start(), b.count(), channels, transport.describe());
             }
-        } else {
-            Logger.warn("device={} unit={} fc={} addr={} count={} channels={} {}: {} via {}", device, unit, b.function(),
-                    b.start(), b.count(), channels, status.name().toLowerCase(java.util.Locale.ROOT), detail, transport.describe());
+        } else if (log.mayLog(status)) {
+            Logger.warn("device={} unit={} fc={} addr={} count={} channels={} {}: {} via {}{}", device, unit, b.function(),
+                    b.start(), b.count(), channels, status.name().toLowerCase(java.util.Locale.ROOT), detail, transport.describe(),
+                    log.suppressedNote(status));
         }
     }
 
@@ -241,9 +346,11 @@ public final class ModbusSession implements DeviceSession {
             return ChannelReading.failed(channel, ReadStatus.UNSUPPORTED, "value " + rawValue + ": " + e.getMessage(), now);
         }
         try {
-            exchange(request);
+            // Writes (local actions, commands) go before the polls waiting for a shared bus.
+            exchange(request, attempts, true);
             return ChannelReading.ok(channel, rawValue, System.currentTimeMillis());
         } catch (TransportException e) {
+            count(e.status());
             Logger.warn("device={} unit={} channel={} write failed: {}: {}", device, unit, channel.id(),
                     e.status().name().toLowerCase(java.util.Locale.ROOT), e.getMessage());
             return ChannelReading.failed(channel, e.status(), e.getMessage(), System.currentTimeMillis());

@@ -10,6 +10,22 @@ public interface ModbusTransport extends AutoCloseable {
      */
     byte[] transact(int unit, byte[] pdu, long timeoutMillis) throws TransportException;
 
+    /**
+     * As {@link #transact(int, byte[], long)}; {@code urgent} (a write) goes before ordinary requests waiting for a
+     * shared bus.
+     */
+    default byte[] transact(int unit, byte[] pdu, long timeoutMillis, boolean urgent) throws TransportException {
+        return transact(unit, pdu, timeoutMillis);
+    }
+
+    /**
+     * Whether other devices share this transport (an RS-485 bus): then a device that keeps failing backs off, so
+     * that it takes less of the bus from its neighbours.
+     */
+    default boolean shared() {
+        return false;
+    }
+
     /** For log lines: {@code tcp 10.0.0.5:502} or {@code rtu /dev/ttyUSB0 9600 8N1}. */
     String describe();
 

@@ -30,6 +30,6 @@ public final class TransportException extends Exception {
     /** Worth another attempt: the device may answer next time. */
     public boolean retryable() {
         return status == ReadStatus.TIMEOUT || status == ReadStatus.CRC_ERROR || status == ReadStatus.MALFORMED
-                || status == ReadStatus.IO_ERROR;
+                || status == ReadStatus.IO_ERROR || status == ReadStatus.NOISE;
     }
 }

@@ -18,6 +18,12 @@ public final class JSerialCommLine implements SerialLine {
     private volatile boolean open;
     /** Longest single wait inside jSerialComm; bounds how far a read can overshoot its timeout. */
     private static final int READ_SLICE_MS = 10;
+    /** Longest single blocking write inside jSerialComm; writes loop up to their own deadline. */
+    private static final int WRITE_SLICE_MS = 50;
+    /** Writes without a deadline of their own. */
+    private static final long DEFAULT_WRITE_TIMEOUT_MS = 5_000;
+    /** At most this many bytes are dropped per {@link #discardInput} call, so a babbling line cannot keep it busy. */
+    private static final int MAX_DISCARD = 16 * 1024;
 
     private JSerialCommLine(SerialSettings settings, SerialPort port) {
         this.settings = settings;
@@ -43,7 +49,7 @@ public final class JSerialCommLine implements SerialLine {
         int stop = s.stopBits() == 2 ? SerialPort.TWO_STOP_BITS : SerialPort.ONE_STOP_BIT;
         p.setComPortParameters(s.baud(), s.dataBits(), stop, parity);
         p.setFlowControl(SerialPort.FLOW_CONTROL_DISABLED);
-        p.setComPortTimeouts(SerialPort.TIMEOUT_READ_SEMI_BLOCKING | SerialPort.TIMEOUT_WRITE_BLOCKING, READ_SLICE_MS, 0);
+        p.setComPortTimeouts(SerialPort.TIMEOUT_READ_SEMI_BLOCKING | SerialPort.TIMEOUT_WRITE_BLOCKING, READ_SLICE_MS, WRITE_SLICE_MS);
         if (!p.openPort(0)) {
             throw new IOException("cannot open serial port " + s.port() + " (error " + p.getLastErrorCode()
                     + " at " + p.getLastErrorLocation() + "): busy, missing or no permission");
@@ -60,7 +66,13 @@ public final class JSerialCommLine implements SerialLine {
 
     @Override
     public void write(byte[] data, int off, int len) throws IOException {
+        write(data, off, len, DEFAULT_WRITE_TIMEOUT_MS);
+    }
+
+    @Override
+    public void write(byte[] data, int off, int len, long timeoutMillis) throws IOException {
         ensureOpen();
+        long deadline = System.nanoTime() + Math.max(1, timeoutMillis) * 1_000_000L;
         int done = 0;
         while (done < len) {
             int n = port.writeBytes(data, len - done, off + done);
@@ -68,6 +80,11 @@ public final class JSerialCommLine implements SerialLine {
                 fail("write");
             }
             done += n;
+            if (done < len && System.nanoTime() - deadline >= 0) {
+                close();
+                throw new IOException("serial port " + settings.port() + " write timed out: " + done + " of " + len
+                        + " bytes in " + timeoutMillis + " ms");
+            }
         }
     }
 
@@ -99,7 +116,7 @@ public final class JSerialCommLine implements SerialLine {
         int dropped = 0;
         int avail;
         byte[] scratch = null;
-        while ((avail = port.bytesAvailable()) > 0) {
+        while ((avail = port.bytesAvailable()) > 0 && dropped < MAX_DISCARD) {
             if (scratch == null) {
                 scratch = new byte[256];
             }
