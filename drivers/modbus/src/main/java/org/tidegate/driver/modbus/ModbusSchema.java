@@ -26,7 +26,8 @@ import org.tidegate.driver.serial.SerialSettings;
  *       {@code maxGapBits} (0–65535, default 0), {@code maxBlockBits} (1–2000, default 2000).</li>
  *   <li>channels: {@code address} ({@link ModbusAddress}, required), {@code type} (required), {@code byteOrder},
  *       {@code wordOrder}, {@code length} (registers of a string, 1–125, required for strings), {@code access}
- *       (default read; ir and di cannot be written), {@code writeMultiple} (default false).</li>
+ *       (default read; ir and di cannot be written), {@code writeMultiple} (default false). Channels of one device
+ *       must not overlap ({@link #checkChannels}).</li>
  * </ul>
  */
 public final class ModbusSchema implements DriverSchema {
@@ -90,6 +91,85 @@ public final class ModbusSchema implements DriverSchema {
                 access == null ? Access.READ : access,
                 new ModbusChannelSettings(addr == null ? new ModbusAddress(Table.HOLDING_REGISTER, 0, -1) : addr,
                         writeMultiple));
+    }
+
+    /**
+     * Refuses two channels of one device that read the same data: on one table, their ranges (a register value's
+     * registers, a coil's or input's bit) must not overlap. Allowed: several bit channels ({@code hr:N.B}) of one
+     * register with different bits, and bit channels of a register that a one-register integer channel also reads
+     * (a status word and its alarm bits). Anything else (two values sharing a register, a value starting inside
+     * another, the same address twice, a bit of a multi-register value) is an error at the later channel's
+     * {@code address}, naming the earlier one.
+     */
+    @Override
+    public void checkChannels(DeviceSettings device, List<org.tidegate.core.model.Channel> channels, ConfigNode channelsNode) {
+        // Channel i of the list is the i-th object element (DeviceSchema skips elements that are not objects).
+        List<ConfigNode> nodes = new java.util.ArrayList<>();
+        for (int i = 0; i < channelsNode.size(); i++) {
+            ConfigNode n = channelsNode.element(i);
+            if (n.present() && n.json().isObject()) {
+                nodes.add(n);
+            }
+        }
+        for (int j = 1; j < channels.size() && j < nodes.size(); j++) {
+            org.tidegate.core.model.Channel b = channels.get(j);
+            if (!(b.settings() instanceof ModbusChannelSettings sb) || !nodes.get(j).child("address").present()) {
+                continue;
+            }
+            for (int i = 0; i < j; i++) {
+                org.tidegate.core.model.Channel a = channels.get(i);
+                if (!(a.settings() instanceof ModbusChannelSettings sa) || !nodes.get(i).child("address").present()) {
+                    continue;
+                }
+                String why = overlap(a, sa.address(), b, sb.address());
+                if (why != null) {
+                    nodes.get(j).child("address").error(why);
+                    break;
+                }
+            }
+        }
+    }
+
+    /** Why channel {@code b} at {@code mb} may not read what channel {@code a} at {@code ma} reads, or null. */
+    private static String overlap(org.tidegate.core.model.Channel a, ModbusAddress ma, org.tidegate.core.model.Channel b,
+                                  ModbusAddress mb) {
+        if (ma.table() != mb.table()) {
+            return null;
+        }
+        String ta = a.type().configName();
+        String tb = b.type().configName();
+        if (!ma.table().isRegister()) {
+            return ma.offset() != mb.offset() ? null
+                    : mb + " is read by channel " + a.id() + " already: each " + ma.table().prefix() + " may be one channel";
+        }
+        int a0 = ma.offset();
+        int a1 = a0 + (ma.bit() >= 0 ? 1 : a.registerCount());
+        int b0 = mb.offset();
+        int b1 = b0 + (mb.bit() >= 0 ? 1 : b.registerCount());
+        if (b0 >= a1 || a0 >= b1) {
+            return null;
+        }
+        if (ma.bit() >= 0 && mb.bit() >= 0) {
+            return ma.bit() != mb.bit() ? null : mb + " is read by channel " + a.id() + " already";
+        }
+        if (ma.bit() >= 0 || mb.bit() >= 0) {
+            // A bit of a register that a value also reads: fine for a one-register integer (a status word).
+            org.tidegate.core.model.Channel word = ma.bit() >= 0 ? b : a;
+            if (word.registerCount() == 1 && word.type() != DataType.STRING) {
+                return null;
+            }
+            return "bit " + (ma.bit() >= 0 ? ma : mb) + " lies in the " + word.registerCount() + "-register "
+                    + word.type().configName() + " of channel " + word.id() + " (" + (ma.bit() >= 0 ? mb : ma)
+                    + "): bits may only share a one-register integer (a status word)";
+        }
+        return "registers " + range(mb, b1 - b0) + " (" + tb + ") overlap registers " + range(ma, a1 - a0) + " (" + ta
+                + ") of channel " + a.id() + ": two channels must not read the same register as different values"
+                + " (only bits, " + ma.table().prefix() + ":N.B, may share a register)";
+    }
+
+    private static String range(ModbusAddress m, int count) {
+        return count == 1 ? m.table().prefix() + ":" + m.offset()
+                : m.table().prefix() + ":" + m.offset() + "–" + (m.offset() + count - 1);
     }
 
     private static void check(ConfigNode c, ModbusAddress addr, DataType type, int registers, Access access) {

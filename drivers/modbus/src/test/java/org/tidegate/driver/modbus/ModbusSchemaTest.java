@@ -227,4 +227,40 @@ class ModbusSchemaTest {
             assertEquals(List.of("pm-001.json", "wl-001.json"), modbus, "add new example devices to the test above");
         }
     }
+
+    private static String ch(String id, String address, String type) {
+        return "{\"id\":\"" + id + "\",\"address\":\"" + address + "\",\"type\":\"" + type + "\"}";
+    }
+
+    @Test
+    void overlappingChannelsAreRefusedAtTheLaterChannelsAddress() {
+        refused(device(TCP, ch("level", "hr:0", "float32") + "," + ch("status", "hr:1", "uint16")),
+                "devices/d.json: $.channels[1].address: registers hr:1 (uint16) overlap registers hr:0–1 (float32) of"
+                        + " channel level: two channels must not read the same register as different values");
+        refused(device(TCP, ch("a", "ir:4", "uint16") + "," + ch("b", "ir:4", "int16")),
+                "devices/d.json: $.channels[1].address: registers ir:4 (int16) overlap registers ir:4 (uint16) of channel a");
+        refused(device(TCP, ch("e", "hr:10", "int64") + "," + ch("f", "hr:8", "float32") + "," + ch("g", "hr:13", "uint32")),
+                "devices/d.json: $.channels[2].address: registers hr:13–14 (uint32) overlap registers hr:10–13 (int64) of channel e");
+        refused(device(TCP, ch("x", "hr:3.2", "bool") + "," + ch("y", "hr:3.2", "bool")),
+                "devices/d.json: $.channels[1].address: hr:3.2 is read by channel x already");
+        refused(device(TCP, ch("x", "coil:3", "bool") + "," + ch("y", "coil:3", "bool")),
+                "devices/d.json: $.channels[1].address: coil:3 is read by channel x already");
+        refused(device(TCP, ch("v", "hr:0", "float32") + "," + ch("bit", "hr:1.0", "bool")),
+                "devices/d.json: $.channels[1].address: bit hr:1.0 lies in the 2-register float32 of channel v");
+        // Allowed: bits of one register, a status word with its bits, the same offset in another table, neighbours.
+        assertEquals(List.of(), problems(device(TCP, ch("s", "hr:5", "uint16") + "," + ch("s0", "hr:5.0", "bool") + ","
+                + ch("s1", "hr:5.1", "bool") + "," + ch("i", "ir:5", "uint16") + "," + ch("c", "coil:5", "bool") + ","
+                + ch("l", "hr:6", "float32") + "," + ch("m", "hr:8", "float32"))));
+    }
+
+    @Test
+    void maxBlockAbove125IsRefused() {
+        String channel = ch("level", "hr:0", "float32");
+        refused("{\"id\":\"d\",\"protocol\":\"modbus\"," + TCP + ",\"options\":{\"maxBlock\":126},\"channels\":[" + channel + "]}",
+                "devices/d.json: $.options.maxBlock: ");
+        refused("{\"id\":\"d\",\"protocol\":\"modbus\"," + TCP + ",\"options\":{\"maxBlockBits\":2001},\"channels\":[" + channel + "]}",
+                "devices/d.json: $.options.maxBlockBits: ");
+        assertEquals(List.of(), problems("{\"id\":\"d\",\"protocol\":\"modbus\"," + TCP
+                + ",\"options\":{\"maxBlock\":125},\"channels\":[" + channel + "]}"));
+    }
 }
