@@ -155,7 +155,8 @@ public final class StatusBody {
 
     /**
      * A device entry: {@code device, state, polls, failedPolls, skippedTicks, lastPollAt, lastPollMs, lastError
-     * ("" when none), lastErrorAt (0 when none)} and, when {@code alarms} is not null, {@code alarms}.
+     * ("" when none), lastErrorAt (0 when none)}, {@code faults} (failed requests by reason, e.g.
+     * {@code {"noise": 41, "timeout": 2}}) when the driver counted any, and, when {@code alarms} is not null, {@code alarms}.
      */
     public static Map<String, Object> deviceFields(DeviceHealth h, Collection<String> alarms) {
         Map<String, Object> d = new LinkedHashMap<>();
@@ -168,6 +169,9 @@ public final class StatusBody {
         d.put("lastPollMs", h.lastPollMillis());
         d.put("lastError", h.lastError());
         d.put("lastErrorAt", h.lastErrorAt());
+        if (!h.faults().isEmpty()) {
+            d.put("faults", new LinkedHashMap<String, Object>(h.faults()));
+        }
         if (alarms != null) {
             d.put("alarms", List.copyOf(alarms));
         }

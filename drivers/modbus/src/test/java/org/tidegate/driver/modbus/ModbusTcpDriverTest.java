@@ -102,7 +102,7 @@ class ModbusTcpDriverTest {
                 "access", "readwrite", "writeMultiple", true);
         Channel reg = ch("sp", "hr:20", DataType.INT16);
         Channel f = ch("f", "hr:30", DataType.FLOAT32, Endian.BIG, Endian.LITTLE);
-        Channel ro = Devices.channel("id", "ro", "address", "hr:31", "type", "uint16");
+        Channel ro = Devices.channel("id", "ro", "address", "hr:32", "type", "uint16"); // not hr:31: f reads it
         Channel ir = ch("ir", "ir:0", DataType.UINT16);
         Device d = Devices.tcp("t2", slave.port(), 1, 1000, 0, List.of(coil, coilMulti, reg, f, ro, ir), Map.of());
         try (DeviceSession s = driver.open(d)) {
