@@ -23,7 +23,8 @@ import org.tinylog.Logger;
  * Receives what gateways publish: subscribes to {@code {prefix}/+/telemetry/+}, {@code alarm/+}, {@code status}
  * and {@code reply} at QoS 1, opens every envelope with the crypto bundle's {@link EnvelopeOpener} (give it a
  * {@link org.tidegate.crypto.DuplicateFilter} to drop repeats per sender) and reports each message to the
- * {@link Listener}, accepted or refused. Reconnects by itself, quickly, and subscribes again each time.
+ * {@link Listener}, accepted or refused. Each frame must fit its topic ({@link RouteCheck}; otherwise refused as
+ * {@code TOPIC_MISMATCH}). Reconnects by itself, quickly, and subscribes again each time.
  */
 public final class CloudReceiver implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -39,6 +40,7 @@ public final class CloudReceiver implements AutoCloseable {
     private final String prefix;
     private final EnvelopeOpener opener;
     private final Listener listener;
+    private final RouteCheck route;
     private final long reconnectMs;
     private volatile boolean running;
     private final Object subscription = new Object();
@@ -53,6 +55,7 @@ public final class CloudReceiver implements AutoCloseable {
         this.prefix = prefix == null || prefix.isEmpty() ? "tidegate" : prefix;
         this.opener = Objects.requireNonNull(opener);
         this.listener = Objects.requireNonNull(listener);
+        this.route = new RouteCheck(this.prefix);
         this.reconnectMs = Math.max(10, reconnectMs);
     }
 
@@ -165,7 +168,7 @@ public final class CloudReceiver implements AutoCloseable {
     /** Opens one frame and reports it; public so that other transports (and tests) can feed frames in. */
     public void handle(String topic, byte[] frame) {
         try {
-            var opened = opener.open(frame);
+            var opened = opener.open(frame, route.forTopic(topic));
             JsonNode body;
             try {
                 body = JSON.readTree(opened.body());

@@ -2,6 +2,7 @@ package org.tidegate.cloud;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.InvalidKeyException;
@@ -30,8 +31,9 @@ import org.tidegate.crypto.TrustedSenders;
 import org.tinylog.Logger;
 
 /**
- * Seals commands for one gateway (content type COMMAND, encrypted to the gateway's public key, signed with the
- * cloud's key, sequence from a {@link CommandSequence}), publishes them at QoS 1 to {@code {prefix}/{gw}/command}
+ * Seals commands for one gateway (content type COMMAND, always {@code SIGNED|ENCRYPTED|KEY_WRAPPED}: encrypted to the
+ * gateway's public key, signed with the cloud's key; the body names the gateway in {@code "gateway"}, as the
+ * gateway requires; sequence from a {@link CommandSequence}), publishes them at QoS 1 to {@code {prefix}/{gw}/command}
  * and, if asked, waits for the gateway's sealed reply on {@code {prefix}/{gw}/reply} (matched by the reply's
  * {@code "command"} field).
  */
@@ -57,7 +59,9 @@ public final class CommandSender implements AutoCloseable {
                          PublicKey gatewayKey, CommandSequence sequence) throws MqttException, InvalidKeyException {
         this.gatewayId = gatewayId;
         this.prefix = prefix == null || prefix.isEmpty() ? "tidegate" : prefix;
-        this.sealer = new EnvelopeSealer(cloudId, cloudKey, gatewayKey, SealerOptions.defaults());
+        // always signed, encrypted to the gateway's key and key-wrapped: gateways refuse anything else
+        this.sealer = new EnvelopeSealer(cloudId, cloudKey, gatewayKey,
+                SealerOptions.defaults().withEncrypt(true).withSign(true));
         this.replyOpener = EnvelopeOpener.builder(cloudKey, TrustedSenders.of(gatewayId, gatewayKey)).build();
         this.sequence = sequence;
         this.client = new MqttClient(broker.url(), broker.clientId(), new MemoryPersistence());
@@ -114,11 +118,12 @@ public final class CommandSender implements AutoCloseable {
     }
 
     private long send(byte[] body, CompletableFuture<Received> replyFuture) throws IOException, MqttException {
+        byte[] bound = bind(body);
         long seq;
         byte[] frame;
         synchronized (this) {
             seq = sequence.next();
-            frame = sealer.seal(ContentType.COMMAND, COMMAND_PRIORITY, seq, body);
+            frame = sealer.seal(ContentType.COMMAND, COMMAND_PRIORITY, seq, bound);
         }
         if (replyFuture != null) {
             waiting.put(seq, replyFuture);
@@ -128,6 +133,29 @@ public final class CommandSender implements AutoCloseable {
         client.publish(commandTopic(), m);
         Logger.info("command sender: command seq={} sent to {}", seq, gatewayId);
         return seq;
+    }
+
+    /**
+     * The body with {@code "gateway"} naming this sender's gateway (a gateway refuses a command that does not name
+     * it); refused if the body is not a JSON object or already names another gateway.
+     */
+    byte[] bind(byte[] body) throws IOException {
+        JsonNode n = JSON.readTree(body);
+        if (n == null || !n.isObject()) {
+            throw new IOException("a command must be a JSON object, e.g. {\"op\":\"ping\"}");
+        }
+        JsonNode named = n.get("gateway");
+        if (named != null && !named.asText().equals(gatewayId)) {
+            throw new IOException("the command names gateway " + named + " but is sent to \"" + gatewayId + "\"");
+        }
+        ObjectNode o = JSON.createObjectNode();
+        o.put("gateway", gatewayId);
+        n.fields().forEachRemaining(e -> {
+            if (!e.getKey().equals("gateway")) {
+                o.set(e.getKey(), e.getValue());
+            }
+        });
+        return o.toString().getBytes(StandardCharsets.UTF_8);
     }
 
     private void reply(String topic, byte[] frame) {

@@ -66,11 +66,13 @@ public final class CommandReplayGuard {
                     + Long.toUnsignedString(sequence) + " is not newer than the last accepted "
                     + Long.toUnsignedString(last));
         }
-        long skew = createdAtMillis - nowMillis;
-        if (Math.abs(skew) > window.toMillis()) {
-            throw new EnvelopeException(EnvelopeException.Reason.STALE, sender, "command created "
-                    + (skew < 0 ? -skew + " ms before" : skew + " ms after") + " this clock; window is ±"
-                    + window.toMillis() + " ms");
+        if (outsideWindow(createdAtMillis, nowMillis, window.toMillis())) {
+            // created < now: now - created fits in 64 unsigned bits, whatever the two values are (and vice versa)
+            String skew = createdAtMillis < nowMillis
+                    ? Long.toUnsignedString(nowMillis - createdAtMillis) + " ms before"
+                    : Long.toUnsignedString(createdAtMillis - nowMillis) + " ms after";
+            throw new EnvelopeException(EnvelopeException.Reason.STALE, sender, "command created " + skew
+                    + " this clock; window is ±" + window.toMillis() + " ms");
         }
         lastAccepted.put(sender, sequence);
         try {
@@ -83,6 +85,17 @@ public final class CommandReplayGuard {
             }
             throw e;
         }
+    }
+
+    /**
+     * Whether {@code created} lies outside {@code now ± window}, without overflow: the bounds saturate at
+     * {@code Long.MIN_VALUE}/{@code MAX_VALUE} instead of wrapping ({@code Math.abs(created - now)} wraps for
+     * distances beyond 2^63 and {@code Math.abs(Long.MIN_VALUE)} is negative, which would admit such a command).
+     */
+    static boolean outsideWindow(long created, long now, long window) {
+        long lo = now < Long.MIN_VALUE + window ? Long.MIN_VALUE : now - window;
+        long hi = now > Long.MAX_VALUE - window ? Long.MAX_VALUE : now + window;
+        return created < lo || created > hi;
     }
 
     public synchronized OptionalLong lastAccepted(String sender) {

@@ -14,6 +14,19 @@ public final class EnvelopeException extends Exception {
         BAD_SIGNATURE,
         /** The data key could not be unwrapped or the SM4-GCM tag does not verify. */
         BAD_TAG,
+        /**
+         * A correctly signed command that is not {@code SIGNED|ENCRYPTED|KEY_WRAPPED}: a gateway accepts commands
+         * only encrypted to its own key ({@link CommandBinding}).
+         */
+        NOT_ENCRYPTED,
+        /** A correctly signed command whose body does not name this gateway in {@code "gateway"} ({@link CommandBinding}). */
+        WRONG_GATEWAY,
+        /**
+         * The envelope opened but arrived on a topic that does not fit it: the topic's gateway is not the sender, the
+         * topic's kind is not the content type, or the topic's device is not the body's (the cloud receiver's route
+         * check).
+         */
+        TOPIC_MISMATCH,
         /** Telemetry (or alarm, status, reply) whose sequence was already seen: drop it, not an attack. */
         DUPLICATE,
         /** A command whose sequence is not newer than the last accepted command of that sender. */

@@ -31,7 +31,8 @@ import org.tidegate.crypto.internal.Sm4Gcm;
  * Opens envelopes addressed to one recipient. Checks run in the order of the envelope spec and the first
  * failure is reported: frame structure ({@code BAD_FRAME}); sender in the trust map ({@code UNKNOWN_SENDER});
  * signature ({@code BAD_SIGNATURE}); data-key unwrap and GCM tag ({@code BAD_TAG}); inflating
- * ({@code BAD_FRAME}); then freshness: commands through the {@link CommandReplayGuard} ({@code REPLAYED},
+ * ({@code BAD_FRAME}); for commands, if configured, the {@link CommandBinding} ({@code NOT_ENCRYPTED},
+ * {@code WRONG_GATEWAY}); the caller's {@link OpenCheck}, if any; then freshness: commands through the {@link CommandReplayGuard} ({@code REPLAYED},
  * {@code STALE}), every other content type through the {@link DuplicateFilter} ({@code DUPLICATE}).
  * A check whose helper was not configured is skipped. Unwrapped data keys are cached per sender and key id
  * (and compared against the wrapped bytes), so SM2 decryption runs once per data key. Thread-safe.
@@ -43,6 +44,7 @@ public final class EnvelopeOpener {
     private final OpenerOptions options;
     private final DuplicateFilter duplicates;
     private final CommandReplayGuard replayGuard;
+    private final CommandBinding binding;
     private final Map<String, CachedKey> keyCache;
 
     private EnvelopeOpener(Builder b) throws InvalidKeyException {
@@ -56,6 +58,7 @@ public final class EnvelopeOpener {
         this.options = b.options;
         this.duplicates = b.duplicates;
         this.replayGuard = b.replayGuard;
+        this.binding = b.binding;
         int max = options.keyCacheSize();
         this.keyCache = new LinkedHashMap<>(16, 0.75f, true) {
             private static final long serialVersionUID = 1L;
@@ -77,6 +80,16 @@ public final class EnvelopeOpener {
 
     /** Opens one frame or says precisely why not. */
     public Opened open(byte[] frame) throws EnvelopeException {
+        return open(frame, OpenCheck.NONE);
+    }
+
+    /**
+     * Opens one frame, running {@code check} on the authenticated, decrypted envelope before the freshness checks
+     * (so a frame the check refuses leaves the duplicate filter and the replay guard untouched). The opener's own
+     * {@link Builder#commandsFor command binding}, if any, runs first.
+     */
+    public Opened open(byte[] frame, OpenCheck check) throws EnvelopeException {
+        Objects.requireNonNull(check, "check");
         Frame f = Frame.parse(frame);
         String sender = f.senderId();
         ECPublicKeyParameters senderKey = senders.get(sender);
@@ -110,8 +123,14 @@ public final class EnvelopeOpener {
             throw new EnvelopeException(BAD_FRAME, sender, "body of " + payload.length + " bytes exceeds the limit "
                     + options.maxBodyBytes());
         }
+        Opened opened = new Opened(sender, f.contentType(), f.priority(), f.sequence(), f.createdAtMillis(), f.flags(),
+                payload);
+        if (binding != null) {
+            binding.check(opened);
+        }
+        check.check(opened);
         checkFreshness(f);
-        return new Opened(sender, f.contentType(), f.priority(), f.sequence(), f.createdAtMillis(), f.flags(), payload);
+        return opened;
     }
 
     private void checkFreshness(Frame f) throws EnvelopeException {
@@ -206,6 +225,7 @@ public final class EnvelopeOpener {
         private OpenerOptions options = OpenerOptions.defaults();
         private DuplicateFilter duplicates;
         private CommandReplayGuard replayGuard;
+        private CommandBinding binding;
 
         private Builder(PrivateKey recipientKey, TrustedSenders trusted) {
             this.recipientKey = recipientKey;
@@ -232,6 +252,15 @@ public final class EnvelopeOpener {
         /** Checks commands for replay and freshness; without one, commands are not checked. */
         public Builder replayGuard(CommandReplayGuard value) {
             this.replayGuard = value;
+            return this;
+        }
+
+        /**
+         * Accepts commands only bound to gateway {@code gatewayId} ({@link CommandBinding}: encrypted, signed, key
+         * wrapped, and naming it in {@code "gateway"}); checked after decryption, before the replay guard.
+         */
+        public Builder commandsFor(String gatewayId) {
+            this.binding = gatewayId == null ? null : CommandBinding.to(gatewayId);
             return this;
         }
 

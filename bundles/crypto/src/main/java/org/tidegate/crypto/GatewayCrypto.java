@@ -97,7 +97,8 @@ public final class GatewayCrypto {
         this.replayGuard = new CommandReplayGuard(s.replayState(), s.commandWindow());
         // commands are always required to be signed: an unsigned command would let anyone steer the site
         this.commandOpener = EnvelopeOpener.builder(privateKey, TrustedSenders.of(s.cloudId(), cloudKey))
-                .clock(clock).replayGuard(replayGuard).duplicateFilter(new DuplicateFilter()).build();
+                .clock(clock).replayGuard(replayGuard).duplicateFilter(new DuplicateFilter())
+                .commandsFor(s.gatewayId()).build();
         Logger.info("gateway={} identity loaded key={} fingerprint={} cloud={} cloudFingerprint={} encrypt={} sign={}",
                 s.gatewayId(), s.privateKey(), SmKeys.fingerprint(publicKey), s.cloudId(), SmKeys.fingerprint(cloudKey),
                 s.encrypt(), s.sign());
@@ -139,7 +140,7 @@ public final class GatewayCrypto {
         return sealer;
     }
 
-    /** Opens what the cloud sends; commands pass the persistent replay guard. */
+    /** Opens what the cloud sends; commands must be bound to this gateway ({@link CommandBinding}) and pass the persistent replay guard. */
     public EnvelopeOpener commandOpener() {
         return commandOpener;
     }

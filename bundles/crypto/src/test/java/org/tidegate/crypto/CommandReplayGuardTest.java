@@ -81,4 +81,30 @@ class CommandReplayGuardTest {
         assertThrows(IOException.class, () -> g.admit("cloud", 2, NOW, NOW));
         assertEquals(1, g.lastAccepted("cloud").getAsLong());
     }
+
+    @Test
+    void theWindowCheckDoesNotOverflowAtTheExtremesOfLong() throws Exception {
+        CommandReplayGuard g = new CommandReplayGuard(dir.resolve("replay.json"), Duration.ofMinutes(5));
+        long seq = 100;
+        // Math.abs(created - now) wraps for these: MIN_VALUE + NOW - NOW = MIN_VALUE, whose abs is negative
+        long[][] createdNow = {
+            {Long.MIN_VALUE, NOW}, {Long.MAX_VALUE, NOW}, {Long.MIN_VALUE + NOW, NOW}, {Long.MAX_VALUE, -1},
+            {Long.MIN_VALUE, Long.MAX_VALUE}, {Long.MAX_VALUE, Long.MIN_VALUE}, {Long.MIN_VALUE, 1}, {0, Long.MIN_VALUE},
+        };
+        for (long[] c : createdNow) {
+            long s = seq++;
+            EnvelopeException e = assertThrows(EnvelopeException.class, () -> g.admit("cloud", s, c[0], c[1]),
+                    c[0] + " at " + c[1]);
+            assertEquals(STALE, e.reason(), e.getMessage());
+        }
+        assertTrue(g.lastAccepted("cloud").isEmpty());
+        // inside the window at the very ends of the range: accepted, no wrap of now ± window
+        g.admit("cloud", seq++, Long.MAX_VALUE, Long.MAX_VALUE - 1);
+        g.admit("cloud", seq++, Long.MIN_VALUE, Long.MIN_VALUE + 1);
+        g.admit("cloud", seq++, Long.MAX_VALUE - 300_000, Long.MAX_VALUE);
+        assertEquals(STALE, assertThrows(EnvelopeException.class,
+                () -> g.admit("cloud", 200, Long.MAX_VALUE - 300_001, Long.MAX_VALUE)).reason());
+        assertTrue(CommandReplayGuard.outsideWindow(Long.MIN_VALUE, Long.MAX_VALUE, Long.MAX_VALUE));
+        assertTrue(!CommandReplayGuard.outsideWindow(0, Long.MAX_VALUE, Long.MAX_VALUE));
+    }
 }

@@ -83,7 +83,7 @@ class GatewayCryptoTest {
 
         EnvelopeSealer cloudSealer = new EnvelopeSealer("cloud-hz", cloud.getPrivate(), gateway.getPublic(),
                 SealerOptions.defaults(), clock, new java.security.SecureRandom());
-        byte[] cmd = "{\"cmd\":\"write\",\"device\":\"pump-1\",\"ch\":\"run\",\"v\":true}".getBytes(StandardCharsets.UTF_8);
+        byte[] cmd = "{\"gateway\":\"gw-zj-0001\",\"cmd\":\"write\",\"device\":\"pump-1\",\"ch\":\"run\",\"v\":true}".getBytes(StandardCharsets.UTF_8);
         assertArrayEquals(cmd, gw.commandOpener().open(cloudSealer.seal(ContentType.COMMAND, 9, 100, cmd)).body());
     }
 
@@ -91,8 +91,8 @@ class GatewayCryptoTest {
     void commandReplayProtectionSurvivesAGatewayRestart() throws Exception {
         EnvelopeSealer cloudSealer = new EnvelopeSealer("cloud-hz", cloud.getPrivate(), gateway.getPublic(),
                 SealerOptions.defaults(), clock, new java.security.SecureRandom());
-        byte[] cmd7 = cloudSealer.seal(ContentType.COMMAND, 9, 7, "{}".getBytes(StandardCharsets.UTF_8));
-        byte[] cmd8 = cloudSealer.seal(ContentType.COMMAND, 9, 8, "{}".getBytes(StandardCharsets.UTF_8));
+        byte[] cmd7 = cloudSealer.seal(ContentType.COMMAND, 9, 7, BOUND.getBytes(StandardCharsets.UTF_8));
+        byte[] cmd8 = cloudSealer.seal(ContentType.COMMAND, 9, 8, BOUND.getBytes(StandardCharsets.UTF_8));
         GatewayCrypto first = load();
         first.commandOpener().open(cmd7);
         assertEquals(EnvelopeException.Reason.REPLAYED,
@@ -105,7 +105,7 @@ class GatewayCryptoTest {
 
         clock.advance(Duration.ofSeconds(121));
         byte[] late = cloudSealer.seal(ContentType.COMMAND, 9, 9, clock.millis() - 121_000,
-                "{}".getBytes(StandardCharsets.UTF_8));
+                BOUND.getBytes(StandardCharsets.UTF_8));
         assertEquals(EnvelopeException.Reason.STALE,
                 assertThrows(EnvelopeException.class, () -> second.commandOpener().open(late)).reason());
     }
@@ -121,5 +121,35 @@ class GatewayCryptoTest {
                 SealerOptions.defaults(), clock, new java.security.SecureRandom());
         assertEquals(EnvelopeException.Reason.BAD_SIGNATURE, assertThrows(EnvelopeException.class,
                 () -> gw.commandOpener().open(impostor.seal(ContentType.COMMAND, 9, 2, new byte[2]))).reason());
+    }
+
+    static final String BOUND = "{\"gateway\":\"gw-zj-0001\",\"op\":\"ping\"}";
+
+    @Test
+    void aSignedPlainCommandIsRefusedAsNotEncryptedAndMovesNoMark() throws Exception {
+        GatewayCrypto gw = load();
+        EnvelopeSealer plain = new EnvelopeSealer("cloud-hz", cloud.getPrivate(), null,
+                SealerOptions.defaults().withEncrypt(false), clock, new java.security.SecureRandom());
+        EnvelopeException e = assertThrows(EnvelopeException.class,
+                () -> gw.commandOpener().open(plain.seal(ContentType.COMMAND, 9, 50, BOUND.getBytes(StandardCharsets.UTF_8))));
+        assertEquals(EnvelopeException.Reason.NOT_ENCRYPTED, e.reason());
+        assertTrue(gw.replayGuard().lastAccepted("cloud-hz").isEmpty(), "a refused command moves no mark");
+    }
+
+    @Test
+    void anEncryptedCommandNamingAnotherGatewayOrNoneIsRefusedAsWrongGateway() throws Exception {
+        GatewayCrypto gw = load();
+        EnvelopeSealer cloudSealer = new EnvelopeSealer("cloud-hz", cloud.getPrivate(), gateway.getPublic(),
+                SealerOptions.defaults(), clock, new java.security.SecureRandom());
+        for (String body : new String[] {"{\"gateway\":\"gw-zj-0002\",\"op\":\"ping\"}", "{\"op\":\"ping\"}",
+                "{\"gateway\":7}", "[\"gw-zj-0001\"]", "not json"}) {
+            EnvelopeException e = assertThrows(EnvelopeException.class, () -> gw.commandOpener().open(
+                    cloudSealer.seal(ContentType.COMMAND, 9, 60, body.getBytes(StandardCharsets.UTF_8))), body);
+            assertEquals(EnvelopeException.Reason.WRONG_GATEWAY, e.reason(), body);
+        }
+        assertTrue(gw.replayGuard().lastAccepted("cloud-hz").isEmpty(), "a refused command moves no mark");
+        // the same sequence, bound to this gateway: accepted
+        gw.commandOpener().open(cloudSealer.seal(ContentType.COMMAND, 9, 60, BOUND.getBytes(StandardCharsets.UTF_8)));
+        assertEquals(60, gw.replayGuard().lastAccepted("cloud-hz").getAsLong());
     }
 }

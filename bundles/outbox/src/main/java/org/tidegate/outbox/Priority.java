@@ -21,6 +21,7 @@ import org.tidegate.crypto.ContentType;
  * </ul>
  */
 public enum Priority {
+    REFUSAL(3),
     TELEMETRY(4),
     STATUS(5),
     REPLY(8),
@@ -37,7 +38,7 @@ public enum Priority {
         return value;
     }
 
-    /** The priority of a gateway message of this content type. */
+    /** The priority of a gateway message of this content type (a reply to an accepted command: {@link #REPLY}). */
     public static Priority of(ContentType type) {
         return switch (type) {
             case TELEMETRY -> TELEMETRY;

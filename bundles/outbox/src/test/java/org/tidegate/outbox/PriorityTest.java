@@ -11,11 +11,13 @@ import org.tidegate.store.StoreAndForwardQueue;
 class PriorityTest {
 
     @Test
-    void alarmsHighestThenRepliesThenStatusThenTelemetry() {
+    void alarmsHighestThenRepliesThenStatusThenTelemetryThenRefusals() {
         assertEquals(9, Priority.ALARM.value());
         assertEquals(8, Priority.REPLY.value());
         assertEquals(5, Priority.STATUS.value());
         assertEquals(4, Priority.TELEMETRY.value());
+        assertEquals(3, Priority.REFUSAL.value());
+        assertTrue(Priority.REFUSAL.value() < Priority.TELEMETRY.value(), "refusals never outrank or evict telemetry");
         Priority[] all = Priority.values();
         for (int i = 1; i < all.length; i++) {
             assertTrue(all[i - 1].value() < all[i].value(), "declared lowest first, strictly increasing");

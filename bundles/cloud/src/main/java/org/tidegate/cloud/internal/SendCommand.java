@@ -34,8 +34,9 @@ public final class SendCommand implements Subcommand {
     public String usage() {
         return """
                 tidegate command --broker URL --key cloud.key.pem --gateway-key gw.pub.pem --gateway GW --seq-file F '<json>'
-                  Seals the JSON command (e.g. {"op":"ping"}) for gateway GW (content type COMMAND, encrypted to
-                  gw.pub.pem, signed with cloud.key.pem, sequence from F: strictly increasing, written before use),
+                  Seals the JSON command (e.g. {"op":"ping"}) for gateway GW (content type COMMAND, always encrypted
+                  to gw.pub.pem and signed with cloud.key.pem, "gateway":"GW" added to the body, sequence from F:
+                  strictly increasing, written before use, safe for concurrent runs),
                   publishes it to {prefix}/GW/command at QoS 1 and prints the gateway's reply body as one JSON line.
                   Exit 0 if the reply says ok, 1 if it says not ok or none came in time.
                   --wait DURATION       how long to wait for the reply (default 30s; 0: do not wait)

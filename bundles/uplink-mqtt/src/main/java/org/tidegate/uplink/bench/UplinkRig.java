@@ -20,6 +20,7 @@ import org.tidegate.store.sqlite.SequenceFile;
 import org.tidegate.store.sqlite.SqliteQueue;
 import org.tidegate.uplink.mqtt.CommandDispatcher;
 import org.tidegate.uplink.mqtt.CommandProcessor;
+import org.tidegate.uplink.mqtt.CommandQueue;
 import org.tidegate.uplink.mqtt.MqttUplink;
 import org.tidegate.uplink.mqtt.StatusReport;
 import org.tidegate.uplink.mqtt.UplinkOptions;
@@ -34,8 +35,11 @@ public final class UplinkRig implements AutoCloseable {
     private final SequenceFile sequences;
     private final Outbox outbox;
     private final MqttUplink uplink;
+    private final CommandQueue commands;
 
-    private UplinkRig(SqliteQueue queue, SequenceFile sequences, Outbox outbox, MqttUplink uplink) {
+    private UplinkRig(SqliteQueue queue, SequenceFile sequences, Outbox outbox, MqttUplink uplink,
+                      CommandQueue commands) {
+        this.commands = commands;
         this.queue = queue;
         this.sequences = sequences;
         this.outbox = outbox;
@@ -68,10 +72,11 @@ public final class UplinkRig implements AutoCloseable {
         StatusReport status = new StatusReport(options.gatewayId(), StatusReport.bundleVersion(), queue, List::of, List::of);
         EnvelopeOpener opener = EnvelopeOpener.builder(gatewayKey, TrustedSenders.of(cloudId, cloudPublicKey))
                 .replayGuard(new CommandReplayGuard(dataDir.resolve("command-replay.json")))
-                .build();
-        CommandProcessor commands = new CommandProcessor(opener, new CommandDispatcher(options.gatewayId(), () -> handlers), outbox);
+                .commandsFor(options.gatewayId()).build();
+        CommandQueue commands = new CommandQueue(new CommandProcessor(opener,
+                new CommandDispatcher(options.gatewayId(), () -> handlers), outbox), CommandQueue.DEFAULT_CAPACITY);
         MqttUplink uplink = new MqttUplink(options, queue, outbox, status, commands);
-        return new UplinkRig(queue, seq, outbox, uplink);
+        return new UplinkRig(queue, seq, outbox, uplink, commands);
     }
 
     /** Adjusts the queue options (synchronous level, batch sizes) before opening. */
@@ -92,6 +97,11 @@ public final class UplinkRig implements AutoCloseable {
         return uplink;
     }
 
+    /** The bounded command queue and, behind it, the processor with its refusal counters. */
+    public CommandQueue commands() {
+        return commands;
+    }
+
     public UplinkRig start() {
         uplink.start();
         return this;
@@ -100,6 +110,7 @@ public final class UplinkRig implements AutoCloseable {
     @Override
     public void close() {
         uplink.close();
+        commands.close();
         try {
             sequences.close();
         } catch (Exception ignored) {

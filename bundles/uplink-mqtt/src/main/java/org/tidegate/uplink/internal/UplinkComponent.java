@@ -26,6 +26,7 @@ import org.tidegate.store.StoreAndForwardQueue;
 import org.tidegate.uplink.CommandHandler;
 import org.tidegate.uplink.mqtt.CommandDispatcher;
 import org.tidegate.uplink.mqtt.CommandProcessor;
+import org.tidegate.uplink.mqtt.CommandQueue;
 import org.tidegate.uplink.mqtt.MqttUplink;
 import org.tidegate.uplink.mqtt.StatusReport;
 import org.tidegate.uplink.mqtt.UplinkOptions;
@@ -107,6 +108,7 @@ public class UplinkComponent {
     private final List<StatusProvider> providers = new CopyOnWriteArrayList<>();
     private final List<GatewayDevice> devices = new CopyOnWriteArrayList<>();
     private final MqttUplink uplink;
+    private final CommandQueue commands;
 
     /**
      * Activation by Declarative Services.
@@ -127,7 +129,8 @@ public class UplinkComponent {
                         .toList(),
                 () -> providers);
         CommandDispatcher dispatcher = new CommandDispatcher(options.gatewayId(), this::handlersInOrder);
-        uplink = new MqttUplink(options, queue, outbox, status, new CommandProcessor(commandOpener, dispatcher, outbox));
+        commands = new CommandQueue(new CommandProcessor(commandOpener, dispatcher, outbox), CommandQueue.DEFAULT_CAPACITY);
+        uplink = new MqttUplink(options, queue, outbox, status, commands);
         Logger.info("uplink: {}", options);
         uplink.start();
     }
@@ -140,6 +143,7 @@ public class UplinkComponent {
     @Deactivate
     void deactivate() {
         uplink.close();
+        commands.close();
     }
 
     private List<CommandHandler> handlersInOrder() {

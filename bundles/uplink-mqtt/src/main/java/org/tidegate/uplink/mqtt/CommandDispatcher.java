@@ -28,6 +28,11 @@ public final class CommandDispatcher {
         this.handlers = handlers;
     }
 
+    /** The gateway this dispatcher answers for (commands must name it). */
+    public String gatewayId() {
+        return gatewayId;
+    }
+
     public ObjectNode dispatch(Opened command, JsonNode body) {
         String op = body.path("op").asText("");
         ObjectNode reply = replyTo(command.sequence(), command.sender(), op, body.get("id"));
