@@ -73,8 +73,15 @@ class CloudCliTest {
             pub.publish("tidegate/" + GW + "/telemetry/wl-001", t, 1, false);
             pub.publish("tidegate/" + GW + "/telemetry/wl-001", t, 1, false); // repeat: duplicate
             pub.publish("tidegate/" + GW + "/alarm/wl-001", forger.seal(ContentType.ALARM, 9, 11, json("{}")), 1, false);
-            pub.publish("tidegate/" + GW + "/alarm/wl-001", sealer.seal(ContentType.ALARM, 9, 12,
-                    json("{\"event\":\"high\",\"state\":\"raised\"}")), 1, false);
+            // the route check: a telemetry frame republished under another gateway's topic, an alarm on a telemetry
+            // topic, an alarm whose body names another device: TOPIC_MISMATCH, and no state changed (seq 13 is
+            // accepted afterwards on its right topic, not taken for a duplicate)
+            pub.publish("tidegate/gw-other/telemetry/wl-001", t, 1, false);
+            byte[] alarm = sealer.seal(ContentType.ALARM, 9, 13,
+                    json("{\"device\":\"wl-001\",\"event\":\"high\",\"state\":\"raised\"}"));
+            pub.publish("tidegate/" + GW + "/telemetry/wl-001", alarm, 1, false);
+            pub.publish("tidegate/" + GW + "/alarm/wl-002", alarm, 1, false);
+            pub.publish("tidegate/" + GW + "/alarm/wl-001", alarm, 1, false);
             assertEquals(0, exit.get(60, TimeUnit.SECONDS));
             pub.disconnect();
             pub.close();
@@ -95,7 +102,17 @@ class CloudCliTest {
             assertTrue(lines.stream().anyMatch(l -> !l.path("accepted").asBoolean()
                     && l.path("reason").asText().equals("BAD_SIGNATURE") && l.path("seq").asText().equals("11")), lines.toString());
             assertTrue(lines.stream().anyMatch(l -> l.path("accepted").asBoolean() && l.path("type").asText().equals("alarm")
-                    && l.path("body").path("state").asText().equals("raised")), lines.toString());
+                    && l.path("seq").asText().equals("13") && l.path("body").path("state").asText().equals("raised")
+                    && l.path("topic").asText().equals("tidegate/" + GW + "/alarm/wl-001")), lines.toString());
+            List<JsonNode> mismatches = lines.stream().filter(l -> l.path("reason").asText().equals("TOPIC_MISMATCH"))
+                    .toList();
+            assertEquals(3, mismatches.size(), lines.toString());
+            assertTrue(mismatches.stream().anyMatch(l -> l.path("topic").asText().equals("tidegate/gw-other/telemetry/wl-001")
+                    && l.path("seq").asText().equals("10") && l.path("error").asText().contains("gw-other")), lines.toString());
+            assertTrue(mismatches.stream().anyMatch(l -> l.path("topic").asText().equals("tidegate/" + GW + "/telemetry/wl-001")
+                    && l.path("seq").asText().equals("13") && l.path("error").asText().contains("ALARM")), lines.toString());
+            assertTrue(mismatches.stream().anyMatch(l -> l.path("topic").asText().equals("tidegate/" + GW + "/alarm/wl-002")
+                    && l.path("error").asText().contains("wl-002")), lines.toString());
         }
     }
 
@@ -157,6 +174,11 @@ class CloudCliTest {
             assertEquals(2, commands.size());
             assertEquals(ContentType.COMMAND, commands.get(1).contentType());
             assertTrue(commands.get(1).encrypted() && commands.get(1).signed());
+            for (Opened c : commands) {
+                assertEquals(org.tidegate.crypto.CommandBinding.REQUIRED_FLAGS,
+                        c.flags() & org.tidegate.crypto.CommandBinding.REQUIRED_FLAGS, "always SIGNED|ENCRYPTED|KEY_WRAPPED");
+                assertEquals(GW, JSON.readTree(c.body()).path("gateway").asText(), "the body names the gateway");
+            }
             assertTrue(commands.get(1).sequence() > commands.get(0).sequence(), "strictly increasing");
             gateway.disconnect();
             gateway.close();

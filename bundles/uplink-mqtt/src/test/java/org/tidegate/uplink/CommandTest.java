@@ -75,9 +75,9 @@ class CommandTest {
             EnvelopeSealer cloudSealer = new EnvelopeSealer("cloud", keys.cloud().getPrivate(),
                     keys.gateway().getPublic(), SealerOptions.defaults());
             long seq = System.currentTimeMillis() * 1000 + 5_000_000;
-            byte[] fresh = cloudSealer.seal(ContentType.COMMAND, 9, seq, bytes("{\"op\":\"ping\"}"));
+            byte[] fresh = cloudSealer.seal(ContentType.COMMAND, 9, seq, bytes(BOUND_PING));
             byte[] stale = cloudSealer.seal(ContentType.COMMAND, 9, seq + 1,
-                    System.currentTimeMillis() - TimeUnit.MINUTES.toMillis(10), bytes("{\"op\":\"ping\"}"));
+                    System.currentTimeMillis() - TimeUnit.MINUTES.toMillis(10), bytes(BOUND_PING));
             MqttClient raw = new MqttClient(broker.url(), "raw-publisher", new MemoryPersistence());
             raw.connect();
             try {
@@ -100,6 +100,88 @@ class CommandTest {
             assertTrue(replies.stream().anyMatch(b -> b.path("command").asLong() == seq + 1
                     && "STALE".equals(b.path("refused").asText())), replies.toString());
             assertTrue(inbox.of(ContentType.REPLY).stream().allMatch(r -> r.topic().equals("tidegate/" + GW + "/reply")));
+            // replies to refused commands travel below telemetry, replies to accepted ones above
+            for (Received r : inbox.of(ContentType.REPLY)) {
+                int expected = r.body().has("refused") ? 3 : 8;
+                assertEquals(expected, r.opened().priority(), r.body().toString());
+            }
+        }
+    }
+
+    static final String BOUND_PING = "{\"gateway\":\"" + GW + "\",\"op\":\"ping\"}";
+
+    @Test
+    void aSignedPlainCommandAndOneForAnotherGatewayAreRefusedWithTheirReasonsAndNothingRuns() throws Exception {
+        TestKeys keys = TestKeys.create(dir);
+        java.util.concurrent.atomic.AtomicInteger ran = new java.util.concurrent.atomic.AtomicInteger();
+        CommandHandler counting = (command, body) -> {
+            ran.incrementAndGet();
+            return Optional.of(JsonNodeFactory.instance.objectNode().put("ran", true));
+        };
+        MosquittoBrokerHolder holder = new MosquittoBrokerHolder(dir);
+        try (var broker = holder.broker;
+             Inbox inbox = new Inbox(broker.url(), "cloud-test", keys.cloud(), GW, keys.gateway());
+             UplinkRig rig = UplinkRig.open(dir.resolve("data"), DeliveryTest.options(broker.url()),
+                     keys.gateway().getPrivate(), "cloud", keys.cloud().getPublic(), null, List.of(counting)).start()) {
+            inbox.await(r -> r.opened().contentType() == ContentType.STATUS, 1, 30, "birth message");
+            long seq = System.currentTimeMillis() * 1000;
+            EnvelopeSealer plain = new EnvelopeSealer("cloud", keys.cloud().getPrivate(), null,
+                    SealerOptions.defaults().withEncrypt(false));
+            EnvelopeSealer encrypted = new EnvelopeSealer("cloud", keys.cloud().getPrivate(), keys.gateway().getPublic(),
+                    SealerOptions.defaults());
+            byte[] plainCommand = plain.seal(ContentType.COMMAND, 9, seq, bytes(BOUND_PING));
+            byte[] forOther = encrypted.seal(ContentType.COMMAND, 9, seq + 1,
+                    bytes("{\"gateway\":\"gw-test-0002\",\"op\":\"ping\"}"));
+            byte[] noName = encrypted.seal(ContentType.COMMAND, 9, seq + 2, bytes("{\"op\":\"ping\"}"));
+            publishRaw(broker.url(), plainCommand, forOther, noName);
+            inbox.await(r -> r.opened().contentType() == ContentType.REPLY, 3, 30, "the three refusals");
+            List<JsonNode> replies = inbox.of(ContentType.REPLY).stream().map(Received::body).toList();
+            assertTrue(replies.stream().anyMatch(b -> b.path("command").asLong() == seq
+                    && "NOT_ENCRYPTED".equals(b.path("refused").asText())), replies.toString());
+            assertTrue(replies.stream().anyMatch(b -> b.path("command").asLong() == seq + 1
+                    && "WRONG_GATEWAY".equals(b.path("refused").asText())), replies.toString());
+            assertTrue(replies.stream().anyMatch(b -> b.path("command").asLong() == seq + 2
+                    && "WRONG_GATEWAY".equals(b.path("refused").asText())), replies.toString());
+            assertTrue(replies.stream().noneMatch(b -> b.path("ok").asBoolean()), replies.toString());
+            assertEquals(0, ran.get(), "nothing run");
+            // the refusals moved no replay mark: the same sequence, bound and encrypted, runs
+            publishRaw(broker.url(), encrypted.seal(ContentType.COMMAND, 9, seq, bytes(BOUND_PING)));
+            inbox.await(r -> r.opened().contentType() == ContentType.REPLY && r.body().path("ok").asBoolean(), 1, 30,
+                    "the reply to the bound command");
+            assertEquals(1, ran.get());
+            var stats = rig.commands().processor().stats();
+            assertEquals(1L, stats.refused().get(org.tidegate.crypto.EnvelopeException.Reason.NOT_ENCRYPTED));
+            assertEquals(2L, stats.refused().get(org.tidegate.crypto.EnvelopeException.Reason.WRONG_GATEWAY));
+        }
+    }
+
+    /** mosquitto when installed (the issue asks for it), the embedded broker otherwise. */
+    static final class MosquittoBrokerHolder {
+        final org.tidegate.cloud.broker.LabBroker broker;
+
+        MosquittoBrokerHolder(Path dir) throws Exception {
+            org.tidegate.cloud.broker.LabBroker b;
+            if (org.tidegate.core.testing.ExternalTools.usable("mosquitto")
+                    || org.tidegate.cloud.broker.MosquittoBroker.installed()) {
+                b = new org.tidegate.cloud.broker.MosquittoBroker(dir.resolve("broker"));
+            } else {
+                b = new EmbeddedBroker(0);
+            }
+            b.start();
+            broker = b;
+        }
+    }
+
+    static void publishRaw(String url, byte[]... frames) throws Exception {
+        MqttClient raw = new MqttClient(url, "raw-publisher", new MemoryPersistence());
+        raw.connect();
+        try {
+            for (byte[] f : frames) {
+                raw.publish("tidegate/" + GW + "/command", f, 1, false);
+            }
+        } finally {
+            raw.disconnect();
+            raw.close();
         }
     }
 
