@@ -80,7 +80,7 @@ class DeliveryTest {
             broker.pause(); // connections stay open, nothing is acknowledged
             try {
                 for (int i = 0; i < 50; i++) {
-                    rig.outbox().submit(ContentType.TELEMETRY, "wl-001", 4, ("{\"i\":" + i + "}").getBytes(StandardCharsets.UTF_8));
+                    rig.outbox().submit(ContentType.TELEMETRY, "wl-001", 4, ("{\"device\":\"wl-001\",\"i\":" + i + "}").getBytes(StandardCharsets.UTF_8));
                 }
                 long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
                 while (rig.uplink().state().published() < 16 && System.nanoTime() < deadline) {
@@ -109,12 +109,12 @@ class DeliveryTest {
              UplinkRig rig = UplinkRig.open(dir.resolve("data"), options(broker.url()).withFlow(4, 50),
                      keys.gateway().getPrivate(), "cloud", keys.cloud().getPublic(), null)) {
             for (int i = 0; i < 200; i++) {
-                rig.outbox().submit(ContentType.TELEMETRY, "wl-001", 4, ("{\"i\":" + i + "}").getBytes(StandardCharsets.UTF_8));
+                rig.outbox().submit(ContentType.TELEMETRY, "wl-001", 4, ("{\"device\":\"wl-001\",\"i\":" + i + "}").getBytes(StandardCharsets.UTF_8));
             }
             rig.start(); // drains at 50 msg/s with a window of 4
             inbox.await(r -> r.opened().contentType() == ContentType.TELEMETRY, 20, 30, "the start of the drain");
             long alarm = rig.outbox().submit(ContentType.ALARM, "wl-001", 9,
-                    "{\"event\":\"level-high\",\"state\":\"raised\"}".getBytes(StandardCharsets.UTF_8));
+                    "{\"device\":\"wl-001\",\"event\":\"level-high\",\"state\":\"raised\"}".getBytes(StandardCharsets.UTF_8));
             inbox.await(r -> r.opened().sequence() == alarm, 1, 30, "the alarm");
             long telemetryBeforeAlarm;
             synchronized (inbox) {

@@ -37,7 +37,7 @@ public final class GatewayProcess {
             List<String> seqs = new ArrayList<>();
             for (int i = 0; i < produce; i++) {
                 long seq = rig.outbox().submit(ContentType.TELEMETRY, "wl-001", 4,
-                        ("{\"gateway\":\"" + DeliveryTest.GW + "\",\"i\":" + i + "}").getBytes(StandardCharsets.UTF_8));
+                        ("{\"gateway\":\"" + DeliveryTest.GW + "\",\"device\":\"wl-001\",\"i\":" + i + "}").getBytes(StandardCharsets.UTF_8));
                 seqs.add(Long.toString(seq));
             }
             Files.write(data.resolve("produced-" + ProcessHandle.current().pid() + ".txt"), seqs);

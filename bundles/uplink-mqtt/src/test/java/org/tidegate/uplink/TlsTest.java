@@ -51,7 +51,7 @@ class TlsTest {
             assertTrue(broker.url().startsWith("ssl://"));
             awaitTrue(() -> rig.uplink().state().connected(), "TLS connection");
             for (int i = 0; i < 20; i++) {
-                rig.outbox().submit(ContentType.TELEMETRY, "wl-001", 4, "{}".getBytes(StandardCharsets.UTF_8));
+                rig.outbox().submit(ContentType.TELEMETRY, "wl-001", 4, "{\"device\":\"wl-001\"}".getBytes(StandardCharsets.UTF_8));
             }
             awaitTrue(() -> rig.uplink().state().acknowledged() == 20, "20 PUBACKs over TLS");
             DeliveryTest.awaitEmpty(rig);
