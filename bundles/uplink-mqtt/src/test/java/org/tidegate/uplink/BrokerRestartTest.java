@@ -105,6 +105,6 @@ class BrokerRestartTest {
 
     static long submit(UplinkRig rig, ContentType type, int priority, String what, int i) throws Exception {
         return rig.outbox().submit(type, "wl-001", priority,
-                ("{\"what\":\"" + what + "\",\"i\":" + i + "}").getBytes(StandardCharsets.UTF_8));
+                ("{\"device\":\"wl-001\",\"what\":\"" + what + "\",\"i\":" + i + "}").getBytes(StandardCharsets.UTF_8));
     }
 }
