@@ -17,4 +17,13 @@ public interface MessageSink {
      * @throws RuntimeException if the message was not accepted (the pipeline retries alarms and events)
      */
     long submit(MessageKind kind, String device, int priority, byte[] body);
+
+    /**
+     * How many accepted alarms the sink holds only in memory now (the store keeps alarms in memory while its disk
+     * is full): lost if the process ended now. 0 when everything it accepted is durable; -1 when it cannot say.
+     * The pipeline remembers alarms accepted while this is not 0 and keeps them through a shutdown.
+     */
+    default long heldInMemory() {
+        return 0;
+    }
 }

@@ -1,6 +1,8 @@
 package org.tidegate.pipeline;
 
+import java.nio.file.Path;
 import java.time.Clock;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -14,6 +16,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import org.tidegate.core.model.Channel;
@@ -26,6 +29,7 @@ import org.tidegate.core.retry.Backoff;
 import org.tidegate.outbox.Priority;
 import org.tidegate.pipeline.internal.BodyEncoder;
 import org.tidegate.pipeline.internal.HandOff;
+import org.tidegate.pipeline.internal.PendingFile;
 import org.tidegate.pipeline.rules.ActionCommand;
 import org.tidegate.pipeline.rules.ActionCoordinator;
 import org.tidegate.pipeline.rules.AlarmEvent;
@@ -47,6 +51,12 @@ import org.tinylog.Logger;
  *       away. Outcomes go to the pipeline thread as events, and the sink's store sends them when the link
  *       returns.</li>
  * </ul>
+ * The pipeline thread retries what the sink refuses with a back-off per lane: while routine data is refused (a
+ * full disk), an alarm is still taken at once. {@link #close()} hands what it can to the sink within
+ * {@value #DRAIN_ON_CLOSE_MS} ms, alarms first, and keeps the rest in the {@linkplain #setPendingFile pending file}
+ * for the next start: alarms the sink holds only in memory ({@link MessageSink#heldInMemory}), then whatever is
+ * still queued; what does not fit is counted and reported by the next start's status messages
+ * ({@code lostAtLastShutdown}).
  * Usable without OSGi; {@link #start()} before use, {@link #close()} flushes.
  */
 public final class Pipeline implements SampleSink, AutoCloseable {
@@ -54,7 +64,11 @@ public final class Pipeline implements SampleSink, AutoCloseable {
     /** The worker's pause after the sink refused a message: 100 ms, doubling up to 5 s. */
     private static final long SINK_RETRY_MIN_MS = 100;
     private static final long SINK_RETRY_MAX_MS = 5_000;
+    /** At close, how long the pipeline thread may keep handing queued messages to the sink. */
     private static final long DRAIN_ON_CLOSE_MS = 5_000;
+    /** Alarms remembered while the sink holds alarms only in memory (the store's in-memory bound is the same). */
+    private static final int UNCONFIRMED_LIMIT = 10_000;
+    private static final long HELD_CHECK_NS = TimeUnit.SECONDS.toNanos(1);
     private static final long DETACH_GRACE_MS = 60_000;
 
     private final PipelineSettings settings;
@@ -74,6 +88,18 @@ public final class Pipeline implements SampleSink, AutoCloseable {
     private volatile boolean stopping;
     private volatile long drainDeadline = Long.MAX_VALUE;
     private volatile long detachGraceMs = DETACH_GRACE_MS;
+    private volatile PendingFile pendingFile;
+    /** The message the pipeline thread is handing to the sink right now (kept at close if it is stuck there). */
+    private volatile Outgoing inHand;
+    /** Alarms the sink accepted while it held alarms only in memory, oldest first; guarded by itself. */
+    private final ArrayDeque<PendingFile.Entry> unconfirmed = new ArrayDeque<>();
+    private final AtomicInteger replayOutstanding = new AtomicInteger();
+    /** Whether the pending file holds messages or a lost count that this run has not settled yet. */
+    private volatile boolean fileToSettle;
+    /** Lost at the previous shutdown(s), not yet carried by a stored status message. */
+    private volatile long lostUnreported;
+    private volatile long lostAtLastShutdown;
+    private volatile long replayed;
 
     private final AtomicLong batches = new AtomicLong();
     private final AtomicLong samplesIn = new AtomicLong();
@@ -86,7 +112,10 @@ public final class Pipeline implements SampleSink, AutoCloseable {
 
     /** A message waiting for the pipeline thread; the body is encoded there, not on the poll thread. */
     private record Outgoing(MessageKind kind, String device, int priority, Supplier<byte[]> body, boolean urgent,
-                            String what) {
+                            String what, boolean replay) {
+        Outgoing(MessageKind kind, String device, int priority, Supplier<byte[]> body, boolean urgent, String what) {
+            this(kind, device, priority, body, urgent, what, false);
+        }
     }
 
     /** Per-device rule state and the telemetry batch being built; guarded by its own monitor. */
@@ -115,6 +144,42 @@ public final class Pipeline implements SampleSink, AutoCloseable {
         this.local.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
         this.worker = new Thread(this::workerLoop, "pipeline");
         this.worker.setDaemon(true);
+    }
+
+    /**
+     * Where a shutdown keeps what it could not hand to the sink, and where a start finds it ({@code
+     * HOME/data/pipeline-pending}). Opens (and reserves) the file now; call before {@link #start()}, which hands
+     * what it holds to the sink first. Without one, what a shutdown cannot hand over is lost (and logged).
+     */
+    public void setPendingFile(Path path) {
+        PendingFile f = PendingFile.open(path);
+        this.pendingFile = f;
+        List<PendingFile.Entry> kept = f.entries();
+        lostAtLastShutdown = f.lost();
+        // Without periodic status, the count is reported by this run's online messages only.
+        lostUnreported = settings.statusIntervalMs() > 0 ? f.lost() : 0;
+        fileToSettle = !kept.isEmpty() || f.lost() > 0;
+        if (kept.isEmpty() && f.lost() == 0) {
+            return;
+        }
+        long alarmsKept = kept.stream().filter(e -> e.kind() == MessageKind.ALARM).count();
+        Logger.warn("pipeline: the last shutdown kept {} message(s) in {} ({} alarm/event): handing them to the"
+                + " outbox; {} message(s) were lost then (reported as lostAtLastShutdown)", kept.size(), f.path(),
+                alarmsKept, f.lost());
+        replayOutstanding.set(kept.size());
+        replayed = kept.size();
+        for (PendingFile.Entry e : kept) {
+            byte[] body = e.body();
+            String what = "kept " + e.kind().name().toLowerCase(java.util.Locale.ROOT)
+                    + (e.device() == null ? "" : " " + e.device());
+            Outgoing o = new Outgoing(e.kind(), e.device(), e.priority(), () -> body, e.kind() == MessageKind.ALARM,
+                    what, true);
+            if (o.urgent()) {
+                handOff.putUrgent(o);
+            } else {
+                handOff.putRoutine(o);
+            }
+        }
     }
 
     public Pipeline start() {
@@ -290,7 +355,8 @@ public final class Pipeline implements SampleSink, AutoCloseable {
 
     public PipelineStats stats() {
         return new PipelineStats(batches.get(), samplesIn.get(), samplesReported.get(), telemetryMessages.get(),
-                alarms.get(), actions.get(), actionFailures.get(), dropped.get(), handOff.size());
+                alarms.get(), actions.get(), actionFailures.get(), dropped.get(), handOff.size(), replayed,
+                lostAtLastShutdown);
     }
 
     /** Alarms currently raised, per device ({@code event} names). */
@@ -314,9 +380,10 @@ public final class Pipeline implements SampleSink, AutoCloseable {
     /** Flushes pending telemetry, waits (up to 5 s) for queued messages to reach the sink, stops the threads. */
     @Override
     public void close() {
+        long t0 = System.nanoTime();
         lanes.forEach((id, lane) -> {
             synchronized (lane) {
-                flush(id, lane);
+                flush(id, lane, true);
             }
         });
         local.shutdown();
@@ -335,10 +402,86 @@ public final class Pipeline implements SampleSink, AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }
-        int left = handOff.size();
-        if (left > 0) {
-            Logger.error("pipeline closed with {} message(s) not handed to the outbox ({} alarm/event)", left,
-                    handOff.urgentSize());
+        keepWhatIsLeft(worker.isAlive() ? inHand : null, t0);
+    }
+
+    /**
+     * After the drain: alarms the sink holds only in memory, then what is still queued (alarms first), go to the
+     * pending file; what it cannot take is counted as lost.
+     */
+    private void keepWhatIsLeft(Outgoing stuck, long t0) {
+        List<PendingFile.Entry> alarmsLeft = new ArrayList<>();
+        List<PendingFile.Entry> routineLeft = new ArrayList<>();
+        MessageSink s = sink;
+        long held = heldInMemory(s);
+        synchronized (unconfirmed) {
+            if (held == 0) {
+                unconfirmed.clear();
+            }
+            alarmsLeft.addAll(unconfirmed);
+        }
+        int heldAlarms = alarmsLeft.size();
+        List<Outgoing> urgent = new ArrayList<>();
+        List<Outgoing> routine = new ArrayList<>();
+        if (stuck != null) {
+            (stuck.urgent() ? urgent : routine).add(stuck);
+        }
+        urgent.addAll(handOff.drainUrgent());
+        routine.addAll(handOff.drainRoutine());
+        for (Outgoing o : urgent) {
+            entry(o, alarmsLeft);
+        }
+        for (Outgoing o : routine) {
+            entry(o, routineLeft);
+        }
+        PendingFile f = pendingFile;
+        if (alarmsLeft.isEmpty() && routineLeft.isEmpty()) {
+            if (f != null && fileToSettle) {
+                f.clear(lostUnreported);
+            }
+            Logger.info("pipeline closed in {} ms: everything handed to the outbox", ms(t0));
+            return;
+        }
+        if (f == null) {
+            Logger.error("pipeline closed with {} message(s) not handed to the outbox ({} alarm/event) and no file to"
+                    + " keep them: lost", alarmsLeft.size() + routineLeft.size(), alarmsLeft.size());
+            return;
+        }
+        PendingFile.Saved saved = f.save(alarmsLeft, routineLeft, lostUnreported);
+        Logger.warn("pipeline closed in {} ms: kept {} alarm/event ({} of them held only in memory by the outbox)"
+                + " and {} routine message(s) in {} for the next start", ms(t0), saved.alarmsKept(), heldAlarms,
+                saved.routineKept(), f.path());
+        if (saved.routineLost() > 0) {
+            Logger.warn("pipeline: {} routine message(s) did not fit in {}: lost, reported as lostAtLastShutdown",
+                    saved.routineLost(), f.path());
+        }
+        if (saved.alarmsLost() > 0) {
+            Logger.error("pipeline: {} alarm/event message(s) could not be kept in {}: LOST", saved.alarmsLost(),
+                    f.path());
+        }
+    }
+
+    private static void entry(Outgoing o, List<PendingFile.Entry> out) {
+        try {
+            out.add(new PendingFile.Entry(o.kind(), o.device(), o.priority(), o.body().get()));
+        } catch (RuntimeException e) {
+            Logger.error(e, "cannot encode {}: dropped", o.what());
+        }
+    }
+
+    private static long ms(long t0) {
+        return (System.nanoTime() - t0) / 1_000_000;
+    }
+
+    /** The sink's count of alarms held only in memory; -1 if it cannot say (or there is no sink). */
+    private static long heldInMemory(MessageSink s) {
+        if (s == null) {
+            return -1;
+        }
+        try {
+            return s.heldInMemory();
+        } catch (RuntimeException e) {
+            return -1;
         }
     }
 
@@ -355,6 +498,11 @@ public final class Pipeline implements SampleSink, AutoCloseable {
 
     /** Caller holds the lane's monitor. */
     private void flush(String device, Lane lane) {
+        flush(device, lane, false);
+    }
+
+    /** Caller holds the lane's monitor; {@code force}: over the hand-off's capacity (at close). */
+    private void flush(String device, Lane lane, boolean force) {
         lane.polls = 0;
         if (lane.pending.isEmpty()) {
             return;
@@ -364,7 +512,9 @@ public final class Pipeline implements SampleSink, AutoCloseable {
         Outgoing o = new Outgoing(MessageKind.TELEMETRY, device, Priority.TELEMETRY.value(),
                 () -> BodyEncoder.telemetry(settings.gatewayId(), device, samples), false,
                 "telemetry " + device + " (" + samples.size() + " samples)");
-        if (!handOff.offerRoutine(o)) {
+        if (force) {
+            handOff.putRoutine(o);
+        } else if (!handOff.offerRoutine(o)) {
             countDrop(o.what());
         }
     }
@@ -427,37 +577,102 @@ public final class Pipeline implements SampleSink, AutoCloseable {
                 stats().fields());
     }
 
+    /**
+     * Hands messages to the sink, urgent first. A refusal pauses only its own lane (back-off 100 ms doubling to
+     * 5 s): an alarm arriving while telemetry waits for its retry is taken at once. While stopping, a refusal ends
+     * the drain: what is left goes to the pending file rather than waiting for a disk that is full.
+     */
     private void workerLoop() {
-        Backoff backoff = new Backoff(SINK_RETRY_MIN_MS, SINK_RETRY_MAX_MS);
+        Backoff urgentRetry = new Backoff(SINK_RETRY_MIN_MS, SINK_RETRY_MAX_MS);
+        Backoff routineRetry = new Backoff(SINK_RETRY_MIN_MS, SINK_RETRY_MAX_MS);
+        long urgentNotBefore = Long.MIN_VALUE;
+        long routineNotBefore = Long.MIN_VALUE;
+        long nextHeldCheck = System.nanoTime();
         while (true) {
             if (stopping && (handOff.size() == 0 || System.nanoTime() > drainDeadline)) {
                 return;
             }
             Outgoing o;
             try {
-                o = handOff.poll(200, TimeUnit.MILLISECONDS);
+                o = handOff.poll(200, TimeUnit.MILLISECONDS, urgentNotBefore, routineNotBefore);
             } catch (InterruptedException e) {
                 return;
+            }
+            if (System.nanoTime() - nextHeldCheck >= 0) {
+                nextHeldCheck = System.nanoTime() + HELD_CHECK_NS;
+                confirmHeld();
             }
             if (o == null) {
                 continue;
             }
-            if (deliver(o)) {
-                backoff.reset();
+            inHand = o;
+            boolean done = deliver(o);
+            if (done) {
+                inHand = null;
+                if (o.urgent()) {
+                    urgentRetry.reset();
+                    urgentNotBefore = Long.MIN_VALUE;
+                } else {
+                    routineRetry.reset();
+                    routineNotBefore = Long.MIN_VALUE;
+                }
                 continue;
             }
-            // Not accepted: keep it at the head of its lane and wait before trying again.
+            // Not accepted: keep it at the head of its lane; only that lane waits before trying again.
             if (o.urgent()) {
                 handOff.returnUrgent(o);
             } else {
                 handOff.returnRoutine(o);
             }
-            long delay = backoff.nextDelayMs();
-            try {
-                Thread.sleep(stopping ? Math.min(delay, SINK_RETRY_MIN_MS) : delay);
-            } catch (InterruptedException e) {
+            inHand = null;
+            if (stopping) {
                 return;
             }
+            if (o.urgent()) {
+                urgentNotBefore = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(urgentRetry.nextDelayMs());
+            } else {
+                routineNotBefore = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(routineRetry.nextDelayMs());
+            }
+        }
+    }
+
+    /** Forgets the remembered alarms once the sink holds none in memory; settles the pending file. */
+    private void confirmHeld() {
+        boolean any;
+        synchronized (unconfirmed) {
+            any = !unconfirmed.isEmpty();
+        }
+        if (any && heldInMemory(sink) == 0) {
+            synchronized (unconfirmed) {
+                unconfirmed.clear();
+            }
+            any = false;
+        }
+        PendingFile f = pendingFile;
+        if (f != null && fileToSettle && !any && replayOutstanding.get() == 0 && !stopping) {
+            f.clear(lostUnreported);
+            fileToSettle = lostUnreported > 0;
+        }
+    }
+
+    /** After an alarm was accepted: remember it while the sink holds alarms only in memory. */
+    private void noteAlarm(MessageSink s, Outgoing o, byte[] body) {
+        long held = heldInMemory(s);
+        synchronized (unconfirmed) {
+            if (held == 0) {
+                unconfirmed.clear();
+                return;
+            }
+            unconfirmed.addLast(new PendingFile.Entry(o.kind(), o.device(), o.priority(), body));
+            if (unconfirmed.size() > UNCONFIRMED_LIMIT) {
+                unconfirmed.removeFirst();
+            }
+        }
+    }
+
+    private void doneWith(Outgoing o) {
+        if (o.replay()) {
+            replayOutstanding.decrementAndGet();
         }
     }
 
@@ -468,6 +683,7 @@ public final class Pipeline implements SampleSink, AutoCloseable {
             body = o.body().get();
         } catch (RuntimeException e) {
             Logger.error(e, "cannot encode {}: dropped", o.what());
+            doneWith(o);
             return true;
         }
         MessageSink s = sink;
@@ -476,6 +692,14 @@ public final class Pipeline implements SampleSink, AutoCloseable {
         }
         try {
             long seq = s.submit(o.kind(), o.device(), o.priority(), body);
+            doneWith(o);
+            if (o.urgent()) {
+                noteAlarm(s, o, body);
+            }
+            if (o.kind() == MessageKind.STATUS && lostUnreported > 0 && !o.replay()) {
+                lostUnreported = 0; // carried by this status message; the pending file forgets it when settled
+                fileToSettle = pendingFile != null;
+            }
             if (o.kind() == MessageKind.TELEMETRY) {
                 telemetryMessages.incrementAndGet();
             } else {
@@ -489,6 +713,7 @@ public final class Pipeline implements SampleSink, AutoCloseable {
             if (!o.urgent()) {
                 dropped.incrementAndGet();
             }
+            doneWith(o);
             return true;
         } catch (RuntimeException e) {
             Logger.warn("outbox did not take {}: {}; will retry", o.what(), e.getMessage());

@@ -1,6 +1,8 @@
 package org.tidegate.pipeline.internal;
 
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -10,6 +12,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * unbounded and always taken first: they are rare and must never be lost. Routine items (telemetry, status)
  * are bounded: when full, {@link #offerRoutine} refuses and the caller counts the drop, so a stalled sink
  * can never block a poll thread or exhaust memory.
+ *
+ * <p>Each lane can be paused until a point in time ({@link #poll(long, TimeUnit, long, long)}): the pipeline
+ * thread pauses the routine lane while the sink refuses routine data, and an urgent item that arrives during
+ * that pause is still taken at once — an alarm never waits for a telemetry retry.
  */
 public final class HandOff<T> {
     private final ArrayDeque<T> urgent = new ArrayDeque<>();
@@ -54,6 +60,17 @@ public final class HandOff<T> {
         }
     }
 
+    /** Appends a routine item even over capacity (shutdown flush, replay of kept messages: already accepted). */
+    public void putRoutine(T item) {
+        lock.lock();
+        try {
+            routine.addLast(item);
+            notEmpty.signal();
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** @return false if the routine lane is full (the item was not queued) */
     public boolean offerRoutine(T item) {
         lock.lock();
@@ -71,16 +88,69 @@ public final class HandOff<T> {
 
     /** Next item, urgent first; null if none arrived within the timeout. */
     public T poll(long timeout, TimeUnit unit) throws InterruptedException {
-        long nanos = unit.toNanos(timeout);
+        return poll(timeout, unit, Long.MIN_VALUE, Long.MIN_VALUE);
+    }
+
+    /**
+     * Next item, urgent first, taking from a lane only once {@link System#nanoTime()} has reached its
+     * "not before" time (pass {@link Long#MIN_VALUE} for "now"); routine items are taken only while the urgent lane
+     * is empty. Wakes as soon as an item arrives in a lane that is not paused.
+     *
+     * @return the item, or null if none could be taken within the timeout
+     */
+    public T poll(long timeout, TimeUnit unit, long urgentNotBefore, long routineNotBefore)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + unit.toNanos(timeout);
         lock.lock();
         try {
-            while (urgent.isEmpty() && routine.isEmpty()) {
-                if (nanos <= 0) {
+            while (true) {
+                long now = System.nanoTime();
+                if (!urgent.isEmpty()) {
+                    if (ready(urgentNotBefore, now)) {
+                        return urgent.pollFirst();
+                    }
+                } else if (!routine.isEmpty() && ready(routineNotBefore, now)) {
+                    return routine.pollFirst();
+                }
+                long wait = deadline - now;
+                if (wait <= 0) {
                     return null;
                 }
-                nanos = notEmpty.awaitNanos(nanos);
+                if (!urgent.isEmpty()) {
+                    wait = Math.min(wait, urgentNotBefore - now);
+                } else if (!routine.isEmpty()) {
+                    wait = Math.min(wait, routineNotBefore - now);
+                }
+                notEmpty.awaitNanos(Math.max(wait, 1));
             }
-            return urgent.isEmpty() ? routine.pollFirst() : urgent.pollFirst();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private static boolean ready(long notBefore, long now) {
+        return notBefore == Long.MIN_VALUE || now - notBefore >= 0;
+    }
+
+    /** Removes and returns every urgent item, oldest first. */
+    public List<T> drainUrgent() {
+        lock.lock();
+        try {
+            List<T> out = new ArrayList<>(urgent);
+            urgent.clear();
+            return out;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Removes and returns every routine item, oldest first. */
+    public List<T> drainRoutine() {
+        lock.lock();
+        try {
+            List<T> out = new ArrayList<>(routine);
+            routine.clear();
+            return out;
         } finally {
             lock.unlock();
         }

@@ -7,6 +7,7 @@ import org.tidegate.crypto.ContentType;
 import org.tidegate.outbox.Outbox;
 import org.tidegate.pipeline.MessageKind;
 import org.tidegate.pipeline.MessageSink;
+import org.tidegate.store.StoreAndForwardQueue;
 import org.tidegate.store.StoreException;
 
 /**
@@ -16,10 +17,23 @@ import org.tidegate.store.StoreException;
 @Component(service = MessageSink.class)
 public class OutboxMessageSink implements MessageSink {
     private final Outbox outbox;
+    private final StoreAndForwardQueue queue;
 
+    /** @param queue the outbox's store, asked how many alarms it holds only in memory; null: cannot say */
     @Activate
-    public OutboxMessageSink(@Reference Outbox outbox) {
+    public OutboxMessageSink(@Reference Outbox outbox, @Reference StoreAndForwardQueue queue) {
         this.outbox = outbox;
+        this.queue = queue;
+    }
+
+    /** Without the store: {@link #heldInMemory} cannot say (-1). */
+    public OutboxMessageSink(Outbox outbox) {
+        this(outbox, null);
+    }
+
+    @Override
+    public long heldInMemory() {
+        return queue == null ? -1 : queue.stats().heldInMemory();
     }
 
     @Override

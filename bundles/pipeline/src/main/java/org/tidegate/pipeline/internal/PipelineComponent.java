@@ -82,14 +82,33 @@ public class PipelineComponent implements SampleSink, StatusProvider {
      */
     @Activate
     public PipelineComponent(Map<String, Object> properties) {
-        this(TelemetrySection.read(properties));
+        this(TelemetrySection.read(properties), pendingFile(properties));
     }
 
     PipelineComponent(PipelineSettings settings) {
+        this(settings, null);
+    }
+
+    /** @param pendingFile where a shutdown keeps what it could not hand to the outbox; null: nowhere */
+    PipelineComponent(PipelineSettings settings, java.nio.file.Path pendingFile) {
         this.pipeline = new Pipeline(settings, Clock.systemUTC(), this::writeLocally);
         pipeline.setStatusSources(this::health, this::queueStatus);
+        if (pendingFile != null) {
+            pipeline.setPendingFile(pendingFile);
+        }
         Logger.info("pipeline started: gateway={} batchPolls={} statusIntervalSeconds={}", settings.gatewayId(),
                 settings.batchPolls(), settings.statusIntervalMs() / 1000);
+    }
+
+    /** {@code HOME/data/pipeline-pending}, from the {@code home} property the config module adds to every section. */
+    static java.nio.file.Path pendingFile(Map<String, Object> properties) {
+        Object home = properties.get("home");
+        if (home == null || home.toString().isBlank()) {
+            Logger.warn("pipeline: no home directory in the configuration: a shutdown cannot keep what the outbox"
+                    + " has not stored");
+            return null;
+        }
+        return java.nio.file.Path.of(home.toString()).toAbsolutePath().resolve("data").resolve(PendingFile.NAME);
     }
 
     @Activate
