@@ -32,6 +32,14 @@ public final class GatewayRuntime implements AutoCloseable {
     /** Framework property naming the home directory; read by the config bundle. */
     public static final String HOME_PROPERTY = "tidegate.home";
 
+    /**
+     * Free space under {@code HOME/data} that a start needs, in MB: the framework cache ({@code data/osgi-cache},
+     * a copy of every bundle, about 30 MB), the pipeline's pending file (1 MiB, reserved at start), the config cache
+     * and the queue's first pages and WAL, with some margin. {@code tidegate run} refuses to start below it
+     * (README, "Operate"); the store section's {@code validate} warning uses the same figure.
+     */
+    public static final long START_SPACE_MB = 40;
+
     private final Path home;
     private final Map<String, String> extraProperties;
     private final List<Path> extraBundles;
@@ -138,6 +146,38 @@ public final class GatewayRuntime implements AutoCloseable {
         } finally {
             framework = null;
         }
+    }
+
+    /**
+     * Checks the free space under {@code HOME/data} (or, while it does not exist, under its nearest existing
+     * parent) against {@link #START_SPACE_MB}.
+     *
+     * @return null when there is enough, else the line {@code tidegate run} prints
+     */
+    public static String notEnoughSpace(Path home) {
+        Path data = home.toAbsolutePath().normalize().resolve("data");
+        Path existing = data;
+        while (existing != null && !Files.exists(existing)) {
+            existing = existing.getParent();
+        }
+        if (existing == null) {
+            return null;
+        }
+        long usable;
+        try {
+            usable = Files.getFileStore(existing).getUsableSpace();
+        } catch (IOException e) {
+            return null; // cannot tell: let the start say what fails
+        }
+        return notEnoughSpace(data, usable, START_SPACE_MB);
+    }
+
+    static String notEnoughSpace(Path dir, long usableBytes, long neededMb) {
+        long freeMb = usableBytes / (1024 * 1024);
+        if (freeMb >= neededMb) {
+            return null;
+        }
+        return "not enough free space under " + dir + ": " + freeMb + " MB free, about " + neededMb + " MB needed";
     }
 
     /** Maps Bundle-SymbolicName to jar for every OSGi bundle on the class path. */

@@ -64,6 +64,14 @@ final class RunCommand implements Subcommand {
             }
             return 1;
         }
+        // Before anything writes under data/: the framework cache alone needs ~30 MB, and without it the start
+        // fails deep inside Felix with a stack trace.
+        String space = GatewayRuntime.notEnoughSpace(home);
+        if (space != null) {
+            err.println("tidegate run: " + space);
+            err.println("  free space on that file system (old logs, moved-aside queue.db.corrupt-* files) and start again");
+            return 1;
+        }
         // Logging first: tinylog's configuration freezes at the first log line, wherever it comes from.
         Logging.consoleAndFile(level, home.resolve("logs"));
         try {
@@ -93,6 +101,10 @@ final class RunCommand implements Subcommand {
         try {
             runtime.start();
         } catch (Exception e) {
+            String full = GatewayRuntime.notEnoughSpace(home);
+            if (full != null) {
+                err.println("tidegate run: " + full);
+            }
             Logger.error("the gateway could not start: {}", e.getMessage());
             Runtime.getRuntime().removeShutdownHook(hook);
             runtime.close();
