@@ -11,8 +11,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import org.eclipse.paho.client.mqttv3.MqttClient;
-import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.tidegate.cloud.BrokerConnection;
@@ -78,15 +76,13 @@ class CommandTest {
             byte[] fresh = cloudSealer.seal(ContentType.COMMAND, 9, seq, bytes("{\"op\":\"ping\"}"));
             byte[] stale = cloudSealer.seal(ContentType.COMMAND, 9, seq + 1,
                     System.currentTimeMillis() - TimeUnit.MINUTES.toMillis(10), bytes("{\"op\":\"ping\"}"));
-            MqttClient raw = new MqttClient(broker.url(), "raw-publisher", new MemoryPersistence());
-            raw.connect();
+            RawMqtt raw = new RawMqtt(broker.url(), "raw-publisher", null);
             try {
                 raw.publish("tidegate/" + GW + "/command", fresh, 1, false);
                 raw.publish("tidegate/" + GW + "/command", fresh, 1, false);
                 raw.publish("tidegate/" + GW + "/command", stale, 1, false);
                 raw.publish("tidegate/" + GW + "/command", bytes("not an envelope"), 1, false);
             } finally {
-                raw.disconnect();
                 raw.close();
             }
             inbox.await(r -> r.opened().contentType() == ContentType.REPLY && r.body().path("command").asLong() >= seq,
