@@ -234,7 +234,7 @@ public final class MqttUplink implements AutoCloseable {
             }
             if (elapsed >= urgentAt) {
                 if (alarmsWaiting()) {
-                    if (!announced) {
+                    if (!announced && delay > options.alarmReconnectMs()) {
                         Logger.info("uplink: alarms are waiting: probing {} every {} ms or less instead of waiting {} ms",
                                 options.brokerUrl(), options.alarmReconnectMs(), delay);
                         announced = true;
