@@ -2,7 +2,7 @@ package org.tidegate.cloud;
 
 import java.util.UUID;
 import javax.net.ssl.SSLSocketFactory;
-import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
+import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
 
 /**
  * How the cloud side reaches the broker.
@@ -13,9 +13,15 @@ import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
  * @param username      empty for none
  * @param password      empty for none; never logged
  * @param tls           socket factory for {@code ssl://}, or null for the JVM default
+ * @param maxPacketBytes the MQTT 5 Maximum Packet Size announced to the broker: it never delivers a larger packet
+ *                       (a gateway's envelopes are a few KiB)
  */
 public record BrokerConnection(String url, String clientId, boolean cleanSession, String username, String password,
-                               SSLSocketFactory tls) {
+                               SSLSocketFactory tls, long maxPacketBytes) {
+    /** 1 MiB: far above any envelope a gateway sends, far below what would hurt the receiver. */
+    public static final long DEFAULT_MAX_PACKET_BYTES = 1 << 20;
+    /** A persistent session outlives a disconnect by this long (MQTT 5 Session Expiry Interval): one week. */
+    static final long SESSION_EXPIRY_SECONDS = 7L * 24 * 3600;
 
     public BrokerConnection {
         if (url == null || !(url.startsWith("tcp://") || url.startsWith("ssl://"))) {
@@ -23,38 +29,47 @@ public record BrokerConnection(String url, String clientId, boolean cleanSession
         }
         username = username == null ? "" : username;
         password = password == null ? "" : password;
+        if (maxPacketBytes < 1024 || maxPacketBytes > 268_435_455) {
+            throw new IllegalArgumentException("maxPacketBytes must be 1024 … 268435455, got " + maxPacketBytes);
+        }
     }
 
     /** A clean session with a random client id {@code base-xxxxxxxx}. */
     public static BrokerConnection of(String url, String base) {
-        return new BrokerConnection(url, base + "-" + UUID.randomUUID().toString().substring(0, 8), true, "", "", null);
+        return new BrokerConnection(url, base + "-" + UUID.randomUUID().toString().substring(0, 8), true, "", "", null,
+                DEFAULT_MAX_PACKET_BYTES);
     }
 
     public BrokerConnection persistent(String id) {
-        return new BrokerConnection(url, id, false, username, password, tls);
+        return new BrokerConnection(url, id, false, username, password, tls, maxPacketBytes);
     }
 
     public BrokerConnection withCredentials(String user, String pass) {
-        return new BrokerConnection(url, clientId, cleanSession, user, pass, tls);
+        return new BrokerConnection(url, clientId, cleanSession, user, pass, tls, maxPacketBytes);
     }
 
     public BrokerConnection withTls(SSLSocketFactory factory) {
-        return new BrokerConnection(url, clientId, cleanSession, username, password, factory);
+        return new BrokerConnection(url, clientId, cleanSession, username, password, factory, maxPacketBytes);
     }
 
-    MqttConnectOptions options() {
-        MqttConnectOptions o = new MqttConnectOptions();
-        o.setMqttVersion(MqttConnectOptions.MQTT_VERSION_3_1_1);
-        o.setCleanSession(cleanSession);
+    public BrokerConnection withMaxPacketBytes(long bytes) {
+        return new BrokerConnection(url, clientId, cleanSession, username, password, tls, bytes);
+    }
+
+    MqttConnectionOptions options() {
+        MqttConnectionOptions o = new MqttConnectionOptions();
+        o.setCleanStart(cleanSession);
+        o.setSessionExpiryInterval(cleanSession ? 0L : SESSION_EXPIRY_SECONDS);
         o.setAutomaticReconnect(false);
         o.setKeepAliveInterval(30);
         o.setConnectionTimeout(10);
-        o.setMaxInflight(1000);
+        o.setMaximumPacketSize(maxPacketBytes);
+        o.setTopicAliasMaximum(0);
         if (!username.isEmpty()) {
             o.setUserName(username);
         }
         if (!password.isEmpty()) {
-            o.setPassword(password.toCharArray());
+            o.setPassword(password.getBytes(java.nio.charset.StandardCharsets.UTF_8));
         }
         if (tls != null) {
             o.setSocketFactory(tls);

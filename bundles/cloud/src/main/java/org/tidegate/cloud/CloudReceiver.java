@@ -7,12 +7,15 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import org.eclipse.paho.client.mqttv3.IMqttDeliveryToken;
-import org.eclipse.paho.client.mqttv3.MqttCallback;
-import org.eclipse.paho.client.mqttv3.MqttClient;
-import org.eclipse.paho.client.mqttv3.MqttException;
-import org.eclipse.paho.client.mqttv3.MqttMessage;
-import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
+import org.eclipse.paho.mqttv5.client.IMqttToken;
+import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
+import org.eclipse.paho.mqttv5.client.MqttCallback;
+import org.eclipse.paho.mqttv5.client.MqttDisconnectResponse;
+import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
+import org.eclipse.paho.mqttv5.common.MqttException;
+import org.eclipse.paho.mqttv5.common.MqttMessage;
+import org.eclipse.paho.mqttv5.common.MqttSubscription;
+import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
 import org.tidegate.crypto.Envelope;
 import org.tidegate.crypto.EnvelopeException;
 import org.tidegate.crypto.EnvelopeHeader;
@@ -24,7 +27,8 @@ import org.tinylog.Logger;
  * and {@code reply} at QoS 1, opens every envelope with the crypto bundle's {@link EnvelopeOpener} (give it a
  * {@link org.tidegate.crypto.DuplicateFilter} to drop repeats per sender) and reports each message to the
  * {@link Listener}, accepted or refused. Each frame must fit its topic ({@link RouteCheck}; otherwise refused as
- * {@code TOPIC_MISMATCH}). Reconnects by itself, quickly, and subscribes again each time.
+ * {@code TOPIC_MISMATCH}). Reconnects by itself, quickly, and subscribes again each time. MQTT 5, with the
+ * connection's Maximum Packet Size announced ({@link BrokerConnection#maxPacketBytes()}).
  */
 public final class CloudReceiver implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -45,7 +49,7 @@ public final class CloudReceiver implements AutoCloseable {
     private volatile boolean running;
     private final Object subscription = new Object();
     private boolean subscribed;
-    private volatile MqttClient client;
+    private volatile MqttAsyncClient client;
     private Thread thread;
     private final Object wake = new Object();
 
@@ -96,7 +100,7 @@ public final class CloudReceiver implements AutoCloseable {
     }
 
     public boolean connected() {
-        MqttClient c = client;
+        MqttAsyncClient c = client;
         synchronized (subscription) {
             return c != null && c.isConnected() && subscribed;
         }
@@ -105,30 +109,51 @@ public final class CloudReceiver implements AutoCloseable {
     private void run() {
         String lastProblem = "";
         while (running) {
-            MqttClient c = null;
+            MqttAsyncClient c = null;
             try {
-                c = new MqttClient(broker.url(), broker.clientId(), new MemoryPersistence());
+                c = new MqttAsyncClient(broker.url(), broker.clientId(), new MemoryPersistence());
                 CountDownLatch lost = new CountDownLatch(1);
                 c.setCallback(new MqttCallback() {
                     @Override
-                    public void connectionLost(Throwable cause) {
-                        Logger.warn("receiver: connection to {} lost: {}", broker.url(), cause.getMessage());
+                    public void disconnected(MqttDisconnectResponse response) {
+                        Logger.warn("receiver: connection to {} lost: {}", broker.url(), response.getException() != null
+                                ? response.getException().getMessage() : "reason " + response.getReturnCode());
                         subscribed(false);
                         lost.countDown();
                     }
 
                     @Override
-                    public void messageArrived(String topic, MqttMessage message) {
-                        handle(topic, message.getPayload());
+                    public void mqttErrorOccurred(MqttException exception) {
+                        Logger.warn("receiver: MQTT error: {}", exception.getMessage());
                     }
 
                     @Override
-                    public void deliveryComplete(IMqttDeliveryToken token) {
+                    public void messageArrived(String topic, MqttMessage message) {
+                        try {
+                            handle(topic, message.getPayload());
+                        } catch (Throwable t) {
+                            // never into Paho: the frame is acknowledged and not redelivered forever
+                            Logger.error("receiver: a frame on {} could not be handled: {}", topic, t.toString());
+                        }
+                    }
+
+                    @Override
+                    public void deliveryComplete(IMqttToken token) {
+                    }
+
+                    @Override
+                    public void connectComplete(boolean reconnect, String serverURI) {
+                    }
+
+                    @Override
+                    public void authPacketArrived(int reasonCode, MqttProperties properties) {
                     }
                 });
-                c.connect(broker.options());
+                c.connect(broker.options()).waitForCompletion(15_000);
                 List<String> filters = topicFilters();
-                c.subscribe(filters.toArray(new String[0]), new int[] {1, 1, 1, 1});
+                MqttSubscription[] subs = filters.stream().map(f -> new MqttSubscription(f, 1))
+                        .toArray(MqttSubscription[]::new);
+                c.subscribe(subs).waitForCompletion(15_000);
                 client = c;
                 lastProblem = "";
                 Logger.info("receiver: connected to {} as {}, subscribed to {}", broker.url(), broker.clientId(), filters);
@@ -194,10 +219,10 @@ public final class CloudReceiver implements AutoCloseable {
         }
     }
 
-    private static void close(MqttClient c) {
+    private static void close(MqttAsyncClient c) {
         try {
             if (c.isConnected()) {
-                c.disconnect(1000);
+                c.disconnect(1000).waitForCompletion(2000);
             }
         } catch (MqttException ignored) {
             // gone

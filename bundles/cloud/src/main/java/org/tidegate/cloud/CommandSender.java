@@ -15,12 +15,14 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import org.eclipse.paho.client.mqttv3.IMqttDeliveryToken;
-import org.eclipse.paho.client.mqttv3.MqttCallback;
-import org.eclipse.paho.client.mqttv3.MqttClient;
-import org.eclipse.paho.client.mqttv3.MqttException;
-import org.eclipse.paho.client.mqttv3.MqttMessage;
-import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
+import org.eclipse.paho.mqttv5.client.IMqttToken;
+import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
+import org.eclipse.paho.mqttv5.client.MqttCallback;
+import org.eclipse.paho.mqttv5.client.MqttDisconnectResponse;
+import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
+import org.eclipse.paho.mqttv5.common.MqttException;
+import org.eclipse.paho.mqttv5.common.MqttMessage;
+import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
 import org.tidegate.crypto.ContentType;
 import org.tidegate.crypto.EnvelopeException;
 import org.tidegate.crypto.EnvelopeOpener;
@@ -47,7 +49,7 @@ public final class CommandSender implements AutoCloseable {
     private final EnvelopeSealer sealer;
     private final EnvelopeOpener replyOpener;
     private final CommandSequence sequence;
-    private final MqttClient client;
+    private final MqttAsyncClient client;
     private final Map<Long, CompletableFuture<Received>> waiting = new ConcurrentHashMap<>();
 
     /**
@@ -64,24 +66,42 @@ public final class CommandSender implements AutoCloseable {
                 SealerOptions.defaults().withEncrypt(true).withSign(true));
         this.replyOpener = EnvelopeOpener.builder(cloudKey, TrustedSenders.of(gatewayId, gatewayKey)).build();
         this.sequence = sequence;
-        this.client = new MqttClient(broker.url(), broker.clientId(), new MemoryPersistence());
+        this.client = new MqttAsyncClient(broker.url(), broker.clientId(), new MemoryPersistence());
         client.setCallback(new MqttCallback() {
             @Override
-            public void connectionLost(Throwable cause) {
-                Logger.warn("command sender: connection lost: {}", cause.getMessage());
+            public void disconnected(MqttDisconnectResponse response) {
+                Logger.warn("command sender: connection lost: {}", response.getException() != null
+                        ? response.getException().getMessage() : "reason " + response.getReturnCode());
+            }
+
+            @Override
+            public void mqttErrorOccurred(MqttException exception) {
+                Logger.warn("command sender: MQTT error: {}", exception.getMessage());
             }
 
             @Override
             public void messageArrived(String topic, MqttMessage message) {
-                reply(topic, message.getPayload());
+                try {
+                    reply(topic, message.getPayload());
+                } catch (Throwable t) {
+                    Logger.error("command sender: a reply on {} could not be handled: {}", topic, t.toString());
+                }
             }
 
             @Override
-            public void deliveryComplete(IMqttDeliveryToken token) {
+            public void deliveryComplete(IMqttToken token) {
+            }
+
+            @Override
+            public void connectComplete(boolean reconnect, String serverURI) {
+            }
+
+            @Override
+            public void authPacketArrived(int reasonCode, MqttProperties properties) {
             }
         });
-        client.connect(broker.options());
-        client.subscribe(replyTopic(), 1);
+        client.connect(broker.options()).waitForCompletion(15_000);
+        client.subscribe(replyTopic(), 1).waitForCompletion(15_000);
     }
 
     public String commandTopic() {
@@ -130,7 +150,7 @@ public final class CommandSender implements AutoCloseable {
         }
         MqttMessage m = new MqttMessage(frame);
         m.setQos(1);
-        client.publish(commandTopic(), m);
+        client.publish(commandTopic(), m).waitForCompletion(15_000);
         Logger.info("command sender: command seq={} sent to {}", seq, gatewayId);
         return seq;
     }
@@ -190,7 +210,7 @@ public final class CommandSender implements AutoCloseable {
     public void close() {
         try {
             if (client.isConnected()) {
-                client.disconnect(2000);
+                client.disconnect(2000).waitForCompletion(3000);
             }
             client.close(true);
         } catch (MqttException e) {

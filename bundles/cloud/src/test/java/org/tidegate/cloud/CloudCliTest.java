@@ -16,8 +16,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.eclipse.paho.client.mqttv3.MqttClient;
-import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.tidegate.cloud.broker.EmbeddedBroker;
@@ -66,8 +64,7 @@ class CloudCliTest {
             // wait for the persistent subscription by probing with a retained-free message until it is echoed
             EnvelopeSealer sealer = new EnvelopeSealer(GW, gw.getPrivate(), cloud.getPublic(), SealerOptions.defaults());
             EnvelopeSealer forger = new EnvelopeSealer(GW, stranger.getPrivate(), cloud.getPublic(), SealerOptions.defaults());
-            MqttClient pub = new MqttClient(broker.url(), GW, new MemoryPersistence());
-            pub.connect();
+            RawMqtt pub = new RawMqtt(broker.url(), GW, null);
             waitForSubscriber(buf, pub, sealer);
             byte[] t = sealer.seal(ContentType.TELEMETRY, 4, 10, json("{\"device\":\"wl-001\",\"samples\":[{\"ch\":\"level\",\"v\":2.37}]}"));
             pub.publish("tidegate/" + GW + "/telemetry/wl-001", t, 1, false);
@@ -83,7 +80,6 @@ class CloudCliTest {
             pub.publish("tidegate/" + GW + "/alarm/wl-002", alarm, 1, false);
             pub.publish("tidegate/" + GW + "/alarm/wl-001", alarm, 1, false);
             assertEquals(0, exit.get(60, TimeUnit.SECONDS));
-            pub.disconnect();
             pub.close();
 
             List<JsonNode> lines = new ArrayList<>();
@@ -117,7 +113,7 @@ class CloudCliTest {
     }
 
     /** Publishes a probe (status, seq 1) until the receiver prints it, so the subscription is known to be in place. */
-    private static void waitForSubscriber(ByteArrayOutputStream buf, MqttClient pub, EnvelopeSealer sealer) throws Exception {
+    private static void waitForSubscriber(ByteArrayOutputStream buf, RawMqtt pub, EnvelopeSealer sealer) throws Exception {
         byte[] probe = sealer.seal(ContentType.STATUS, 9, 1, json("{\"state\":\"online\"}"));
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (!buf.toString(StandardCharsets.UTF_8).contains("\"type\":\"status\"")) {
@@ -138,23 +134,22 @@ class CloudCliTest {
             EnvelopeOpener opener = EnvelopeOpener.builder(gw.getPrivate(), TrustedSenders.of("cloud", cloud.getPublic())).build();
             EnvelopeSealer replies = new EnvelopeSealer(GW, gw.getPrivate(), cloud.getPublic(), SealerOptions.defaults());
             List<Opened> commands = new ArrayList<>();
-            MqttClient gateway = new MqttClient(broker.url(), GW, new MemoryPersistence());
-            gateway.connect();
-            gateway.subscribe("tidegate/" + GW + "/command", 1, (topic, m) -> {
-                Opened c = opener.open(m.getPayload());
-                commands.add(c);
-                JsonNode body = JSON.readTree(c.body());
-                String reply = "{\"gateway\":\"" + GW + "\",\"command\":" + c.sequence() + ",\"op\":\""
-                        + body.path("op").asText() + "\",\"ok\":" + !body.path("op").asText().equals("fail") + "}";
-                new Thread(() -> {
-                    try {
-                        gateway.publish("tidegate/" + GW + "/reply",
-                                replies.seal(ContentType.REPLY, 8, commands.size(), json(reply)), 1, false);
-                    } catch (Exception e) {
-                        throw new IllegalStateException(e);
-                    }
-                }).start();
+            RawMqtt[] gatewayRef = new RawMqtt[1];
+            RawMqtt gateway = new RawMqtt(broker.url(), GW, (topic, payload) -> {
+                try {
+                    Opened c = opener.open(payload);
+                    commands.add(c);
+                    JsonNode body = JSON.readTree(c.body());
+                    String reply = "{\"gateway\":\"" + GW + "\",\"command\":" + c.sequence() + ",\"op\":\""
+                            + body.path("op").asText() + "\",\"ok\":" + !body.path("op").asText().equals("fail") + "}";
+                    gatewayRef[0].publishLater("tidegate/" + GW + "/reply",
+                            replies.seal(ContentType.REPLY, 8, commands.size(), json(reply)));
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
             });
+            gatewayRef[0] = gateway;
+            gateway.subscribe("tidegate/" + GW + "/command", 1);
             List<String> base = List.of("--broker", broker.url(), "--key", dir.resolve("cloud.key.pem").toString(),
                     "--gateway-key", dir.resolve("gw.pub.pem").toString(), "--gateway", GW, "--seq-file",
                     dir.resolve("cloud.seq").toString(), "--wait", "30s");
@@ -180,7 +175,6 @@ class CloudCliTest {
                 assertEquals(GW, JSON.readTree(c.body()).path("gateway").asText(), "the body names the gateway");
             }
             assertTrue(commands.get(1).sequence() > commands.get(0).sequence(), "strictly increasing");
-            gateway.disconnect();
             gateway.close();
 
             List<String> bad = new ArrayList<>(base);

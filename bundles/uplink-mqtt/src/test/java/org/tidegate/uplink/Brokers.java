@@ -8,7 +8,7 @@ import org.tidegate.cloud.broker.LabBroker;
 import org.tidegate.cloud.broker.MosquittoBroker;
 import org.tidegate.core.testing.ExternalTools;
 
-/** The brokers the tests run against: Debian's mosquitto (a real process) and the embedded Moquette. */
+/** The brokers the tests run against: Debian's mosquitto (a real process) and the embedded lab broker (MQTT 5). */
 final class Brokers {
     private Brokers() {
     }

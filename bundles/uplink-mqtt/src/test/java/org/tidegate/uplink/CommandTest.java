@@ -11,8 +11,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import org.eclipse.paho.client.mqttv3.MqttClient;
-import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.tidegate.cloud.BrokerConnection;
@@ -78,15 +76,13 @@ class CommandTest {
             byte[] fresh = cloudSealer.seal(ContentType.COMMAND, 9, seq, bytes(BOUND_PING));
             byte[] stale = cloudSealer.seal(ContentType.COMMAND, 9, seq + 1,
                     System.currentTimeMillis() - TimeUnit.MINUTES.toMillis(10), bytes(BOUND_PING));
-            MqttClient raw = new MqttClient(broker.url(), "raw-publisher", new MemoryPersistence());
-            raw.connect();
+            RawMqtt raw = new RawMqtt(broker.url(), "raw-publisher", null);
             try {
                 raw.publish("tidegate/" + GW + "/command", fresh, 1, false);
                 raw.publish("tidegate/" + GW + "/command", fresh, 1, false);
                 raw.publish("tidegate/" + GW + "/command", stale, 1, false);
                 raw.publish("tidegate/" + GW + "/command", bytes("not an envelope"), 1, false);
             } finally {
-                raw.disconnect();
                 raw.close();
             }
             inbox.await(r -> r.opened().contentType() == ContentType.REPLY && r.body().path("command").asLong() >= seq,
@@ -173,15 +169,10 @@ class CommandTest {
     }
 
     static void publishRaw(String url, byte[]... frames) throws Exception {
-        MqttClient raw = new MqttClient(url, "raw-publisher", new MemoryPersistence());
-        raw.connect();
-        try {
+        try (RawMqtt raw = new RawMqtt(url, "raw-publisher", null)) {
             for (byte[] f : frames) {
                 raw.publish("tidegate/" + GW + "/command", f, 1, false);
             }
-        } finally {
-            raw.disconnect();
-            raw.close();
         }
     }
 

@@ -23,6 +23,8 @@ import org.tidegate.crypto.TrustedSenders;
  */
 final class Inbox implements CloudReceiver.Listener, AutoCloseable {
     final List<Received> accepted = new ArrayList<>();
+    /** {@link System#currentTimeMillis()} at each accepted message's arrival, index for index with {@link #accepted}. */
+    final List<Long> arrivedAt = new ArrayList<>();
     final List<Refused> refused = new ArrayList<>();
     private final CloudReceiver receiver;
 
@@ -41,6 +43,7 @@ final class Inbox implements CloudReceiver.Listener, AutoCloseable {
     @Override
     public synchronized void accepted(Received message) {
         accepted.add(message);
+        arrivedAt.add(System.currentTimeMillis());
         notifyAll();
     }
 

@@ -14,11 +14,10 @@ import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.eclipse.paho.client.mqttv3.IMqttDeliveryToken;
-import org.eclipse.paho.client.mqttv3.MqttAsyncClient;
-import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
-import org.eclipse.paho.client.mqttv3.MqttMessage;
-import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
+import org.eclipse.paho.mqttv5.client.IMqttToken;
+import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
+import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
+import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.tidegate.cloud.Received;
@@ -85,23 +84,18 @@ class RefusalFloodTest {
             int telemetryBefore = inbox.of(ContentType.TELEMETRY).size();
 
             MqttAsyncClient attacker = new MqttAsyncClient(broker.url(), "attacker", new MemoryPersistence());
-            MqttConnectOptions o = new MqttConnectOptions();
-            o.setMaxInflight(1000);
+            MqttConnectionOptions o = new MqttConnectionOptions();
             attacker.connect(o).waitForCompletion(10_000);
             long floodStart = System.nanoTime();
             List<Long> alarmLatenciesMs = new ArrayList<>();
             int alarmsSent = 0;
-            IMqttDeliveryToken last = null;
+            IMqttToken last = null;
             for (int i = 0; i < FLOOD; i++) {
                 while (true) {
                     try {
-                        last = attacker.publish("tidegate/" + GW + "/command", new MqttMessage(frames.get(i)) {
-                            {
-                                setQos(1);
-                            }
-                        });
+                        last = attacker.publish("tidegate/" + GW + "/command", frames.get(i), 1, false);
                         break;
-                    } catch (org.eclipse.paho.client.mqttv3.MqttException full) {
+                    } catch (org.eclipse.paho.mqttv5.common.MqttException full) {
                         Thread.sleep(1); // too many in flight: the attacker waits, not us
                     }
                 }

@@ -64,6 +64,15 @@ public final class Backoff {
         return jitter(step(failures));
     }
 
+    /**
+     * {@link #delayMs(int)} with the step capped at {@code capMs} (not below 1) instead of {@code maxMs}: the same
+     * schedule, made more urgent for a while — the uplink uses it while alarms wait for the broker to come back,
+     * so that they do not wait for a step meant for a broker that is down for days. Does not change the count.
+     */
+    public long delayMs(int failures, long capMs) {
+        return jitter(Math.max(1, Math.min(capMs, step(failures))));
+    }
+
     /** The un-jittered step after the {@code failures}-th failure in a row (the upper bound of {@link #delayMs}). */
     public long step(int failures) {
         int doublings = Math.max(0, failures - 1);

@@ -1,5 +1,5 @@
 /**
- * MQTT brokers for the lab, the demo and tests: an embedded Java broker (Moquette, MQTT 3.1.1) and a
+ * MQTT brokers for the lab, the demo and tests: an embedded Java broker (MQTT 5, the project's own) and a
  * controller for a local mosquitto process with its own configuration file.
  */
 package org.tidegate.cloud.broker;

@@ -49,7 +49,7 @@ class DistributionLayoutTest {
     @Test
     void toolsHoldTheDemoAndTheBenchAndNoCopyOfLib() throws IOException {
         List<String> tools = jars(DIST.resolve("tools"));
-        for (String prefix : List.of("tidegate-demo-", "tidegate-bench-", "tidegate-lab-", "moquette-broker-", "j2mod-")) {
+        for (String prefix : List.of("tidegate-demo-", "tidegate-bench-", "tidegate-lab-", "j2mod-")) {
             assertTrue(tools.stream().anyMatch(n -> n.startsWith(prefix)), prefix + " missing from tools/: " + tools);
         }
         List<String> lib = jars(DIST.resolve("lib"));

@@ -59,6 +59,21 @@ public final class BrokerSection implements SectionSchema {
     public static final long MIN_RATE_LIMIT_PER_SECOND = 0;
     public static final long MAX_RATE_LIMIT_PER_SECOND = 1_000_000;
     /**
+     * {@code maxPacketBytes}: the MQTT 5 Maximum Packet Size the uplink announces in CONNECT: a compliant broker
+     * never sends it a larger packet (a command is a few hundred bytes), and a larger one that still arrives is
+     * skipped unread and dropped. Also what Paho lets the uplink send (its 1.2.5 applies this limit both ways).
+     */
+    public static final long DEFAULT_MAX_PACKET_BYTES = 256 * 1024;
+    public static final long MIN_MAX_PACKET_BYTES = 4 * 1024;
+    public static final long MAX_MAX_PACKET_BYTES = 268_435_455;
+    /**
+     * {@code alarmReconnectMs}: while alarms wait in the queue, the cap of the reconnect delay; between attempts a
+     * plain TCP probe of the broker's port decides whether to try at once.
+     */
+    public static final long DEFAULT_ALARM_RECONNECT_MS = 4_000;
+    public static final long MIN_ALARM_RECONNECT_MS = 500;
+    public static final long MAX_ALARM_RECONNECT_MS = 600_000;
+    /**
      * {@code progressLogMs}: interval of the drain progress log lines. Not a gateway.json key: only a
      * configuration put straight into ConfigAdmin (tests, benchmarks) sets it; {@link #read} accepts it.
      */
@@ -119,7 +134,7 @@ public final class BrokerSection implements SectionSchema {
         }
         return new UplinkOptions(r.gatewayId(), c.url(), c.topicPrefix(), c.username(), password, path(c.caFile()),
                 path(c.certFile()), path(c.keyFile()), c.keepAliveSeconds(), c.reconnectMinMs(), c.reconnectMaxMs(),
-                c.inflight(), c.rateLimitPerSecond(), r.progressLogMs());
+                c.inflight(), c.rateLimitPerSecond(), r.progressLogMs(), c.maxPacketBytes(), c.alarmReconnectMs(), 0);
     }
 
     private record Read(String gatewayId, Settings settings, long progressLogMs) {
@@ -128,7 +143,8 @@ public final class BrokerSection implements SectionSchema {
     /** The section's values as checked (file paths resolved against the home; "" for none). */
     private record Settings(String url, String topicPrefix, String username, String password, String passwordEnv,
                             String caFile, String certFile, String keyFile, int keepAliveSeconds,
-                            long reconnectMinMs, long reconnectMaxMs, int inflight, long rateLimitPerSecond) {
+                            long reconnectMinMs, long reconnectMaxMs, int inflight, long rateLimitPerSecond,
+                            long maxPacketBytes, long alarmReconnectMs) {
         Map<String, Object> properties() {
             Map<String, Object> out = new LinkedHashMap<>();
             out.put("url", url);
@@ -144,6 +160,8 @@ public final class BrokerSection implements SectionSchema {
             out.put("reconnectMaxMs", reconnectMaxMs);
             out.put("inflight", (long) inflight);
             out.put("rateLimitPerSecond", rateLimitPerSecond);
+            out.put("maxPacketBytes", maxPacketBytes);
+            out.put("alarmReconnectMs", alarmReconnectMs);
             return out;
         }
     }
@@ -182,11 +200,15 @@ public final class BrokerSection implements SectionSchema {
         int inflight = (int) s.integer("inflight", MIN_INFLIGHT, MAX_INFLIGHT, DEFAULT_INFLIGHT, false);
         long rate = s.integer("rateLimitPerSecond", MIN_RATE_LIMIT_PER_SECOND, MAX_RATE_LIMIT_PER_SECOND,
                 DEFAULT_RATE_LIMIT_PER_SECOND, false);
+        long maxPacket = s.integer("maxPacketBytes", MIN_MAX_PACKET_BYTES, MAX_MAX_PACKET_BYTES,
+                DEFAULT_MAX_PACKET_BYTES, false);
+        long alarmReconnect = s.integer("alarmReconnectMs", MIN_ALARM_RECONNECT_MS, MAX_ALARM_RECONNECT_MS,
+                DEFAULT_ALARM_RECONNECT_MS, false);
         if (url.startsWith("tcp://")) {
             s.child("url").warn("plain tcp:// sends over an unencrypted link (the envelope still protects the payload); use ssl:// in the field");
         }
         return new Settings(url, prefix, username, password, passwordEnv, caFile, certFile, keyFile, keepAlive, min,
-                max, inflight, rate);
+                max, inflight, rate, maxPacket, alarmReconnect);
     }
 
     /** A file key resolved against the home ("" for none); a file not there yet is a warning. */

@@ -96,6 +96,14 @@ public class UplinkComponent {
                 min = "" + BrokerSection.MIN_RATE_LIMIT_PER_SECOND, max = "" + BrokerSection.MAX_RATE_LIMIT_PER_SECOND)
         long rateLimitPerSecond() default BrokerSection.DEFAULT_RATE_LIMIT_PER_SECOND;
 
+        @AttributeDefinition(description = "MQTT 5 Maximum Packet Size announced to the broker, bytes",
+                min = "" + BrokerSection.MIN_MAX_PACKET_BYTES, max = "" + BrokerSection.MAX_MAX_PACKET_BYTES)
+        long maxPacketBytes() default BrokerSection.DEFAULT_MAX_PACKET_BYTES;
+
+        @AttributeDefinition(description = "While alarms wait: cap of the reconnect delay, ms (TCP probe each step)",
+                min = "" + BrokerSection.MIN_ALARM_RECONNECT_MS, max = "" + BrokerSection.MAX_ALARM_RECONNECT_MS)
+        long alarmReconnectMs() default BrokerSection.DEFAULT_ALARM_RECONNECT_MS;
+
         @AttributeDefinition(description = "Interval of the drain progress log lines, ms (not a gateway.json key)",
                 min = "" + BrokerSection.MIN_PROGRESS_LOG_MS, max = "" + BrokerSection.MAX_PROGRESS_LOG_MS)
         long progressLogMs() default BrokerSection.DEFAULT_PROGRESS_LOG_MS;

@@ -7,7 +7,8 @@ import java.security.cert.CertPathValidatorException;
 import java.security.cert.CertificateException;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLHandshakeException;
-import org.eclipse.paho.client.mqttv3.MqttException;
+import org.eclipse.paho.mqttv5.common.MqttException;
+import org.eclipse.paho.mqttv5.common.packet.MqttReturnCode;
 
 /**
  * Why a connection attempt failed, in words an operator can act on, and whether retrying soon can help.
@@ -22,19 +23,21 @@ public record ConnectFailure(boolean slow, String message) {
         String broker = o.brokerUrl();
         if (t instanceof MqttException e) {
             switch (e.getReasonCode()) {
-                case MqttException.REASON_CODE_FAILED_AUTHENTICATION:
+                case MqttReturnCode.RETURN_CODE_BAD_USERNAME_OR_PASSWORD:
                     return new ConnectFailure(true, "broker " + broker + " refused the credentials (bad user name or password) of user \""
                             + o.username() + "\": check broker.username and broker.password or its environment variable");
-                case MqttException.REASON_CODE_NOT_AUTHORIZED:
+                case MqttReturnCode.RETURN_CODE_NOT_AUTHORIZED:
+                case MqttReturnCode.RETURN_CODE_BANNED:
                     return new ConnectFailure(true, "broker " + broker + " refused client \"" + o.gatewayId()
                             + "\" (user \"" + o.username() + "\") as not authorised: check broker.username and"
                             + " broker.password (or its environment variable) and the broker's ACL for this gateway");
-                case MqttException.REASON_CODE_INVALID_CLIENT_ID:
+                case MqttReturnCode.RETURN_CODE_IDENTIFIER_NOT_VALID:
                     return new ConnectFailure(true, "broker " + broker + " refused the client id \"" + o.gatewayId() + "\"");
-                case MqttException.REASON_CODE_INVALID_PROTOCOL_VERSION:
-                    return new ConnectFailure(true, "broker " + broker + " does not speak MQTT 3.1.1");
-                case MqttException.REASON_CODE_BROKER_UNAVAILABLE:
-                    return new ConnectFailure(false, "broker " + broker + " says it is unavailable");
+                case MqttReturnCode.RETURN_CODE_UNSUPPORTED_PROTOCOL_VERSION:
+                    return new ConnectFailure(true, "broker " + broker + " does not speak MQTT 5 (the uplink needs it: docs/mqtt.md)");
+                case MqttReturnCode.RETURN_CODE_SERVER_UNAVAILABLE:
+                case MqttReturnCode.RETURN_CODE_SERVER_BUSY:
+                    return new ConnectFailure(false, "broker " + broker + " says it is unavailable or busy");
                 default:
                     break;
             }

@@ -7,21 +7,28 @@ import java.util.Objects;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.LongConsumer;
 import javax.net.ssl.SSLSocketFactory;
-import org.eclipse.paho.client.mqttv3.IMqttActionListener;
-import org.eclipse.paho.client.mqttv3.IMqttDeliveryToken;
-import org.eclipse.paho.client.mqttv3.IMqttToken;
-import org.eclipse.paho.client.mqttv3.MqttAsyncClient;
-import org.eclipse.paho.client.mqttv3.MqttCallbackExtended;
-import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
-import org.eclipse.paho.client.mqttv3.MqttException;
-import org.eclipse.paho.client.mqttv3.MqttMessage;
-import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.URI;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import org.eclipse.paho.mqttv5.client.IMqttToken;
+import org.eclipse.paho.mqttv5.client.MqttActionListener;
+import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
+import org.eclipse.paho.mqttv5.client.MqttCallback;
+import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
+import org.eclipse.paho.mqttv5.client.MqttDisconnectResponse;
+import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
+import org.eclipse.paho.mqttv5.common.MqttException;
+import org.eclipse.paho.mqttv5.common.MqttMessage;
+import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
 import org.tidegate.core.retry.Backoff;
 import org.tidegate.crypto.ContentType;
 import org.tidegate.outbox.Outbox;
@@ -35,14 +42,20 @@ import org.tidegate.store.StoredMessage;
 import org.tinylog.Logger;
 
 /**
- * The MQTT session between the store-and-forward queue and the broker (Paho MQTT 3.1.1, asynchronous client).
+ * The MQTT session between the store-and-forward queue and the broker (Paho MQTT 5, asynchronous client).
  *
  * <p>One thread owns the session: it connects (client id = gateway id, a sealed retained {@code offline} status
- * as the will), publishes the sealed retained {@code online} status, subscribes to the command topic, then drains
- * the queue — highest priority first, oldest first — at QoS 1 within an in-flight window and an optional rate
- * limit. A message is deleted from the store only when its PUBACK arrives; when the connection is lost, every
- * message still in flight goes back to the queue and is sent again after the reconnect. Reconnects back off
- * exponentially with jitter, capped, forever; refusals that will not cure themselves are retried at the cap.
+ * as the will, a Maximum Packet Size announced), publishes the sealed retained {@code online} status, subscribes
+ * to the command topic, then drains the queue — highest priority first, oldest first — at QoS 1 within an
+ * in-flight window and an optional rate limit. A message is deleted from the store only when its PUBACK arrives;
+ * when the connection is lost, every message still in flight goes back to the queue and is sent again after the
+ * reconnect. Reconnects back off exponentially with jitter, capped, forever; refusals that will not cure themselves
+ * are retried at the cap; while alarms wait, the delay is capped at {@code alarmReconnectMs} and a TCP probe
+ * decides when to try.
+ *
+ * <p>Never wedged: a Paho thread that ends with an exception or an Error, a PUBACK that does not come within the
+ * ack timeout, and a broker that refuses a message all end the connection, which is then rebuilt. A command frame
+ * that cannot be handled (too large, or its hand-off fails) is acknowledged and counted, never redelivered forever.
  *
  * <p>Paho's own persistence is a {@link MemoryPersistence} that is thrown away with each connection: the store
  * is the persistence, and a fresh client per connection means Paho never re-sends anything by itself.
@@ -54,9 +67,11 @@ public final class MqttUplink implements AutoCloseable {
      * reconnect would report a state that no longer holds), so each connection seals its own.
      */
     private static final int STATUS_PRIORITY = Priority.STATUS.value();
-    /** Extra Paho in-flight slots beyond the data window, for the birth and offline status messages. */
-    private static final int CONTROL_SLOTS = 4;
     private static final long POLL_MS = 50;
+    /** Persistent session: the broker keeps commands for a gateway that is away up to this long (one week). */
+    private static final long SESSION_EXPIRY_SECONDS = 7L * 24 * 3600;
+    /** Paho's threads per connection: connect, receiver, sender, callback, pinger, disconnect. */
+    private static final int PAHO_THREADS = 6;
 
     private final UplinkOptions options;
     private final StoreAndForwardQueue queue;
@@ -69,6 +84,10 @@ public final class MqttUplink implements AutoCloseable {
     private final AtomicLong failures = new AtomicLong();
     private final AtomicLong published = new AtomicLong();
     private final AtomicLong acknowledged = new AtomicLong();
+    private final AtomicLong framesDropped = new AtomicLong();
+    private final AtomicLong oversizedFrames = new AtomicLong();
+    private final AtomicLong watchdogTrips = new AtomicLong();
+    private final LogLimiter dropLog = new LogLimiter(10_000);
     private volatile LongConsumer ackListener = seq -> { };
     private volatile String lastError = "";
     private volatile boolean running;
@@ -115,7 +134,7 @@ public final class MqttUplink implements AutoCloseable {
     public UplinkState state() {
         Session s = current;
         return new UplinkState(s != null && !s.lost, connects.get(), failures.get(), published.get(),
-                acknowledged.get(), lastError);
+                acknowledged.get(), lastError, framesDropped.get(), watchdogTrips.get());
     }
 
     public UplinkOptions options() {
@@ -153,6 +172,7 @@ public final class MqttUplink implements AutoCloseable {
         while (running) {
             Session s = null;
             long delay;
+            boolean slow = false;
             try {
                 if (options.tls() && tls == null) {
                     tls = TlsContexts.socketFactory(options.caFile(), options.certFile(), options.keyFile());
@@ -164,7 +184,8 @@ public final class MqttUplink implements AutoCloseable {
                 if (System.nanoTime() - connectedAt > TimeUnit.SECONDS.toNanos(10)) {
                     backoff.reset();
                 }
-                delay = backoff.nextDelayMs();
+                slow = s.refusedByBroker;
+                delay = slow ? backoff.slowDelayMs() : backoff.nextDelayMs();
             } catch (Exception e) {
                 failures.incrementAndGet();
                 ConnectFailure f;
@@ -176,9 +197,10 @@ public final class MqttUplink implements AutoCloseable {
                 } else {
                     f = ConnectFailure.classify(e, options);
                 }
-                delay = f.slow() ? backoff.slowDelayMs() : backoff.nextDelayMs();
+                slow = f.slow();
+                delay = slow ? backoff.slowDelayMs() : backoff.nextDelayMs();
                 lastError = f.message();
-                if (f.slow()) {
+                if (slow) {
                     Logger.error("uplink: {}; retrying in {} s", f.message(), delay / 1000);
                 } else {
                     Logger.warn("uplink: {}; attempt {}, retrying in {} ms", f.message(), backoff.failures(), delay);
@@ -189,77 +211,156 @@ public final class MqttUplink implements AutoCloseable {
                 }
                 current = null;
             }
-            sleep(delay);
+            pause(delay, backoff, slow);
         }
         Logger.info("uplink stopped: published={} acknowledged={}", published.get(), acknowledged.get());
     }
 
+    /**
+     * Waits {@code delay} before the next attempt — unless alarms wait in the queue and the failure was a passing
+     * one: then, from the alarm step on ({@link Backoff#delayMs(int, long)} capped at {@code alarmReconnectMs}),
+     * a plain TCP connect to the broker's port is tried each alarm step (cheap for a broker that is down: a refused
+     * SYN), and the next attempt starts as soon as it succeeds. Refusals (credentials, certificates) are never
+     * hurried: the broker is up and would only refuse again.
+     */
+    private void pause(long delay, Backoff backoff, boolean slow) {
+        long start = System.nanoTime();
+        long urgentAt = slow ? Long.MAX_VALUE : backoff.delayMs(Math.max(1, backoff.failures()), options.alarmReconnectMs());
+        boolean announced = false;
+        while (running) {
+            long elapsed = (System.nanoTime() - start) / 1_000_000;
+            if (elapsed >= delay) {
+                return;
+            }
+            if (elapsed >= urgentAt) {
+                if (alarmsWaiting()) {
+                    if (!announced && delay > options.alarmReconnectMs()) {
+                        Logger.info("uplink: alarms are waiting: probing {} every {} ms or less instead of waiting {} ms",
+                                options.brokerUrl(), options.alarmReconnectMs(), delay);
+                        announced = true;
+                    }
+                    if (probe()) {
+                        return;
+                    }
+                }
+                urgentAt = elapsed + backoff.delayMs(Math.max(1, backoff.failures()), options.alarmReconnectMs());
+            }
+            sleep(Math.min(250, Math.min(delay, urgentAt) - elapsed));
+        }
+    }
+
+    private boolean alarmsWaiting() {
+        try {
+            return queue.stats().depth(Priority.ALARM.value()) > 0;
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
+    /** True if the broker's TCP port accepts a connection (closed at once; no TLS, no MQTT). */
+    private boolean probe() {
+        try {
+            URI u = URI.create(options.brokerUrl());
+            try (Socket socket = new Socket()) {
+                socket.connect(new InetSocketAddress(u.getHost(), u.getPort()), 2_000);
+                return true;
+            }
+        } catch (IOException | IllegalArgumentException e) {
+            return false;
+        }
+    }
+
     private Session connect(SSLSocketFactory tls) throws MqttException, StoreException {
-        MqttAsyncClient client = new MqttAsyncClient(options.brokerUrl(), options.gatewayId(), new MemoryPersistence());
-        Session s = new Session(client);
+        Session s = new Session();
+        MqttAsyncClient client = new MqttAsyncClient(options.brokerUrl(), options.gatewayId(), new MemoryPersistence(),
+                null, s.executor);
+        s.client = client;
         client.setCallback(s);
-        MqttConnectOptions o = new MqttConnectOptions();
-        o.setMqttVersion(MqttConnectOptions.MQTT_VERSION_3_1_1);
+        MqttConnectionOptions o = new MqttConnectionOptions();
         // A persistent session keeps commands sent while the gateway is away; our own publishes never rely on it.
-        o.setCleanSession(false);
+        o.setCleanStart(false);
+        o.setSessionExpiryInterval(SESSION_EXPIRY_SECONDS);
         o.setAutomaticReconnect(false);
         o.setKeepAliveInterval(options.keepAliveSeconds());
         o.setConnectionTimeout(15);
-        o.setMaxInflight(options.inflight() + CONTROL_SLOTS);
+        // Bounded input: a compliant broker never sends a larger packet (MQTT 5, 3.1.2.11.4); FrameLimit holds the
+        // line below Paho for one that does.
+        o.setMaximumPacketSize(options.maxPacketBytes());
+        o.setReceiveMaximum(16); // commands in flight towards us
+        o.setTopicAliasMaximum(0);
         if (!options.username().isEmpty()) {
             o.setUserName(options.username());
         }
         if (!options.password().isEmpty()) {
-            o.setPassword(options.password().toCharArray());
+            o.setPassword(options.password().getBytes(java.nio.charset.StandardCharsets.UTF_8));
         }
+        o.setSocketFactory(FrameLimit.factory(tls, options.maxPacketBytes(), oversizedFrames));
         if (tls != null) {
-            o.setSocketFactory(tls);
             o.setHttpsHostnameVerificationEnabled(true);
         }
         SealedMessage will = outbox.seal(ContentType.STATUS, null, STATUS_PRIORITY, status.offline("connection lost"));
-        o.setWill(topics.status(), will.frame(), 1, true);
+        MqttMessage willMessage = new MqttMessage(will.frame(), 1, true, null);
+        o.setWill(topics.status(), willMessage);
         try {
-            client.connect(o).waitForCompletion(30_000);
+            IMqttToken token = client.connect(o);
+            token.waitForCompletion(30_000);
+            MqttProperties granted = token.getResponseProperties();
+            int receiveMax = granted == null || granted.getReceiveMaximum() == null ? 65535 : granted.getReceiveMaximum();
+            // The broker's Receive Maximum bounds our in-flight publishes (the status messages included).
+            s.windowSize = Math.max(1, Math.min(options.inflight(), receiveMax - 1));
+            s.window = new java.util.concurrent.Semaphore(s.windowSize);
+            if (s.windowSize < options.inflight()) {
+                Logger.info("uplink: broker {} allows {} messages in flight: window {} instead of {}",
+                        options.brokerUrl(), receiveMax, s.windowSize, options.inflight());
+            }
+            Long brokerMax = granted == null ? null : granted.getMaximumPacketSize();
+            s.brokerMaxPacket = brokerMax == null ? Long.MAX_VALUE : brokerMax;
         } catch (MqttException e) {
-            closeQuietly(client);
+            closeQuietly(s);
             throw e;
         }
         try {
-            announce(client);
+            announce(s);
         } catch (MqttException | StoreException | RuntimeException e) {
-            closeQuietly(client);
+            closeQuietly(s);
             throw e;
         }
         return s;
     }
 
     /** Birth message and command subscription, right after CONNACK. */
-    private void announce(MqttAsyncClient client) throws MqttException, StoreException {
+    private void announce(Session s) throws MqttException, StoreException {
         long n = connects.incrementAndGet();
         QueueStats stats = queue.stats();
-        Logger.info("uplink: connected to {} as {} (connect #{}); backlog {} messages, {} bytes, oldest {} s",
+        Logger.info("uplink: connected to {} as {} (connect #{}, MQTT 5); backlog {} messages, {} bytes, oldest {} s",
                 options.brokerUrl(), options.gatewayId(), n, stats.messages(), stats.bytes(),
                 stats.oldestAgeMillis() / 1000);
         SealedMessage birth = outbox.seal(ContentType.STATUS, null, STATUS_PRIORITY,
                 status.online(options.brokerUrl(), n));
-        client.publish(topics.status(), birth.frame(), 1, true);
-        IMqttToken sub = client.subscribe(topics.command(), 1);
+        IMqttToken sub = s.client.subscribe(topics.command(), 1);
+        // Birth before any data, and waited for, so that it never takes a slot of the broker's Receive Maximum.
+        s.client.publish(topics.status(), birth.frame(), 1, true).waitForCompletion(15_000);
         sub.waitForCompletion(15_000);
-        int[] granted = sub.getGrantedQos();
-        if (granted != null && granted.length > 0 && granted[0] == 0x80) {
-            Logger.error("uplink: broker refused the subscription to {}: commands will not arrive", topics.command());
+        int[] granted = sub.getReasonCodes();
+        if (granted != null && granted.length > 0 && granted[0] >= 0x80) {
+            Logger.error("uplink: broker refused the subscription to {} (reason 0x{}): commands will not arrive; check"
+                    + " the broker's ACL for this gateway", topics.command(), Integer.toHexString(granted[0]));
         }
     }
 
     /** Drains the queue until the connection is lost or the uplink is closed. */
     private void serve(Session s) throws InterruptedException {
         RateLimiter limiter = new RateLimiter(options.rateLimitPerSecond(),
-                (int) Math.max(1, Math.min(options.inflight(), Math.ceil(options.rateLimitPerSecond() / 10))));
-        DrainProgress progress = new DrainProgress(options.progressLogMs(), options.inflight());
+                (int) Math.max(1, Math.min(s.windowSize, Math.ceil(options.rateLimitPerSecond() / 10))));
+        DrainProgress progress = new DrainProgress(options.progressLogMs(), s.windowSize);
         progress.begin(queue.stats().messages());
+        long ackTimeoutNanos = TimeUnit.MILLISECONDS.toNanos(options.ackTimeoutMs());
         while (running && !s.lost) {
             flushAcks(s);
             progress.tick(queue, acknowledged.get());
+            if (watchdog(s, ackTimeoutNanos)) {
+                break;
+            }
             if (!s.window.tryAcquire(POLL_MS, TimeUnit.MILLISECONDS)) {
                 continue;
             }
@@ -287,10 +388,26 @@ public final class MqttUplink implements AutoCloseable {
                     s.window.release(); // stays in flight in the store; released at teardown
                     continue;
                 }
+                long packet = m.payload().length + m.topic().length() + 16L;
+                long limit = Math.min(s.brokerMaxPacket, options.maxPacketBytes());
+                if (packet > limit) {
+                    // Can never be sent over this link (Paho applies both limits to what it sends): kept in the store
+                    // would block the queue forever.
+                    Logger.error("uplink: message seq={} on {} ({} bytes) exceeds the maximum packet size {} (broker {},"
+                                    + " maxPacketBytes {}): deleted, not sent", m.sequence(), m.topic(), packet, limit,
+                            s.brokerMaxPacket == Long.MAX_VALUE ? "none" : s.brokerMaxPacket, options.maxPacketBytes());
+                    s.acks.add(m.id());
+                    s.window.release();
+                    continue;
+                }
                 try {
+                    if (s.outstanding.getAndIncrement() == 0) {
+                        s.lastProgress = System.nanoTime();
+                    }
                     s.client.publish(m.topic(), m.payload(), 1, false, m, s);
                     published.incrementAndGet();
-                } catch (MqttException e) {
+                } catch (MqttException | RuntimeException e) {
+                    s.outstanding.decrementAndGet();
                     s.window.release();
                     s.lose(e);
                 }
@@ -307,16 +424,30 @@ public final class MqttUplink implements AutoCloseable {
         }
     }
 
+    /**
+     * True (and the session marked lost) if publishes are outstanding and no PUBACK came for the ack timeout: the
+     * broker, the link or one of Paho's threads is stuck, and only a new connection can tell which.
+     */
+    private boolean watchdog(Session s, long ackTimeoutNanos) {
+        if (s.outstanding.get() > 0 && System.nanoTime() - s.lastProgress > ackTimeoutNanos) {
+            watchdogTrips.incrementAndGet();
+            s.lose(new IOException("no PUBACK for " + options.ackTimeoutMs() + " ms with " + s.outstanding.get()
+                    + " message(s) in flight: dropping the connection"));
+            return true;
+        }
+        return s.lost;
+    }
+
     /** Orderly shutdown: the offline status replaces the retained online one, then a clean DISCONNECT. */
     private void goodbye(Session s) {
         try {
-            SealedMessage bye = outbox.seal(ContentType.STATUS, null, STATUS_PRIORITY, status.offline("shutdown"));
-            s.client.publish(topics.status(), bye.frame(), 1, true).waitForCompletion(5_000);
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
-            while (s.window.availablePermits() < options.inflight() && System.nanoTime() < deadline) {
+            while (s.outstanding.get() > 0 && System.nanoTime() < deadline) {
                 Thread.sleep(20); // let outstanding PUBACKs arrive so fewer messages are sent twice
             }
             flushAcks(s);
+            SealedMessage bye = outbox.seal(ContentType.STATUS, null, STATUS_PRIORITY, status.offline("shutdown"));
+            s.client.publish(topics.status(), bye.frame(), 1, true).waitForCompletion(5_000);
             s.client.disconnect(2_000).waitForCompletion(3_000);
             Logger.info("uplink: disconnected from {}", options.brokerUrl());
         } catch (MqttException | StoreException e) {
@@ -328,7 +459,7 @@ public final class MqttUplink implements AutoCloseable {
 
     private void teardown(Session s) {
         s.lost = true;
-        closeQuietly(s.client);
+        closeQuietly(s);
         flushAcks(s);
         int released = queue.releaseInFlight();
         if (released > 0) {
@@ -348,22 +479,29 @@ public final class MqttUplink implements AutoCloseable {
         queue.acknowledge(ids);
     }
 
-    private static void closeQuietly(MqttAsyncClient client) {
-        try {
-            if (client.isConnected()) {
-                client.disconnectForcibly(0, 1_000, false);
+    private static void closeQuietly(Session s) {
+        MqttAsyncClient client = s.client;
+        if (client != null) {
+            try {
+                if (client.isConnected()) {
+                    client.disconnectForcibly(0, 1_000, false);
+                }
+            } catch (MqttException | RuntimeException ignored) {
+                // already gone
             }
-        } catch (MqttException ignored) {
-            // already gone
+            try {
+                client.close(true);
+            } catch (MqttException | RuntimeException ignored) {
+                // already closed
+            }
         }
-        try {
-            client.close(true);
-        } catch (MqttException ignored) {
-            // already closed
-        }
+        s.executor.shutdownNow();
     }
 
     private void sleep(long ms) {
+        if (ms <= 0) {
+            return;
+        }
         long deadline = System.currentTimeMillis() + ms;
         synchronized (wake) {
             while (running) {
@@ -381,16 +519,87 @@ public final class MqttUplink implements AutoCloseable {
         }
     }
 
-    /** One connection: its client, its window of unacknowledged publishes and the acks not yet applied. */
-    private final class Session implements MqttCallbackExtended, IMqttActionListener {
-        final MqttAsyncClient client;
-        final Semaphore window = new Semaphore(options.inflight());
+    /** A frame on the command topic that is handed on, or dropped and counted (it is acknowledged either way). */
+    private void frameArrived(String topic, MqttMessage message) {
+        if (!topic.equals(topics.command())) {
+            Logger.debug("uplink: ignoring message on {}", topic);
+            return;
+        }
+        byte[] frame = message.getPayload();
+        if (frame.length == 0 || frame.length > options.maxPacketBytes()) {
+            drop("an empty or oversized frame (" + frame.length + " bytes; " + oversizedFrames.get()
+                    + " oversized packet(s) skipped unread so far)");
+            return;
+        }
+        try {
+            commandThread.execute(() -> {
+                try {
+                    commands.accept(frame);
+                } catch (RuntimeException | Error e) {
+                    Logger.error(e, "uplink: command handling failed");
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException closing) {
+            drop("a frame while closing");
+        }
+    }
+
+    private void drop(String what) {
+        long n = framesDropped.incrementAndGet();
+        long suppressed = dropLog.allow();
+        if (suppressed >= 0) {
+            Logger.warn("uplink: dropped {} on {} (acknowledged; {} dropped since start{})", what, topics.command(), n,
+                    suppressed > 0 ? ", " + suppressed + " such lines suppressed" : "");
+        }
+    }
+
+    /**
+     * One connection: its client and Paho's threads, its window of unacknowledged publishes and the acks not yet
+     * applied. Paho runs on an executor of ours, so a Paho task (receiver, sender, callback) that ends with an
+     * exception or an Error is seen here and ends the session instead of leaving it half alive.
+     */
+    private final class Session implements MqttCallback, MqttActionListener {
+        final ScheduledThreadPoolExecutor executor;
+        volatile MqttAsyncClient client;
+        volatile java.util.concurrent.Semaphore window = new java.util.concurrent.Semaphore(0);
+        volatile int windowSize = 1;
+        volatile long brokerMaxPacket = Long.MAX_VALUE;
+        final java.util.concurrent.atomic.AtomicInteger outstanding = new java.util.concurrent.atomic.AtomicInteger();
+        volatile long lastProgress = System.nanoTime();
         final ConcurrentLinkedQueue<Long> acks = new ConcurrentLinkedQueue<>();
         volatile boolean lost;
+        volatile boolean refusedByBroker;
         volatile Throwable cause;
 
-        Session(MqttAsyncClient client) {
-            this.client = client;
+        Session() {
+            AtomicLong n = new AtomicLong();
+            executor = new ScheduledThreadPoolExecutor(PAHO_THREADS, r -> {
+                Thread t = new Thread(r, "tidegate-paho-" + n.incrementAndGet());
+                t.setDaemon(true);
+                return t;
+            }) {
+                @Override
+                protected void afterExecute(Runnable r, Throwable t) {
+                    super.afterExecute(r, t);
+                    Throwable failure = t;
+                    if (failure == null && r instanceof Future<?> f && f.isDone() && !f.isCancelled()) {
+                        try {
+                            f.get();
+                        } catch (ExecutionException e) {
+                            failure = e.getCause();
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        } catch (java.util.concurrent.CancellationException ignored) {
+                            // cancelled
+                        }
+                    }
+                    if (failure != null && !lost) {
+                        Logger.error("uplink: an MQTT client thread died of {}: dropping the connection", failure.toString());
+                        lose(failure);
+                    }
+                }
+            };
+            executor.setRemoveOnCancelPolicy(true);
         }
 
         void lose(Throwable why) {
@@ -401,8 +610,15 @@ public final class MqttUplink implements AutoCloseable {
         }
 
         @Override
-        public void connectionLost(Throwable why) {
-            lose(why);
+        public void disconnected(MqttDisconnectResponse response) {
+            MqttException e = response.getException();
+            lose(e != null ? e : new IOException("broker disconnected (reason " + response.getReturnCode()
+                    + (response.getReasonString() != null ? ": " + response.getReasonString() : "") + ")"));
+        }
+
+        @Override
+        public void mqttErrorOccurred(MqttException exception) {
+            lose(exception);
         }
 
         @Override
@@ -411,27 +627,25 @@ public final class MqttUplink implements AutoCloseable {
         }
 
         @Override
+        public void authPacketArrived(int reasonCode, MqttProperties properties) {
+            // no enhanced authentication
+        }
+
+        /**
+         * On Paho's callback thread: whatever happens, return normally so that Paho acknowledges the frame (a frame
+         * that kills the callback would be redelivered at every reconnect).
+         */
+        @Override
         public void messageArrived(String topic, MqttMessage message) {
-            if (!topic.equals(topics.command())) {
-                Logger.debug("uplink: ignoring message on {}", topic);
-                return;
-            }
-            byte[] frame = message.getPayload();
             try {
-                commandThread.execute(() -> {
-                    try {
-                        commands.accept(frame);
-                    } catch (RuntimeException e) {
-                        Logger.error(e, "uplink: command handling failed");
-                    }
-                });
-            } catch (java.util.concurrent.RejectedExecutionException closing) {
-                Logger.debug("uplink: closing, command dropped");
+                frameArrived(topic, message);
+            } catch (Throwable t) {
+                drop("a frame whose hand-off failed (" + t + ")");
             }
         }
 
         @Override
-        public void deliveryComplete(IMqttDeliveryToken token) {
+        public void deliveryComplete(IMqttToken token) {
             // data messages complete through onSuccess below
         }
 
@@ -439,6 +653,22 @@ public final class MqttUplink implements AutoCloseable {
         @Override
         public void onSuccess(IMqttToken token) {
             if (token.getUserContext() instanceof StoredMessage m) {
+                outstanding.decrementAndGet();
+                lastProgress = System.nanoTime();
+                int[] codes = token.getReasonCodes();
+                int code = codes == null || codes.length == 0 ? 0 : codes[0];
+                if (code >= 0x80) {
+                    // The broker refused it (not authorised, quota, payload format): not delivered; it stays in the
+                    // store, and the connection is retried at the slow cap, as for any refusal that needs an operator.
+                    window.release();
+                    refusedByBroker = true;
+                    Logger.error("uplink: broker {} refused message seq={} on {} (PUBACK reason 0x{}): kept in the"
+                                    + " store; check the broker's ACL for this gateway", options.brokerUrl(),
+                            m.sequence(), m.topic(), Integer.toHexString(code));
+                    lose(new IOException("broker refused a publish on " + m.topic() + " (reason 0x"
+                            + Integer.toHexString(code) + ")"));
+                    return;
+                }
                 acks.add(m.id());
                 acknowledged.incrementAndGet();
                 window.release();
@@ -449,9 +679,34 @@ public final class MqttUplink implements AutoCloseable {
         @Override
         public void onFailure(IMqttToken token, Throwable exception) {
             if (token.getUserContext() instanceof StoredMessage) {
+                outstanding.decrementAndGet();
                 window.release();
                 lose(exception);
             }
+        }
+    }
+
+    /** At most one line per interval; {@link #allow()} says how many were suppressed since the last one. */
+    private static final class LogLimiter {
+        private final long intervalMs;
+        private long last;
+        private long suppressed;
+
+        LogLimiter(long intervalMs) {
+            this.intervalMs = intervalMs;
+        }
+
+        /** @return -1 to stay silent, else the number of lines suppressed since the last one */
+        synchronized long allow() {
+            long now = System.currentTimeMillis();
+            if (last != 0 && now - last < intervalMs) {
+                suppressed++;
+                return -1;
+            }
+            last = now;
+            long s = suppressed;
+            suppressed = 0;
+            return s;
         }
     }
 

@@ -24,10 +24,15 @@ import org.tidegate.uplink.internal.BrokerSection;
  * @param inflight           window: messages published and not yet acknowledged (PUBACK)
  * @param rateLimitPerSecond messages per second while draining; 0 for no limit
  * @param progressLogMs      interval of the drain progress log lines
+ * @param maxPacketBytes     Maximum Packet Size announced to the broker; larger command frames are dropped unread
+ * @param alarmReconnectMs   while alarms wait, the cap of the reconnect delay (a TCP probe each step)
+ * @param ackTimeoutMs       no PUBACK for this long with messages in flight drops the connection; 0: derived
+ *                           from the keep-alive (twice it, at least 20 s)
  */
 public record UplinkOptions(String gatewayId, String brokerUrl, String topicPrefix, String username, String password,
                             Path caFile, Path certFile, Path keyFile, int keepAliveSeconds, long reconnectMinMs,
-                            long reconnectMaxMs, int inflight, double rateLimitPerSecond, long progressLogMs) {
+                            long reconnectMaxMs, int inflight, double rateLimitPerSecond, long progressLogMs,
+                            long maxPacketBytes, long alarmReconnectMs, long ackTimeoutMs) {
 
     public UplinkOptions {
         topics(topicPrefix, gatewayId); // validates both
@@ -53,6 +58,13 @@ public record UplinkOptions(String gatewayId, String brokerUrl, String topicPref
             throw new IllegalArgumentException("certFile and keyFile go together");
         }
         progressLogMs = progressLogMs <= 0 ? BrokerSection.DEFAULT_PROGRESS_LOG_MS : progressLogMs;
+        if (maxPacketBytes < 1024 || maxPacketBytes > 268_435_455) {
+            throw new IllegalArgumentException("maxPacketBytes must be 1024 … 268435455, got " + maxPacketBytes);
+        }
+        if (alarmReconnectMs < 1) {
+            throw new IllegalArgumentException("alarmReconnectMs must be >= 1");
+        }
+        ackTimeoutMs = ackTimeoutMs <= 0 ? Math.max(20_000L, 2_000L * keepAliveSeconds) : ackTimeoutMs;
     }
 
     /** The gateway.json defaults for this gateway and broker. */
@@ -61,7 +73,8 @@ public record UplinkOptions(String gatewayId, String brokerUrl, String topicPref
                 BrokerSection.DEFAULT_USERNAME, BrokerSection.DEFAULT_PASSWORD, null, null, null,
                 BrokerSection.DEFAULT_KEEP_ALIVE_SECONDS, BrokerSection.DEFAULT_RECONNECT_MIN_MS,
                 BrokerSection.DEFAULT_RECONNECT_MAX_MS, BrokerSection.DEFAULT_INFLIGHT,
-                BrokerSection.DEFAULT_RATE_LIMIT_PER_SECOND, BrokerSection.DEFAULT_PROGRESS_LOG_MS);
+                BrokerSection.DEFAULT_RATE_LIMIT_PER_SECOND, BrokerSection.DEFAULT_PROGRESS_LOG_MS,
+                BrokerSection.DEFAULT_MAX_PACKET_BYTES, BrokerSection.DEFAULT_ALARM_RECONNECT_MS, 0);
     }
 
     public Topics topics() {
@@ -78,42 +91,60 @@ public record UplinkOptions(String gatewayId, String brokerUrl, String topicPref
 
     public UplinkOptions withBroker(String url) {
         return new UplinkOptions(gatewayId, url, topicPrefix, username, password, caFile, certFile, keyFile,
-                keepAliveSeconds, reconnectMinMs, reconnectMaxMs, inflight, rateLimitPerSecond, progressLogMs);
+                keepAliveSeconds, reconnectMinMs, reconnectMaxMs, inflight, rateLimitPerSecond, progressLogMs, maxPacketBytes, alarmReconnectMs, ackTimeoutMs);
     }
 
     public UplinkOptions withPrefix(String prefix) {
         return new UplinkOptions(gatewayId, brokerUrl, prefix, username, password, caFile, certFile, keyFile,
-                keepAliveSeconds, reconnectMinMs, reconnectMaxMs, inflight, rateLimitPerSecond, progressLogMs);
+                keepAliveSeconds, reconnectMinMs, reconnectMaxMs, inflight, rateLimitPerSecond, progressLogMs, maxPacketBytes, alarmReconnectMs, ackTimeoutMs);
     }
 
     public UplinkOptions withCredentials(String user, String pass) {
         return new UplinkOptions(gatewayId, brokerUrl, topicPrefix, user, pass, caFile, certFile, keyFile,
-                keepAliveSeconds, reconnectMinMs, reconnectMaxMs, inflight, rateLimitPerSecond, progressLogMs);
+                keepAliveSeconds, reconnectMinMs, reconnectMaxMs, inflight, rateLimitPerSecond, progressLogMs, maxPacketBytes, alarmReconnectMs, ackTimeoutMs);
     }
 
     public UplinkOptions withTls(Path ca, Path cert, Path key) {
         return new UplinkOptions(gatewayId, brokerUrl, topicPrefix, username, password, ca, cert, key,
-                keepAliveSeconds, reconnectMinMs, reconnectMaxMs, inflight, rateLimitPerSecond, progressLogMs);
+                keepAliveSeconds, reconnectMinMs, reconnectMaxMs, inflight, rateLimitPerSecond, progressLogMs, maxPacketBytes, alarmReconnectMs, ackTimeoutMs);
     }
 
     public UplinkOptions withReconnect(long minMs, long maxMs) {
         return new UplinkOptions(gatewayId, brokerUrl, topicPrefix, username, password, caFile, certFile, keyFile,
-                keepAliveSeconds, minMs, maxMs, inflight, rateLimitPerSecond, progressLogMs);
+                keepAliveSeconds, minMs, maxMs, inflight, rateLimitPerSecond, progressLogMs, maxPacketBytes, alarmReconnectMs, ackTimeoutMs);
     }
 
     public UplinkOptions withKeepAlive(int seconds) {
         return new UplinkOptions(gatewayId, brokerUrl, topicPrefix, username, password, caFile, certFile, keyFile,
-                seconds, reconnectMinMs, reconnectMaxMs, inflight, rateLimitPerSecond, progressLogMs);
+                seconds, reconnectMinMs, reconnectMaxMs, inflight, rateLimitPerSecond, progressLogMs, maxPacketBytes, alarmReconnectMs, ackTimeoutMs);
     }
 
     public UplinkOptions withFlow(int window, double ratePerSecond) {
         return new UplinkOptions(gatewayId, brokerUrl, topicPrefix, username, password, caFile, certFile, keyFile,
-                keepAliveSeconds, reconnectMinMs, reconnectMaxMs, window, ratePerSecond, progressLogMs);
+                keepAliveSeconds, reconnectMinMs, reconnectMaxMs, window, ratePerSecond, progressLogMs, maxPacketBytes, alarmReconnectMs, ackTimeoutMs);
     }
 
     public UplinkOptions withProgressLog(long ms) {
         return new UplinkOptions(gatewayId, brokerUrl, topicPrefix, username, password, caFile, certFile, keyFile,
-                keepAliveSeconds, reconnectMinMs, reconnectMaxMs, inflight, rateLimitPerSecond, ms);
+                keepAliveSeconds, reconnectMinMs, reconnectMaxMs, inflight, rateLimitPerSecond, ms, maxPacketBytes, alarmReconnectMs, ackTimeoutMs);
+    }
+
+    public UplinkOptions withMaxPacketBytes(long bytes) {
+        return new UplinkOptions(gatewayId, brokerUrl, topicPrefix, username, password, caFile, certFile, keyFile,
+                keepAliveSeconds, reconnectMinMs, reconnectMaxMs, inflight, rateLimitPerSecond, progressLogMs, bytes,
+                alarmReconnectMs, ackTimeoutMs);
+    }
+
+    public UplinkOptions withAlarmReconnect(long ms) {
+        return new UplinkOptions(gatewayId, brokerUrl, topicPrefix, username, password, caFile, certFile, keyFile,
+                keepAliveSeconds, reconnectMinMs, reconnectMaxMs, inflight, rateLimitPerSecond, progressLogMs,
+                maxPacketBytes, ms, ackTimeoutMs);
+    }
+
+    public UplinkOptions withAckTimeout(long ms) {
+        return new UplinkOptions(gatewayId, brokerUrl, topicPrefix, username, password, caFile, certFile, keyFile,
+                keepAliveSeconds, reconnectMinMs, reconnectMaxMs, inflight, rateLimitPerSecond, progressLogMs,
+                maxPacketBytes, alarmReconnectMs, ms);
     }
 
     /** Never prints the password. */
@@ -124,6 +155,7 @@ public record UplinkOptions(String gatewayId, String brokerUrl, String topicPref
                 + ", password=" + (password.isEmpty() ? "(none)" : "(set)")
                 + ", ca=" + caFile + ", cert=" + certFile + ", keepAlive=" + keepAliveSeconds + "s, reconnect="
                 + reconnectMinMs + "…" + reconnectMaxMs + "ms, inflight=" + inflight + ", rate="
-                + (rateLimitPerSecond == 0 ? "unlimited" : rateLimitPerSecond + "/s") + "]";
+                + (rateLimitPerSecond == 0 ? "unlimited" : rateLimitPerSecond + "/s") + ", maxPacket=" + maxPacketBytes
+                + ", alarmReconnect=" + alarmReconnectMs + "ms, ackTimeout=" + ackTimeoutMs + "ms]";
     }
 }

@@ -9,7 +9,9 @@ package org.tidegate.uplink.mqtt;
  * @param published     messages handed to the broker (including re-sends)
  * @param acknowledged  messages acknowledged by the broker (PUBACK) and deleted from the store
  * @param lastError     the last connection failure or loss, empty if none
+ * @param framesDropped command-topic frames acknowledged and dropped unhandled (oversized, empty, hand-off failed)
+ * @param watchdogTrips connections dropped because no PUBACK came within the ack timeout
  */
 public record UplinkState(boolean connected, long connects, long failures, long published, long acknowledged,
-                          String lastError) {
+                          String lastError, long framesDropped, long watchdogTrips) {
 }

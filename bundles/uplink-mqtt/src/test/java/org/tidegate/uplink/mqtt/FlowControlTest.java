@@ -7,8 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.ConnectException;
 import javax.net.ssl.SSLHandshakeException;
-import org.eclipse.paho.client.mqttv3.MqttException;
-import org.eclipse.paho.client.mqttv3.MqttSecurityException;
+import org.eclipse.paho.mqttv5.client.MqttClientException;
+import org.eclipse.paho.mqttv5.common.MqttException;
+import org.eclipse.paho.mqttv5.common.MqttSecurityException;
+import org.eclipse.paho.mqttv5.common.packet.MqttReturnCode;
 import org.junit.jupiter.api.Test;
 import org.tidegate.core.retry.Backoff;
 import org.tidegate.crypto.ContentType;
@@ -75,16 +77,16 @@ class FlowControlTest {
     @Test
     void failuresAreWordedForOperatorsAndNeverShowThePassword() {
         UplinkOptions o = UplinkOptions.defaults("gw-1", "ssl://broker.example:8883").withCredentials("gw-1", "s3cret");
-        ConnectFailure auth = ConnectFailure.classify(new MqttSecurityException(MqttException.REASON_CODE_FAILED_AUTHENTICATION), o);
+        ConnectFailure auth = ConnectFailure.classify(new MqttSecurityException(MqttReturnCode.RETURN_CODE_BAD_USERNAME_OR_PASSWORD), o);
         assertTrue(auth.slow());
         assertTrue(auth.message().contains("bad user name or password"), auth.message());
-        ConnectFailure notAuth = ConnectFailure.classify(new MqttSecurityException(MqttException.REASON_CODE_NOT_AUTHORIZED), o);
+        ConnectFailure notAuth = ConnectFailure.classify(new MqttSecurityException(MqttReturnCode.RETURN_CODE_NOT_AUTHORIZED), o);
         assertTrue(notAuth.slow() && notAuth.message().contains("not authorised"));
-        ConnectFailure refused = ConnectFailure.classify(new MqttException(MqttException.REASON_CODE_SERVER_CONNECT_ERROR,
+        ConnectFailure refused = ConnectFailure.classify(new MqttException(MqttClientException.REASON_CODE_SERVER_CONNECT_ERROR,
                 new ConnectException("Connection refused")), o);
         assertFalse(refused.slow());
         assertTrue(refused.message().contains("refused the connection"), refused.message());
-        ConnectFailure tls = ConnectFailure.classify(new MqttException(MqttException.REASON_CODE_SERVER_CONNECT_ERROR,
+        ConnectFailure tls = ConnectFailure.classify(new MqttException(MqttClientException.REASON_CODE_SERVER_CONNECT_ERROR,
                 new SSLHandshakeException("PKIX path building failed")), o);
         assertTrue(tls.slow() && tls.message().contains("is not trusted"), tls.message());
         for (ConnectFailure f : new ConnectFailure[] {auth, notAuth, refused, tls}) {
