@@ -101,6 +101,16 @@ public final class ModbusSchema implements DriverSchema {
      * another, the same address twice, a bit of a multi-register value) is an error at the later channel's
      * {@code address}, naming the earlier one.
      */
+    /** Whether an address parsed (one that did not is reported already and stands for no register). */
+    private static boolean valid(String address) {
+        try {
+            ModbusAddress.parse(address);
+            return true;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+
     @Override
     public void checkChannels(DeviceSettings device, List<org.tidegate.core.model.Channel> channels, ConfigNode channelsNode) {
         // Channel i of the list is the i-th object element (DeviceSchema skips elements that are not objects).
@@ -113,12 +123,12 @@ public final class ModbusSchema implements DriverSchema {
         }
         for (int j = 1; j < channels.size() && j < nodes.size(); j++) {
             org.tidegate.core.model.Channel b = channels.get(j);
-            if (!(b.settings() instanceof ModbusChannelSettings sb) || !nodes.get(j).child("address").present()) {
+            if (!(b.settings() instanceof ModbusChannelSettings sb) || !valid(b.address())) {
                 continue;
             }
             for (int i = 0; i < j; i++) {
                 org.tidegate.core.model.Channel a = channels.get(i);
-                if (!(a.settings() instanceof ModbusChannelSettings sa) || !nodes.get(i).child("address").present()) {
+                if (!(a.settings() instanceof ModbusChannelSettings sa) || !valid(a.address())) {
                     continue;
                 }
                 String why = overlap(a, sa.address(), b, sb.address());
