@@ -37,7 +37,7 @@ class AlarmAfterOutageTest {
             long outageStart = System.nanoTime();
             Thread.sleep(15_000);
             long alarm = rig.outbox().submit(ContentType.ALARM, "wl-001", 9,
-                    "{\"event\":\"level-high\",\"state\":\"raised\"}".getBytes(StandardCharsets.UTF_8));
+                    "{\"device\":\"wl-001\",\"event\":\"level-high\",\"state\":\"raised\"}".getBytes(StandardCharsets.UTF_8));
             Thread.sleep(5_000);
             int failures = (int) rig.uplink().state().failures();
             broker.start();

@@ -49,7 +49,7 @@ public final class LiveGatewayProcess {
                 StandardCharsets.UTF_8))) {
             for (int i = 0; !stop.get(); i++) {
                 long seq = rig.outbox().submit(ContentType.TELEMETRY, "wl-001", 4,
-                        ("{\"gateway\":\"" + DeliveryTest.GW + "\",\"i\":" + i + "}").getBytes(StandardCharsets.UTF_8));
+                        ("{\"gateway\":\"" + DeliveryTest.GW + "\",\"device\":\"wl-001\",\"i\":" + i + "}").getBytes(StandardCharsets.UTF_8));
                 produced.println(seq);
                 produced.flush();
                 if (System.nanoTime() - lastHeap > 200_000_000L) {
