@@ -1,6 +1,9 @@
 package org.tidegate.store.internal;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.stream.Stream;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -10,6 +13,8 @@ import org.tidegate.core.config.ConfigNode;
 import org.tidegate.core.config.HomeInfo;
 import org.tidegate.core.config.SectionProperties;
 import org.tidegate.core.config.SectionSchema;
+import org.tidegate.store.sqlite.QueueOptions;
+import org.tidegate.store.sqlite.SqliteQueue;
 import org.tidegate.store.sqlite.Synchronous;
 
 /**
@@ -42,6 +47,15 @@ public final class StoreSection implements SectionSchema {
     public static final String DEFAULT_SYNCHRONOUS = "full";
     public static final List<String> SYNCHRONOUS_LEVELS = List.of("full", "normal", "extra");
 
+    /**
+     * Space the OSGi framework cache takes under {@code HOME/data/osgi-cache}: Felix copies every installed bundle
+     * jar into it (29 MB for the jars of runtime.properties, sqlite-jdbc 14.3 MB and bcprov 8.5 MB of it),
+     * rounded up. It is rebuilt at every start, so an existing cache counts as free.
+     */
+    public static final long OSGI_CACHE_BYTES = 32L << 20;
+    /** Free space under the store's directory below which {@code validate} warns: the cache plus the store's own need. */
+    public static final long STARTUP_FREE_BYTES = OSGI_CACHE_BYTES + QueueOptions.defaults(Path.of("q")).startupBytes();
+
     @Override
     public String name() {
         return NAME;
@@ -55,6 +69,7 @@ public final class StoreSection implements SectionSchema {
     @Override
     public Map<String, Object> properties(ConfigNode s, HomeInfo home) {
         StoreConfig c = config(s, home);
+        warnIfLowOnSpace(s, c.path(), home.home());
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("path", c.path().toString());
         out.put("maxBytes", c.maxBytes());
@@ -62,6 +77,43 @@ public final class StoreSection implements SectionSchema {
         out.put("maxAgeDays", c.maxAge().toDays());
         out.put("synchronous", c.synchronous().name().toLowerCase(Locale.ROOT));
         return out;
+    }
+
+    /**
+     * Warns (not an error: space may be freed before start) when the directory of {@code path} has less free
+     * space than start-up needs ({@link #STARTUP_FREE_BYTES}); an existing framework cache counts as free, since
+     * the launcher deletes it first. The OSGi cache is under {@code HOME/data}, the store's directory by default.
+     */
+    static void warnIfLowOnSpace(ConfigNode s, Path path, Path home) {
+        Path dir = path.toAbsolutePath().getParent();
+        long usable = dir == null ? -1 : SqliteQueue.usableBytes(dir);
+        if (usable < 0) {
+            return; // unknown: nothing to say
+        }
+        long reclaimable = home == null ? 0 : treeBytes(home.resolve("data").resolve("osgi-cache"));
+        if (usable + reclaimable < STARTUP_FREE_BYTES) {
+            s.child("path").warn("only " + (usable + reclaimable) + " bytes free under " + dir + ": start-up needs about "
+                    + STARTUP_FREE_BYTES + " (" + OSGI_CACHE_BYTES + " for the OSGi framework cache in data/osgi-cache, "
+                    + (STARTUP_FREE_BYTES - OSGI_CACHE_BYTES) + " for the store's reserve, database and WAL);"
+                    + " the gateway may not start, and the store will refuse routine messages when the disk fills");
+        }
+    }
+
+    private static long treeBytes(Path dir) {
+        if (!Files.isDirectory(dir)) {
+            return 0;
+        }
+        try (Stream<Path> files = Files.walk(dir)) {
+            return files.filter(Files::isRegularFile).mapToLong(p -> {
+                try {
+                    return Files.size(p);
+                } catch (IOException e) {
+                    return 0;
+                }
+            }).sum();
+        } catch (IOException | java.io.UncheckedIOException e) {
+            return 0;
+        }
     }
 
     /**

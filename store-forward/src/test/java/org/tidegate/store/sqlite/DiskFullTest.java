@@ -191,6 +191,39 @@ class DiskFullTest {
         }
     }
 
+    /** A store that cannot start for lack of space says so: the directory, the free and the needed bytes. */
+    @Test
+    void aStoreWithoutSpaceToStartSaysHowMuchItNeeds() throws Exception {
+        Path filler = mnt.resolve("filler");
+        try (var out = Files.newOutputStream(filler)) {
+            byte[] chunk = new byte[64 * 1024];
+            while (true) {
+                out.write(chunk); // until ENOSPC
+            }
+        } catch (IOException full) {
+            // the partition is full now
+        }
+        QueueOptions options = QueueOptions.defaults(mnt.resolve("data/queue.db")).withRetryInterval(Duration.ofMillis(100));
+        try (SqliteQueue q = SqliteQueue.open(options)) {
+            QueueStats s = q.stats();
+            assertFalse(s.storageAvailable());
+            String error = s.storageError();
+            System.out.println("no space to start: " + error);
+            assertTrue(error.contains("bytes free") && error.contains(mnt.toString()), error);
+            assertTrue(error.contains(Long.toString(options.startupBytes())) || error.contains(
+                    Long.toString(options.reserveBytes())), "names the bytes needed: " + error);
+            long held = q.append("alarms", 9, 1, T, bytes("kept in memory"));
+            assertTrue(held < 0, "an alarm is still kept (in memory)");
+            Files.delete(filler);
+            long t0 = System.nanoTime();
+            while (!q.stats().storageAvailable() && System.nanoTime() - t0 < TimeUnit.SECONDS.toNanos(10)) {
+                Thread.sleep(20);
+            }
+            assertTrue(q.stats().storageAvailable(), q.stats().storageError());
+            assertEquals(0, q.stats().heldInMemory(), "the held alarm was written");
+        }
+    }
+
     /** Delivers everything: takes in batches and acknowledges, until empty. */
     private static List<StoredMessage> drainAll(SqliteQueue q) {
         List<StoredMessage> all = new ArrayList<>();
