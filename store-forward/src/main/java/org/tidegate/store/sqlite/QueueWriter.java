@@ -343,8 +343,10 @@ final class QueueWriter {
             if (Quarantine.isCorruption(e)) {
                 return; // the next transaction finds it and moves the file aside
             }
-            Logger.warn("store: checkpoint of {} ({} bytes of WAL) failed: {}", options.path(), wal,
-                    QueueDatabase.describe(e));
+            if (!storage.diskFull()) { // once: while full, the recovery tick retries quietly
+                Logger.warn("store: checkpoint of {} ({} bytes of WAL) failed: {}", options.path(), wal,
+                        QueueDatabase.describe(e));
+            }
             storage.writeFailed(e);
         }
     }
