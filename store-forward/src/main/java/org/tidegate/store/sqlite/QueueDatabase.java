@@ -102,14 +102,21 @@ final class QueueDatabase implements AutoCloseable {
         if (parent != null) {
             Files.createDirectories(parent);
         }
+        // Nothing to damage: no file (or an empty one) and no WAL with content.
+        Path wal = file.resolveSibling(file.getFileName() + "-wal");
+        boolean fresh = (!Files.exists(file) || Files.size(file) == 0) && (!Files.exists(wal) || Files.size(wal) == 0);
         // The driver class directly, not DriverManager: inside OSGi DriverManager cannot see other bundles' drivers.
         Connection c = org.sqlite.JDBC.createConnection("jdbc:sqlite:" + file.toAbsolutePath(), new Properties());
         try (Statement st = c.createStatement()) {
             // Exclusive locking before WAL: no -shm file, and a second process gets SQLITE_BUSY, not a shared queue.
             st.execute("PRAGMA locking_mode=EXCLUSIVE");
-            // Takes effect only on a new file (before its first table): lets a full disk be given back by
-            // shrinking the file once delivered messages have freed its pages (shrinkBy). Older files keep NONE.
-            st.execute("PRAGMA auto_vacuum=INCREMENTAL");
+            if (fresh) {
+                // Only on a new file, before WAL and the first table (it takes effect only then; on an existing
+                // file even a no-op setting can write page 1, and a damaged file must never be written): lets a
+                // full disk be given back by shrinking the file once delivered messages have freed its pages
+                // (shrinkBy). Files created before keep auto_vacuum=NONE.
+                st.execute("PRAGMA auto_vacuum=INCREMENTAL");
+            }
             try (ResultSet rs = st.executeQuery("PRAGMA journal_mode=WAL")) {
                 String mode = rs.next() ? rs.getString(1) : "";
                 if (!"wal".equalsIgnoreCase(mode)) {
@@ -152,6 +159,15 @@ final class QueueDatabase implements AutoCloseable {
 
     /** The queue's schema; also used for the fresh file a salvage writes ({@link Salvage}). */
     static void createSchema(Statement st) throws SQLException {
+        // A rollback-journal file without tables (the salvage's scratch file) gets auto_vacuum here; a queue file
+        // gets it in open(), before the switch to WAL (after it, the setting no longer takes effect).
+        boolean empty;
+        try (ResultSet rs = st.executeQuery("SELECT count(*) FROM sqlite_master")) {
+            empty = rs.next() && rs.getLong(1) == 0;
+        }
+        if (empty) {
+            st.execute("PRAGMA auto_vacuum=INCREMENTAL");
+        }
         st.execute("CREATE TABLE IF NOT EXISTS message ("
                 + " id INTEGER PRIMARY KEY AUTOINCREMENT,"
                 + " priority INTEGER NOT NULL CHECK (priority BETWEEN 0 AND 9),"
