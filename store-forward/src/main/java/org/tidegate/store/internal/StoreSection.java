@@ -1,9 +1,6 @@
 package org.tidegate.store.internal;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.stream.Stream;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -49,12 +46,15 @@ public final class StoreSection implements SectionSchema {
 
     /**
      * Space the OSGi framework cache takes under {@code HOME/data/osgi-cache}: Felix copies every installed bundle
-     * jar into it (29 MB for the jars of runtime.properties, sqlite-jdbc 14.3 MB and bcprov 8.5 MB of it),
-     * rounded up. It is rebuilt at every start, so an existing cache counts as free.
+     * jar into it (29 MB for the jars of runtime.properties, sqlite-jdbc 14.3 MB and bcprov 8.5 MB of it).
      */
-    public static final long OSGI_CACHE_BYTES = 32L << 20;
-    /** Free space under the store's directory below which {@code validate} warns: the cache plus the store's own need. */
-    public static final long STARTUP_FREE_BYTES = OSGI_CACHE_BYTES + QueueOptions.defaults(Path.of("q")).startupBytes();
+    public static final long OSGI_CACHE_BYTES = 30L << 20;
+    /**
+     * Free space under the store's directory below which {@code validate} warns: the launcher's figure
+     * ({@code GatewayRuntime.START_SPACE_MB}, 40 MiB: {@code tidegate run} refuses to start below it), which
+     * covers the cache, the pipeline's pending file and the store's {@link QueueOptions#startupBytes()} (6 MiB).
+     */
+    public static final long STARTUP_FREE_BYTES = 40L << 20;
 
     @Override
     public String name() {
@@ -69,7 +69,7 @@ public final class StoreSection implements SectionSchema {
     @Override
     public Map<String, Object> properties(ConfigNode s, HomeInfo home) {
         StoreConfig c = config(s, home);
-        warnIfLowOnSpace(s, c.path(), home.home());
+        warnIfLowOnSpace(s, c.path());
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("path", c.path().toString());
         out.put("maxBytes", c.maxBytes());
@@ -81,38 +81,20 @@ public final class StoreSection implements SectionSchema {
 
     /**
      * Warns (not an error: space may be freed before start) when the directory of {@code path} has less free
-     * space than start-up needs ({@link #STARTUP_FREE_BYTES}); an existing framework cache counts as free, since
-     * the launcher deletes it first. The OSGi cache is under {@code HOME/data}, the store's directory by default.
+     * space than start-up needs ({@link #STARTUP_FREE_BYTES}), the figure below which {@code tidegate run}
+     * refuses to start. The OSGi cache is under {@code HOME/data}, the store's directory by default.
      */
-    static void warnIfLowOnSpace(ConfigNode s, Path path, Path home) {
+    static void warnIfLowOnSpace(ConfigNode s, Path path) {
         Path dir = path.toAbsolutePath().getParent();
         long usable = dir == null ? -1 : SqliteQueue.usableBytes(dir);
         if (usable < 0) {
             return; // unknown: nothing to say
         }
-        long reclaimable = home == null ? 0 : treeBytes(home.resolve("data").resolve("osgi-cache"));
-        if (usable + reclaimable < STARTUP_FREE_BYTES) {
-            s.child("path").warn("only " + (usable + reclaimable) + " bytes free under " + dir + ": start-up needs about "
-                    + STARTUP_FREE_BYTES + " (" + OSGI_CACHE_BYTES + " for the OSGi framework cache in data/osgi-cache, "
-                    + (STARTUP_FREE_BYTES - OSGI_CACHE_BYTES) + " for the store's reserve, database and WAL);"
-                    + " the gateway may not start, and the store will refuse routine messages when the disk fills");
-        }
-    }
-
-    private static long treeBytes(Path dir) {
-        if (!Files.isDirectory(dir)) {
-            return 0;
-        }
-        try (Stream<Path> files = Files.walk(dir)) {
-            return files.filter(Files::isRegularFile).mapToLong(p -> {
-                try {
-                    return Files.size(p);
-                } catch (IOException e) {
-                    return 0;
-                }
-            }).sum();
-        } catch (IOException | java.io.UncheckedIOException e) {
-            return 0;
+        if (usable < STARTUP_FREE_BYTES) {
+            s.child("path").warn("only " + usable + " bytes free under " + dir + ": start-up needs about "
+                    + STARTUP_FREE_BYTES + " (about " + OSGI_CACHE_BYTES + " for the OSGi framework cache in"
+                    + " data/osgi-cache, the rest for the pipeline's pending file and the store's reserve, database and"
+                    + " WAL); tidegate run refuses to start below it");
         }
     }
 
