@@ -22,16 +22,26 @@ import java.util.Map;
  * @param storageAvailable  false while the database cannot be written (disk full, unreadable)
  * @param storageError      the last storage error, or empty
  * @param damage            what damaged files cost since the queue was opened (salvaged, lost, ranges)
+ * @param disk              the full-disk state and what it cost since the queue was opened ({@link Disk})
  */
 public record QueueStats(long[] depthByPriority, long messages, long bytes, long inFlight, long oldestAgeMillis,
                          long appended, long delivered, long redelivered, Map<String, Long> evicted,
-                         long heldInMemory, boolean storageAvailable, String storageError, Damage damage) {
+                         long heldInMemory, boolean storageAvailable, String storageError, Damage damage, Disk disk) {
 
     public QueueStats {
         depthByPriority = depthByPriority.clone();
         evicted = Collections.unmodifiableMap(new LinkedHashMap<>(evicted));
         storageError = storageError == null ? "" : storageError;
         damage = damage == null ? Damage.NONE : damage;
+        disk = disk == null ? Disk.NONE : disk;
+    }
+
+    /** Without full-disk information (not full, nothing refused). */
+    public QueueStats(long[] depthByPriority, long messages, long bytes, long inFlight, long oldestAgeMillis,
+                      long appended, long delivered, long redelivered, Map<String, Long> evicted,
+                      long heldInMemory, boolean storageAvailable, String storageError, Damage damage) {
+        this(depthByPriority, messages, bytes, inFlight, oldestAgeMillis, appended, delivered, redelivered, evicted,
+                heldInMemory, storageAvailable, storageError, damage, Disk.NONE);
     }
 
     /** Without damage information (the 1.0 constructor). */
@@ -39,7 +49,7 @@ public record QueueStats(long[] depthByPriority, long messages, long bytes, long
                       long appended, long delivered, long redelivered, Map<String, Long> evicted,
                       long heldInMemory, boolean storageAvailable, String storageError) {
         this(depthByPriority, messages, bytes, inFlight, oldestAgeMillis, appended, delivered, redelivered, evicted,
-                heldInMemory, storageAvailable, storageError, Damage.NONE);
+                heldInMemory, storageAvailable, storageError, Damage.NONE, Disk.NONE);
     }
 
     /**
@@ -75,6 +85,35 @@ public record QueueStats(long[] depthByPriority, long messages, long bytes, long
         public boolean isNone() {
             return toId == 0 && toSequence == 0;
         }
+    }
+
+    /**
+     * The full-disk state (docs/store-forward.md, "A full disk").
+     *
+     * @param full      true while the store's disk is full: routine appends are refused, alarms kept
+     * @param since     when the current full-disk episode began (epoch ms), 0 when not full
+     * @param millis    time spent with a full disk since the queue was opened, the current episode included
+     * @param refused   routine appends refused since the queue was opened because the database could not take
+     *                  them (disk full or unavailable; the same count as {@code evicted["storage-unavailable"]})
+     */
+    public record Disk(boolean full, long since, long millis, long refused) {
+        public static final Disk NONE = new Disk(false, 0, 0, 0);
+    }
+
+    public boolean diskFull() {
+        return disk.full();
+    }
+
+    public long diskFullSince() {
+        return disk.since();
+    }
+
+    public long diskFullMillis() {
+        return disk.millis();
+    }
+
+    public long refusedAppends() {
+        return disk.refused();
     }
 
     public long salvaged() {

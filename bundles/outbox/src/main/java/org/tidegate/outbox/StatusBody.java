@@ -114,7 +114,8 @@ public final class StatusBody {
 
     /**
      * The queue entry: {@code messages, bytes, inFlight, oldestAgeMs, byPriority[10], appended, delivered,
-     * redelivered, evicted{reason: n}, evictedTotal, heldInMemory, storageAvailable}, {@code storageError} when
+     * redelivered, evicted{reason: n}, evictedTotal, heldInMemory, storageAvailable, diskFull, diskFullSince,
+     * diskFullMs, refused}, {@code storageError} when
      * there is one, {@code salvaged, lost} (damaged files) and, when there is something to say, {@code lostAtLeast}
      * (lost is a lower bound), {@code movedAside} (file name) and {@code mayBeLost: {ids: [from, to], sequences:
      * [from, to]}} (a WAL tail SQLite dropped).
@@ -133,6 +134,10 @@ public final class StatusBody {
         m.put("evictedTotal", s.evictedTotal());
         m.put("heldInMemory", s.heldInMemory());
         m.put("storageAvailable", s.storageAvailable());
+        m.put("diskFull", s.diskFull());
+        m.put("diskFullSince", s.diskFullSince());
+        m.put("diskFullMs", s.diskFullMillis());
+        m.put("refused", s.refusedAppends());
         if (!s.storageError().isEmpty()) {
             m.put("storageError", s.storageError());
         }

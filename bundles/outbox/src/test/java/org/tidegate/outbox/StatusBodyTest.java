@@ -58,6 +58,15 @@ class StatusBodyTest {
         assertEquals(20, q.get("appended").asLong());
         assertTrue(q.get("storageAvailable").asBoolean());
         assertFalse(q.has("storageError"));
+        assertFalse(q.get("diskFull").asBoolean());
+        assertEquals(0, q.get("refused").asLong());
+        JsonNode full = JSON.readTree(StatusBody.periodic("gw", 1).queue(new QueueStats(new long[10], 0, 0, 0, 0, 5, 0, 0,
+                Map.of(), 1, false, "database or disk is full", QueueStats.Damage.NONE, new QueueStats.Disk(true, 1000, 2500, 7)))
+                .toBytes()).get("queue");
+        assertTrue(full.get("diskFull").asBoolean());
+        assertEquals(1000, full.get("diskFullSince").asLong());
+        assertEquals(2500, full.get("diskFullMs").asLong());
+        assertEquals(7, full.get("refused").asLong());
         JsonNode d = n.get("devices").get(0);
         assertEquals("wl-001", d.get("device").asText());
         assertEquals("level timeout", d.get("lastError").asText());

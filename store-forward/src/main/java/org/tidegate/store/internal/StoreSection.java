@@ -10,6 +10,8 @@ import org.tidegate.core.config.ConfigNode;
 import org.tidegate.core.config.HomeInfo;
 import org.tidegate.core.config.SectionProperties;
 import org.tidegate.core.config.SectionSchema;
+import org.tidegate.store.sqlite.QueueOptions;
+import org.tidegate.store.sqlite.SqliteQueue;
 import org.tidegate.store.sqlite.Synchronous;
 
 /**
@@ -42,6 +44,18 @@ public final class StoreSection implements SectionSchema {
     public static final String DEFAULT_SYNCHRONOUS = "full";
     public static final List<String> SYNCHRONOUS_LEVELS = List.of("full", "normal", "extra");
 
+    /**
+     * Space the OSGi framework cache takes under {@code HOME/data/osgi-cache}: Felix copies every installed bundle
+     * jar into it (29 MB for the jars of runtime.properties, sqlite-jdbc 14.3 MB and bcprov 8.5 MB of it).
+     */
+    public static final long OSGI_CACHE_BYTES = 30L << 20;
+    /**
+     * Free space under the store's directory below which {@code validate} warns: the launcher's figure
+     * ({@code GatewayRuntime.START_SPACE_MB}, 40 MiB: {@code tidegate run} refuses to start below it), which
+     * covers the cache, the pipeline's pending file and the store's {@link QueueOptions#startupBytes()} (6 MiB).
+     */
+    public static final long STARTUP_FREE_BYTES = 40L << 20;
+
     @Override
     public String name() {
         return NAME;
@@ -55,6 +69,7 @@ public final class StoreSection implements SectionSchema {
     @Override
     public Map<String, Object> properties(ConfigNode s, HomeInfo home) {
         StoreConfig c = config(s, home);
+        warnIfLowOnSpace(s, c.path());
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("path", c.path().toString());
         out.put("maxBytes", c.maxBytes());
@@ -62,6 +77,25 @@ public final class StoreSection implements SectionSchema {
         out.put("maxAgeDays", c.maxAge().toDays());
         out.put("synchronous", c.synchronous().name().toLowerCase(Locale.ROOT));
         return out;
+    }
+
+    /**
+     * Warns (not an error: space may be freed before start) when the directory of {@code path} has less free
+     * space than start-up needs ({@link #STARTUP_FREE_BYTES}), the figure below which {@code tidegate run}
+     * refuses to start. The OSGi cache is under {@code HOME/data}, the store's directory by default.
+     */
+    static void warnIfLowOnSpace(ConfigNode s, Path path) {
+        Path dir = path.toAbsolutePath().getParent();
+        long usable = dir == null ? -1 : SqliteQueue.usableBytes(dir);
+        if (usable < 0) {
+            return; // unknown: nothing to say
+        }
+        if (usable < STARTUP_FREE_BYTES) {
+            s.child("path").warn("only " + usable + " bytes free under " + dir + ": start-up needs about "
+                    + STARTUP_FREE_BYTES + " (about " + OSGI_CACHE_BYTES + " for the OSGi framework cache in"
+                    + " data/osgi-cache, the rest for the pipeline's pending file and the store's reserve, database and"
+                    + " WAL); tidegate run refuses to start below it");
+        }
     }
 
     /**

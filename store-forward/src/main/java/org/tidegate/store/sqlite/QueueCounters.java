@@ -19,6 +19,7 @@ final class QueueCounters {
     private long appended;
     private long delivered;
     private long redelivered;
+    private long refused;
     private final long[] evicted = new long[EvictionReason.values().length];
     private volatile long commits;
     private long salvaged;
@@ -26,6 +27,7 @@ final class QueueCounters {
     private boolean lostAtLeast;
     private String movedAside = "";
     private QueueStats.Range mayBeLost = QueueStats.Range.NONE;
+    private volatile long checkpoints;
     private long nextLogAt = System.currentTimeMillis() + LOG_INTERVAL_MS;
     private long lastLoggedActivity;
 
@@ -39,6 +41,16 @@ final class QueueCounters {
 
     void countRedelivered(long n) {
         redelivered += n;
+    }
+
+    /** A routine append the database could not take (also counted as evicted {@code storage-unavailable}). */
+    void countRefused() {
+        refused++;
+        evicted[EvictionReason.STORAGE_UNAVAILABLE.ordinal()]++;
+    }
+
+    long refused() {
+        return refused;
     }
 
     void countEvicted(EvictionReason reason, long n) {
@@ -81,6 +93,15 @@ final class QueueCounters {
         return redelivered;
     }
 
+    /** Explicit WAL checkpoints by the writer (not SQLite's own auto-checkpoints). */
+    void countCheckpoint() {
+        checkpoints++;
+    }
+
+    long checkpoints() {
+        return checkpoints;
+    }
+
     long commits() {
         return commits;
     }
@@ -97,7 +118,7 @@ final class QueueCounters {
     /** What {@code stats()} answers once the queue is closed: the counters, nothing queued. */
     QueueStats whenClosed() {
         return new QueueStats(new long[QueueDatabase.PRIORITIES], 0, 0, 0, 0, appended, delivered, redelivered,
-                evictedByReason(), 0, false, "queue closed", damage());
+                evictedByReason(), 0, false, "queue closed", damage(), new QueueStats.Disk(false, 0, 0, refused));
     }
 
     /**
@@ -120,8 +141,10 @@ final class QueueCounters {
         lastLoggedActivity = activity;
         QueueStats s = snapshot.get();
         Logger.info("store: depth={} byPriority={} bytes={} inFlight={} oldestAgeMs={} appended={} delivered={}"
-                        + " redelivered={} evicted={} heldInMemory={} storageAvailable={}", s.messages(),
+                        + " redelivered={} evicted={} heldInMemory={} storageAvailable={} diskFull={} diskFullMs={}"
+                        + " refused={}", s.messages(),
                 Arrays.toString(s.depthByPriority()), s.bytes(), s.inFlight(), s.oldestAgeMillis(),
-                s.appended(), s.delivered(), s.redelivered(), s.evicted(), s.heldInMemory(), s.storageAvailable());
+                s.appended(), s.delivered(), s.redelivered(), s.evicted(), s.heldInMemory(), s.storageAvailable(), s.diskFull(),
+                s.diskFullMillis(), s.refusedAppends());
     }
 }

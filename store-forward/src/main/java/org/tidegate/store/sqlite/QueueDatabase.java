@@ -30,6 +30,15 @@ import org.tinylog.Logger;
  */
 final class QueueDatabase implements AutoCloseable {
     static final int PRIORITIES = StoreAndForwardQueue.MAX_PRIORITY + 1;
+    /**
+     * The WAL bound. SQLite checkpoints by itself once the WAL holds {@link #WAL_AUTOCHECKPOINT_PAGES} pages
+     * (~1 MiB at 4 KiB pages, instead of the default 1 000 pages, ~4 MiB), and {@code journal_size_limit}
+     * truncates the file back to this size after a checkpoint; the writer also checkpoints explicitly when the
+     * file is larger ({@link #walBytes()}) and after a drain empties the queue. So the WAL stays near this
+     * size plus one transaction, and a checkpoint never needs more free space than the store's reserve.
+     */
+    static final long WAL_LIMIT_BYTES = 1L << 20;
+    static final int WAL_AUTOCHECKPOINT_PAGES = 256;
 
     /** A row as the accounting needs it: its id, priority and counted size (topic + payload bytes). */
     record Row(long id, int priority, long size) {
@@ -93,11 +102,21 @@ final class QueueDatabase implements AutoCloseable {
         if (parent != null) {
             Files.createDirectories(parent);
         }
+        // Nothing to damage: no file (or an empty one) and no WAL with content.
+        Path wal = file.resolveSibling(file.getFileName() + "-wal");
+        boolean fresh = (!Files.exists(file) || Files.size(file) == 0) && (!Files.exists(wal) || Files.size(wal) == 0);
         // The driver class directly, not DriverManager: inside OSGi DriverManager cannot see other bundles' drivers.
         Connection c = org.sqlite.JDBC.createConnection("jdbc:sqlite:" + file.toAbsolutePath(), new Properties());
         try (Statement st = c.createStatement()) {
             // Exclusive locking before WAL: no -shm file, and a second process gets SQLITE_BUSY, not a shared queue.
             st.execute("PRAGMA locking_mode=EXCLUSIVE");
+            if (fresh) {
+                // Only on a new file, before WAL and the first table (it takes effect only then; on an existing
+                // file even a no-op setting can write page 1, and a damaged file must never be written): lets a
+                // full disk be given back by shrinking the file once delivered messages have freed its pages
+                // (shrinkBy). Files created before keep auto_vacuum=NONE.
+                st.execute("PRAGMA auto_vacuum=INCREMENTAL");
+            }
             try (ResultSet rs = st.executeQuery("PRAGMA journal_mode=WAL")) {
                 String mode = rs.next() ? rs.getString(1) : "";
                 if (!"wal".equalsIgnoreCase(mode)) {
@@ -105,6 +124,9 @@ final class QueueDatabase implements AutoCloseable {
                 }
             }
             st.execute("PRAGMA synchronous=" + synchronous.name());
+            // A bounded WAL (see WAL_LIMIT_BYTES): a full disk must never find a WAL that grew into all free space.
+            st.execute("PRAGMA journal_size_limit=" + WAL_LIMIT_BYTES);
+            st.execute("PRAGMA wal_autocheckpoint=" + WAL_AUTOCHECKPOINT_PAGES);
             // Before the schema is touched: a damaged file must be moved aside, not written to.
             try (ResultSet rs = st.executeQuery("PRAGMA quick_check")) {
                 String verdict = rs.next() ? rs.getString(1) : "no answer";
@@ -137,6 +159,15 @@ final class QueueDatabase implements AutoCloseable {
 
     /** The queue's schema; also used for the fresh file a salvage writes ({@link Salvage}). */
     static void createSchema(Statement st) throws SQLException {
+        // A rollback-journal file without tables (the salvage's scratch file) gets auto_vacuum here; a queue file
+        // gets it in open(), before the switch to WAL (after it, the setting no longer takes effect).
+        boolean empty;
+        try (ResultSet rs = st.executeQuery("SELECT count(*) FROM sqlite_master")) {
+            empty = rs.next() && rs.getLong(1) == 0;
+        }
+        if (empty) {
+            st.execute("PRAGMA auto_vacuum=INCREMENTAL");
+        }
         st.execute("CREATE TABLE IF NOT EXISTS message ("
                 + " id INTEGER PRIMARY KEY AUTOINCREMENT,"
                 + " priority INTEGER NOT NULL CHECK (priority BETWEEN 0 AND 9),"
@@ -341,6 +372,78 @@ final class QueueDatabase implements AutoCloseable {
         try (Statement st = conn.createStatement();
              ResultSet rs = st.executeQuery("SELECT min(created_at) FROM message")) {
             return rs.next() && rs.getObject(1) != null ? rs.getLong(1) : null;
+        }
+    }
+
+    /** Size of the {@code -wal} file now (0 if there is none). */
+    long walBytes() {
+        try {
+            return Files.size(file.resolveSibling(file.getFileName() + "-wal"));
+        } catch (IOException e) {
+            return 0;
+        }
+    }
+
+    /**
+     * {@code PRAGMA wal_checkpoint(TRUNCATE)}: copies the WAL into the database file and truncates the WAL to
+     * zero bytes. With the one exclusive connection there is no reader to wait for, so it completes unless the
+     * database file cannot grow (disk full: then it throws, and the WAL is left as it was — still consistent).
+     *
+     * @return the WAL size before the checkpoint
+     */
+    long checkpoint() throws SQLException {
+        long before = walBytes();
+        try (Statement st = conn.createStatement();
+             ResultSet rs = st.executeQuery("PRAGMA wal_checkpoint(TRUNCATE)")) {
+            if (rs.next() && rs.getInt(1) != 0) {
+                throw new SQLException("wal_checkpoint(TRUNCATE) of " + file + " was blocked");
+            }
+        }
+        return before;
+    }
+
+    /** Bytes of free pages inside the file (given back to the file system only by {@link #shrinkBy}). */
+    long freeBytes() throws SQLException {
+        return pragmaLong("freelist_count") * pragmaLong("page_size");
+    }
+
+    /**
+     * Gives up to {@code maxPages} free pages back to the file system ({@code incremental_vacuum}), then
+     * checkpoints so the file really shrinks. Only for files created with {@code auto_vacuum=INCREMENTAL};
+     * does nothing on others.
+     *
+     * @return the bytes the database file shrank by
+     */
+    long shrinkBy(int maxPages) throws SQLException {
+        if (pragmaLong("auto_vacuum") != 2) {
+            return 0;
+        }
+        long before = fileBytes();
+        long pages = Math.min(maxPages, pragmaLong("freelist_count"));
+        // sqlite-jdbc steps a statement without result columns once, and each step of incremental_vacuum
+        // frees one page: so one statement per page, all in one transaction (one commit, one fsync).
+        transaction(false, () -> {
+            try (Statement st = conn.createStatement()) {
+                for (long i = 0; i < pages; i++) {
+                    st.execute("PRAGMA incremental_vacuum(1)");
+                }
+            }
+        });
+        checkpoint();
+        return Math.max(0, before - fileBytes());
+    }
+
+    private long fileBytes() {
+        try {
+            return Files.size(file);
+        } catch (IOException e) {
+            return 0;
+        }
+    }
+
+    private long pragmaLong(String pragma) throws SQLException {
+        try (Statement st = conn.createStatement(); ResultSet rs = st.executeQuery("PRAGMA " + pragma)) {
+            return rs.next() ? rs.getLong(1) : 0;
         }
     }
 

@@ -71,7 +71,7 @@ final class QueueWriter {
     QueueWriter(QueueOptions options, PendingCount pending) {
         this.options = options;
         this.pending = pending;
-        this.storage = new Storage(options, this::opened);
+        this.storage = new Storage(options, this::opened, counters::refused);
         this.alarms = new HeldAlarms(options.memoryAlarmLimit());
         this.retention = new RetentionPolicy(options);
         this.highWater = HighWaterMark.open(options.path());
@@ -194,6 +194,9 @@ final class QueueWriter {
     private void maintenance() {
         counters.logIfDue(this::snapshot);
         highWater.syncIfDue();
+        if (storage.diskFull()) {
+            storage.recoverIfSpace();
+        }
         boolean purgeDue = retention.purgeDue(System.currentTimeMillis());
         if (!alarms.isEmpty() || backlog.owesWrites() || storage.current() == null || purgeDue) {
             write(List.of(), List.of(), true);
@@ -233,7 +236,9 @@ final class QueueWriter {
      * One group-commit transaction: attempt counts owed, alarms held in memory (oldest first), then the new
      * appends, then the acknowledgements, then capacity eviction and max-age purge.
      */
-    private void write(List<Request.Append> appends, List<Request.Acknowledge> acks, boolean retryAfterCorruption) {
+    private void write(List<Request.Append> requested, List<Request.Acknowledge> acks, boolean retryAfterCorruption) {
+        List<Request.Append> appends = storage.diskFull() && !requested.isEmpty()
+                ? refuseRoutineWhileFull(requested) : requested;
         QueueDatabase db = storage.openIfDue();
         if (db == null) {
             fallBack(appends, acks, null);
@@ -299,12 +304,60 @@ final class QueueWriter {
             return;
         }
         applyCommitted(fx, appends, acks);
+        boundWal(db, !acks.isEmpty());
+    }
+
+    /**
+     * While the disk is full, routine appends are refused without touching SQLite (they cannot fit, and an
+     * alarm in the same batch must not wait for their failed write); alarms go on to the transaction.
+     *
+     * @return the alarm appends
+     */
+    private List<Request.Append> refuseRoutineWhileFull(List<Request.Append> appends) {
+        List<Request.Append> kept = new ArrayList<>();
+        List<Request.Append> refused = new ArrayList<>();
+        for (Request.Append a : appends) {
+            (alarms.accepts(a.priority) ? kept : refused).add(a);
+        }
+        if (!refused.isEmpty()) {
+            fallBack(refused, List.of(), null);
+        }
+        return kept;
+    }
+
+    /**
+     * Keeps the WAL bounded: a checkpoint when it has grown past {@link QueueDatabase#WAL_LIMIT_BYTES} (SQLite's
+     * own auto-checkpoint normally comes first; this catches one that could not run) and after an
+     * acknowledgement batch that emptied the queue (a drain), so an idle queue holds no WAL at all.
+     */
+    private void boundWal(QueueDatabase db, boolean acknowledged) {
+        long wal = db.walBytes();
+        boolean drained = acknowledged && backlog.messages() == 0 && wal > 0;
+        if (wal <= QueueDatabase.WAL_LIMIT_BYTES && !drained) {
+            return;
+        }
+        try {
+            db.checkpoint();
+            counters.countCheckpoint();
+        } catch (SQLException e) {
+            if (Quarantine.isCorruption(e)) {
+                return; // the next transaction finds it and moves the file aside
+            }
+            if (!storage.diskFull()) { // once: while full, the recovery tick retries quietly
+                Logger.warn("store: checkpoint of {} ({} bytes of WAL) failed: {}", options.path(), wal,
+                        QueueDatabase.describe(e));
+            }
+            storage.writeFailed(e);
+        }
     }
 
     private void applyCommitted(Effects fx, List<Request.Append> appends, List<Request.Acknowledge> acks) {
         if (storage.committed()) {
             Logger.info("store: database {} is writable again; {} alarm(s) held in memory were written",
                     options.path(), fx.flushedAlarms.size());
+        } else if (storage.diskFull() && !fx.flushedAlarms.isEmpty()) {
+            Logger.info("store: disk full: {} alarm(s) held in memory were written to {} in the reserve's space",
+                    fx.flushedAlarms.size(), options.path());
         }
         if (fx.attemptsWritten) {
             backlog.attemptsWritten();
@@ -353,7 +406,7 @@ final class QueueWriter {
                 publishPending();
                 a.result.complete(id);
             } else {
-                counters.countEvicted(EvictionReason.STORAGE_UNAVAILABLE, 1);
+                counters.countRefused();
                 a.result.completeExceptionally(new StoreException("store-and-forward database " + options.path()
                         + " is unavailable (" + why + "): message seq=" + a.sequence + " priority=" + a.priority
                         + " was not stored; alarms are kept in memory until the database is writable again", cause));
@@ -480,7 +533,9 @@ final class QueueWriter {
         long age = oldest == Long.MAX_VALUE ? 0 : Math.max(0, System.currentTimeMillis() - oldest);
         return new QueueStats(byPriority, messages, bytes, backlog.inFlight() + alarms.inFlight(), age,
                 counters.appended(), counters.delivered(), counters.redelivered(), counters.evictedByReason(),
-                alarms.size(), storage.available() && db != null, storage.error(), counters.damage());
+                alarms.size(), storage.available() && db != null, storage.error(), counters.damage(),
+                new QueueStats.Disk(storage.diskFull(), storage.diskFullSince(), storage.diskFullMillis(),
+                        counters.refused()));
     }
 
     private void publishPending() {

@@ -32,15 +32,23 @@ import org.tinylog.Logger;
  * highest generation. The file never changes size after creation, so fdatasync suffices. The file is
  * created by write-to-temporary, fsync, atomic rename and directory fsync.
  *
- * <h2>When the file is lost</h2>
- * If both slots are invalid (or the file is gone while the queue database exists), the file is moved
- * aside and the counter restarts at {@link #lostCounterFloor} = max(floor hint, Unix time in ms × 1000):
- * larger than any counter that advanced by fewer than a million numbers per second since 1970 (or since
- * the previous such recovery). A device whose clock is far behind after the loss is the one case this
- * cannot cover; it is logged as an error.
+ * <h2>A fresh file starts above a time floor</h2>
+ * A new file (first start, or {@code data/} lost while the gateway key was kept) never starts at 1: it
+ * starts above {@link #timeFloor} = Unix time in ms × {@value #FLOOR_PER_MS}, logged at WARN (at ERROR when
+ * the queue database exists, so the file was lost or destroyed). Any earlier counter of this sender started
+ * at its own floor {@code t0 × 1000} (or at 1, before this rule) and handed out {@code n} numbers since,
+ * so its highest number is {@code t0 × 1000 + n}; the new floor {@code t × 1000} is above it as long as
+ * it handed out fewer than 1 000 numbers per millisecond (a million per second) on average since
+ * {@code t0} — two to three orders of magnitude above what a gateway seals. Block reservation only skips
+ * numbers, so it cannot break this. The floor fits the envelope's unsigned 64-bit field (2^63 at ms × 1000
+ * is the year 292 000) and stays below 2^53 (exact in JSON doubles) until the year 2255. The one case it
+ * cannot cover is a clock set far back when the file is lost (no RTC and no NTP yet); it is logged.
+ * The floor also respects a hint (the highest sequence found in the queue).
  */
 public final class SequenceFile implements SequenceSource, AutoCloseable {
     public static final int DEFAULT_BLOCK = 1000;
+    /** Numbers per millisecond of the time floor: see the class comment. */
+    public static final long FLOOR_PER_MS = 1000;
     private static final int SLOT_SIZE = 512;
     private static final int RECORD = 28;
     private static final int MAGIC = 0x54475351; // "TGSQ"
@@ -66,7 +74,7 @@ public final class SequenceFile implements SequenceSource, AutoCloseable {
      * Opens the counter file, creating it if missing.
      *
      * @param expectExisting true if the file should exist (the queue database exists): a missing file then
-     *                       counts as lost and the counter jumps to {@link #lostCounterFloor}
+     *                       counts as lost (logged as an error, not a warning); the counter starts at {@link #timeFloor} either way
      * @param floorHint      a number known to have been used already (e.g. the highest sequence in the
      *                       queue), respected when the file is lost
      */
@@ -81,11 +89,14 @@ public final class SequenceFile implements SequenceSource, AutoCloseable {
                 Files.createDirectories(abs.getParent());
             }
             if (!Files.exists(abs)) {
-                long start = 0;
+                long start = timeFloor(floorHint);
                 if (expectExisting) {
-                    start = lostCounterFloor(floorHint);
                     Logger.error("store: sequence file {} is missing although the queue exists; counter restarts above {}"
-                            + " so that no number is reused", abs, start);
+                            + " (time floor: Unix ms x {}) so that no number is reused", abs, start, FLOOR_PER_MS);
+                } else {
+                    Logger.warn("store: new sequence file {}: numbers start above {} (time floor: Unix ms x {}), above"
+                                    + " any number this gateway's key signed before, even if data/ was lost", abs, start,
+                            FLOOR_PER_MS);
                 }
                 create(abs, start);
             }
@@ -94,7 +105,7 @@ public final class SequenceFile implements SequenceSource, AutoCloseable {
             if (best == null) {
                 ch.close();
                 Path aside = moveAside(abs);
-                long start = lostCounterFloor(floorHint);
+                long start = timeFloor(floorHint);
                 Logger.error("store: sequence file {} is unreadable (no valid slot); moved aside to {}; counter restarts"
                         + " above {} so that no number is reused", abs, aside, start);
                 create(abs, start);
@@ -121,9 +132,9 @@ public final class SequenceFile implements SequenceSource, AutoCloseable {
                 queue.maxSequenceAtOpen());
     }
 
-    /** The restart point when the stored counter is lost: see the class comment. */
-    public static long lostCounterFloor(long floorHint) {
-        return Math.max(floorHint, System.currentTimeMillis() * 1000L);
+    /** The start of a new counter, {@code max(floorHint, Unix ms × 1000)}: see the class comment. */
+    public static long timeFloor(long floorHint) {
+        return Math.max(floorHint, System.currentTimeMillis() * FLOOR_PER_MS);
     }
 
     @Override

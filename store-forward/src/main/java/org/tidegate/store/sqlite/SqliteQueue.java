@@ -60,6 +60,14 @@ public final class SqliteQueue implements StoreAndForwardQueue {
         return q;
     }
 
+    /**
+     * Bytes that can still be written in {@code dir} (or in the nearest existing parent, for a directory that
+     * is not created yet); -1 if unknown. For {@code validate}'s free-space warning.
+     */
+    public static long usableBytes(java.nio.file.Path dir) {
+        return DiskReserve.usableBytes(dir);
+    }
+
     public QueueOptions options() {
         return options;
     }

@@ -20,21 +20,23 @@ class SequenceFileTest {
     void strictlyIncreasingAndGreaterAfterACleanRestart() throws Exception {
         Path f = dir.resolve("q.db.seq");
         long last;
+        long start;
         try (SequenceFile s = SequenceFile.open(f, 10, false, 0)) {
-            long prev = 0;
+            start = s.ceiling();
+            long prev = start;
             for (int i = 0; i < 25; i++) {
                 long n = s.next();
                 assertTrue(n > prev, n + " after " + prev);
                 prev = n;
             }
-            assertEquals(25, prev);
-            assertEquals(30, s.ceiling(), "blocks of 10 reserved ahead");
+            assertEquals(start + 25, prev);
+            assertEquals(start + 30, s.ceiling(), "blocks of 10 reserved ahead");
             last = prev;
         }
         try (SequenceFile s = SequenceFile.open(f, 10, true, 0)) {
             long n = s.next();
             assertTrue(n > last);
-            assertEquals(31, n, "the rest of the reserved block is skipped, never reused");
+            assertEquals(start + 31, n, "the rest of the reserved block is skipped, never reused");
         }
     }
 
@@ -59,12 +61,13 @@ class SequenceFileTest {
     @Test
     void aTornSlotFallsBackToTheOtherSlot() throws Exception {
         Path f = dir.resolve("q.db.seq");
-        long handedOut;
+        long handedOut = 0;
+        long start;
         try (SequenceFile s = SequenceFile.open(f, 5, false, 0)) {
+            start = s.ceiling();
             for (int i = 0; i < 12; i++) {
-                s.next();
+                handedOut = s.next();
             }
-            handedOut = 12;
         }
         // Reopen and reserve once more: generation 5 (ceiling 20) lands in slot 1, slot 0 holds the older one.
         // A power cut during the NEXT reservation would tear slot 0 (the older slot is always the one written).
@@ -77,8 +80,8 @@ class SequenceFileTest {
         }
         try (SequenceFile s = SequenceFile.open(f, 5, true, 0)) {
             long n = s.next();
-            assertTrue(n > 16, "continues from the intact slot: " + n);
-            assertTrue(n < 1_000_000, "no jump to the lost-counter floor: " + n);
+            assertTrue(n > start + 16, "continues from the intact slot: " + n);
+            assertTrue(n < start + 1_000, "no jump to a new time floor: " + n);
         }
     }
 
@@ -102,8 +105,9 @@ class SequenceFileTest {
 
     @Test
     void aMissingFileBesideAnExistingQueueCountsAsLost() throws Exception {
+        long before = System.currentTimeMillis() * SequenceFile.FLOOR_PER_MS;
         try (SequenceFile s = SequenceFile.open(dir.resolve("fresh.seq"), 1000, false, 0)) {
-            assertEquals(1, s.next());
+            assertTrue(s.next() > before, "a fresh file starts above the time floor");
         }
         try (SequenceFile s = SequenceFile.open(dir.resolve("lost.seq"), 1000, true, 5)) {
             assertTrue(s.next() > 1_000_000_000_000L);
@@ -119,10 +123,38 @@ class SequenceFileTest {
             q.append("t", 1, first, System.currentTimeMillis(), new byte[1]);
             assertEquals(dir.resolve("queue.db.seq").toAbsolutePath(), s.path());
         }
-        assertEquals(1, first);
+        assertTrue(first > 1_000_000_000_000_000L, "above the time floor: " + first);
         try (SqliteQueue q = SqliteQueue.open(QueueTesting.options(dir));
              SequenceFile s = SequenceFile.forQueue(q)) {
             assertTrue(s.next() > first);
+        }
+    }
+
+    /**
+     * Issue 12: data/ lost while the key is kept. Numbers are issued (several blocks, a clean restart in
+     * between), then the queue, its WAL and the sequence file are all deleted: the new counter's numbers are
+     * above every earlier one.
+     */
+    @Test
+    void afterLosingEveryFileTheNumbersStillGoUp() throws Exception {
+        long highest = 0;
+        for (int run = 0; run < 3; run++) {
+            for (int restart = 0; restart < 2; restart++) {
+                try (SqliteQueue q = SqliteQueue.open(QueueTesting.options(dir));
+                     SequenceFile s = SequenceFile.forQueue(q)) {
+                    for (int i = 0; i < 2500; i++) {
+                        long n = s.next();
+                        assertTrue(n > highest, "run " + run + ": " + n + " after " + highest);
+                        highest = n;
+                    }
+                    q.append("t", 4, highest, System.currentTimeMillis(), new byte[1]);
+                }
+            }
+            try (Stream<Path> files = Files.list(dir)) {
+                for (Path p : files.toList()) {
+                    Files.delete(p); // keep nothing: queue.db, its WAL, the reserve, queue.db.seq
+                }
+            }
         }
     }
 }
