@@ -13,7 +13,7 @@ import org.tidegate.uplink.bench.UplinkRig;
 import org.tidegate.uplink.mqtt.UplinkOptions;
 
 /**
- * Issue 11, item 5: the broker is down for 20 s (long enough that the reconnect step has grown to 16–32 s with the
+ * Issue 11, item 5: the broker is down for 60 s, as in the issue (the reconnect step has grown to 30–60 s with the
  * default bounds 1 s … 60 s), an alarm is raised during the outage, and it reaches the cloud within 10 s of the
  * broker's return because alarms cap the reconnect delay at {@code alarmReconnectMs} (4 s) and a TCP probe tells
  * when the broker is back.
@@ -35,10 +35,10 @@ class AlarmAfterOutageTest {
             inbox.await(r -> r.opened().contentType() == ContentType.STATUS, 1, 30, "birth message");
             broker.stop();
             long outageStart = System.nanoTime();
-            Thread.sleep(15_000);
+            Thread.sleep(45_000);
             long alarm = rig.outbox().submit(ContentType.ALARM, "wl-001", 9,
                     "{\"device\":\"wl-001\",\"event\":\"level-high\",\"state\":\"raised\"}".getBytes(StandardCharsets.UTF_8));
-            Thread.sleep(5_000);
+            Thread.sleep(15_000);
             int failures = (int) rig.uplink().state().failures();
             broker.start();
             long back = System.currentTimeMillis();
