@@ -38,7 +38,7 @@ public final class GatewayRuntime implements AutoCloseable {
      * and the queue's first pages and WAL, with some margin. {@code tidegate run} refuses to start below it
      * (README, "Operate"); the store section's {@code validate} warning uses the same figure.
      */
-    public static final long START_SPACE_MB = 40;
+    public static final long START_SPACE_MB = org.tidegate.core.config.HomeInfo.START_FREE_BYTES >> 20;
 
     private final Path home;
     private final Map<String, String> extraProperties;
@@ -156,17 +156,8 @@ public final class GatewayRuntime implements AutoCloseable {
      */
     public static String notEnoughSpace(Path home) {
         Path data = home.toAbsolutePath().normalize().resolve("data");
-        Path existing = data;
-        while (existing != null && !Files.exists(existing)) {
-            existing = existing.getParent();
-        }
-        if (existing == null) {
-            return null;
-        }
-        long usable;
-        try {
-            usable = Files.getFileStore(existing).getUsableSpace();
-        } catch (IOException e) {
+        long usable = org.tidegate.core.config.HomeInfo.freeForStart(home, data);
+        if (usable < 0) {
             return null; // cannot tell: let the start say what fails
         }
         return notEnoughSpace(data, usable, START_SPACE_MB);

@@ -50,11 +50,11 @@ public final class StoreSection implements SectionSchema {
      */
     public static final long OSGI_CACHE_BYTES = 30L << 20;
     /**
-     * Free space under the store's directory below which {@code validate} warns: the launcher's figure
-     * ({@code GatewayRuntime.START_SPACE_MB}, 40 MiB: {@code tidegate run} refuses to start below it), which
-     * covers the cache, the pipeline's pending file and the store's {@link QueueOptions#startupBytes()} (6 MiB).
+     * Free space under the store's directory below which {@code validate} warns: the figure below which
+     * {@code tidegate run} refuses to start ({@link HomeInfo#START_FREE_BYTES}), which covers the cache, the
+     * pipeline's pending file and the store's {@link QueueOptions#startupBytes()} (6 MiB).
      */
-    public static final long STARTUP_FREE_BYTES = 40L << 20;
+    public static final long STARTUP_FREE_BYTES = HomeInfo.START_FREE_BYTES;
 
     @Override
     public String name() {
@@ -69,7 +69,7 @@ public final class StoreSection implements SectionSchema {
     @Override
     public Map<String, Object> properties(ConfigNode s, HomeInfo home) {
         StoreConfig c = config(s, home);
-        warnIfLowOnSpace(s, c.path());
+        warnIfLowOnSpace(s, home.home(), c.path());
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("path", c.path().toString());
         out.put("maxBytes", c.maxBytes());
@@ -84,9 +84,10 @@ public final class StoreSection implements SectionSchema {
      * space than start-up needs ({@link #STARTUP_FREE_BYTES}), the figure below which {@code tidegate run}
      * refuses to start. The OSGi cache is under {@code HOME/data}, the store's directory by default.
      */
-    static void warnIfLowOnSpace(ConfigNode s, Path path) {
+    static void warnIfLowOnSpace(ConfigNode s, Path home, Path path) {
         Path dir = path.toAbsolutePath().getParent();
-        long usable = dir == null ? -1 : SqliteQueue.usableBytes(dir);
+        // As `tidegate run` counts it: the last run's framework cache is rebuilt at every start.
+        long usable = dir == null ? -1 : HomeInfo.freeForStart(home, dir);
         if (usable < 0) {
             return; // unknown: nothing to say
         }
