@@ -1,5 +1,7 @@
 package org.tidegate.cloud;
 
+import org.tidegate.cloud.broker.RawMqtt;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -1,4 +1,4 @@
-package org.tidegate.cloud;
+package org.tidegate.cloud.broker;
 
 import java.util.function.BiConsumer;
 import org.eclipse.paho.mqttv5.client.IMqttToken;
