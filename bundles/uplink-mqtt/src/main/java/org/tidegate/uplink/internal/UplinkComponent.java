@@ -132,15 +132,22 @@ public class UplinkComponent {
         if (!outbox.topics().equals(options.topics())) {
             Logger.warn("uplink: the outbox stores for {} but the uplink serves {}", outbox.topics(), options.topics());
         }
+        CommandDispatcher dispatcher = new CommandDispatcher(options.gatewayId(), this::handlersInOrder);
+        CommandProcessor processor = new CommandProcessor(commandOpener, dispatcher, outbox);
+        commands = new CommandQueue(processor, CommandQueue.DEFAULT_CAPACITY);
+        StatusProvider link = new LinkStatus(processor, commands, this::uplinkState);
         StatusReport status = new StatusReport(options.gatewayId(), StatusReport.bundleVersion(), queue,
                 () -> devices.stream().map(GatewayDevice::health).sorted(Comparator.comparing(DeviceHealth::device))
                         .toList(),
-                () -> providers);
-        CommandDispatcher dispatcher = new CommandDispatcher(options.gatewayId(), this::handlersInOrder);
-        commands = new CommandQueue(new CommandProcessor(commandOpener, dispatcher, outbox), CommandQueue.DEFAULT_CAPACITY);
+                () -> java.util.stream.Stream.concat(java.util.stream.Stream.of(link), providers.stream()).toList());
         uplink = new MqttUplink(options, queue, outbox, status, commands);
         Logger.info("uplink: {}", options);
         uplink.start();
+    }
+
+    /** The session's state, or null while it is being made (a status is built only after it started). */
+    private org.tidegate.uplink.mqtt.UplinkState uplinkState() {
+        return uplink == null ? null : uplink.state();
     }
 
     /** The session's options from the ConfigAdmin properties, through the section's schema. */
