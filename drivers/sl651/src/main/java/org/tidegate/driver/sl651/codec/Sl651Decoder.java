@@ -118,7 +118,7 @@ public final class Sl651Decoder {
             try {
                 frame = Sl651Frame.decode(buf, 0, need);
             } catch (Sl651Exception e) {
-                out.add(new Refused(e.kind() == Sl651Exception.Kind.LENGTH ? truncatedHint(e, need) : e,
+                out.add(new Refused(e.kind() == Sl651Exception.Kind.LENGTH || e.kind() == Sl651Exception.Kind.CRC ? truncatedHint(e, need) : e,
                         Arrays.copyOf(buf, need)));
                 drop(1);
                 continue;
@@ -137,7 +137,10 @@ public final class Sl651Decoder {
         }
     }
 
-    /** A frame without its end byte where a new frame header starts inside it was cut short, not mis-sized. */
+    /**
+     * A frame without its end byte (or whose CRC fails because a byte of the next frame took the end byte's place)
+     * in which a new frame header starts was cut short, not mis-sized.
+     */
     private Sl651Exception truncatedHint(Sl651Exception e, int need) {
         for (int k = 2; k + 1 < need; k++) {
             if (buf[k] == 0x7E && buf[k + 1] == 0x7E) {
