@@ -79,10 +79,14 @@ class Dlt645SchemaTest {
     }
 
     @Test
-    void notRegisteredUntilADriverRunsIt() {
-        // validate must not accept a protocol that cannot run: no FieldDriver yet, so no service entry
+    void listedAndTheSameAsTheDriversSchema() {
+        // a protocol is accepted exactly when a bundle provides its schema, next to the FieldDriver that runs it
         boolean listed = StreamSupport.stream(ServiceLoader.load(DriverSchema.class).spliterator(), false)
-                .anyMatch(s -> s.protocol().equals(Dlt645Schema.PROTOCOL));
-        assertTrue(!listed, "dlt645 must not be listed in META-INF/services before its FieldDriver exists");
+                .anyMatch(s -> s instanceof Dlt645Schema && s.protocol().equals(Dlt645Schema.PROTOCOL));
+        assertTrue(listed, "dlt645 must be listed in META-INF/services/org.tidegate.core.config.DriverSchema");
+        try (Dlt645Driver driver = new Dlt645Driver()) {
+            assertEquals(Dlt645Schema.PROTOCOL, driver.protocol());
+            assertTrue(driver.schema() instanceof Dlt645Schema);
+        }
     }
 }
