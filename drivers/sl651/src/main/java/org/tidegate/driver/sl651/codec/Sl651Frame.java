@@ -1,5 +1,6 @@
 package org.tidegate.driver.sl651.codec;
 
+import org.tidegate.driver.modbus.codec.Crc16;
 import java.time.LocalDateTime;
 import java.util.Arrays;
 import java.util.HexFormat;

@@ -1,5 +1,6 @@
 package org.tidegate.driver.sl651.codec;
 
+import org.tidegate.driver.modbus.codec.Crc16;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
