@@ -1,8 +1,10 @@
 package org.tidegate.launcher;
 
 import java.io.PrintStream;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
 import java.util.TreeMap;
 import org.tidegate.core.cli.CommandLines;
@@ -47,16 +49,36 @@ public final class TidegateCommand implements PicocliCommand {
         for (PicocliCommand c : List.of(new RunCommand(), new VersionCommand())) {
             all.put(name(c), c);
         }
-        for (PicocliCommand c : ServiceLoader.load(PicocliCommand.class)) {
+        for (PicocliCommand c : providers(PicocliCommand.class)) {
             all.putIfAbsent(name(c), c);
         }
-        for (Subcommand s : ServiceLoader.load(Subcommand.class)) {
+        for (Subcommand s : providers(Subcommand.class)) {
             all.putIfAbsent(s.name(), s);
         }
         for (String tool : TOOL_COMMANDS) {
             all.putIfAbsent(tool, new ToolNotInstalled(tool));
         }
         return all;
+    }
+
+    /**
+     * The providers that load. One that does not (e.g. a stale services file left in a module's target/classes
+     * after its commands moved to the other SPI) costs a warning, not the whole command line.
+     */
+    private static <T> List<T> providers(Class<T> type) {
+        List<T> found = new java.util.ArrayList<>();
+        Iterator<T> it = ServiceLoader.load(type).iterator();
+        while (true) {
+            try {
+                if (!it.hasNext()) {
+                    return found;
+                }
+                found.add(it.next());
+            } catch (ServiceConfigurationError e) {
+                System.err.println("tidegate: warning: a command could not be loaded (" + e.getMessage()
+                        + "); a clean rebuild (mvn clean package) fixes a stale build");
+            }
+        }
     }
 
     private static String name(PicocliCommand c) {
@@ -71,11 +93,14 @@ public final class TidegateCommand implements PicocliCommand {
     public static final class AllCommands implements CommandLine.IModelTransformer {
         @Override
         public CommandSpec transform(CommandSpec spec) {
+            if (spec.subcommands().containsKey("help")) {
+                return spec; // picocli applies transformers again when this spec becomes part of a bigger one
+            }
             spec.usageMessage().header("tidegate " + RuntimeSettings.load().version()
                     + " — edge gateway for field sensing terminals");
             commands().forEach((name, command) -> spec.addSubcommand(name, CommandLines.of(command)));
             CommandLine help = new CommandLine(new CommandLine.HelpCommand());
-            help.getCommandSpec().usageMessage().description("this list, or the usage of one command");
+            help.getCommandSpec().usageMessage().header("this list, or the usage of one command");
             spec.addSubcommand("help", help);
             return spec;
         }

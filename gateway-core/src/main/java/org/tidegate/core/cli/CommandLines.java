@@ -56,6 +56,8 @@ public final class CommandLines {
         root.setErr(errWriter);
         // An argument starting with @ is data here (a JSON command, a file), not picocli's argument file.
         root.setExpandAtFiles(false);
+        // The descriptions are written as lines of up to 100 characters.
+        root.setUsageHelpWidth(110);
         root.setParameterExceptionHandler((e, args) -> usageError(e.getCommandLine(), e, errWriter));
         root.setExecutionExceptionHandler((e, cl, parsed) -> {
             errWriter.println(cl.getCommandSpec().qualifiedName() + ": " + e);
@@ -107,8 +109,8 @@ public final class CommandLines {
     private static int usageError(CommandLine cl, ParameterException e, PrintWriter err) {
         String name = cl.getCommandSpec().qualifiedName();
         String message = e.getMessage();
-        if (e instanceof CommandLine.UnmatchedArgumentException u && cl.getParent() == null
-                && !cl.getSubcommands().isEmpty() && !u.getUnmatched().isEmpty()
+        if (e instanceof CommandLine.UnmatchedArgumentException u && !cl.getSubcommands().isEmpty()
+                && !u.getUnmatched().isEmpty()
                 && !u.getUnmatched().get(0).startsWith("-")) {
             message = "unknown command \"" + u.getUnmatched().get(0) + "\"";
         }
