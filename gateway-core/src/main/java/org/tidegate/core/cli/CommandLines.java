@@ -114,6 +114,11 @@ public final class CommandLines {
                 && !u.getUnmatched().get(0).startsWith("-")) {
             message = "unknown command \"" + u.getUnmatched().get(0) + "\"";
         }
+        List<String> unmatched = cl.getUnmatchedArguments();
+        if (e instanceof CommandLine.MissingParameterException && !unmatched.isEmpty() && unmatched.get(0).startsWith("-")) {
+            // picocli checks required options before unknown ones: a mistyped option name is the mistake to report
+            message = "Unknown option: '" + unmatched.get(0) + "'";
+        }
         err.println(name + ": " + message);
         CommandLine.UnmatchedArgumentException.printSuggestions(e, err);
         err.println();

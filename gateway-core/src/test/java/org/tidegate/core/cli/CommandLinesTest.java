@@ -116,6 +116,8 @@ class CommandLinesTest {
         assertEquals("", out());
         assertEquals(2, tidegate("wait", "--home", "h", "--bogus"));
         assertTrue(err().startsWith("tidegate wait: Unknown option: '--bogus'"), err());
+        assertEquals(2, tidegate("wait", "--hmoe", "h"));
+        assertTrue(err().startsWith("tidegate wait: Unknown option: '--hmoe'"), "the typo, not the missing --home: " + err());
         assertEquals(2, tidegate("wait", "--home", "h", "--duration", "-5"));
         assertTrue(err().startsWith("tidegate wait: Invalid value for option '--duration': must not be negative, got \"-5\""), err());
         assertEquals(2, tidegate("wait", "--home", "h", "--duration", "soon"));
