@@ -96,6 +96,7 @@ public final class DemoCommand implements Subcommand {
                 .powerMeter("pm-001", "127.0.0.1", modbusPort, 2000)
                 .rainGauge("rain-01", "127.0.0.1", modbusPort, 5000)
                 .smokeAndSiren();
+        UtilityDevices utility = UtilityDevices.add(demo, sim.site(), home, out);
         EnvelopeOpener opener = EnvelopeOpener.builder(demo.cloudKey(),
                         TrustedSenders.of(DemoHome.GATEWAY_ID, demo.gatewayPublicKey()))
                 .duplicateFilter(new DuplicateFilter()).build();
@@ -131,6 +132,7 @@ public final class DemoCommand implements Subcommand {
             runtime.start();
             out.printf("  gateway:    %s running (OSGi runtime up in %d ms); logs in %s%n%n", DemoHome.GATEWAY_ID,
                     (System.nanoTime() - t0) / 1_000_000, home.resolve("logs"));
+            utility.startStation();
             scenario.start();
             if (duration > 0) {
                 stop.await(duration, TimeUnit.SECONDS);
@@ -142,6 +144,7 @@ public final class DemoCommand implements Subcommand {
             runtime.close();
             receiver.close();
             broker.stop();
+            utility.close();
             sim.close();
             try {
                 Runtime.getRuntime().removeShutdownHook(hook);

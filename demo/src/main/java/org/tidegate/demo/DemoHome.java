@@ -155,7 +155,7 @@ public final class DemoHome {
      */
     public DemoHome sl651Station(String id, int listenPort, String station) throws IOException {
         write(id, """
-                { "id": "%s", "protocol": "sl651", "pollIntervalMs": 1000,
+                { "id": "%s", "protocol": "sl651", "pollIntervalMs": 1000, "timeoutMs": 500, "retries": 0,
                   "connection": { "transport": "tcp", "bind": "127.0.0.1", "listenPort": %d, "station": "%s",
                                   "centre": 5, "password": "03E8", "reportTimeoutSeconds": 600 },
                   "channels": [
