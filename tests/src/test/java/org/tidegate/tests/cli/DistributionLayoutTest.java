@@ -69,6 +69,12 @@ class DistributionLayoutTest {
             runtime.load(in);
         }
         String bundles = runtime.getProperty("bundles");
+        // The serial protocols of issue 15 run in the gateway, like Modbus, and their jars ship in lib/.
+        List<String> lib = jars(DIST.resolve("lib"));
+        for (String yes : List.of("tidegate-driver-modbus", "tidegate-driver-dlt645", "tidegate-driver-sl651")) {
+            assertTrue(List.of(bundles.split("\\s*,\\s*")).contains(yes), yes + " not in runtime.properties bundles: " + bundles);
+            assertTrue(lib.stream().anyMatch(n -> n.startsWith(yes + "-")), yes + " jar not in lib/: " + lib);
+        }
         for (String no : List.of("j2mod", "moquette", "tidegate-demo", "tidegate-bench", "tidegate-lab", "tidegate-cloud")) {
             assertFalse(bundles.contains(no), no + " in runtime.properties bundles: " + bundles);
         }
