@@ -77,7 +77,7 @@ public final class RemoteManagement {
     }
 
     public Reply putGateway(long baseRevision, JsonNode gateway) throws IOException {
-        return call(change("config.put.gateway", baseRevision).set("gateway", gateway));
+        return call(change("config.put.gateway", baseRevision).set("settings", gateway));
     }
 
     /** @param files file name to content, as {@link #getConfig()} returns them under {@code result.files} */

@@ -40,7 +40,7 @@ final class ManagementCommands {
                     }
                     case "put-device" -> change(c, "config.put.device", base, id).set("device", file(words, w));
                     case "put-profile" -> change(c, "config.put.profile", base, id).set("profile", file(words, w));
-                    case "put-gateway" -> change(c, "config.put.gateway", base, id).set("gateway", file(words, w));
+                    case "put-gateway" -> change(c, "config.put.gateway", base, id).set("settings", file(words, w));
                     case "apply" -> change(c, "config.apply", base, id).set("files", file(words, w));
                     case "delete-device" -> {
                         need(words, 3, "config delete-device ID");

@@ -155,7 +155,7 @@ final class ConfigDocument {
     /** Replaces gateway.json (secrets marked {@value #SECRET} kept). */
     static SortedMap<String, String> putGateway(Map<String, String> files, JsonNode gateway) throws ChangeException {
         if (gateway == null || !gateway.isObject()) {
-            throw new ChangeException("BAD_REQUEST", "\"gateway\" must be a JSON object (the content of gateway.json)");
+            throw new ChangeException("BAD_REQUEST", "\"settings\" must be a JSON object (the content of gateway.json)");
         }
         JsonNode current = null;
         try {

@@ -72,7 +72,7 @@ final class Operations {
             case "config.delete.device" -> change(body, command, signer,
                     ConfigDocument.delete(files(), "devices", text(body, "device")));
             case "config.put.gateway" -> change(body, command, signer,
-                    ConfigDocument.putGateway(files(), body.get("gateway")));
+                    ConfigDocument.putGateway(files(), body.get("settings")));
             case "config.apply" -> change(body, command, signer, ConfigDocument.whole(files(), body.get("files")));
             case "device.read" -> read(body);
             case "device.write" -> write(body);
