@@ -94,12 +94,13 @@ final class ChangeApplier {
         revisions.save(snap);
         ManagementSection.Settings s = settings.get();
         long timeout = changes.broker() ? Math.max(s.brokerTrialMs(), s.trialMs()) : s.trialMs();
-        Logger.info("management: revision {} -> {}: armed (devices changed {}, removed {}, sections {}); trial {} ms",
-                before, n, changes.devicesChanged(), changes.devicesRemoved(), changes.sectionsChanged(), timeout);
         onTrial = true;
         long t0 = System.currentTimeMillis();
         try {
             HomeSwitch.arm(home, current, candidate, "revision " + before + " -> " + n);
+            // after arming: from this line on, a crash ends in revision `before` at the next start
+            Logger.info("management: revision {} -> {}: armed (devices changed {}, removed {}, sections {}); trial {} ms",
+                    before, n, changes.devicesChanged(), changes.devicesRemoved(), changes.sectionsChanged(), timeout);
             LoadResult applied = reloader.reloadAfter(() -> HomeSwitch.installNew(home));
             Optional<String> failure = applied.ok() ? trial.await(newConfig, changes, timeout)
                     : Optional.of("the installed files did not load: " + applied.errors());
@@ -132,6 +133,14 @@ final class ChangeApplier {
             d.put("trialMs", System.currentTimeMillis() - t0);
             throw new ChangeException("ROLLED_BACK", "revision " + n + " failed its trial and revision " + before
                     + " was restored: " + why, d);
+        } catch (IOException | RuntimeException e) {
+            // the switch may be armed: put the previous files back now rather than at the next start
+            Logger.error("management: revision {} could not be applied ({}); restoring revision {}", n, e, before);
+            if (HomeSwitch.armed(home)) {
+                reloader.reloadAfter(() -> HomeSwitch.rollback(home));
+            }
+            revisions.save(snap.withState("failed", e.toString()));
+            throw e;
         } finally {
             onTrial = false;
         }
