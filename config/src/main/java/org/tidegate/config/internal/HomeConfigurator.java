@@ -64,6 +64,14 @@ public class HomeConfigurator implements ConfigurationReloader {
             scanner = null;
             return;
         }
+        try {
+            // `tidegate run` recovered already; a framework started otherwise (tests, embedding) must too.
+            if (org.tidegate.config.HomeSwitch.recover(home) == org.tidegate.config.HomeSwitch.Recovery.RESTORED_OLD) {
+                Logger.warn("config: an interrupted remote configuration change was rolled back to the previous files");
+            }
+        } catch (IOException e) {
+            Logger.error("config: could not recover an interrupted configuration switch in {}: {}", home, e.getMessage());
+        }
         reload();
         long scanSeconds = parseLong(context.getProperty(SCAN_PROPERTY), 5);
         scanner = new Thread(() -> scan(scanSeconds), "config-scan");
@@ -116,6 +124,20 @@ public class HomeConfigurator implements ConfigurationReloader {
         return r;
     }
 
+    @Override
+    public LoadResult check(Map<String, String> files) {
+        if (home == null) {
+            throw new IllegalStateException("no home directory configured (" + HOME_PROPERTY + ")");
+        }
+        return HomeLoader.check(home, schemas.current(), files);
+    }
+
+    @Override
+    public synchronized LoadResult reloadAfter(FileChange change) throws IOException {
+        change.run();
+        return reload();
+    }
+
     private void apply(GatewayConfig c) throws IOException, InvalidSyntaxException {
         int changed = 0;
         for (Map.Entry<String, Map<String, Object>> s : c.sections().entrySet()) {
@@ -165,6 +187,9 @@ public class HomeConfigurator implements ConfigurationReloader {
             }
             String f = fingerprint();
             // Re-check on any change; a refused version is not re-reported until it changes again.
+            if (org.tidegate.config.HomeSwitch.armed(home)) {
+                continue; // a remote change is being applied or on trial: it reloads itself; look again later
+            }
             if (!f.equals(lastFingerprint) && !f.equals(lastRefusedFingerprint)) {
                 Logger.info("configuration files in {} changed; checking", home);
                 reload();

@@ -24,6 +24,7 @@ import org.tidegate.outbox.Outbox;
 import org.tidegate.outbox.StatusProvider;
 import org.tidegate.store.StoreAndForwardQueue;
 import org.tidegate.uplink.CommandHandler;
+import org.tidegate.uplink.UplinkLink;
 import org.tidegate.uplink.mqtt.CommandDispatcher;
 import org.tidegate.uplink.mqtt.CommandProcessor;
 import org.tidegate.uplink.mqtt.CommandQueue;
@@ -39,9 +40,10 @@ import org.tinylog.Logger;
  * {@link CommandHandler}s, {@link StatusProvider}s and the devices' health from the service registry (whiteboard).
  * It numbers, seals and stores nothing itself: that is the outbox's job.
  */
-@Component(configurationPid = BrokerSection.PID, configurationPolicy = ConfigurationPolicy.REQUIRE, service = {})
+@Component(configurationPid = BrokerSection.PID, configurationPolicy = ConfigurationPolicy.REQUIRE,
+        service = UplinkLink.class, immediate = true)
 @Designate(ocd = UplinkComponent.Config.class)
-public class UplinkComponent {
+public class UplinkComponent implements UplinkLink {
     public static final String PID = BrokerSection.PID;
 
     /**
@@ -143,6 +145,26 @@ public class UplinkComponent {
         uplink = new MqttUplink(options, queue, outbox, status, commands);
         Logger.info("uplink: {}", options);
         uplink.start();
+    }
+
+    @Override
+    public String brokerUrl() {
+        return uplink.options().brokerUrl();
+    }
+
+    @Override
+    public boolean connected() {
+        return uplink.state().connected();
+    }
+
+    @Override
+    public long connects() {
+        return uplink.state().connects();
+    }
+
+    @Override
+    public String lastError() {
+        return uplink.state().lastError();
     }
 
     /** The session's state, or null while it is being made (a status is built only after it started). */
