@@ -205,10 +205,11 @@ final class ConsoleServer implements AutoCloseable {
             case OK -> {
                 Sessions.Session s = sessions.create(r.user(), x.address());
                 String secure = settings.https() ? "; Secure" : "";
-                x.http.getResponseHeaders().add("Set-Cookie", COOKIE + "=" + s.id() + "; Path=/; Max-Age="
-                        + settings.sessionSeconds() + "; HttpOnly; SameSite=Strict" + secure);
-                Logger.info("console: user={} from={} logged in (session expires in {} s)", r.user(), x.address(),
-                        settings.sessionSeconds());
+                // A browser-session cookie: the server ends the session (idle time, maximum age), not the cookie.
+                x.http.getResponseHeaders().add("Set-Cookie", COOKIE + "=" + s.id()
+                        + "; Path=/; HttpOnly; SameSite=Strict" + secure);
+                Logger.info("console: user={} from={} logged in (session ends after {} s without a request)", r.user(),
+                        x.address(), settings.sessionSeconds());
                 x.json(200, Map.of("ok", true, "user", r.user(), "expiresAt", s.expiresAt()));
             }
         }

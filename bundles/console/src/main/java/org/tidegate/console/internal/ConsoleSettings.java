@@ -11,7 +11,7 @@ import java.util.List;
  * @param enabled              whether the console runs at all
  * @param port                 TCP port on every address it listens on
  * @param interfaces           addresses to listen on besides loopback (127.0.0.1), never a wildcard
- * @param sessionSeconds       how long a login lasts
+ * @param sessionSeconds       how long a login lasts without a request (at most 12 h in all)
  * @param loginAttemptsPerMinute login attempts accepted a minute (all sources together); more are refused
  * @param chartResolutionSeconds width of one point of the charts' in-memory ring (one hour is kept)
  * @param tlsCertificate       PEM certificate (chain) for HTTPS, or null for plain HTTP

@@ -8,14 +8,18 @@ import java.util.Map;
 import java.util.function.LongSupplier;
 
 /**
- * Console logins: a random session id (the cookie) per login, each with its own CSRF token, expiring a fixed time
- * after the login. At most {@value #MAX_SESSIONS} at once: a new login drops the oldest. Thread-safe.
+ * Console logins: a random session id (the cookie) per login, each with its own CSRF token. A session ends after
+ * {@code sessionSeconds} without a request (an open page asks every second, so it stays logged in; a closed or
+ * forgotten one does not), and {@value #MAX_AGE_HOURS} h after the login whatever happens. At most
+ * {@value #MAX_SESSIONS} at once: a new login drops the oldest. Thread-safe.
  */
 final class Sessions {
     static final int MAX_SESSIONS = 16;
+    static final int MAX_AGE_HOURS = 12;
+    private static final long MAX_AGE_MS = MAX_AGE_HOURS * 3_600_000L;
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    /** One login: who, from where, and until when (Unix ms). */
+    /** One login: who, from where; {@code expiresAt} (Unix ms) moves with each request. */
     record Session(String id, String user, String address, String csrf, long createdAt, long expiresAt) {
     }
 
@@ -47,11 +51,18 @@ final class Sessions {
             return null;
         }
         Session s = byId.get(id);
-        if (s != null && clock.getAsLong() >= s.expiresAt()) {
+        if (s == null) {
+            return null;
+        }
+        long now = clock.getAsLong();
+        if (now >= s.expiresAt()) {
             byId.remove(id);
             return null;
         }
-        return s;
+        Session touched = new Session(s.id(), s.user(), s.address(), s.csrf(), s.createdAt(),
+                Math.min(now + lifetimeMs, s.createdAt() + MAX_AGE_MS));
+        byId.put(id, touched);
+        return touched;
     }
 
     synchronized void remove(String id) {
