@@ -77,7 +77,7 @@ public final class StatusCommand implements Subcommand {
         Path home = Path.of(h).toAbsolutePath().normalize();
         LocalAccess access = LocalAccess.read(home);
         if (access == null) {
-            err.println("tidegate status: no gateway is running on " + home + " (no " + LocalAccess.FILE
+            err.println("tidegate status: the gateway on " + home + " is not running (no " + LocalAccess.FILE
                     + "; or its console is disabled)");
             return NOT_RUNNING;
         }

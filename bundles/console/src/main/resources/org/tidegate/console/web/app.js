@@ -134,6 +134,9 @@ function drawChart(canvas, points) {
   const y = v => h - 16 - (h - 28) * (v - lo) / (hi - lo);
   g.fillStyle = "#6b7785"; g.font = "11px system-ui";
   g.fillText(fmtValue(hi), 2, 12); g.fillText(fmtValue(lo), 2, h - 16);
+  g.fillText(new Date(t0).toLocaleTimeString(), 40, h - 2);
+  const end = new Date(t1).toLocaleTimeString();
+  g.fillText(end, w - 8 - g.measureText(end).width, h - 2);
   g.strokeStyle = "#0b6fb8"; g.lineWidth = 1.5; g.beginPath();
   points.forEach((p, i) => i ? g.lineTo(x(p[0]), y(p[1])) : g.moveTo(x(p[0]), y(p[1])));
   g.stroke();
