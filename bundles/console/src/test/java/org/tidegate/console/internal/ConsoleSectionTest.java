@@ -54,4 +54,24 @@ class ConsoleSectionTest {
         assertTrue(all.contains("$.console.tls.certificate") && all.contains("cannot read"), all);
         assertThrows(IllegalArgumentException.class, () -> ConsoleSection.read(Map.of("port", 0L)));
     }
+
+    /** docs/configuration.md has a row for every key the schema asks for, with the schema's default. */
+    @Test
+    void everyKeyAndDefaultIsInTheConfigurationReference() throws Exception {
+        String doc = java.nio.file.Files.readString(Path.of("../../docs/configuration.md"));
+        ConfigProblems problems = new ConfigProblems();
+        ConfigNode n = ConfigNode.parse("gateway.json", "{\"console\": {}}", problems).child("console");
+        Map<String, Object> p = new ConsoleSection().properties(n, new HomeInfo(Path.of("/tmp/h"), "gw", x -> n));
+        for (String key : n.askedKeys()) {
+            String row = doc.lines().filter(l -> l.startsWith("| `" + key + "` |")).findFirst().orElse("");
+            assertTrue(!row.isEmpty(), "no row for console." + key + " in docs/configuration.md");
+            Object def = p.get(key);
+            if (def != null && !(def instanceof String)) {
+                assertTrue(row.startsWith("| `" + key + "` | " + def + " |"), "default of " + key + " is " + def + ": " + row);
+            }
+        }
+        for (String key : List.of("certificate", "key")) {
+            assertTrue(doc.contains("\"" + key + "\""), key);
+        }
+    }
 }
