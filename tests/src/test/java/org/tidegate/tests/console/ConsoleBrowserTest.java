@@ -94,6 +94,7 @@ class ConsoleBrowserTest {
         WebDriver browser = null;
         CloudReceiver receiver = null;
         Path out = tmp.resolve("gateway.out");
+        java.util.concurrent.CompletableFuture<WebDriver> chromium = null;
         try {
             int modbus = sim.startTcp("127.0.0.1", 0);
             DemoHome demo = DemoHome.create(home, broker.url())
@@ -107,6 +108,7 @@ class ConsoleBrowserTest {
                     .putArray("interfaces").add(EXTRA_INTERFACE);
             Files.writeString(home.resolve("gateway.json"), JSON.writerWithDefaultPrettyPrinter().writeValueAsString(gw));
 
+            mark("simulator, broker, home");
             // The password, as a technician sets it (one line on standard input).
             Cli pw = tidegate(PASSWORD + "\n", "console-password", "--home", home.toString());
             assertEquals(0, pw.code, pw.out);
@@ -132,6 +134,9 @@ class ConsoleBrowserTest {
             gateway = new ProcessBuilder(DIST.toString(), "run", "--home", home.toString())
                     .redirectErrorStream(true).redirectOutput(out.toFile()).start();
             Process g = gateway;
+            mark("gateway started");
+            // Chromium starts while the gateway does: the test's time is mostly waiting.
+            chromium = java.util.concurrent.CompletableFuture.supplyAsync(() -> chrome(tmp.resolve("chrome-profile")));
             Path access = home.resolve("data/console-access.json");
             waitFor(Duration.ofSeconds(40), () -> Files.exists(access), "the console's access file", out, g);
             String base = "http://127.0.0.1:" + port;
@@ -152,28 +157,20 @@ class ConsoleBrowserTest {
             assertEquals(401, http("POST", base + "/api/actions/restart", apiKey, "{\"device\":\"pm-001\"}").code,
                     "the read-only API key cannot write");
 
-            // --- tidegate status against the running gateway ---
+            // --- tidegate status against the running gateway (two CLI runs beside the browser's work) ---
             waitFor(Duration.ofSeconds(30), () -> apiGet(base, apiKey, "/api/status").path("devices").size() == DEVICES.size(),
                     "all devices in the status", out, g);
-            Cli status = tidegate("", "status", "--home", home.toString());
-            assertEquals(0, status.code, status.out);
-            assertTrue(status.out.contains("tidegate " + DemoHome.GATEWAY_ID + ": running"), status.out);
-            for (String d : DEVICES) {
-                assertTrue(status.out.contains(d), d + " missing from\n" + status.out);
-            }
-            Cli json = tidegate("", "status", "--home", home.toString(), "--json");
-            assertEquals(0, json.code, json.out);
-            JsonNode st = JSON.readTree(json.out);
-            assertEquals(DemoHome.GATEWAY_ID, st.path("gateway").asText());
-            assertTrue(st.path("queue").has("messages") && st.path("uplink").has("lastAckAt")
-                    && st.path("pipeline").has("alarms"), json.out);
-            assertEquals(64 + 15, st.path("fingerprint").asText().length(), "SM3 fingerprint, grouped: " + json.out);
-
+            mark("console up, all devices");
+            var statusText = java.util.concurrent.CompletableFuture.supplyAsync(
+                    () -> cli("", "status", "--home", home.toString()));
+            var statusJson = java.util.concurrent.CompletableFuture.supplyAsync(
+                    () -> cli("", "status", "--home", home.toString(), "--json"));
             Map<String, Double> metrics1 = scrape(base, apiKey);
 
             // --- the browser ---
-            browser = chrome(tmp.resolve("chrome-profile"));
+            browser = chromium.get(60, TimeUnit.SECONDS);
             WebDriver b = browser;
+            mark("chromium up");
             b.get(base + "/");
             waitFor(Duration.ofSeconds(10), () -> b.getCurrentUrl().endsWith("/login"), "redirect to the login page", out, g);
             shot(b, "login");
@@ -186,6 +183,7 @@ class ConsoleBrowserTest {
                     "the overview after login", out, g);
             waitFor(Duration.ofSeconds(10), () -> text(b, "overview").contains("connected")
                     && text(b, "overview").contains(DemoHome.GATEWAY_ID), "overview with the broker connected", out, g);
+            mark("logged in");
             shot(b, "overview");
 
             // Every device with live values.
@@ -196,16 +194,19 @@ class ConsoleBrowserTest {
             waitFor(Duration.ofSeconds(10), () -> !cell(b, "wl-001", "level").equals(level1), "the level moving", out, g);
             shot(b, "devices");
 
+            mark("devices live");
             // A chart grows.
             b.get(base + "/#charts");
             waitFor(Duration.ofSeconds(10), () -> points(b, "wl-001/level") >= 2, "a level chart", out, g);
             int p1 = points(b, "wl-001/level");
             waitFor(Duration.ofSeconds(10), () -> points(b, "wl-001/level") >= p1 + 3, "the level chart growing", out, g);
 
+            mark("chart grows");
             // The flood alarm appears...
             sim.scenario(Scenario.FLOOD);
             b.get(base + "/#alarms");
             waitFor(Duration.ofSeconds(40), () -> openAlarm(b, "wl-001/level_warning"), "level_warning open", out, g);
+            mark("flood alarm open");
             shot(b, "alarms");
             b.get(base + "/#charts");
             waitFor(Duration.ofSeconds(5), () -> points(b, "wl-001/level") > p1 + 3, "chart", out, g);
@@ -218,6 +219,7 @@ class ConsoleBrowserTest {
             b.get(base + "/#alarms");
             waitFor(Duration.ofSeconds(60), () -> !openAlarm(b, "wl-001/level_warning")
                     && recent(b, "wl-001/level_warning", "cleared"), "level_warning cleared", out, g);
+            mark("flood alarm cleared");
             sim.scenario(Scenario.NORMAL);
 
             // The siren test: the alarm released the siren; the test switches it on, and off after 5 s.
@@ -231,6 +233,7 @@ class ConsoleBrowserTest {
             waitFor(Duration.ofSeconds(12), () -> sirenTelemetry(arrivals, before + 4_000, false), "siren=false after 5 s",
                     out, g);
 
+            mark("siren test");
             // Restart one device's connection: a new poller, so its poll count starts again.
             long polls = apiGet(base, apiKey, "/api/devices").findValues("device").stream().count();
             assertEquals(DEVICES.size(), polls);
@@ -242,6 +245,7 @@ class ConsoleBrowserTest {
                 return n >= 1 && n < pmPolls;
             }, "pm-001 restarted (poll count reset)", out, g);
 
+            mark("restart");
             // Log and configuration pages; every write action is in the log with who did it.
             b.get(base + "/#log");
             waitFor(Duration.ofSeconds(10), () -> text(b, "log").contains("write action by user=admin"),
@@ -265,6 +269,7 @@ class ConsoleBrowserTest {
             assertTrue(metrics2.getOrDefault("jvm_memory_used_bytes{area=\"heap\"}", 0.0) > 0, metrics2.toString());
             assertTrue(metrics2.containsKey("tidegate_queue_messages"), metrics2.keySet().toString());
 
+            mark("metrics");
             // An idle session ends: the page is left alone longer than sessionSeconds.
             b.get("about:blank");
             Thread.sleep((SESSION_SECONDS + 2) * 1000L);
@@ -272,6 +277,7 @@ class ConsoleBrowserTest {
             waitFor(Duration.ofSeconds(10), () -> b.getCurrentUrl().contains("/login"), "the expired session sent to login",
                     out, g);
 
+            mark("session expired");
             // Wrong passwords are rate-limited: soon every attempt, even the right one, is refused for a while.
             boolean limited = false;
             for (int i = 0; i < LOGIN_ATTEMPTS_PER_MINUTE + 2 && !limited; i++) {
@@ -284,11 +290,27 @@ class ConsoleBrowserTest {
             waitFor(Duration.ofSeconds(5), () -> text(b, "message").contains("too many login attempts"),
                     "the right password refused while limited", out, g);
             assertTrue(b.getCurrentUrl().contains("/login"));
+            mark("rate limited");
             assertEquals(List.of(), refused.stream().map(Refused::toString).toList(), "the cloud refused messages");
+
+            Cli status = statusText.get(60, TimeUnit.SECONDS);
+            assertEquals(0, status.code, status.out);
+            assertTrue(status.out.contains("tidegate " + DemoHome.GATEWAY_ID + ": running"), status.out);
+            for (String d : DEVICES) {
+                assertTrue(status.out.contains(d), d + " missing from\n" + status.out);
+            }
+            Cli json = statusJson.get(60, TimeUnit.SECONDS);
+            assertEquals(0, json.code, json.out);
+            JsonNode st = JSON.readTree(json.out);
+            assertEquals(DemoHome.GATEWAY_ID, st.path("gateway").asText());
+            assertTrue(st.path("queue").has("messages") && st.path("uplink").has("lastAckAt")
+                    && st.path("pipeline").has("alarms"), json.out);
+            assertEquals(64 + 15, st.path("fingerprint").asText().length(), "SM3 fingerprint, grouped: " + json.out);
 
             // --- tidegate status against the stopped gateway ---
             g.destroy(); // SIGTERM
             assertTrue(g.waitFor(30, TimeUnit.SECONDS), "the gateway did not stop");
+            mark("gateway stopped");
             Cli stopped = tidegate("", "status", "--home", home.toString());
             assertEquals(3, stopped.code, stopped.out);
             assertTrue(stopped.out.contains("not running"), stopped.out);
@@ -297,9 +319,16 @@ class ConsoleBrowserTest {
             Cli stale = tidegate("", "status", "--home", home.toString());
             assertEquals(3, stale.code, stale.out);
             assertTrue(stale.out.contains("not running"), stale.out);
+            mark("done");
         } finally {
             if (browser != null) {
                 browser.quit();
+            } else if (chromium != null) {
+                try {
+                    chromium.get(60, TimeUnit.SECONDS).quit();
+                } catch (Exception notStarted) {
+                    // nothing to quit
+                }
             }
             if (gateway != null && gateway.isAlive()) {
                 gateway.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
@@ -310,6 +339,13 @@ class ConsoleBrowserTest {
             broker.stop();
             sim.close();
         }
+    }
+
+    private static final long T0 = System.nanoTime();
+
+    /** Where the test's time goes (in the surefire output file). */
+    static void mark(String what) {
+        System.out.printf("ConsoleBrowserTest %6.1f s  %s%n", (System.nanoTime() - T0) / 1e9, what);
     }
 
     // --- the browser ---
@@ -494,6 +530,14 @@ class ConsoleBrowserTest {
     }
 
     record Cli(int code, String out) {
+    }
+
+    static Cli cli(String stdin, String... args) {
+        try {
+            return tidegate(stdin, args);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     static Cli tidegate(String stdin, String... args) throws Exception {
