@@ -326,7 +326,8 @@ public final class Pipeline implements SampleSink, AutoCloseable {
                 }
             }
             // An alarm flushes the batch so the values around it travel with it rather than batchPolls later.
-            if (lane.polls >= settings.batchPolls() || !ev.alarms().isEmpty()) {
+            if (lane.polls >= settings.batchPolls() || !ev.alarms().isEmpty()
+                    || lane.pending.size() >= settings.maxSamplesPerMessage()) {
                 flush(batch.device(), lane);
             }
         }
@@ -510,7 +511,7 @@ public final class Pipeline implements SampleSink, AutoCloseable {
         List<Sample> samples = List.copyOf(lane.pending);
         lane.pending.clear();
         Outgoing o = new Outgoing(MessageKind.TELEMETRY, device, Priority.TELEMETRY.value(),
-                () -> BodyEncoder.telemetry(settings.gatewayId(), device, samples), false,
+                () -> BodyEncoder.telemetry(settings.gatewayId(), device, samples, settings.compactBody()), false,
                 "telemetry " + device + " (" + samples.size() + " samples)");
         if (force) {
             handOff.putRoutine(o);
