@@ -77,6 +77,10 @@ public class PipelineComponent implements SampleSink, StatusProvider {
 
         @AttributeDefinition(description = "Telemetry body form: json or compact (docs/envelope.md)")
         String body() default TelemetrySection.DEFAULT_BODY;
+
+        @AttributeDefinition(description = "Samples in telemetry waiting for the pipeline thread before new telemetry is dropped",
+                min = "" + TelemetrySection.MIN_HAND_OFF_SAMPLES, max = "" + TelemetrySection.MAX_HAND_OFF_SAMPLES)
+        int handOffSamples() default TelemetrySection.DEFAULT_HAND_OFF_SAMPLES;
     }
 
     private final Map<String, GatewayDevice> devices = new ConcurrentHashMap<>();

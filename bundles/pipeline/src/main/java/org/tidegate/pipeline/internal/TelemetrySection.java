@@ -43,6 +43,10 @@ public final class TelemetrySection implements SectionSchema {
     public static final int DEFAULT_HAND_OFF_CAPACITY = 10_000;
     public static final int MIN_HAND_OFF_CAPACITY = 1;
     public static final int MAX_HAND_OFF_CAPACITY = 1_000_000;
+    /** {@code handOffSamples}: samples in telemetry waiting for the pipeline thread before new telemetry is dropped. */
+    public static final int DEFAULT_HAND_OFF_SAMPLES = 200_000;
+    public static final int MIN_HAND_OFF_SAMPLES = 1_000;
+    public static final int MAX_HAND_OFF_SAMPLES = 10_000_000;
     /** {@code actionRetryMs}: first retry delay of a failed local action (the pipeline doubles it up to 60 s). */
     public static final long DEFAULT_ACTION_RETRY_MS = 5000;
     public static final long MIN_ACTION_RETRY_MS = 1;
@@ -68,6 +72,7 @@ public final class TelemetrySection implements SectionSchema {
         out.put("actionRetryMs", c.actionRetryMs());
         out.put("maxSamplesPerMessage", (long) c.maxSamplesPerMessage());
         out.put("body", c.compactBody() ? BODY_COMPACT : BODY_JSON);
+        out.put("handOffSamples", (long) c.handOffSamples());
         return out;
     }
 
@@ -96,7 +101,9 @@ public final class TelemetrySection implements SectionSchema {
         int maxSamples = (int) s.integer("maxSamplesPerMessage", MIN_MAX_SAMPLES_PER_MESSAGE,
                 MAX_MAX_SAMPLES_PER_MESSAGE, DEFAULT_MAX_SAMPLES_PER_MESSAGE, false);
         String body = s.choice("body", List.of(BODY_JSON, BODY_COMPACT), DEFAULT_BODY);
+        int handOffSamples = (int) s.integer("handOffSamples", MIN_HAND_OFF_SAMPLES, MAX_HAND_OFF_SAMPLES,
+                DEFAULT_HAND_OFF_SAMPLES, false);
         return new PipelineSettings(home.gatewayId(), batchPolls, handOff, statusSeconds * 1000, actionRetryMs,
-                maxSamples, BODY_COMPACT.equals(body));
+                maxSamples, BODY_COMPACT.equals(body), handOffSamples);
     }
 }
