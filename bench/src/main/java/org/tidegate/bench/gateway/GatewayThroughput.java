@@ -64,7 +64,7 @@ final class GatewayThroughput {
     private static final int METER_UNIT = 10;
 
     record Options(int samplesPerSecond, int devices, int channels, int batchPolls, boolean compact, int seconds,
-                   int settle, int backlog, int heapMb, int inflight, int runs) {
+                   int settle, int backlog, int heapMb, int inflight, int runs, List<String> jvm) {
         int pollMs() {
             return (int) Math.max(50, Math.round(1000.0 * devices * channels / samplesPerSecond));
         }
@@ -106,8 +106,8 @@ final class GatewayThroughput {
     int run() throws Exception {
         out.printf(Locale.ROOT, "gateway throughput: %d devices x %d float32 channels, poll %d ms = %,.0f samples/s"
                         + " offered; batchPolls %d, body %s, window %d, -Xmx%dm; backlog %,d messages; %d s measured after"
-                        + " %d s; %d run(s)%n", o.devices, o.channels, o.pollMs(), offered(), o.batchPolls,
-                o.compact ? "compact" : "json", o.inflight, o.heapMb, o.backlog, o.seconds, o.settle, o.runs);
+                        + " %d s; %d run(s); gateway JVM -Xmx%dm -XX:+UseSerialGC %s%n", o.devices, o.channels, o.pollMs(), offered(), o.batchPolls,
+                o.compact ? "compact" : "json", o.inflight, o.heapMb, o.backlog, o.seconds, o.settle, o.runs, o.heapMb, String.join(" ", o.jvm));
         List<Result> results = new ArrayList<>();
         for (int r = 0; r < o.runs; r++) {
             Result res = once(r + 1);
@@ -184,12 +184,16 @@ final class GatewayThroughput {
                     opener, c, 500);
             MqttAsyncClient sub = subscribe(broker.url(), receiver, c);
             String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-            List<String> cmd = List.of(java, "-Xmx" + o.heapMb + "m", "-XX:+UseSerialGC", "-Xss512k",
-                    "-XX:+ExitOnOutOfMemoryError", "-cp", System.getProperty("java.class.path"),
-                    "org.tidegate.launcher.Main", "run", "--home", home.toString(), "--log-level", "warn",
-                    "--scan-seconds", "0");
-            Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
-                    .redirectOutput(home.resolve("gateway.out").toFile()).start();
+            List<String> cmd = new ArrayList<>(List.of(java, "-Xmx" + o.heapMb + "m", "-XX:+UseSerialGC",
+                    "-XX:+ExitOnOutOfMemoryError"));
+            cmd.addAll(o.jvm);
+            cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "org.tidegate.launcher.Main", "run",
+                    "--home", home.toString(), "--log-level", "warn", "--scan-seconds", "0"));
+            ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
+                    .redirectOutput(home.resolve("gateway.out").toFile());
+            // glibc gives every thread that mallocs its own arena (64 MB reserved, partly resident): two suffice.
+            pb.environment().putIfAbsent("MALLOC_ARENA_MAX", "2");
+            Process p = pb.start();
             Thread toggler = new Thread(() -> toggleAlarm(alarmMeter, c), "bench-alarm-toggler");
             toggler.setDaemon(true);
             try {
@@ -214,16 +218,18 @@ final class GatewayThroughput {
                 long[] m0 = machineTicks();
                 long t0 = System.nanoTime();
                 List<Double> rss = new ArrayList<>();
+                long cpu1 = cpu0;
                 for (int i = 0; i < o.seconds && p.isAlive(); i++) {
                     Thread.sleep(1000);
                     rss.add(rssMb(p.pid()));
+                    cpu1 = p.isAlive() ? cpuTicks(p.pid()) : cpu1;
                     if ((i + 1) % 5 == 0) {
                         line(run, c, p.pid());
                     }
                 }
                 double secs = (System.nanoTime() - t0) / 1e9;
                 double rate = (c.samples.get() - n0) / secs;
-                double cores = (cpuTicks(p.pid()) - cpu0) / 100.0 / secs;
+                double cores = (cpu1 - cpu0) / 100.0 / secs;
                 long[] m1 = machineTicks();
                 double machine = (m1[0] - m0[0]) / 100.0 / secs;
                 long samples = c.telemetrySamples.get() - s0;
@@ -235,7 +241,7 @@ final class GatewayThroughput {
                     note += " (backlog not drained: " + c.backlogReceived.get() + " of " + o.backlog + ")";
                 }
                 return new Result(rate, offered(), cores, machine, BenchReport.median(rss.stream()
-                        .mapToDouble(Double::doubleValue).toArray()), wire, drain, toArray(c.alarmSampled),
+                        .mapToDouble(Double::doubleValue).filter(d -> !Double.isNaN(d)).toArray()), wire, drain, toArray(c.alarmSampled),
                         toArray(c.alarmChange), toArray(c.alarmSampledDuringDrain), c.refused.get(), note);
             } finally {
                 c.stop = true;
