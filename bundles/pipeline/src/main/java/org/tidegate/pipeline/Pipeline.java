@@ -633,8 +633,16 @@ public final class Pipeline implements SampleSink, AutoCloseable {
                 return;
             }
             Outgoing o;
+            // With the commit pipeline full, take only urgent items (an alarm must not wait behind a free slot).
+            long routineFrom = routineNotBefore;
+            if (pipelineSlots.availablePermits() == 0) {
+                long soon = System.nanoTime() + 1_000_000;
+                if (routineNotBefore == Long.MIN_VALUE || soon - routineNotBefore > 0) {
+                    routineFrom = soon;
+                }
+            }
             try {
-                o = handOff.poll(200, TimeUnit.MILLISECONDS, urgentNotBefore, routineNotBefore);
+                o = handOff.poll(200, TimeUnit.MILLISECONDS, urgentNotBefore, routineFrom);
             } catch (InterruptedException e) {
                 return;
             }
