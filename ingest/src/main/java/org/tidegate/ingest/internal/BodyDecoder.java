@@ -30,7 +30,7 @@ final class BodyDecoder {
         try {
             body = JSON.readTree(o.body());
         } catch (IOException e) {
-            throw new BadBody("body is not JSON: " + e.getOriginalMessage());
+            throw new BadBody("body is not JSON: " + e.getMessage().lines().findFirst().orElse(""));
         }
         if (body == null || !body.isObject()) {
             throw new BadBody("body is not a JSON object");
