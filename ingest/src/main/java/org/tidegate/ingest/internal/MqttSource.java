@@ -31,6 +31,8 @@ import org.tinylog.Logger;
  * unacknowledged messages of the session again (redeliveries, which the database finds to be repeats).
  */
 final class MqttSource implements AutoCloseable {
+    static final long RECONNECT_MIN_MS = 100;
+    static final long RECONNECT_MAX_MS = 250;
     private final BrokerConnection broker;
     private final List<String> filters;
     private final int receiveMaximum;
@@ -113,7 +115,10 @@ final class MqttSource implements AutoCloseable {
     }
 
     private void run() {
-        Backoff backoff = new Backoff(200, 10_000);
+        // Short on purpose: a restarted mosquitto (2.0.11) restores persistent sessions but not their shared
+        // subscriptions, and whatever gateways publish before we subscribe again has no subscriber and is dropped.
+        // A few cloud processes retrying every 50-250 ms cost nothing; gateways back off from 1 s with jitter.
+        Backoff backoff = new Backoff(RECONNECT_MIN_MS, RECONNECT_MAX_MS);
         String lastProblem = "";
         while (running) {
             MqttAsyncClient c = null;
