@@ -1,0 +1,345 @@
+package org.tidegate.bench.ingest;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import org.eclipse.paho.mqttv5.client.IMqttToken;
+import org.eclipse.paho.mqttv5.client.MqttActionListener;
+import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
+import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
+import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
+import org.eclipse.paho.mqttv5.common.MqttMessage;
+import org.postgresql.PGConnection;
+import org.tidegate.bench.BenchReport;
+import org.tidegate.bench.Benchmark;
+import org.tidegate.cloud.broker.MosquittoBroker;
+import org.tidegate.core.cli.Args;
+import org.tidegate.crypto.ContentType;
+import org.tidegate.crypto.EnvelopeSealer;
+import org.tidegate.crypto.PemKeys;
+import org.tidegate.crypto.SealerOptions;
+import org.tidegate.crypto.SmKeys;
+import org.tidegate.ingest.ReadingsCopy;
+import org.tidegate.lab.postgres.PostgresCluster;
+
+/**
+ * {@code tidegate bench ingest}: readings stored durably per second by 1 and by 2 {@code tidegate ingest} processes
+ * (JVMs of their own, one shared group) from mosquitto into a private PostgreSQL cluster with {@code fsync} and
+ * {@code synchronous_commit} on, beside a plain binary {@code COPY} of the same rows into the same table in the same
+ * run (the peer: PostgreSQL's own bulk path, no MQTT, no crypto, one transaction).
+ *
+ * <p>Method, per run and process count: TRUNCATE; a fresh broker and a fresh group; the ingest processes start,
+ * subscribe and stop (SIGTERM: their persistent sessions and shared subscriptions stay); the whole workload
+ * (sealed, signed and encrypted telemetry of {@code --gateways} gateways, {@code --samples} samples each) is
+ * published at QoS 1 and queues in their sessions; the processes start again and the clock runs from the first
+ * stored reading to the last, polling {@code count(*)}. So it measures the ingest (receive, verify, decrypt, parse,
+ * store, commit, acknowledge), not the publisher.
+ */
+public final class IngestBenchmark implements Benchmark {
+    @Override
+    public String name() {
+        return "ingest";
+    }
+
+    @Override
+    public String summary() {
+        return "ingest into PostgreSQL: readings/s with 1 and 2 ingest processes vs a plain COPY of the same rows";
+    }
+
+    @Override
+    public String usage() {
+        return "tidegate bench ingest [--envelopes 10000] [--samples 40] [--gateways 20] [--runs 3] [--batch 1000]"
+                + " [--heap 256]";
+    }
+
+    @Override
+    public int run(List<String> argv, PrintStream out) throws Exception {
+        Args a = Args.parse(argv, Set.of("envelopes", "samples", "gateways", "runs", "batch", "heap"), Set.of());
+        int envelopes = a.intValue("envelopes", 10_000);
+        int samples = a.intValue("samples", 40);
+        int gateways = a.intValue("gateways", 20);
+        int runs = a.intValue("runs", 3);
+        int batch = a.intValue("batch", 1000);
+        int heap = a.intValue("heap", 256);
+        if (!MosquittoBroker.installed() || !PostgresCluster.installed()) {
+            out.println("ingest benchmark: needs mosquitto and PostgreSQL (Debian: apt-get install mosquitto postgresql)");
+            return 1;
+        }
+        Path work = Files.createTempDirectory("tidegate-bench-ingest");
+        try (PostgresCluster pg = PostgresCluster.start(true)) {
+            Workload w = Workload.create(work, envelopes, samples, gateways);
+            long rows = (long) envelopes * samples;
+            out.printf(Locale.ROOT, "ingest benchmark: %d envelopes x %d samples = %d readings from %d gateways,"
+                            + " %d runs, batch %d, ingest heap %d MB; %s (fsync on, synchronous_commit on), %s%n",
+                    envelopes, samples, rows, gateways, runs, batch, heap, pg.describe(),
+                    new MosquittoBroker(work.resolve("probe")).describe());
+            double[] one = new double[runs];
+            double[] two = new double[runs];
+            double[] copy = new double[runs];
+            for (int r = 0; r < runs; r++) {
+                one[r] = ingestRun(out, work, pg, w, 1, r, batch, heap);
+                two[r] = ingestRun(out, work, pg, w, 2, r, batch, heap);
+                copy[r] = copyRun(pg, w);
+                out.printf(Locale.ROOT, "  run %d: 1 process %,.0f readings/s, 2 processes %,.0f, COPY %,.0f%n", r + 1,
+                        one[r], two[r], copy[r]);
+            }
+            BenchReport report = new BenchReport("ingest");
+            report.put("envelopes", envelopes).put("samples", samples).put("gateways", gateways).put("runs", runs);
+            out.println("medians:");
+            double m1 = BenchReport.median(one);
+            double m2 = BenchReport.median(two);
+            double mc = BenchReport.median(copy);
+            report.put(out, "readings_per_s_1_process", "ingest, 1 process", m1, "readings/s");
+            report.put(out, "readings_per_s_2_processes", "ingest, 2 processes", m2, "readings/s");
+            report.put(out, "copy_readings_per_s", "plain COPY of the same rows (peer)", mc, "readings/s");
+            report.put(out, "ratio_2_processes_vs_copy", "2 processes / COPY (goal >= 0.5)", m2 / mc, "");
+            report.put(out, "ratio_2_vs_1", "2 processes / 1 process", m2 / m1, "");
+            report.put("goal_50000_met", m2 >= 50_000);
+            report.put("goal_half_copy_met", m2 / mc >= 0.5);
+            report.printJson(out);
+            return 0;
+        } finally {
+            deleteTree(work);
+        }
+    }
+
+    /** One measured ingest with {@code processes} processes; readings per second. */
+    private static double ingestRun(PrintStream out, Path work, PostgresCluster pg, Workload w, int processes, int run,
+                                    int batch, int heap) throws Exception {
+        truncate(pg);
+        Path brokerDir = work.resolve("mosquitto-" + processes + "-" + run);
+        try (MosquittoBroker broker = new MosquittoBroker(brokerDir)) {
+            broker.start();
+            String group = "bench" + processes + "r" + run;
+            List<Process> ps = new ArrayList<>();
+            for (int i = 0; i < processes; i++) {
+                ps.add(startIngest(work, broker, pg, group, group + "-" + i, batch, heap, "prime"));
+            }
+            for (int i = 0; i < processes; i++) {
+                awaitLine(work, group + "-" + i, "prime", "SUBSCRIBED", ps.get(i));
+            }
+            for (Process p : ps) {
+                stop(p);
+            }
+            w.publish(broker.url());
+            ps.clear();
+            for (int i = 0; i < processes; i++) {
+                ps.add(startIngest(work, broker, pg, group, group + "-" + i, batch, heap, "measure"));
+            }
+            try {
+                return measure(pg, w.rows(), ps);
+            } finally {
+                for (Process p : ps) {
+                    stop(p);
+                }
+            }
+        }
+    }
+
+    private static double measure(PostgresCluster pg, long rows, List<Process> ps) throws Exception {
+        try (Connection c = DriverManager.getConnection(pg.jdbcUrl()); Statement s = c.createStatement()) {
+            long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);
+            long first = 0;
+            long firstCount = 0;
+            while (true) {
+                long n;
+                try (ResultSet r = s.executeQuery("SELECT count(*) FROM readings")) {
+                    r.next();
+                    n = r.getLong(1);
+                }
+                long now = System.nanoTime();
+                if (first == 0 && n > 0) {
+                    first = now;
+                    firstCount = n;
+                }
+                if (n >= rows) {
+                    // the first poll that saw rows started the clock; what was already there counts as before it
+                    return (rows - firstCount) / ((now - first) / 1e9);
+                }
+                for (Process p : ps) {
+                    if (!p.isAlive()) {
+                        throw new IOException("an ingest process exited with " + p.exitValue() + " at " + n + " rows");
+                    }
+                }
+                if (now > deadline) {
+                    throw new IOException("ingest stored only " + n + " of " + rows + " readings in 10 minutes");
+                }
+                Thread.sleep(20);
+            }
+        }
+    }
+
+    /** The peer: every reading of the workload in one binary COPY, one transaction, committed. */
+    private static double copyRun(PostgresCluster pg, Workload w) throws Exception {
+        truncate(pg);
+        byte[] stream = w.copyStream();
+        try (Connection c = DriverManager.getConnection(pg.jdbcUrl())) {
+            c.setAutoCommit(false);
+            long t0 = System.nanoTime();
+            long n = c.unwrap(PGConnection.class).getCopyAPI().copyIn(ReadingsCopy.SQL, new ByteArrayInputStream(stream));
+            c.commit();
+            long t1 = System.nanoTime();
+            if (n != w.rows()) {
+                throw new IOException("COPY stored " + n + " of " + w.rows() + " rows");
+            }
+            return n / ((t1 - t0) / 1e9);
+        }
+    }
+
+    private static void truncate(PostgresCluster pg) throws SQLException {
+        try (Connection c = DriverManager.getConnection(pg.jdbcUrl()); Statement s = c.createStatement()) {
+            // the schema exists once an ingest process has run; the COPY peer may come first only if none did
+            s.execute("SELECT 1");
+            try (ResultSet r = s.executeQuery("SELECT to_regclass('readings') IS NOT NULL")) {
+                r.next();
+                if (r.getBoolean(1)) {
+                    s.execute("TRUNCATE readings, envelopes_seen, audit, events, replies");
+                    s.execute("CHECKPOINT");
+                }
+            }
+        }
+    }
+
+    private static Process startIngest(Path work, MosquittoBroker broker, PostgresCluster pg, String group, String id,
+                                       int batch, int heap, String phase) throws IOException {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        List<String> cmd = List.of(java, "-Xmx" + heap + "m", "-XX:+UseParallelGC", "-cp",
+                System.getProperty("java.class.path"), "org.tidegate.launcher.Main", "ingest", "--broker", broker.url(),
+                "--db", pg.jdbcUrl(), "--key", work.resolve("cloud.key.pem").toString(), "--trust",
+                work.resolve("trust").toString(), "--group", group, "--id", id, "--batch", Integer.toString(batch),
+                "--inflight", Integer.toString(Math.max(2000, 2 * batch)), "--progress", "5s");
+        return new ProcessBuilder(cmd).redirectErrorStream(true)
+                .redirectOutput(work.resolve(id + "-" + phase + ".log").toFile()).start();
+    }
+
+    private static void awaitLine(Path work, String id, String phase, String text, Process p) throws Exception {
+        Path log = work.resolve(id + "-" + phase + ".log");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (!Files.readString(log).contains(text)) {
+            if (!p.isAlive() || System.nanoTime() > deadline) {
+                throw new IOException(id + " did not subscribe: " + Files.readString(log));
+            }
+            Thread.sleep(50);
+        }
+    }
+
+    private static void stop(Process p) throws InterruptedException {
+        p.destroy();
+        if (!p.waitFor(20, TimeUnit.SECONDS)) {
+            p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        try (var s = Files.walk(dir)) {
+            s.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+    }
+
+    /** The sealed envelopes (with their topics) and the same samples as COPY rows. */
+    private record Workload(List<String> topics, List<byte[]> frames, List<String[]> meta, int samples,
+                            long baseTime) {
+        static Workload create(Path work, int envelopes, int samples, int gateways) throws Exception {
+            KeyPair cloud = SmKeys.generate();
+            Path trust = Files.createDirectories(work.resolve("trust"));
+            PemKeys.writePrivateKey(work.resolve("cloud.key.pem"), cloud.getPrivate(), true);
+            List<EnvelopeSealer> sealers = new ArrayList<>();
+            for (int g = 0; g < gateways; g++) {
+                KeyPair k = SmKeys.generate();
+                String id = String.format("gw-bench-%04d", g);
+                PemKeys.writePublicKey(trust.resolve(id + ".pub.pem"), k.getPublic(), true);
+                sealers.add(new EnvelopeSealer(id, k.getPrivate(), cloud.getPublic(), SealerOptions.defaults()));
+            }
+            long base = System.currentTimeMillis() - 3_600_000L;
+            List<String> topics = new ArrayList<>(envelopes);
+            List<byte[]> frames = new ArrayList<>(envelopes);
+            List<String[]> meta = new ArrayList<>(envelopes);
+            for (int i = 0; i < envelopes; i++) {
+                EnvelopeSealer s = sealers.get(i % gateways);
+                long seq = i / gateways + 1;
+                String device = "meter-" + (seq % 5);
+                long t = base + seq * 1000;
+                StringBuilder body = new StringBuilder(64 + samples * 64).append("{\"gateway\":\"").append(s.senderId())
+                        .append("\",\"device\":\"").append(device).append("\",\"samples\":[");
+                for (int c = 0; c < samples; c++) {
+                    body.append(c == 0 ? "" : ",").append("{\"ch\":\"ch").append(c).append("\",\"t\":").append(t)
+                            .append(",\"v\":").append(value(i, c)).append(",\"u\":\"V\",\"q\":\"good\"}");
+                }
+                body.append("]}");
+                topics.add("tidegate/" + s.senderId() + "/telemetry/" + device);
+                frames.add(s.seal(ContentType.TELEMETRY, 4, seq, t, body.toString().getBytes(StandardCharsets.UTF_8)));
+                meta.add(new String[] {s.senderId(), device, Long.toString(seq), Long.toString(t)});
+            }
+            return new Workload(topics, frames, meta, samples, base);
+        }
+
+        static double value(int i, int c) {
+            return 220.0 + ((i * 31 + c * 7) % 200) / 10.0;
+        }
+
+        long rows() {
+            return (long) frames.size() * samples;
+        }
+
+        byte[] copyStream() {
+            ReadingsCopy copy = new ReadingsCopy((int) rows());
+            long now = System.currentTimeMillis();
+            for (int i = 0; i < meta.size(); i++) {
+                String[] m = meta.get(i);
+                for (int c = 0; c < samples; c++) {
+                    copy.add(m[0], m[1], "ch" + c, Long.parseLong(m[3]), value(i, c), null, null, "V", "good",
+                            Long.parseLong(m[2]), now);
+                }
+            }
+            return copy.finish();
+        }
+
+        /** Publishes everything at QoS 1 with a window of 1000 unacknowledged messages. */
+        void publish(String url) throws Exception {
+            MqttAsyncClient c = new MqttAsyncClient(url, "bench-publisher", new MemoryPersistence());
+            MqttConnectionOptions o = new MqttConnectionOptions();
+            o.setCleanStart(true);
+            c.connect(o).waitForCompletion(15_000);
+            Semaphore window = new Semaphore(1000);
+            MqttActionListener release = new MqttActionListener() {
+                @Override
+                public void onSuccess(IMqttToken t) {
+                    window.release();
+                }
+
+                @Override
+                public void onFailure(IMqttToken t, Throwable e) {
+                    window.release();
+                }
+            };
+            for (int i = 0; i < frames.size(); i++) {
+                if (!window.tryAcquire(60, TimeUnit.SECONDS)) {
+                    throw new IOException("publisher stalled at " + i);
+                }
+                MqttMessage m = new MqttMessage(frames.get(i));
+                m.setQos(1);
+                c.publish(topics.get(i), m, null, release);
+            }
+            if (!window.tryAcquire(1000, 120, TimeUnit.SECONDS)) {
+                throw new IOException("publisher: not every message was acknowledged");
+            }
+            c.disconnect().waitForCompletion(5000);
+            c.close();
+        }
+    }
+}
