@@ -77,7 +77,22 @@ public final class ReadingsCopy {
         return rows;
     }
 
-    /** The complete COPY stream (with the trailer); call once. */
+    /**
+     * The bytes encoded so far, and a fresh buffer for what follows: for a long COPY written in pieces (then
+     * {@link #finish()} gives the rest with the trailer).
+     */
+    public byte[] take() {
+        try {
+            out.flush();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        byte[] b = buffer.toByteArray();
+        buffer.reset();
+        return b;
+    }
+
+    /** The complete COPY stream (with the trailer), or what {@link #take()} left of it; call once. */
     public byte[] finish() {
         try {
             out.writeShort(-1);

@@ -1,6 +1,5 @@
 package org.tidegate.bench.ingest;
 
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -25,6 +24,7 @@ import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
 import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
 import org.eclipse.paho.mqttv5.common.MqttMessage;
 import org.postgresql.PGConnection;
+import org.postgresql.copy.CopyIn;
 import org.tidegate.bench.BenchReport;
 import org.tidegate.bench.Benchmark;
 import org.tidegate.cloud.broker.MosquittoBroker;
@@ -51,6 +51,19 @@ import org.tidegate.lab.postgres.PostgresCluster;
  * store, commit, acknowledge), not the publisher.
  */
 public final class IngestBenchmark implements Benchmark {
+    /**
+     * One measured run.
+     *
+     * @param perSecond     readings per wall-clock second
+     * @param clientCpu     CPU seconds of the ingest processes (or the COPY client thread) while measuring
+     * @param serverCpu     CPU seconds of PostgreSQL (postmaster and its children) while measuring
+     */
+    record Measured(double perSecond, long readings, double clientCpu, double serverCpu) {
+        double perCpuSecond() {
+            return readings / (clientCpu + serverCpu);
+        }
+    }
+
     @Override
     public String name() {
         return "ingest";
@@ -64,12 +77,13 @@ public final class IngestBenchmark implements Benchmark {
     @Override
     public String usage() {
         return "tidegate bench ingest [--envelopes 10000] [--samples 40] [--gateways 20] [--runs 3] [--batch 1000]"
-                + " [--heap 256]";
+                + " [--heap 256] [--keep]";
     }
 
     @Override
     public int run(List<String> argv, PrintStream out) throws Exception {
-        Args a = Args.parse(argv, Set.of("envelopes", "samples", "gateways", "runs", "batch", "heap"), Set.of());
+        Args a = Args.parse(argv, Set.of("envelopes", "samples", "gateways", "runs", "batch", "heap"),
+                Set.of("keep"));
         int envelopes = a.intValue("envelopes", 10_000);
         int samples = a.intValue("samples", 40);
         int gateways = a.intValue("gateways", 20);
@@ -91,12 +105,24 @@ public final class IngestBenchmark implements Benchmark {
             double[] one = new double[runs];
             double[] two = new double[runs];
             double[] copy = new double[runs];
+            double[] oneCpu = new double[runs];
+            double[] twoCpu = new double[runs];
+            double[] copyCpu = new double[runs];
+            double[] twoClientCpuPerMillion = new double[runs];
             for (int r = 0; r < runs; r++) {
-                one[r] = ingestRun(out, work, pg, w, 1, r, batch, heap);
-                two[r] = ingestRun(out, work, pg, w, 2, r, batch, heap);
-                copy[r] = copyRun(pg, w);
-                out.printf(Locale.ROOT, "  run %d: 1 process %,.0f readings/s, 2 processes %,.0f, COPY %,.0f%n", r + 1,
-                        one[r], two[r], copy[r]);
+                Measured m1 = ingestRun(work, pg, w, 1, r, batch, heap);
+                Measured m2 = ingestRun(work, pg, w, 2, r, batch, heap);
+                Measured mc = copyRun(pg, w);
+                one[r] = m1.perSecond();
+                two[r] = m2.perSecond();
+                copy[r] = mc.perSecond();
+                oneCpu[r] = m1.perCpuSecond();
+                twoCpu[r] = m2.perCpuSecond();
+                copyCpu[r] = mc.perCpuSecond();
+                twoClientCpuPerMillion[r] = m2.clientCpu() / m2.readings() * 1e6;
+                out.printf(Locale.ROOT, "  run %d: 1 process %,.0f readings/s, 2 processes %,.0f, COPY %,.0f;"
+                                + " per CPU-second (client + PostgreSQL): %,.0f, %,.0f, COPY %,.0f; load average %s%n",
+                        r + 1, one[r], two[r], copy[r], oneCpu[r], twoCpu[r], copyCpu[r], loadAverage());
             }
             BenchReport report = new BenchReport("ingest");
             report.put("envelopes", envelopes).put("samples", samples).put("gateways", gateways).put("runs", runs);
@@ -109,18 +135,33 @@ public final class IngestBenchmark implements Benchmark {
             report.put(out, "copy_readings_per_s", "plain COPY of the same rows (peer)", mc, "readings/s");
             report.put(out, "ratio_2_processes_vs_copy", "2 processes / COPY (goal >= 0.5)", m2 / mc, "");
             report.put(out, "ratio_2_vs_1", "2 processes / 1 process", m2 / m1, "");
+            double c1 = BenchReport.median(oneCpu);
+            double c2 = BenchReport.median(twoCpu);
+            double cc = BenchReport.median(copyCpu);
+            report.put(out, "readings_per_cpu_s_1_process", "ingest, 1 process, per CPU-second (ingest + PostgreSQL)",
+                    c1, "readings");
+            report.put(out, "readings_per_cpu_s_2_processes", "ingest, 2 processes, per CPU-second", c2, "readings");
+            report.put(out, "copy_readings_per_cpu_s", "COPY, per CPU-second (client + PostgreSQL)", cc, "readings");
+            report.put(out, "cpu_ratio_2_processes_vs_copy", "CPU efficiency, 2 processes / COPY", c2 / cc, "");
+            report.put(out, "ingest_cpu_us_per_reading", "ingest JVMs' CPU per reading (2 processes)",
+                    BenchReport.median(twoClientCpuPerMillion), "us");
+            report.put("load_average_at_end", loadAverage());
             report.put("goal_50000_met", m2 >= 50_000);
             report.put("goal_half_copy_met", m2 / mc >= 0.5);
             report.printJson(out);
             return 0;
         } finally {
-            deleteTree(work);
+            if (a.flag("keep")) {
+                out.println("work directory kept (ingest logs): " + work);
+            } else {
+                deleteTree(work);
+            }
         }
     }
 
     /** One measured ingest with {@code processes} processes; readings per second. */
-    private static double ingestRun(PrintStream out, Path work, PostgresCluster pg, Workload w, int processes, int run,
-                                    int batch, int heap) throws Exception {
+    private static Measured ingestRun(Path work, PostgresCluster pg, Workload w, int processes, int run,
+                                      int batch, int heap) throws Exception {
         truncate(pg);
         Path brokerDir = work.resolve("mosquitto-" + processes + "-" + run);
         try (MosquittoBroker broker = new MosquittoBroker(brokerDir)) {
@@ -151,11 +192,13 @@ public final class IngestBenchmark implements Benchmark {
         }
     }
 
-    private static double measure(PostgresCluster pg, long rows, List<Process> ps) throws Exception {
+    private static Measured measure(PostgresCluster pg, long rows, List<Process> ps) throws Exception {
         try (Connection c = DriverManager.getConnection(pg.jdbcUrl()); Statement s = c.createStatement()) {
             long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);
             long first = 0;
             long firstCount = 0;
+            double clientCpu0 = 0;
+            double serverCpu0 = 0;
             while (true) {
                 long n;
                 try (ResultSet r = s.executeQuery("SELECT count(*) FROM readings")) {
@@ -166,10 +209,15 @@ public final class IngestBenchmark implements Benchmark {
                 if (first == 0 && n > 0) {
                     first = now;
                     firstCount = n;
+                    clientCpu0 = ps.stream().mapToDouble(p -> CpuTime.of(p.pid())).sum();
+                    serverCpu0 = CpuTime.withChildren(pg.serverPid());
                 }
                 if (n >= rows) {
                     // the first poll that saw rows started the clock; what was already there counts as before it
-                    return (rows - firstCount) / ((now - first) / 1e9);
+                    double clientCpu = ps.stream().mapToDouble(p -> CpuTime.of(p.pid())).sum() - clientCpu0;
+                    double serverCpu = CpuTime.withChildren(pg.serverPid()) - serverCpu0;
+                    return new Measured((rows - firstCount) / ((now - first) / 1e9), rows - firstCount, clientCpu,
+                            serverCpu);
                 }
                 for (Process p : ps) {
                     if (!p.isAlive()) {
@@ -184,20 +232,38 @@ public final class IngestBenchmark implements Benchmark {
         }
     }
 
-    /** The peer: every reading of the workload in one binary COPY, one transaction, committed. */
-    private static double copyRun(PostgresCluster pg, Workload w) throws Exception {
+    /**
+     * The peer: every reading of the workload in one binary COPY, one transaction, committed. The rows are encoded
+     * while they stream (in pieces of 1 000 envelopes, so the benchmark fits a small heap): the client's share of a
+     * COPY, as psql's would be.
+     */
+    private static Measured copyRun(PostgresCluster pg, Workload w) throws Exception {
         truncate(pg);
-        byte[] stream = w.copyStream();
+        java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
         try (Connection c = DriverManager.getConnection(pg.jdbcUrl())) {
             c.setAutoCommit(false);
+            double server0 = CpuTime.withChildren(pg.serverPid());
+            long cpu0 = threads.getCurrentThreadCpuTime();
             long t0 = System.nanoTime();
-            long n = c.unwrap(PGConnection.class).getCopyAPI().copyIn(ReadingsCopy.SQL, new ByteArrayInputStream(stream));
+            CopyIn in = c.unwrap(PGConnection.class).getCopyAPI().copyIn(ReadingsCopy.SQL);
+            w.copyTo(in);
+            long n = in.endCopy();
             c.commit();
             long t1 = System.nanoTime();
+            double client = (threads.getCurrentThreadCpuTime() - cpu0) / 1e9;
+            double server = CpuTime.withChildren(pg.serverPid()) - server0;
             if (n != w.rows()) {
                 throw new IOException("COPY stored " + n + " of " + w.rows() + " rows");
             }
-            return n / ((t1 - t0) / 1e9);
+            return new Measured(n / ((t1 - t0) / 1e9), n, client, server);
+        }
+    }
+
+    private static String loadAverage() {
+        try {
+            return Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
+        } catch (IOException e) {
+            return "?";
         }
     }
 
@@ -296,8 +362,8 @@ public final class IngestBenchmark implements Benchmark {
             return (long) frames.size() * samples;
         }
 
-        byte[] copyStream() {
-            ReadingsCopy copy = new ReadingsCopy((int) rows());
+        void copyTo(CopyIn in) throws SQLException {
+            ReadingsCopy copy = new ReadingsCopy(1000 * samples);
             long now = System.currentTimeMillis();
             for (int i = 0; i < meta.size(); i++) {
                 String[] m = meta.get(i);
@@ -305,8 +371,13 @@ public final class IngestBenchmark implements Benchmark {
                     copy.add(m[0], m[1], "ch" + c, Long.parseLong(m[3]), value(i, c), null, null, "V", "good",
                             Long.parseLong(m[2]), now);
                 }
+                if (i % 1000 == 999) {
+                    byte[] b = copy.take();
+                    in.writeToCopy(b, 0, b.length);
+                }
             }
-            return copy.finish();
+            byte[] b = copy.finish();
+            in.writeToCopy(b, 0, b.length);
         }
 
         /** Publishes everything at QoS 1 with a window of 1000 unacknowledged messages. */

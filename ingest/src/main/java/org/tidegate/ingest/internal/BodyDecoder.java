@@ -25,14 +25,25 @@ final class BodyDecoder {
     private BodyDecoder() {
     }
 
-    static Decoded decode(Opened o) throws BadBody {
-        JsonNode body;
+    /** The body as JSON, or null if it is not JSON. */
+    static JsonNode parse(Opened o) {
         try {
-            body = JSON.readTree(o.body());
+            return JSON.readTree(o.body());
         } catch (IOException e) {
-            throw new BadBody("body is not JSON: " + e.getMessage().lines().findFirst().orElse(""));
+            return null;
         }
-        if (body == null || !body.isObject()) {
+    }
+
+    static Decoded decode(Opened o) throws BadBody {
+        return decode(o, parse(o));
+    }
+
+    /** @param body {@link #parse}'s result for {@code o} */
+    static Decoded decode(Opened o, JsonNode body) throws BadBody {
+        if (body == null) {
+            throw new BadBody("body is not JSON");
+        }
+        if (!body.isObject()) {
             throw new BadBody("body is not a JSON object");
         }
         return switch (o.contentType()) {

@@ -1,5 +1,6 @@
 package org.tidegate.ingest.internal;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.util.Objects;
 import org.tidegate.cloud.RouteCheck;
 import org.tidegate.crypto.Envelope;
@@ -26,7 +27,7 @@ final class Verifier {
     Verified verify(Inbound in) {
         Opened opened;
         try {
-            opened = opener.open(in.payload(), route.forTopic(in.topic()));
+            opened = opener.open(in.payload());
         } catch (EnvelopeException e) {
             String sender = e.sender();
             long seq = -1;
@@ -44,8 +45,16 @@ final class Verifier {
             return Verified.refused(in, EnvelopeException.Reason.BAD_FRAME.name(), "", -1,
                     "could not be opened: " + e);
         }
+        // the route check after the opener's checks, as in receive (there it runs inside open(), before the duplicate
+        // filter, which the ingest does not use): the body is parsed once, for the check and for the rows
+        JsonNode body = BodyDecoder.parse(opened);
         try {
-            return Verified.accepted(in, opened, BodyDecoder.decode(opened));
+            route.check(in.topic(), opened, body);
+        } catch (EnvelopeException e) {
+            return Verified.refused(in, e.reason().name(), opened.sender(), opened.sequence(), e.getMessage());
+        }
+        try {
+            return Verified.accepted(in, opened, BodyDecoder.decode(opened, body));
         } catch (BadBody e) {
             return Verified.refused(in, "BAD_BODY", opened.sender(), opened.sequence(), e.getMessage());
         }

@@ -190,6 +190,15 @@ public final class PostgresCluster implements AutoCloseable {
         return r.output.trim();
     }
 
+    /** The postmaster's process id (first line of postmaster.pid), for CPU accounting; -1 if not running. */
+    public long serverPid() {
+        try {
+            return Long.parseLong(Files.readAllLines(data().resolve("postmaster.pid")).get(0).trim());
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
     /** The psql program beside the server, for peers that run it directly. */
     public Path psqlBinary() {
         return bin.resolve("psql");
