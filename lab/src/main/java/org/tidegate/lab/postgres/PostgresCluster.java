@@ -16,7 +16,7 @@ import org.tinylog.Logger;
 /**
  * A private PostgreSQL cluster for one test or benchmark: {@code initdb} into a fresh directory, {@code pg_ctl start}
  * on a free loopback port (and a Unix socket in the same directory), trust authentication for the user
- * {@value #USER}, one database {@value #DATABASE}. {@link #close()} stops it and deletes the directory.
+ * {@value #USER}, the database {@value #DATABASE}. {@link #close()} stops it and deletes the directory.
  *
  * <p>{@code initdb} refuses to run as root. Run by root, every PostgreSQL program runs through {@code runuser -u}
  * as the system user {@code postgres} (Debian's package creates it) or, where there is none, as the system user
@@ -28,7 +28,8 @@ import org.tinylog.Logger;
  */
 public final class PostgresCluster implements AutoCloseable {
     public static final String USER = "tidegate";
-    public static final String DATABASE = "tidegate";
+    /** The database initdb makes: no psql needed to create another (embedded binary trees have no psql). */
+    public static final String DATABASE = "postgres";
     static final String FALLBACK_OS_USER = "tidegate-pg";
 
     private final Path bin;
@@ -113,7 +114,6 @@ public final class PostgresCluster implements AutoCloseable {
         try {
             c.init();
             c.startServer();
-            c.psql("postgres", "CREATE DATABASE " + DATABASE);
             return c;
         } catch (IOException | InterruptedException | RuntimeException e) {
             c.close();
