@@ -43,12 +43,14 @@ import org.tidegate.lab.postgres.PostgresCluster;
  * {@code synchronous_commit} on, beside a plain binary {@code COPY} of the same rows into the same table in the same
  * run (the peer: PostgreSQL's own bulk path, no MQTT, no crypto, one transaction).
  *
- * <p>Method, per run and process count: TRUNCATE; a fresh broker and a fresh group; the ingest processes start,
- * subscribe and stop (SIGTERM: their persistent sessions and shared subscriptions stay); the whole workload
- * (sealed, signed and encrypted telemetry of {@code --gateways} gateways, {@code --samples} samples each) is
- * published at QoS 1 and queues in their sessions; the processes start again and the clock runs from the first
- * stored reading to the last, polling {@code count(*)}. So it measures the ingest (receive, verify, decrypt, parse,
- * store, commit, acknowledge), not the publisher.
+ * <p>Method, per run and process count: TRUNCATE; a fresh broker and a fresh group; the ingest processes start and
+ * subscribe; a warm-up workload (half the size of the measured one) is published and stored, so the JIT has compiled
+ * the hot paths as in a long-running service; the processes are stopped with SIGSTOP (connections stay); the measured
+ * workload (sealed, signed and encrypted telemetry of {@code --gateways} gateways, {@code --samples} samples each) is
+ * published at QoS 1 and queues in their sessions; SIGCONT, and the clock runs from the first stored reading of it to
+ * the last, polling {@code count(*)}. So it measures the ingest (receive, verify, decrypt, parse, store, commit,
+ * acknowledge), not the publisher. Beside the wall-clock rate it reports readings per CPU-second of the ingest JVMs
+ * plus PostgreSQL (from /proc), which holds on a machine shared with other work.
  */
 public final class IngestBenchmark implements Benchmark {
     /**
@@ -168,31 +170,65 @@ public final class IngestBenchmark implements Benchmark {
             broker.start();
             String group = "bench" + processes + "r" + run;
             List<Process> ps = new ArrayList<>();
-            for (int i = 0; i < processes; i++) {
-                ps.add(startIngest(work, broker, pg, group, group + "-" + i, batch, heap, "prime"));
-            }
-            for (int i = 0; i < processes; i++) {
-                awaitLine(work, group + "-" + i, "prime", "SUBSCRIBED", ps.get(i));
-            }
-            for (Process p : ps) {
-                stop(p);
-            }
-            w.publish(broker.url());
-            ps.clear();
-            for (int i = 0; i < processes; i++) {
-                ps.add(startIngest(work, broker, pg, group, group + "-" + i, batch, heap, "measure"));
-            }
             try {
-                return measure(pg, w.rows(), ps);
+                for (int i = 0; i < processes; i++) {
+                    ps.add(startIngest(work, broker, pg, group, group + "-" + i, batch, heap));
+                }
+                for (int i = 0; i < processes; i++) {
+                    awaitLine(work, group + "-" + i, "SUBSCRIBED", ps.get(i));
+                }
+                // warm-up: a long-running service has compiled its hot paths; a fresh JVM has not
+                w.publish(broker.url(), true);
+                long warm = w.warmRows();
+                awaitCount(pg, warm, ps);
+                // the measured workload queues while the processes are stopped (SIGSTOP keeps their connections)
+                for (Process p : ps) {
+                    signal(p, "-STOP");
+                }
+                w.publish(broker.url(), false);
+                for (Process p : ps) {
+                    signal(p, "-CONT");
+                }
+                return measure(pg, warm, warm + w.rows(), ps);
             } finally {
                 for (Process p : ps) {
+                    signal(p, "-CONT");
                     stop(p);
                 }
             }
         }
     }
 
-    private static Measured measure(PostgresCluster pg, long rows, List<Process> ps) throws Exception {
+    private static void signal(Process p, String sig) throws IOException, InterruptedException {
+        if (p.isAlive()) {
+            new ProcessBuilder("kill", sig, Long.toString(p.pid())).inheritIO().start().waitFor(5, TimeUnit.SECONDS);
+        }
+    }
+
+    private static void awaitCount(PostgresCluster pg, long rows, List<Process> ps) throws Exception {
+        try (Connection c = DriverManager.getConnection(pg.jdbcUrl()); Statement s = c.createStatement()) {
+            long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
+            while (true) {
+                try (ResultSet r = s.executeQuery("SELECT count(*) FROM readings")) {
+                    r.next();
+                    if (r.getLong(1) >= rows) {
+                        return;
+                    }
+                }
+                for (Process p : ps) {
+                    if (!p.isAlive()) {
+                        throw new IOException("an ingest process exited with " + p.exitValue() + " during warm-up");
+                    }
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new IOException("warm-up not stored within 5 minutes");
+                }
+                Thread.sleep(50);
+            }
+        }
+    }
+
+    private static Measured measure(PostgresCluster pg, long before, long rows, List<Process> ps) throws Exception {
         try (Connection c = DriverManager.getConnection(pg.jdbcUrl()); Statement s = c.createStatement()) {
             long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);
             long first = 0;
@@ -206,7 +242,7 @@ public final class IngestBenchmark implements Benchmark {
                     n = r.getLong(1);
                 }
                 long now = System.nanoTime();
-                if (first == 0 && n > 0) {
+                if (first == 0 && n > before) {
                     first = now;
                     firstCount = n;
                     clientCpu0 = ps.stream().mapToDouble(p -> CpuTime.of(p.pid())).sum();
@@ -282,7 +318,7 @@ public final class IngestBenchmark implements Benchmark {
     }
 
     private static Process startIngest(Path work, MosquittoBroker broker, PostgresCluster pg, String group, String id,
-                                       int batch, int heap, String phase) throws IOException {
+                                       int batch, int heap) throws IOException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<String> cmd = List.of(java, "-Xmx" + heap + "m", "-XX:+UseParallelGC", "-cp",
                 System.getProperty("java.class.path"), "org.tidegate.launcher.Main", "ingest", "--broker", broker.url(),
@@ -290,11 +326,11 @@ public final class IngestBenchmark implements Benchmark {
                 work.resolve("trust").toString(), "--group", group, "--id", id, "--batch", Integer.toString(batch),
                 "--inflight", Integer.toString(Math.max(2000, 2 * batch)), "--progress", "5s");
         return new ProcessBuilder(cmd).redirectErrorStream(true)
-                .redirectOutput(work.resolve(id + "-" + phase + ".log").toFile()).start();
+                .redirectOutput(work.resolve(id + ".log").toFile()).start();
     }
 
-    private static void awaitLine(Path work, String id, String phase, String text, Process p) throws Exception {
-        Path log = work.resolve(id + "-" + phase + ".log");
+    private static void awaitLine(Path work, String id, String text, Process p) throws Exception {
+        Path log = work.resolve(id + ".log");
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (!Files.readString(log).contains(text)) {
             if (!p.isAlive() || System.nanoTime() > deadline) {
@@ -319,8 +355,11 @@ public final class IngestBenchmark implements Benchmark {
 
     /** The sealed envelopes (with their topics) and the same samples as COPY rows. */
     private record Workload(List<String> topics, List<byte[]> frames, List<String[]> meta, int samples,
-                            long baseTime) {
+                            long baseTime, int warm) {
+        /** The first {@code warm} frames warm the ingest up; the measured workload (and the COPY's rows) follow. */
         static Workload create(Path work, int envelopes, int samples, int gateways) throws Exception {
+            int warm = Math.max(gateways, envelopes / 2);
+            envelopes += warm;
             KeyPair cloud = SmKeys.generate();
             Path trust = Files.createDirectories(work.resolve("trust"));
             PemKeys.writePrivateKey(work.resolve("cloud.key.pem"), cloud.getPrivate(), true);
@@ -351,21 +390,26 @@ public final class IngestBenchmark implements Benchmark {
                 frames.add(s.seal(ContentType.TELEMETRY, 4, seq, t, body.toString().getBytes(StandardCharsets.UTF_8)));
                 meta.add(new String[] {s.senderId(), device, Long.toString(seq), Long.toString(t)});
             }
-            return new Workload(topics, frames, meta, samples, base);
+            return new Workload(topics, frames, meta, samples, base, warm);
         }
 
         static double value(int i, int c) {
             return 220.0 + ((i * 31 + c * 7) % 200) / 10.0;
         }
 
+        /** Readings of the measured part. */
         long rows() {
-            return (long) frames.size() * samples;
+            return (long) (frames.size() - warm) * samples;
+        }
+
+        long warmRows() {
+            return (long) warm * samples;
         }
 
         void copyTo(CopyIn in) throws SQLException {
             ReadingsCopy copy = new ReadingsCopy(1000 * samples);
             long now = System.currentTimeMillis();
-            for (int i = 0; i < meta.size(); i++) {
+            for (int i = warm; i < meta.size(); i++) {
                 String[] m = meta.get(i);
                 for (int c = 0; c < samples; c++) {
                     copy.add(m[0], m[1], "ch" + c, Long.parseLong(m[3]), value(i, c), null, null, "V", "good",
@@ -381,7 +425,7 @@ public final class IngestBenchmark implements Benchmark {
         }
 
         /** Publishes everything at QoS 1 with a window of 1000 unacknowledged messages. */
-        void publish(String url) throws Exception {
+        void publish(String url, boolean warmUp) throws Exception {
             MqttAsyncClient c = new MqttAsyncClient(url, "bench-publisher", new MemoryPersistence());
             MqttConnectionOptions o = new MqttConnectionOptions();
             o.setCleanStart(true);
@@ -398,7 +442,7 @@ public final class IngestBenchmark implements Benchmark {
                     window.release();
                 }
             };
-            for (int i = 0; i < frames.size(); i++) {
+            for (int i = warmUp ? 0 : warm; i < (warmUp ? warm : frames.size()); i++) {
                 if (!window.tryAcquire(60, TimeUnit.SECONDS)) {
                     throw new IOException("publisher stalled at " + i);
                 }
