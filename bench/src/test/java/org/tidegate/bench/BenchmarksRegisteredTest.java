@@ -11,8 +11,8 @@ import org.tidegate.core.cli.PicocliCommand;
 /** Every benchmark is registered (it was checked per module, e.g. modbus in the simulator, before they moved here). */
 class BenchmarksRegisteredTest {
     @Test
-    void allSevenAreFoundAndTheCommandIsContributed() {
-        assertEquals(List.of("crypto", "gateway", "gpio", "modbus", "pipeline", "store", "uplink"),
+    void allAreFoundAndTheCommandIsContributed() {
+        assertEquals(List.of("crypto", "gateway", "gpio", "ingest", "modbus", "pipeline", "store", "uplink"),
                 BenchCommand.benchmarks().keySet().stream().toList());
         assertTrue(ServiceLoader.load(PicocliCommand.class).stream().anyMatch(p -> p.type() == BenchCommand.class));
     }

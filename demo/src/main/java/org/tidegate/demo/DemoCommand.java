@@ -114,6 +114,7 @@ public final class DemoCommand implements PicocliCommand {
         EmbeddedBroker broker = null;
         CloudReceiver receiver = null;
         GatewayRuntime runtime = null;
+        UtilityDevices utility = null;
         int code = 1;
         try {
             out.println("tidegate demo — home " + home);
@@ -127,6 +128,7 @@ public final class DemoCommand implements PicocliCommand {
                     .powerMeter("pm-001", "127.0.0.1", modbusPort, 2000)
                     .rainGauge("rain-01", "127.0.0.1", modbusPort, 5000)
                     .smokeAndSiren();
+            utility = UtilityDevices.add(demo, sim.site(), home, out);
             EnvelopeOpener opener = EnvelopeOpener.builder(demo.cloudKey(),
                             TrustedSenders.of(DemoHome.GATEWAY_ID, demo.gatewayPublicKey()))
                     .duplicateFilter(new DuplicateFilter()).build();
@@ -159,6 +161,7 @@ public final class DemoCommand implements PicocliCommand {
             GatewayRuntime gateway = runtime;
             Thread scenario = new Thread(() -> driveScenario(site, gateway, stop), "demo-scenario");
             scenario.setDaemon(true);
+            utility.startStation();
             scenario.start();
             if (duration != null) {
                 stop.await(duration.toMillis(), TimeUnit.MILLISECONDS);
@@ -179,6 +182,9 @@ public final class DemoCommand implements PicocliCommand {
             }
             if (broker != null) {
                 closeQuietly(broker::stop, "broker");
+            }
+            if (utility != null) {
+                closeQuietly(utility::close, "utility simulators");
             }
             if (sim != null) {
                 closeQuietly(sim::close, "simulators");

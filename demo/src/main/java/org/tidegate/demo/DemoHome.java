@@ -150,6 +150,41 @@ public final class DemoHome {
         return this;
     }
 
+    /**
+     * A DL/T 645-2007 meter on a serial port (e.g. a socat pty to {@code tidegate simulate --dlt645-port}): total
+     * active power, the phase voltages (read as block 0201FF00) and forward active energy.
+     */
+    public DemoHome dlt645Meter(String id, String port, String parity, String address, int pollMs) throws IOException {
+        write(id, """
+                { "id": "%s", "protocol": "dlt645", "pollIntervalMs": %d, "timeoutMs": 500, "retries": 1,
+                  "connection": { "port": "%s", "parity": "%s", "address": "%s" },
+                  "channels": [
+                    { "id": "power", "address": "02030000", "format": "XX.XXXX", "unit": "kW" },
+                    { "id": "voltageA", "address": "02010100", "format": "XXX.X", "unit": "V" },
+                    { "id": "voltageB", "address": "02010200", "format": "XXX.X", "unit": "V" },
+                    { "id": "voltageC", "address": "02010300", "format": "XXX.X", "unit": "V" },
+                    { "id": "energy", "address": "00010000", "format": "XXXXXX.XX", "unit": "kWh" } ] }
+                """.formatted(id, pollMs, port, parity, address));
+        return this;
+    }
+
+    /**
+     * An SL 651-2014 water-level and rain station reporting to this gateway over TCP on {@code listenPort}
+     * (centre 5, password 03E8, as {@code tidegate simulate --sl651-tcp} sends).
+     */
+    public DemoHome sl651Station(String id, int listenPort, String station) throws IOException {
+        write(id, """
+                { "id": "%s", "protocol": "sl651", "pollIntervalMs": 1000, "timeoutMs": 500, "retries": 0,
+                  "connection": { "transport": "tcp", "bind": "127.0.0.1", "listenPort": %d, "station": "%s",
+                                  "centre": 5, "password": "03E8", "reportTimeoutSeconds": 600 },
+                  "channels": [
+                    { "id": "level", "address": "39", "unit": "m" },
+                    { "id": "rain_day", "address": "1F", "unit": "mm" },
+                    { "id": "voltage", "address": "38", "unit": "V" } ] }
+                """.formatted(id, listenPort, station));
+        return this;
+    }
+
     private void write(String id, String json) throws IOException {
         Files.writeString(home.resolve("devices/" + id + ".json"), json);
     }

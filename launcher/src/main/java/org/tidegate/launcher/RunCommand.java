@@ -56,6 +56,12 @@ final class RunCommand implements PicocliCommand {
         if (scan < 0) {
             throw new Args.UsageException("--scan-seconds must be 0 or more, got " + scan);
         }
+        // A remote configuration change that a crash or power cut interrupted (during its apply or its trial) is
+        // undone before anything reads the home: the gateway starts on the previous files (docs/remote-management.md).
+        org.tidegate.config.HomeSwitch.Recovery recovery = org.tidegate.config.HomeSwitch.recover(home);
+        if (recovery == org.tidegate.config.HomeSwitch.Recovery.RESTORED_OLD) {
+            err.println("tidegate run: an interrupted remote configuration change was rolled back to the previous files");
+        }
         LoadResult check = HomeLoader.check(home);
         if (!check.ok()) {
             err.println("tidegate run: " + home + " has " + check.errors().size() + " configuration error(s):");

@@ -28,7 +28,15 @@ import picocli.CommandLine.Parameters;
         "to gw.pub.pem and signed with cloud.key.pem, \"gateway\":\"GW\" added to the body, sequence from F:",
         "strictly increasing, written before use, safe for concurrent runs),",
         "publishes it to {prefix}/GW/command at QoS 1 and prints the gateway's reply body as one JSON line.",
-        "Exit 0 if the reply says ok, 1 if it says not ok or none came in time."})
+        "Exit 0 if the reply says ok, 1 if it says not ok or none came in time, 3 if a change was",
+        "rolled back after its trial, 4 if it was refused as a conflict (docs/remote-management.md).", "",
+        "Operations (instead of JSON; FILE is a JSON file; changes need --base, the revision",
+        "`config get` reported; --id names the change so that a retry is answered, not re-applied):",
+        "  config get | config snapshots | config rollback REV",
+        "  config put-device FILE | config delete-device ID | config put-profile FILE",
+        "  config delete-profile ID | config put-gateway FILE | config apply FILE (file name -> content)",
+        "  device read DEV CH | device write DEV CH VALUE | device restart DEV",
+        "  status | logs [N]"})
 public final class SendCommand implements PicocliCommand {
     @Option(names = "--key", required = true, paramLabel = "cloud.key.pem", description = "the cloud's SM2 private key")
     Path keyFile;
@@ -46,8 +54,15 @@ public final class SendCommand implements PicocliCommand {
             description = "how long to wait for the reply (default ${DEFAULT-VALUE}; 0: do not wait)")
     Duration waitFor;
 
-    @Parameters(paramLabel = "JSON", arity = "1", description = "the command, e.g. '{\"op\":\"ping\"}'")
-    String commandJson;
+    @Option(names = "--base", paramLabel = "REV", description = "the revision a change was made from (see config get)")
+    String base;
+
+    @Option(names = "--id", paramLabel = "ID", description = "names the change, so that a retry is answered with its outcome")
+    String changeId;
+
+    @Parameters(paramLabel = "JSON|OPERATION", arity = "1..*",
+            description = "the command as one JSON argument, e.g. '{\"op\":\"ping\"}', or an operation such as: config get")
+    java.util.List<String> words;
 
     @Mixin
     CliSupport.BrokerOptions brokerOptions;
@@ -62,7 +77,9 @@ public final class SendCommand implements PicocliCommand {
         PrivateKey key;
         PublicKey gatewayKey;
         try {
-            body = CommandSender.json(commandJson);
+            body = words.size() == 1 && words.get(0).trim().startsWith("{")
+                    ? CommandSender.json(words.get(0))
+                    : ManagementCommands.body(words, base, changeId);
             key = PemKeys.readPrivateKey(keyFile);
             gatewayKey = PemKeys.readPublicKey(gatewayKeyFile);
         } catch (IOException e) {
@@ -83,7 +100,7 @@ public final class SendCommand implements PicocliCommand {
                 return 1;
             }
             out.println(reply.get().body().toString());
-            return reply.get().body().path("ok").asBoolean() ? 0 : 1;
+            return ManagementCommands.exitStatus(reply.get().body());
         }
     }
 }
