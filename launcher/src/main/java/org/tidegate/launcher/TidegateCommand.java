@@ -67,18 +67,23 @@ public final class TidegateCommand implements PicocliCommand {
      */
     private static <T> List<T> providers(Class<T> type) {
         List<T> found = new java.util.ArrayList<>();
+        List<String> broken = new java.util.ArrayList<>();
         Iterator<T> it = ServiceLoader.load(type).iterator();
         while (true) {
             try {
                 if (!it.hasNext()) {
-                    return found;
+                    break;
                 }
                 found.add(it.next());
             } catch (ServiceConfigurationError e) {
-                System.err.println("tidegate: warning: a command could not be loaded (" + e.getMessage()
-                        + "); a clean rebuild (mvn clean package) fixes a stale build");
+                broken.add(e.getMessage());
             }
         }
+        if (!broken.isEmpty()) {
+            System.err.println("tidegate: warning: " + broken.size() + " command(s) could not be loaded (" + broken.get(0)
+                    + (broken.size() > 1 ? ", ..." : "") + "); a stale build? mvn clean package fixes that");
+        }
+        return found;
     }
 
     private static String name(PicocliCommand c) {
