@@ -77,7 +77,6 @@ public final class SendCommand implements PicocliCommand {
         PrivateKey key;
         PublicKey gatewayKey;
         try {
-            // One JSON argument (an object, or a JSON value that is not one, refused by CommandSender) or an operation.
             body = words.size() == 1 && (words.get(0).trim().startsWith("{") || words.get(0).trim().startsWith("["))
                     ? CommandSender.json(words.get(0))
                     : ManagementCommands.body(words, base, changeId);
