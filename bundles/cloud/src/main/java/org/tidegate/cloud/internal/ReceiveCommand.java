@@ -17,6 +17,7 @@ import org.tidegate.cloud.BrokerConnection;
 import org.tidegate.cloud.CloudReceiver;
 import org.tidegate.cloud.Received;
 import org.tidegate.cloud.Refused;
+import org.tidegate.cloud.cli.BrokerOptions;
 import org.tidegate.core.cli.Args;
 import org.tidegate.core.cli.DurationConverter;
 import org.tidegate.core.cli.PicocliCommand;
@@ -57,7 +58,10 @@ public final class ReceiveCommand implements PicocliCommand {
     Duration forDuration;
 
     @Mixin
-    CliSupport.BrokerOptions brokerOptions;
+    BrokerOptions brokerOptions;
+
+    @Mixin
+    CliSupport.CloudId cloud;
 
     @Override
     public int run(PrintStream out, PrintStream err) throws Exception {
@@ -82,7 +86,7 @@ public final class ReceiveCommand implements PicocliCommand {
             throw new Args.UsageException("--count must be 0 or more, got " + count);
         }
         long millis = forDuration == null ? 0 : forDuration.toMillis();
-        BrokerConnection broker = brokerOptions.connection(brokerOptions.cloudId + "-receiver");
+        BrokerConnection broker = brokerOptions.connection(cloud.id + "-receiver");
         if (session != null) {
             broker = broker.persistent(session);
         }
@@ -124,7 +128,7 @@ public final class ReceiveCommand implements PicocliCommand {
             }
         };
         err.println("receive: " + broker.url() + ", trusting " + trusted.asMap().keySet());
-        try (CloudReceiver receiver = new CloudReceiver(broker, brokerOptions.prefix, opener, printer, 1000)) {
+        try (CloudReceiver receiver = new CloudReceiver(broker, brokerOptions.prefix(), opener, printer, 1000)) {
             receiver.start();
             if (millis > 0) {
                 enough.await(millis, TimeUnit.MILLISECONDS);

@@ -11,6 +11,7 @@ import java.util.concurrent.TimeUnit;
 import org.tidegate.cloud.CommandSender;
 import org.tidegate.cloud.CommandSequence;
 import org.tidegate.cloud.Received;
+import org.tidegate.cloud.cli.BrokerOptions;
 import org.tidegate.core.cli.Args;
 import org.tidegate.core.cli.DurationConverter;
 import org.tidegate.core.cli.PicocliCommand;
@@ -65,7 +66,10 @@ public final class SendCommand implements PicocliCommand {
     java.util.List<String> words;
 
     @Mixin
-    CliSupport.BrokerOptions brokerOptions;
+    BrokerOptions brokerOptions;
+
+    @Mixin
+    CliSupport.CloudId cloud;
 
     @Override
     public int run(PrintStream out, PrintStream err) throws Exception {
@@ -87,8 +91,8 @@ public final class SendCommand implements PicocliCommand {
             return 1;
         }
         long wait = waitFor.toMillis() > 0 && waitFor.toMillis() < 1000 ? 1 : waitFor.toSeconds();
-        try (CommandSender sender = new CommandSender(brokerOptions.connection(brokerOptions.cloudId + "-command"),
-                brokerOptions.prefix, brokerOptions.cloudId, key, gateway, gatewayKey, new CommandSequence(seqFile))) {
+        try (CommandSender sender = new CommandSender(brokerOptions.connection(cloud.id + "-command"),
+                brokerOptions.prefix(), cloud.id, key, gateway, gatewayKey, new CommandSequence(seqFile))) {
             if (wait == 0) {
                 long seq = sender.send(body);
                 out.println("{\"sent\":" + seq + "}");
