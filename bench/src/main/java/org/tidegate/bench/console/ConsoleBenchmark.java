@@ -13,16 +13,16 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 import org.tidegate.bench.BenchReport;
 import org.tidegate.bench.Benchmark;
 import org.tidegate.cloud.broker.EmbeddedBroker;
-import org.tidegate.core.cli.Args;
 import org.tidegate.demo.DemoHome;
 import org.tidegate.simulator.Simulator;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * {@code tidegate bench console}: what the local console costs in resident memory. The gateway runs as its own
@@ -32,30 +32,21 @@ import org.tidegate.simulator.Simulator;
  * the local API key); VmRSS is sampled once a second after the settle time. Prints both medians, the difference and
  * the ratio (issue 18's budget: at most 20 MB more).
  */
+@Command(name = "console", description = "RSS of the gateway with the web console on and read every second vs. off (demo site, -Xmx128m)")
 public final class ConsoleBenchmark implements Benchmark {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    @Override
-    public String name() {
-        return "console";
-    }
+    @Option(names = "--runs", paramLabel = "N", defaultValue = "3", description = "alternating off/on pairs (default ${DEFAULT-VALUE})")
+    int runs;
+
+    @Option(names = "--settle", paramLabel = "SECONDS", defaultValue = "30", description = "seconds after start before RSS is sampled (default ${DEFAULT-VALUE})")
+    int settle;
+
+    @Option(names = "--measure", paramLabel = "SECONDS", defaultValue = "20", description = "seconds RSS is sampled, once a second (default ${DEFAULT-VALUE})")
+    int measure;
 
     @Override
-    public String summary() {
-        return "RSS of the gateway with the web console on and read every second vs. off (demo site, -Xmx128m)";
-    }
-
-    @Override
-    public String usage() {
-        return "tidegate bench console [--runs 3] [--settle 30] [--measure 20]";
-    }
-
-    @Override
-    public int run(List<String> argv, PrintStream out) throws Exception {
-        Args args = Args.parse(argv, Set.of("runs", "settle", "measure"), Set.of());
-        int runs = args.intValue("runs", 3);
-        int settle = args.intValue("settle", 30);
-        int measure = args.intValue("measure", 20);
+    public int measure(PrintStream out) throws Exception {
         out.printf("demo site (5 devices), gateway JVM -Xmx128m -XX:+UseSerialGC; %d runs each, settle %d s, measure %d s%n",
                 runs, settle, measure);
         List<Double> off = new ArrayList<>();

@@ -8,7 +8,6 @@ import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 import org.bouncycastle.crypto.engines.SM4Engine;
@@ -21,7 +20,6 @@ import org.bouncycastle.crypto.params.ParametersWithIV;
 import org.bouncycastle.crypto.signers.SM2Signer;
 import org.tidegate.bench.BenchReport;
 import org.tidegate.bench.Benchmark;
-import org.tidegate.core.cli.Args;
 import org.tidegate.core.testing.ExternalTools;
 import org.tidegate.crypto.ContentType;
 import org.tidegate.crypto.EnvelopeOpener;
@@ -31,6 +29,8 @@ import org.tidegate.crypto.SmKeys;
 import org.tidegate.crypto.TrustedSenders;
 import org.tidegate.crypto.internal.Sm2;
 import org.tidegate.crypto.internal.Sm4Gcm;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * {@code tidegate bench crypto}: envelope seals/s and opens/s (default options: SM2-signed, SM4-GCM
@@ -39,25 +39,24 @@ import org.tidegate.crypto.internal.Sm4Gcm;
  * {@code openssl speed} figures (SM4-CBC, since OpenSSL 3.0 has no SM4-GCM; SM2 sign/verify) from the same
  * run beside them.
  */
+@Command(name = "crypto", description = "envelope seal/open rates, SM4-GCM MB/s, SM2 sign/verify per second, beside openssl speed")
 public class CryptoBenchmark implements Benchmark {
     private static final java.lang.management.ThreadMXBean THREADS =
             java.lang.management.ManagementFactory.getThreadMXBean();
 
-    @Override
-    public String name() {
-        return "crypto";
-    }
+    @Option(names = "--runs", paramLabel = "N", defaultValue = "5", description = "timed runs per figure, at least 1 (default ${DEFAULT-VALUE})")
+    int runsOption;
+
+    @Option(names = "--seconds", paramLabel = "SECONDS", defaultValue = "1", description = "CPU seconds per run, at least 0.2 (default ${DEFAULT-VALUE})")
+    double secondsOption;
+
+    @Option(names = "--no-openssl", description = "skip the openssl speed peer figures")
+    boolean noOpenssl;
 
     @Override
-    public String summary() {
-        return "envelope seal/open rates, SM4-GCM MB/s, SM2 sign/verify per second, beside openssl speed";
-    }
-
-    @Override
-    public int run(List<String> argv, PrintStream out) throws Exception {
-        Args args = Args.parse(argv, Set.of("runs", "seconds"), Set.of("no-openssl"));
-        int runs = Math.max(1, args.intValue("runs", 5));
-        double seconds = Math.max(0.2, Double.parseDouble(args.get("seconds", "1")));
+    public int measure(PrintStream out) throws Exception {
+        int runs = Math.max(1, runsOption);
+        double seconds = Math.max(0.2, secondsOption);
         BenchReport report = new BenchReport("crypto");
         report.put("runs", runs).put("secondsPerRun", seconds);
         out.printf(Locale.ROOT, "crypto benchmark: median of %d runs of %.1f CPU-s each, one thread, rates per CPU"
@@ -149,7 +148,7 @@ public class CryptoBenchmark implements Benchmark {
         for (LongSupplier op : List.of(gcmOp, cbcOp, signOp, verifyOp)) {
             timed(budget, op);
         }
-        boolean openssl = !args.flag("no-openssl") && ExternalTools.onPath("openssl");
+        boolean openssl = !noOpenssl && ExternalTools.onPath("openssl");
         String osslVersion = openssl ? runTool(List.of("openssl", "version")).trim() : "n/a";
         int secs = (int) Math.max(1, Math.round(seconds));
         double[][] r = new double[7][runs];

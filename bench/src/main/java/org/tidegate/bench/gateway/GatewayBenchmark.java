@@ -7,7 +7,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.tidegate.cloud.BrokerConnection;
@@ -24,6 +23,8 @@ import org.tidegate.crypto.EnvelopeOpener;
 import org.tidegate.crypto.TrustedSenders;
 import org.tidegate.demo.DemoHome;
 import org.tidegate.simulator.Simulator;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * {@code tidegate bench gateway}: the whole gateway as a separate JVM ({@code tidegate run}) with 20 Modbus
@@ -31,6 +32,11 @@ import org.tidegate.simulator.Simulator;
  * to a broker in this process. Measures start-up to the first published message, resident memory (VmRSS)
  * once settled, and the delivered message rate; runs at {@code -Xmx64m}, then looks for the heap floor.
  */
+@Command(name = "gateway", description = {
+        "start-up, RSS and rate: 20 devices / 200 channels at 1 s, -Xmx64m, heap floor; with --samples-per-second N:"
+                + " throughput of the whole gateway (samples/s verified, CPU, RSS, depth, wire bytes, alarm latency)",
+        "", "Without --samples-per-second: start-up, RSS and rate at -Xmx64m, then the heap floor (--devices, --runs,",
+        "--settle, --measure, --no-floor). With it: the throughput run (every other option)."})
 public final class GatewayBenchmark implements Benchmark {
     /**
      * Extra options of the gateway JVM in the throughput run (besides -Xmx and -XX:+UseSerialGC): the systemd
@@ -38,40 +44,76 @@ public final class GatewayBenchmark implements Benchmark {
      * in the gateway's environment unless already set.
      */
     static final String DEFAULT_GATEWAY_JVM = "-XX:TieredStopAtLevel=1 -Xss512k -XX:ReservedCodeCacheSize=32m";
-    @Override
-    public String name() {
-        return "gateway";
-    }
-
-    @Override
-    public String summary() {
-        return "start-up, RSS and rate: 20 devices / 200 channels at 1 s, -Xmx64m, heap floor; with --samples-per-second N:"
-                + " throughput of the whole gateway (samples/s verified, CPU, RSS, depth, wire bytes, alarm latency)";
-    }
-
     record Run(int heapMb, boolean ok, double startupMs, double rssMb, double messagesPerSecond, String note) {
     }
 
+    @Option(names = "--samples-per-second", paramLabel = "N",
+            description = "run the throughput benchmark at this sample rate (e.g. 100000) instead of start-up/RSS")
+    Integer samplesPerSecond;
+
+    @Option(names = "--devices", paramLabel = "N", description = "Modbus TCP devices (default 20; 50 with --samples-per-second)")
+    Integer devices;
+
+    @Option(names = "--runs", paramLabel = "N", defaultValue = "3", description = "runs per figure (default ${DEFAULT-VALUE})")
+    int runs;
+
+    @Option(names = "--settle", paramLabel = "SECONDS", defaultValue = "20",
+            description = "seconds after start before measuring (default ${DEFAULT-VALUE})")
+    int settle;
+
+    @Option(names = "--measure", paramLabel = "SECONDS", defaultValue = "15",
+            description = "seconds of each start-up/RSS measurement (default ${DEFAULT-VALUE})")
+    int measure;
+
+    @Option(names = "--no-floor", description = "skip the heap floor probes (start-up/RSS run)")
+    boolean noFloor;
+
+    @Option(names = "--channels", paramLabel = "N", defaultValue = "100",
+            description = "float32 channels per device, throughput run (default ${DEFAULT-VALUE})")
+    int channels;
+
+    @Option(names = "--batch-polls", paramLabel = "N", defaultValue = "10",
+            description = "polls per telemetry message, throughput run (default ${DEFAULT-VALUE})")
+    int batchPolls;
+
+    @Option(names = "--body", paramLabel = "compact|json", defaultValue = "compact",
+            description = "telemetry body encoding, throughput run (default ${DEFAULT-VALUE})")
+    String body;
+
+    @Option(names = "--seconds", paramLabel = "SECONDS", defaultValue = "60",
+            description = "seconds measured per throughput run (default ${DEFAULT-VALUE})")
+    int seconds;
+
+    @Option(names = "--backlog", paramLabel = "N", defaultValue = "0",
+            description = "sealed 100-channel messages stored before the gateway starts, drained while live data flows"
+                    + " (default ${DEFAULT-VALUE})")
+    int backlog;
+
+    @Option(names = "--heap", paramLabel = "MB", defaultValue = "64", description = "gateway -Xmx in MB, throughput run (default ${DEFAULT-VALUE})")
+    int heap;
+
+    @Option(names = "--inflight", paramLabel = "N", defaultValue = "128",
+            description = "the uplink's QoS 1 messages in flight, throughput run (default ${DEFAULT-VALUE})")
+    int inflight;
+
+    @Option(names = "--jvm", paramLabel = "OPTIONS", defaultValue = DEFAULT_GATEWAY_JVM,
+            description = "extra gateway JVM options, throughput run, one argument (default \"${DEFAULT-VALUE}\")")
+    String jvm;
+
     @Override
-    public int run(List<String> argv, PrintStream out) throws Exception {
-        Args args = Args.parse(argv, Set.of("devices", "runs", "settle", "measure", "samples-per-second", "channels",
-                "batch-polls", "body", "seconds", "backlog", "heap", "inflight", "jvm"), Set.of("no-floor"));
-        if (args.get("samples-per-second") != null) {
-            String body = args.get("body", "compact");
+    public int measure(PrintStream out) throws Exception {
+        if (samplesPerSecond != null) {
             if (!body.equals("compact") && !body.equals("json")) {
                 throw new Args.UsageException("--body: compact or json, got " + body);
             }
-            return new GatewayThroughput(new GatewayThroughput.Options(args.intValue("samples-per-second", 100_000),
-                    args.intValue("devices", 50), args.intValue("channels", 100), args.intValue("batch-polls", 10),
-                    body.equals("compact"), args.intValue("seconds", 60), args.intValue("settle", 20),
-                    args.intValue("backlog", 0), args.intValue("heap", 64), args.intValue("inflight", 128),
-                    args.intValue("runs", 3), List.of(args.get("jvm", DEFAULT_GATEWAY_JVM).trim().split("\\s+"))), out)
+            return new GatewayThroughput(new GatewayThroughput.Options(samplesPerSecond,
+                    devices != null ? devices : 50, channels, batchPolls,
+                    body.equals("compact"), seconds, settle,
+                    backlog, heap, inflight,
+                    runs, List.of(jvm.trim().split("\\s+"))), out)
                     .run();
         }
-        int devices = args.intValue("devices", 20);
-        int runs = args.intValue("runs", 3);
-        int settle = args.intValue("settle", 20);
-        int measure = args.intValue("measure", 15);
+        int devices = this.devices != null ? this.devices : 20;
         out.printf("%d devices x 10 channels, poll 1 s; gateway JVM -XX:+UseSerialGC; %d runs at -Xmx64m%n", devices, runs);
 
         List<Run> main = new ArrayList<>();
@@ -91,7 +133,7 @@ public final class GatewayBenchmark implements Benchmark {
         report.put(out, "messages_per_second_median", "telemetry delivered (median)",
                 BenchReport.median(main.stream().mapToDouble(Run::messagesPerSecond).toArray()), "msg/s");
         report.put("expected_messages_per_second", devices);
-        if (!args.flag("no-floor")) {
+        if (!noFloor) {
             int floor = 64;
             for (int heap : new int[] {48, 32, 24, 16, 12}) {
                 Run r = once(heap, devices, settle / 2, measure);

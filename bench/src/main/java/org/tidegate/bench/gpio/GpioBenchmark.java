@@ -2,17 +2,16 @@ package org.tidegate.bench.gpio;
 
 import java.io.PrintStream;
 import java.nio.file.Path;
-import java.util.List;
-import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import org.tidegate.bench.BenchReport;
 import org.tidegate.bench.Benchmark;
-import org.tidegate.core.cli.Args;
 import org.tidegate.core.config.DeviceSchema;
 import org.tidegate.core.driver.DeviceSession;
 import org.tidegate.core.model.Device;
 import org.tidegate.driver.gpio.internal.GpioDriver;
 import org.tidegate.driver.gpio.internal.GpioSchema;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * {@code tidegate bench gpio}: the driver's own cost on the Pi4J mock provider — pulses counted per second
@@ -20,29 +19,20 @@ import org.tidegate.driver.gpio.internal.GpioSchema;
  * poll of the riverside GPIO channels. Real pins add the provider's (kernel, JNI) cost on top; there is no
  * peer tool for GPIO on this machine to compare with.
  */
+@Command(name = "gpio", description = "GPIO driver on the mock provider: pulse counting rate, edge push delay, poll time")
 public final class GpioBenchmark implements Benchmark {
 
-    @Override
-    public String name() {
-        return "gpio";
-    }
+    @Option(names = "--runs", paramLabel = "N", defaultValue = "5", description = "timed runs per figure (default ${DEFAULT-VALUE})")
+    int runs;
+
+    @Option(names = "--pulses", paramLabel = "N", defaultValue = "200000", description = "pulses counted per run (default ${DEFAULT-VALUE})")
+    int pulses;
+
+    @Option(names = "--polls", paramLabel = "N", defaultValue = "100000", description = "polls of the GPIO channels per run (default ${DEFAULT-VALUE})")
+    int polls;
 
     @Override
-    public String summary() {
-        return "GPIO driver on the mock provider: pulse counting rate, edge push delay, poll time";
-    }
-
-    @Override
-    public String usage() {
-        return "tidegate bench gpio [--runs 5] [--pulses 200000] [--polls 100000]";
-    }
-
-    @Override
-    public int run(List<String> argv, PrintStream out) throws Exception {
-        Args args = Args.parse(argv, Set.of("runs", "pulses", "polls"), Set.of());
-        int runs = args.intValue("runs", 5);
-        int pulses = args.intValue("pulses", 200_000);
-        int polls = args.intValue("polls", 100_000);
+    public int measure(PrintStream out) throws Exception {
         BenchReport report = new BenchReport("gpio");
         double[] pulseRate = new double[runs];
         double[] edgeP50 = new double[runs];

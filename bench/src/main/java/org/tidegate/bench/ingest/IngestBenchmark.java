@@ -14,7 +14,6 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.paho.mqttv5.client.IMqttToken;
@@ -28,7 +27,6 @@ import org.postgresql.copy.CopyIn;
 import org.tidegate.bench.BenchReport;
 import org.tidegate.bench.Benchmark;
 import org.tidegate.cloud.broker.MosquittoBroker;
-import org.tidegate.core.cli.Args;
 import org.tidegate.crypto.ContentType;
 import org.tidegate.crypto.EnvelopeSealer;
 import org.tidegate.crypto.PemKeys;
@@ -36,6 +34,8 @@ import org.tidegate.crypto.SealerOptions;
 import org.tidegate.crypto.SmKeys;
 import org.tidegate.ingest.ReadingsCopy;
 import org.tidegate.lab.postgres.PostgresCluster;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * {@code tidegate bench ingest}: readings stored durably per second by 1 and by 2 {@code tidegate ingest} processes
@@ -52,6 +52,7 @@ import org.tidegate.lab.postgres.PostgresCluster;
  * acknowledge), not the publisher. Beside the wall-clock rate it reports readings per CPU-second of the ingest JVMs
  * plus PostgreSQL (from /proc), which holds on a machine shared with other work.
  */
+@Command(name = "ingest", description = "ingest into PostgreSQL: readings/s with 1 and 2 ingest processes vs a plain COPY of the same rows")
 public final class IngestBenchmark implements Benchmark {
     /**
      * One measured run.
@@ -66,32 +67,29 @@ public final class IngestBenchmark implements Benchmark {
         }
     }
 
-    @Override
-    public String name() {
-        return "ingest";
-    }
+    @Option(names = "--envelopes", paramLabel = "N", defaultValue = "10000", description = "telemetry envelopes per run (default ${DEFAULT-VALUE})")
+    int envelopes;
+
+    @Option(names = "--samples", paramLabel = "N", defaultValue = "40", description = "readings per envelope (default ${DEFAULT-VALUE})")
+    int samples;
+
+    @Option(names = "--gateways", paramLabel = "N", defaultValue = "20", description = "gateways the envelopes come from (default ${DEFAULT-VALUE})")
+    int gateways;
+
+    @Option(names = "--runs", paramLabel = "N", defaultValue = "3", description = "runs per figure (default ${DEFAULT-VALUE})")
+    int runs;
+
+    @Option(names = "--batch", paramLabel = "N", defaultValue = "1000", description = "ingest --batch: envelopes per transaction (default ${DEFAULT-VALUE})")
+    int batch;
+
+    @Option(names = "--heap", paramLabel = "MB", defaultValue = "256", description = "-Xmx of each ingest process in MB (default ${DEFAULT-VALUE})")
+    int heap;
+
+    @Option(names = "--keep", description = "keep the work directory (PostgreSQL cluster, logs) afterwards")
+    boolean keep;
 
     @Override
-    public String summary() {
-        return "ingest into PostgreSQL: readings/s with 1 and 2 ingest processes vs a plain COPY of the same rows";
-    }
-
-    @Override
-    public String usage() {
-        return "tidegate bench ingest [--envelopes 10000] [--samples 40] [--gateways 20] [--runs 3] [--batch 1000]"
-                + " [--heap 256] [--keep]";
-    }
-
-    @Override
-    public int run(List<String> argv, PrintStream out) throws Exception {
-        Args a = Args.parse(argv, Set.of("envelopes", "samples", "gateways", "runs", "batch", "heap"),
-                Set.of("keep"));
-        int envelopes = a.intValue("envelopes", 10_000);
-        int samples = a.intValue("samples", 40);
-        int gateways = a.intValue("gateways", 20);
-        int runs = a.intValue("runs", 3);
-        int batch = a.intValue("batch", 1000);
-        int heap = a.intValue("heap", 256);
+    public int measure(PrintStream out) throws Exception {
         if (!MosquittoBroker.installed() || !PostgresCluster.installed()) {
             out.println("ingest benchmark: needs mosquitto and PostgreSQL (Debian: apt-get install mosquitto postgresql)");
             return 1;
@@ -153,7 +151,7 @@ public final class IngestBenchmark implements Benchmark {
             report.printJson(out);
             return 0;
         } finally {
-            if (a.flag("keep")) {
+            if (keep) {
                 out.println("work directory kept (ingest logs): " + work);
             } else {
                 deleteTree(work);

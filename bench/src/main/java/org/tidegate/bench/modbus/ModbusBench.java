@@ -10,7 +10,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -28,6 +27,8 @@ import org.tidegate.core.poll.DevicePoller;
 import org.tidegate.driver.modbus.ModbusDriver;
 import org.tidegate.driver.modbus.ModbusSettings;
 import org.tidegate.simulator.Simulator;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * {@code tidegate bench modbus}: Modbus TCP reads per second of 10 holding registers through the real driver
@@ -35,30 +36,34 @@ import org.tidegate.simulator.Simulator;
  * separate connections, against our simulator. Beside it, in the same run and against the same server: a C
  * libmodbus client (compiled here if gcc and libmodbus-dev are present) and j2mod's TCP master.
  */
+@Command(name = "modbus", description = "Modbus TCP reads/s (10 holding registers) through the driver stack, 1 and 20 devices, vs libmodbus and j2mod")
 public final class ModbusBench implements Benchmark {
 
-    @Override
-    public String name() {
-        return "modbus";
-    }
+    @Option(names = "--target", paramLabel = "HOST:PORT", description = "measure this Modbus TCP server instead of our simulator")
+    String target;
+
+    @Option(names = "--seconds", paramLabel = "SECONDS", defaultValue = "3", description = "seconds per timed run (default ${DEFAULT-VALUE})")
+    double seconds;
+
+    @Option(names = "--runs", paramLabel = "N", defaultValue = "5", description = "timed runs per figure (default ${DEFAULT-VALUE})")
+    int runs;
+
+    @Option(names = "--devices", paramLabel = "N", defaultValue = "20", description = "devices, each with its own connection, in the many-devices run (default ${DEFAULT-VALUE})")
+    int devices;
+
+    @Option(names = "--no-peers", description = "skip the libmodbus and j2mod peer figures")
+    boolean noPeers;
+
+    @Option(names = "--no-rtu", description = "skip the RTU-over-pty runs")
+    boolean noRtu;
 
     @Override
-    public String summary() {
-        return "Modbus TCP reads/s (10 holding registers) through the driver stack, 1 and 20 devices, vs libmodbus and j2mod";
-    }
-
-    @Override
-    public int run(List<String> argv, PrintStream out) throws Exception {
-        Args a = Args.parse(argv, Set.of("target", "seconds", "runs", "devices"), Set.of("no-peers", "no-rtu"));
-        double seconds = Double.parseDouble(a.get("seconds", "3"));
-        int runs = a.intValue("runs", 5);
-        int devices = a.intValue("devices", 20);
+    public int measure(PrintStream out) throws Exception {
         BenchReport report = new BenchReport("modbus");
         try (Simulator sim = new Simulator(1.0)) {
             int simPort = sim.startTcp("127.0.0.1", 0);
             String host = "127.0.0.1";
             int port = simPort;
-            String target = a.get("target");
             if (target != null) {
                 int colon = target.lastIndexOf(':');
                 if (colon <= 0) {
@@ -70,12 +75,12 @@ public final class ModbusBench implements Benchmark {
             String server = target == null ? "our simulator 127.0.0.1:" + simPort : target;
             out.printf("Modbus TCP, unit 1, read 10 holding registers (FC 3, address 0), %s, %d runs of %.1f s, median%n",
                     server, runs, seconds);
-            Path cClient = a.flag("no-peers") ? null : compileLibmodbusClient(out);
+            Path cClient = noPeers ? null : compileLibmodbusClient(out);
 
             // Warm-up so the JIT has compiled both Java read paths before we measure (longer on a busy machine).
             double warm = Math.max(3.0, seconds);
             oursOneDevice(host, port, warm);
-            if (!a.flag("no-peers")) {
+            if (!noPeers) {
                 j2mod(host, port, warm / 2);
             }
 
@@ -88,7 +93,7 @@ public final class ModbusBench implements Benchmark {
                     switch ((i + k) % 3) {
                         case 0 -> ours[i] = oursOneDevice(host, port, seconds);
                         case 1 -> c[i] = cClient == null ? Double.NaN : libmodbus(cClient, host, port, seconds);
-                        default -> j2[i] = a.flag("no-peers") ? Double.NaN : j2mod(host, port, seconds);
+                        default -> j2[i] = noPeers ? Double.NaN : j2mod(host, port, seconds);
                     }
                 }
                 out.printf("  run %d: tidegate %.0f/s, libmodbus %s, j2mod %s%n", i + 1, ours[i],
@@ -103,7 +108,7 @@ public final class ModbusBench implements Benchmark {
             } else {
                 report.put("libmodbus_reads_per_s", null);
             }
-            if (!a.flag("no-peers")) {
+            if (!noPeers) {
                 report.put(out, "j2mod_reads_per_s", "j2mod 3.2.1 TCP master, same server", BenchReport.median(j2), "reads/s");
             }
 
@@ -113,7 +118,7 @@ public final class ModbusBench implements Benchmark {
             }
             report.put(out, "devices_" + devices + "_reads_per_s", "tidegate driver, " + devices + " devices (own connections), total",
                     BenchReport.median(many), "reads/s");
-            if (!a.flag("no-rtu")) {
+            if (!noRtu) {
                 rtuOverPty(report, out, Math.min(seconds, 3.0));
             }
             report.put("devices", devices);

@@ -7,7 +7,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import org.tidegate.bench.BenchReport;
 import org.tidegate.bench.Benchmark;
@@ -23,35 +22,26 @@ import org.tidegate.pipeline.Pipeline;
 import org.tidegate.pipeline.PipelineSettings;
 import org.tidegate.pipeline.internal.BodyEncoder;
 import org.tidegate.pipeline.rules.DeviceRules;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * {@code tidegate bench pipeline}: what the edge rules cost on the poll thread, how fast the pipeline thread
  * turns polls into telemetry bodies, and our streaming body encoder beside Jackson's ObjectMapper writing the
  * same body (the in-process reference; there is no external peer tool for edge rules).
  */
+@Command(name = "pipeline", description = "edge rules per poll, poll-thread hand-off latency, telemetry bodies per second")
 public final class PipelineBenchmark implements Benchmark {
     private static final int CHANNELS = 8;
 
-    @Override
-    public String name() {
-        return "pipeline";
-    }
+    @Option(names = "--runs", paramLabel = "N", defaultValue = "5", description = "timed runs, at least 1 (default ${DEFAULT-VALUE})")
+    int runs;
+
+    @Option(names = "--polls", paramLabel = "N", defaultValue = "100000", description = "polls per run, at least 1000 (default ${DEFAULT-VALUE})")
+    int polls;
 
     @Override
-    public String summary() {
-        return "edge rules per poll, poll-thread hand-off latency, telemetry bodies per second";
-    }
-
-    @Override
-    public String usage() {
-        return "tidegate bench pipeline [--runs 5 (>=1)] [--polls 100000 (>=1000)]";
-    }
-
-    @Override
-    public int run(List<String> argv, PrintStream out) throws Exception {
-        Args args = Args.parse(argv, Set.of("runs", "polls"), Set.of());
-        int runs = args.intValue("runs", 5);
-        int polls = args.intValue("polls", 100_000);
+    public int measure(PrintStream out) throws Exception {
         if (runs < 1 || polls < 1000) {
             throw new Args.UsageException("--runs must be at least 1 and --polls at least 1000");
         }

@@ -13,7 +13,6 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -21,11 +20,12 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 import org.tidegate.bench.BenchReport;
 import org.tidegate.bench.Benchmark;
-import org.tidegate.core.cli.Args;
 import org.tidegate.store.StoredMessage;
 import org.tidegate.store.sqlite.QueueOptions;
 import org.tidegate.store.sqlite.SqliteQueue;
 import org.tidegate.store.sqlite.Synchronous;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * {@code tidegate bench store}: appends/s for 256-byte messages with a single writer and with group commit
@@ -34,36 +34,34 @@ import org.tidegate.store.sqlite.Synchronous;
  * same run and on the same disk: plain JDBC inserts at 100 rows per transaction, and the sqlite3 command
  * line tool doing the same (if installed). Medians of several runs.
  */
+@Command(name = "store", description = "store-and-forward queue: appends/s (single writer, group commit), drain/s, size per 100k; peers: raw SQLite")
 public final class StoreBenchmark implements Benchmark {
     private static final int PAYLOAD = 256;
     private static final String TOPIC = "tidegate/gw-zj-0001/telemetry/wl-001";
 
-    @Override
-    public String name() {
-        return "store";
-    }
+    @Option(names = "--runs", paramLabel = "N", defaultValue = "3", description = "timed runs per figure (default ${DEFAULT-VALUE})")
+    int runs;
+
+    @Option(names = "--seconds", paramLabel = "SECONDS", defaultValue = "3", description = "seconds per timed run (default ${DEFAULT-VALUE})")
+    int seconds;
+
+    @Option(names = "--threads", paramLabel = "N", defaultValue = "64", description = "appenders for the group-commit figure (default ${DEFAULT-VALUE})")
+    int threads;
+
+    @Option(names = "--dir", paramLabel = "DIR", description = "where the queues are made (default: the temporary directory)")
+    Path dir;
+
+    @Option(names = "--synchronous", paramLabel = "FULL|EXTRA|NORMAL", defaultValue = "FULL", description = "SQLite synchronous mode (default ${DEFAULT-VALUE})")
+    String synchronous;
+
+    @Option(names = "--size-messages", paramLabel = "N", defaultValue = "100000", description = "messages for the size figure (default ${DEFAULT-VALUE})")
+    int sizeMessages;
 
     @Override
-    public String summary() {
-        return "store-and-forward queue: appends/s (single writer, group commit), drain/s, size per 100k; peers: raw SQLite";
-    }
-
-    @Override
-    public String usage() {
-        return "tidegate bench store [--runs 3] [--seconds 3] [--threads 64] [--dir DIR]"
-                + " [--synchronous FULL|EXTRA|NORMAL] [--size-messages 100000]";
-    }
-
-    @Override
-    public int run(List<String> argv, PrintStream out) throws Exception {
-        Args args = Args.parse(argv, Set.of("runs", "seconds", "threads", "dir", "synchronous", "size-messages"), Set.of());
-        int runs = args.intValue("runs", 3);
-        int seconds = args.intValue("seconds", 3);
-        int threads = args.intValue("threads", 64);
-        int sizeMessages = args.intValue("size-messages", 100_000);
-        Synchronous sync = Synchronous.parse(args.get("synchronous", "FULL"));
-        Path base = args.get("dir") == null ? Files.createTempDirectory("tidegate-bench-store")
-                : Files.createDirectories(Path.of(args.get("dir")).resolve("tidegate-bench-store-" + System.nanoTime()));
+    public int measure(PrintStream out) throws Exception {
+        Synchronous sync = Synchronous.parse(synchronous);
+        Path base = dir == null ? Files.createTempDirectory("tidegate-bench-store")
+                : Files.createDirectories(dir.resolve("tidegate-bench-store-" + System.nanoTime()));
         boolean sqlite3 = onPath("sqlite3");
         out.printf("bench store: %d-byte messages, WAL, synchronous=%s, %d run(s) of %d s, %d appenders for group commit,"
                 + " dir %s, load average %s%n", PAYLOAD, sync, runs, seconds, threads, base, loadAverage());

@@ -12,7 +12,6 @@ import java.util.Base64;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -29,6 +28,8 @@ import org.tidegate.crypto.SmKeys;
 import org.tidegate.store.sqlite.Synchronous;
 import org.tidegate.uplink.bench.UplinkRig;
 import org.tidegate.uplink.mqtt.UplinkOptions;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * {@code tidegate bench uplink}: end-to-end throughput (messages/s from the first append to the last PUBACK) and
@@ -36,43 +37,51 @@ import org.tidegate.uplink.mqtt.UplinkOptions;
  * Paho QoS 1 publish, PUBACK, delete — against a local mosquitto started for the run; and, in the same run,
  * {@code mosquitto_pub -l -q 1} pushing the same number of messages of the same size to the same broker.
  */
+@Command(name = "uplink", description = "MQTT uplink: append-to-PUBACK throughput and latency vs mosquitto_pub at QoS 1")
 public final class UplinkBenchmark implements Benchmark {
     private static final String GW = "gw-bench-0001";
 
-    @Override
-    public String name() {
-        return "uplink";
-    }
+    @Option(names = "--messages", paramLabel = "N", defaultValue = "5000", description = "messages per run (default ${DEFAULT-VALUE})")
+    int messages;
+
+    @Option(names = "--runs", paramLabel = "N", defaultValue = "3", description = "runs per figure (default ${DEFAULT-VALUE})")
+    int runs;
+
+    @Option(names = "--producers", paramLabel = "N", defaultValue = "4", description = "threads appending to the outbox (default ${DEFAULT-VALUE})")
+    int producers;
+
+    @Option(names = "--inflight", paramLabel = "N", defaultValue = "32", description = "the uplink's QoS 1 messages in flight (default ${DEFAULT-VALUE})")
+    int inflight;
+
+    @Option(names = "--broker", paramLabel = "URL", description = "an existing broker (default: mosquitto if installed, else the embedded one)")
+    String brokerUrl;
+
+    @Option(names = "--synchronous", paramLabel = "FULL|EXTRA|NORMAL", defaultValue = "FULL", description = "the store's SQLite synchronous mode (default ${DEFAULT-VALUE})")
+    String synchronous;
+
+    @Option(names = "--body", paramLabel = "BYTES", defaultValue = "200", description = "telemetry body size (default ${DEFAULT-VALUE})")
+    int bodyBytes;
+
+    @Option(names = "--pipelined", paramLabel = "N", defaultValue = "64", description = "appends each producer keeps waiting for their commit; 0 = one at a time (default ${DEFAULT-VALUE})")
+    int pipelined;
+
+    @Option(names = "--embedded", description = "use the embedded broker even when mosquitto is installed")
+    boolean embedded;
 
     @Override
-    public String summary() {
-        return "MQTT uplink: append-to-PUBACK throughput and latency vs mosquitto_pub at QoS 1";
-    }
-
-    @Override
-    public int run(List<String> argv, PrintStream out) throws Exception {
-        Args a = Args.parse(argv, Set.of("messages", "runs", "producers", "inflight", "broker", "synchronous", "body",
-                "pipelined"),
-                Set.of("embedded"));
-        int messages = a.intValue("messages", 5000);
-        int runs = a.intValue("runs", 3);
-        int producers = a.intValue("producers", 4);
-        int inflight = a.intValue("inflight", 32);
-        // Appends each producer keeps waiting for their commit (Outbox.submitAsync); 0 = one at a time (submit).
-        int pipelined = a.intValue("pipelined", 64);
-        int bodyBytes = a.intValue("body", 200);
+    public int measure(PrintStream out) throws Exception {
         Synchronous sync;
         try {
-            sync = Synchronous.parse(a.get("synchronous", "FULL"));
+            sync = Synchronous.parse(synchronous);
         } catch (IllegalArgumentException e) {
             throw new Args.UsageException("--synchronous: " + e.getMessage());
         }
         Path work = Files.createTempDirectory("tidegate-bench-uplink");
         LabBroker broker = null;
         try {
-            String url = a.get("broker");
+            String url = brokerUrl;
             if (url == null) {
-                broker = !a.flag("embedded") && MosquittoBroker.installed()
+                broker = !embedded && MosquittoBroker.installed()
                         ? new MosquittoBroker(work.resolve("mosquitto")) : new EmbeddedBroker(0);
                 broker.start();
                 url = broker.url();
