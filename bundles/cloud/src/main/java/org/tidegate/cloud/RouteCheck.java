@@ -1,8 +1,6 @@
 package org.tidegate.cloud;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.IOException;
 import java.util.Objects;
 import org.tidegate.crypto.ContentType;
 import org.tidegate.crypto.EnvelopeException;
@@ -24,8 +22,6 @@ import org.tidegate.crypto.Opened;
  * on a wrong topic does not mark its sequence as seen and the genuine one is still delivered.
  */
 public final class RouteCheck {
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     private final String prefix;
 
     public RouteCheck(String prefix) {
@@ -80,14 +76,7 @@ public final class RouteCheck {
         }
         if (perDevice) {
             String device = parts[2];
-            JsonNode body = parsedBody;
-            if (body == null) {
-                try {
-                    body = JSON.readTree(o.body());
-                } catch (IOException e) {
-                    body = null;
-                }
-            }
+            JsonNode body = parsedBody != null ? parsedBody : BodyReader.read(o.body());
             JsonNode named = body == null || !body.isObject() ? null : body.get("device");
             if (named == null || !named.isTextual() || !named.asText().equals(device)) {
                 throw mismatch(o, topic, "names device \"" + device + "\" but the body's \"device\" is "

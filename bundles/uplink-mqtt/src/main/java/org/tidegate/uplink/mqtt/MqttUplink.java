@@ -363,7 +363,7 @@ public final class MqttUplink implements AutoCloseable {
         progress.begin(queue.stats().messages());
         long ackTimeoutNanos = TimeUnit.MILLISECONDS.toNanos(options.ackTimeoutMs());
         while (running && !s.lost) {
-            flushAcks(s);
+            flushAcksAsync(s);
             progress.tick(queue, acknowledged.get());
             if (watchdog(s, ackTimeoutNanos)) {
                 break;
@@ -386,7 +386,7 @@ public final class MqttUplink implements AutoCloseable {
                 limiter.giveBack(n - batch.size());
             }
             if (batch.isEmpty()) {
-                flushAcks(s);
+                flushAcksAsync(s);
                 queue.awaitAvailable(POLL_MS * 2);
                 continue;
             }
@@ -472,6 +472,23 @@ public final class MqttUplink implements AutoCloseable {
         if (released > 0) {
             Logger.info("uplink: {} unacknowledged messages returned to the queue", released);
         }
+    }
+
+    /**
+     * While draining: hands the acknowledged ids to the store without waiting for their deletion's commit, so
+     * publishing goes on while it syncs (a crash before it sends them again: at least once). The store runs
+     * requests in order, so a later take or release sees these deletions.
+     */
+    private void flushAcksAsync(Session s) {
+        if (s.acks.isEmpty()) {
+            return;
+        }
+        List<Long> ids = new ArrayList<>();
+        Long id;
+        while ((id = s.acks.poll()) != null) {
+            ids.add(id);
+        }
+        queue.acknowledgeAsync(ids);
     }
 
     private void flushAcks(Session s) {
