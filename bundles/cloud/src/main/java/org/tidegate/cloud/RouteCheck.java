@@ -36,6 +36,14 @@ public final class RouteCheck {
 
     /** @throws EnvelopeException TOPIC_MISMATCH, saying which part does not fit */
     public void check(String topic, Opened o) throws EnvelopeException {
+        check(topic, o, null);
+    }
+
+    /**
+     * As {@link #check(String, Opened)}, with the body already parsed by the caller (the ingest parses it once for
+     * both the check and its rows); {@code body} null parses it here.
+     */
+    public void check(String topic, Opened o, JsonNode parsedBody) throws EnvelopeException {
         String head = prefix + "/";
         if (!topic.startsWith(head)) {
             throw mismatch(o, topic, "is not under the prefix \"" + prefix + "\"");
@@ -68,7 +76,7 @@ public final class RouteCheck {
         }
         if (perDevice) {
             String device = parts[2];
-            JsonNode body = BodyReader.read(o.body());
+            JsonNode body = parsedBody != null ? parsedBody : BodyReader.read(o.body());
             JsonNode named = body == null || !body.isObject() ? null : body.get("device");
             if (named == null || !named.isTextual() || !named.asText().equals(device)) {
                 throw mismatch(o, topic, "names device \"" + device + "\" but the body's \"device\" is "

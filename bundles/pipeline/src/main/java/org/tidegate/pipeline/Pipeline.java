@@ -87,6 +87,7 @@ public final class Pipeline implements SampleSink, AutoCloseable {
     private volatile MessageSink sink;
     private volatile Supplier<? extends Collection<DeviceHealth>> health = List::of;
     private volatile Supplier<Map<String, Object>> queueStatus = Map::of;
+    private final List<AlarmObserver> observers = new java.util.concurrent.CopyOnWriteArrayList<>();
     private volatile boolean stopping;
     private volatile long drainDeadline = Long.MAX_VALUE;
     private volatile long detachGraceMs = DETACH_GRACE_MS;
@@ -221,6 +222,15 @@ public final class Pipeline implements SampleSink, AutoCloseable {
         this.queueStatus = Objects.requireNonNull(queueStatus);
     }
 
+    /** Adds an observer told of every alarm transition ({@link AlarmObserver}). */
+    public void addObserver(AlarmObserver o) {
+        observers.add(Objects.requireNonNull(o));
+    }
+
+    public void removeObserver(AlarmObserver o) {
+        observers.remove(o);
+    }
+
     /**
      * Loads (or reloads) a device's rules. Invalid rules are logged, naming device, channel and key, and that
      * channel then reports every sample without rules: a configuration mistake never loses data. On a reload,
@@ -321,6 +331,13 @@ public final class Pipeline implements SampleSink, AutoCloseable {
                 e.event(), e.state(), e.severity().wireName(), e.value());
         handOff.putUrgent(new Outgoing(MessageKind.ALARM, e.device(), Priority.ALARM.value(),
                 () -> BodyEncoder.alarm(settings.gatewayId(), e), true, "alarm " + e.key() + " " + e.state()));
+        for (AlarmObserver o : observers) {
+            try {
+                o.alarmChanged(e);
+            } catch (RuntimeException failed) {
+                Logger.warn(failed, "device={} alarm observer {} failed", e.device(), o.getClass().getName());
+            }
+        }
         return coordinator.onAlarm(e);
     }
 

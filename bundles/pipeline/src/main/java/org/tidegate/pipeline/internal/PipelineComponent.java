@@ -172,6 +172,15 @@ public class PipelineComponent implements SampleSink, StatusProvider {
         }
     }
 
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+    void addAlarmObserver(org.tidegate.pipeline.AlarmObserver observer) {
+        pipeline.addObserver(observer);
+    }
+
+    void removeAlarmObserver(org.tidegate.pipeline.AlarmObserver observer) {
+        pipeline.removeObserver(observer);
+    }
+
     @Override
     public void accept(SampleBatch batch) {
         pipeline.accept(batch);

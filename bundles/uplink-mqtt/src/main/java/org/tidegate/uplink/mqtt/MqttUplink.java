@@ -84,6 +84,8 @@ public final class MqttUplink implements AutoCloseable {
     private final AtomicLong failures = new AtomicLong();
     private final AtomicLong published = new AtomicLong();
     private final AtomicLong acknowledged = new AtomicLong();
+    /** Wall-clock time of the last PUBACK, Unix ms (0: none yet): the console's "last PUBACK". */
+    private final AtomicLong lastAckAt = new AtomicLong();
     private final AtomicLong framesDropped = new AtomicLong();
     private final AtomicLong oversizedFrames = new AtomicLong();
     private final AtomicLong watchdogTrips = new AtomicLong();
@@ -135,6 +137,11 @@ public final class MqttUplink implements AutoCloseable {
         Session s = current;
         return new UplinkState(s != null && !s.lost, connects.get(), failures.get(), published.get(),
                 acknowledged.get(), lastError, framesDropped.get(), watchdogTrips.get());
+    }
+
+    /** When the broker last acknowledged a message (PUBACK), Unix ms; 0 if never since start. */
+    public long lastAckAt() {
+        return lastAckAt.get();
     }
 
     public UplinkOptions options() {
@@ -688,6 +695,7 @@ public final class MqttUplink implements AutoCloseable {
                 }
                 acks.add(m.id());
                 acknowledged.incrementAndGet();
+                lastAckAt.set(System.currentTimeMillis());
                 window.release();
                 ackListener.accept(m.sequence());
             }
