@@ -23,6 +23,14 @@ public final class HomeLoader {
         return HomeReader.check(home, schemas);
     }
 
+    /**
+     * Checks candidate configuration files (relative path → JSON text, the whole set) for {@code home} without
+     * writing them: what a remote change is validated with, the same reader as {@link #check(Path)}.
+     */
+    public static LoadResult check(Path home, ConfigSchemas schemas, java.util.Map<String, String> files) {
+        return HomeReader.check(home, schemas, files);
+    }
+
     /** Loads the home directory, or throws with every error found. */
     public static GatewayConfig load(Path home) throws ConfigException {
         LoadResult r = check(home);

@@ -57,6 +57,26 @@ class DistributionLayoutTest {
         assertFalse(tools.stream().anyMatch(n -> n.startsWith("tidegate-test-support")), "test support shipped: " + tools);
     }
 
+    /** The console is part of the gateway; the Prometheus client it uses is inside its bundle, not beside it. */
+    @Test
+    void theConsoleIsInTheRuntimeWithItsMetricsLibraryInside() throws IOException {
+        List<String> lib = jars(DIST.resolve("lib"));
+        assertTrue(lib.stream().anyMatch(n -> n.startsWith("tidegate-console-")), "tidegate-console missing: " + lib);
+        assertEquals(List.of(), lib.stream().filter(n -> n.startsWith("prometheus-")).toList(),
+                "the Prometheus client belongs inside tidegate-console");
+        Path launcher;
+        try (Stream<Path> s = Files.list(DIST.resolve("lib"))) {
+            launcher = s.filter(p -> p.getFileName().toString().startsWith("tidegate-launcher-")).findFirst().orElseThrow();
+        }
+        Properties runtime = new Properties();
+        try (JarFile jar = new JarFile(launcher.toFile());
+                InputStream in = jar.getInputStream(jar.getEntry("org/tidegate/launcher/runtime.properties"))) {
+            runtime.load(in);
+        }
+        assertTrue(List.of(runtime.getProperty("bundles").split("\\s*,\\s*")).contains("tidegate-console"),
+                runtime.getProperty("bundles"));
+    }
+
     @Test
     void runtimeInstallsNoToolBundle() throws IOException {
         Path launcher;
