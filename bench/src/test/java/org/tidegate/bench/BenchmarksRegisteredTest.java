@@ -12,7 +12,7 @@ import org.tidegate.core.cli.PicocliCommand;
 class BenchmarksRegisteredTest {
     @Test
     void allAreFoundAndTheCommandIsContributed() {
-        assertEquals(List.of("crypto", "gateway", "gpio", "ingest", "modbus", "pipeline", "store", "uplink"),
+        assertEquals(List.of("console", "crypto", "gateway", "gpio", "ingest", "modbus", "pipeline", "store", "uplink"),
                 BenchCommand.benchmarks().keySet().stream().toList());
         assertTrue(ServiceLoader.load(PicocliCommand.class).stream().anyMatch(p -> p.type() == BenchCommand.class));
     }

@@ -67,7 +67,7 @@ class UtilitySimulatorsTest {
             ByteArrayOutputStream outBytes = new ByteArrayOutputStream();
             PrintStream out = new PrintStream(outBytes, true, StandardCharsets.UTF_8);
             PicocliCommand simulate = ServiceLoader.load(PicocliCommand.class).stream().map(ServiceLoader.Provider::get)
-                    .filter(s -> s.getClass().getAnnotation(picocli.CommandLine.Command.class).name().equals("simulate")).findFirst().orElseThrow();
+                    .filter(s -> CommandLines.of(s).getCommandName().equals("simulate")).findFirst().orElseThrow();
             CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> {
                 try {
                     return CommandLines.execute(simulate, List.of("--tcp-port", "-1", "--duration", "5s", "--dlt645-port", pair.endB().toString(), "--dlt645-parity", "none",

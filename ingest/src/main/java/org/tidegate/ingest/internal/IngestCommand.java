@@ -58,7 +58,7 @@ public final class IngestCommand implements Subcommand {
                   --linger MS           how long a batch waits to fill (default 20)
                   --verify-threads N    threads verifying envelopes (default: the number of cores)
                   --retention DAYS      keep idempotency keys this long, at least the longest gateway backlog
-                                        (default 400)
+                                        (default 60: twice the gateway store's default maxAge)
                   --progress DURATION   progress line interval (default 10s)
                   --for DURATION        exit after this long (default: run until stopped)
                   --ca FILE             PEM CA certificate(s) for ssl:// (default: the JVM trust store)
@@ -116,7 +116,7 @@ public final class IngestCommand implements Subcommand {
                             a.intValue("batch", IngestOptions.DEFAULT_BATCH),
                             a.intValue("linger", (int) IngestOptions.DEFAULT_LINGER_MS))
                     .withVerifyThreads(a.intValue("verify-threads", Runtime.getRuntime().availableProcessors()))
-                    .withSeenRetention(Duration.ofDays(a.intValue("retention", 400)))
+                    .withSeenRetention(Duration.ofDays(a.intValue("retention", (int) IngestOptions.DEFAULT_SEEN_RETENTION.toDays())))
                     .withProgressLog(a.durationSeconds("progress", 10) * 1000);
         } catch (IllegalArgumentException e) {
             throw new Args.UsageException(e.getMessage());
