@@ -20,7 +20,8 @@ import picocli.CommandLine.Spec;
  * path contributes ({@link PicocliCommand} and {@link Subcommand} services), added by {@link AllCommands} when
  * picocli builds the model, so that the completion script and man page generators, which start from this class,
  * see the same commands as a user does. {@code demo} and {@code bench} come from the distribution's
- * {@code tools/} folder, which {@code bin/tidegate} puts on the class path only for them (and for {@code help}).
+ * {@code tools/} folder, {@code ingest} from {@code cloud/}: {@code bin/tidegate} puts them on the class path only for
+ * those commands (and for {@code help}).
  */
 @Command(name = "tidegate", synopsisSubcommandLabel = "COMMAND", mixinStandardHelpOptions = true,
         versionProvider = TidegateCommand.Version.class, modelTransformer = TidegateCommand.AllCommands.class,
@@ -28,8 +29,8 @@ import picocli.CommandLine.Spec;
         footer = {"", "`tidegate help COMMAND` or `tidegate COMMAND --help` shows the options of one command.",
                 "Exit status: 0 success, 1 a failure you can fix (bad input, unreachable peer), 2 a usage mistake."})
 public final class TidegateCommand implements PicocliCommand {
-    /** Commands that live in the distribution's tools/ folder, not in the gateway's lib/. */
-    static final List<String> TOOL_COMMANDS = List.of("bench", "demo");
+    /** Commands that live in another folder of the distribution than the gateway's lib/, by that folder. */
+    static final Map<String, String> FOLDER_COMMANDS = Map.of("bench", "tools", "demo", "tools", "ingest", "cloud");
 
     @Spec
     CommandSpec spec;
@@ -55,9 +56,7 @@ public final class TidegateCommand implements PicocliCommand {
         for (Subcommand s : providers(Subcommand.class)) {
             all.putIfAbsent(s.name(), s);
         }
-        for (String tool : TOOL_COMMANDS) {
-            all.putIfAbsent(tool, new ToolNotInstalled(tool));
-        }
+        FOLDER_COMMANDS.forEach((name, folder) -> all.putIfAbsent(name, new NotInstalled(name, folder)));
         return all;
     }
 
@@ -67,18 +66,23 @@ public final class TidegateCommand implements PicocliCommand {
      */
     private static <T> List<T> providers(Class<T> type) {
         List<T> found = new java.util.ArrayList<>();
+        List<String> broken = new java.util.ArrayList<>();
         Iterator<T> it = ServiceLoader.load(type).iterator();
         while (true) {
             try {
                 if (!it.hasNext()) {
-                    return found;
+                    break;
                 }
                 found.add(it.next());
             } catch (ServiceConfigurationError e) {
-                System.err.println("tidegate: warning: a command could not be loaded (" + e.getMessage()
-                        + "); a clean rebuild (mvn clean package) fixes a stale build");
+                broken.add(e.getMessage());
             }
         }
+        if (!broken.isEmpty()) {
+            System.err.println("tidegate: warning: " + broken.size() + " command(s) could not be loaded (" + broken.get(0)
+                    + (broken.size() > 1 ? ", ..." : "") + "); a stale build? mvn clean package fixes that");
+        }
+        return found;
     }
 
     private static String name(PicocliCommand c) {
@@ -114,11 +118,11 @@ public final class TidegateCommand implements PicocliCommand {
         }
     }
 
-    /** demo or bench on an installation without tools/: says why instead of "unknown command". */
-    private record ToolNotInstalled(String name) implements Subcommand {
+    /** demo, bench or ingest on an installation without their folder: says why instead of "unknown command". */
+    private record NotInstalled(String name, String folder) implements Subcommand {
         @Override
         public String summary() {
-            return "(not installed: the distribution's tools/ folder is missing)";
+            return "(not installed: the distribution's " + folder + "/ folder is missing)";
         }
 
         @Override
@@ -128,8 +132,8 @@ public final class TidegateCommand implements PicocliCommand {
 
         @Override
         public int run(List<String> args, PrintStream out, PrintStream err) {
-            err.println("tidegate: \"" + name + "\" is in the distribution's tools/ folder, which this"
-                    + " installation does not have (bin/tidegate adds tools/*.jar to the class path for it)");
+            err.println("tidegate: \"" + name + "\" is in the distribution's " + folder + "/ folder, which this"
+                    + " installation does not have (bin/tidegate adds " + folder + "/*.jar to the class path for it)");
             return 2;
         }
     }

@@ -58,6 +58,59 @@ class DistributionLayoutTest {
         assertFalse(tools.stream().anyMatch(n -> n.startsWith("tidegate-test-support")), "test support shipped: " + tools);
     }
 
+    /** picocli runs the command line: it is in lib/; its code generator is a build tool and is shipped nowhere. */
+    @Test
+    void libHoldsPicocliAndNothingShipsItsGenerator() throws IOException {
+        assertTrue(jars(DIST.resolve("lib")).stream().anyMatch(n -> n.startsWith("picocli-4.")), jars(DIST.resolve("lib")).toString());
+        for (String dir : List.of("lib", "tools")) {
+            assertEquals(List.of(), jars(DIST.resolve(dir)).stream()
+                    .filter(n -> n.startsWith("picocli-codegen") || n.startsWith("asciidoctor") || n.startsWith("jruby")).toList(), dir);
+        }
+    }
+
+    /**
+     * The build generates share/ for the Debian package: a man page per command (and per benchmark) and the bash
+     * completion script, from the same picocli model the launcher runs; the script really completes in bash.
+     */
+    @Test
+    void shareHoldsAManPagePerCommandAndACompletionThatCompletes() throws Exception {
+        String help = tidegate("help");
+        List<String> commands = help.lines().map(String::strip).dropWhile(l -> !l.equals("Commands:")).skip(1)
+                .takeWhile(l -> !l.isEmpty()).filter(l -> Character.isLetter(l.charAt(0)) && l.contains(" "))
+                .map(l -> l.substring(0, l.indexOf(' '))).toList();
+        assertTrue(commands.containsAll(List.of("run", "validate", "demo", "bench", "help")), commands.toString());
+        Path man = DIST.resolve("share/man/man1");
+        String root = Files.readString(man.resolve("tidegate.1"));
+        assertTrue(root.contains(".TH \"TIDEGATE\" \"1\""), root.substring(0, Math.min(root.length(), 600)));
+        for (String c : commands) {
+            Path page = man.resolve("tidegate-" + c + ".1");
+            assertTrue(Files.exists(page), "no man page for " + c + " in " + man);
+            assertTrue(root.contains(c.replace("-", "\\-")), "tidegate(1) does not list " + c); // troff escapes -
+        }
+        String demo = Files.readString(man.resolve("tidegate-demo.1"));
+        assertTrue(demo.contains(".TH \"TIDEGATE\\-DEMO\" \"1\"") && demo.contains("\\-\\-duration"), demo);
+        assertTrue(Files.exists(man.resolve("tidegate-bench-gpio.1")), "benchmarks get pages too");
+        assertTrue(Files.readString(DIST.resolve("share/zsh/vendor-completions/_tidegate")).startsWith("#compdef tidegate\n"));
+
+        Path script = DIST.resolve("share/bash-completion/completions/tidegate");
+        assertEquals("demo", complete(script, "tidegate", "de"));
+        assertEquals("--duration", complete(script, "tidegate", "demo", "--du"));
+        assertEquals("trace debug info warn error", complete(script, "tidegate", "run", "--log-level", ""));
+        assertEquals("gpio", complete(script, "tidegate", "bench", "gp"));
+    }
+
+    /** What bash's completion offers for the last word, with the shipped script loaded. */
+    static String complete(Path script, String... words) throws Exception {
+        String line = String.join(" ", words);
+        String array = java.util.Arrays.stream(words).map(w -> "'" + w + "'").collect(java.util.stream.Collectors.joining(" "));
+        String program = "source '" + script + "' 2>/dev/null; COMP_WORDS=(" + array + "); COMP_CWORD=" + (words.length - 1)
+                + "; COMP_LINE='" + line + "'; COMP_POINT=${#COMP_LINE}; _complete_tidegate 2>/dev/null; echo \"${COMPREPLY[*]}\"";
+        Process p = new ProcessBuilder("bash", "-c", program).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+        assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+        return out;
+    }
+
     /** The console is part of the gateway; the Prometheus client it uses is inside its bundle, not beside it. */
     @Test
     void theConsoleIsInTheRuntimeWithItsMetricsLibraryInside() throws IOException {
@@ -122,7 +175,7 @@ class DistributionLayoutTest {
         for (String name : List.of("store", "crypto", "uplink", "modbus", "gpio", "pipeline", "gateway")) {
             assertTrue(list.contains("  " + name + " "), name + " not listed:\n" + list);
         }
-        assertTrue(tidegate("demo", "--help").startsWith("tidegate demo"));
+        assertTrue(tidegate("demo", "--help").startsWith("Usage: tidegate demo"));
         // A short real run: tiny sizes, a few seconds; the last line is the JSON report.
         String out = tidegate("bench", "gpio", "--runs", "1", "--pulses", "2000", "--polls", "500").trim();
         String last = out.substring(out.lastIndexOf('\n') + 1);
