@@ -9,12 +9,13 @@ import org.tidegate.core.driver.DriverException;
 import org.tidegate.core.driver.FieldDriver;
 import org.tidegate.core.model.Device;
 import org.tidegate.driver.dlt645.internal.Dlt645Session;
-import org.tidegate.driver.serial.SerialBus;
+import org.tidegate.driver.dlt645.internal.Dlt645Sessions;
 import org.tidegate.driver.serial.SerialBuses;
 
 /**
  * The DL/T 645-2007 master, usable without OSGi: one session per meter, on the {@link SerialBus} of its port,
- * shared fairly with every other device (of any protocol) on that line: each request takes the line for one
+ * shared fairly with every other device (of any protocol) on that line, or behind a TCP serial server (meters on one
+ * host and port share one connection the same way): each request takes the line for one
  * exchange, bounded by the device's timeout, retried {@code retries} times; channels of one data block are read
  * with one request.
  */
@@ -22,7 +23,7 @@ public final class Dlt645Driver implements FieldDriver, AutoCloseable {
     public static final String PROTOCOL = Dlt645Schema.PROTOCOL;
     private static final Dlt645Schema SCHEMA = new Dlt645Schema();
 
-    private final SerialBuses buses;
+    private final Dlt645Sessions opener;
     private final Set<Dlt645Session> sessions = ConcurrentHashMap.newKeySet();
 
     public Dlt645Driver() {
@@ -30,7 +31,7 @@ public final class Dlt645Driver implements FieldDriver, AutoCloseable {
     }
 
     public Dlt645Driver(SerialBuses buses) {
-        this.buses = buses;
+        this.opener = new Dlt645Sessions(buses);
     }
 
     @Override
@@ -51,15 +52,12 @@ public final class Dlt645Driver implements FieldDriver, AutoCloseable {
         } catch (IllegalArgumentException e) {
             throw new DriverException(e.getMessage());
         }
-        long maxBackoff = Math.max(100, device.pollInterval().toMillis());
-        SerialBus bus;
+        Dlt645Session s;
         try {
-            bus = buses.acquire(settings.serial(), maxBackoff);
+            s = opener.open(device, settings);
         } catch (IllegalArgumentException e) {
             throw new DriverException("device " + device.id() + ": " + e.getMessage());
         }
-        Dlt645Session s = new Dlt645Session(device.id(), settings, bus, Math.max(1, device.timeout().toMillis()),
-                device.retries(), device.pollInterval().toMillis(), () -> buses.release(bus));
         sessions.add(s);
         s.onClosed(() -> sessions.remove(s));
         return s;

@@ -1,0 +1,68 @@
+package org.tidegate.driver.dlt645.internal;
+
+import java.util.HashMap;
+import java.util.Map;
+import org.tidegate.core.model.Device;
+import org.tidegate.driver.dlt645.Dlt645Settings;
+import org.tidegate.driver.serial.SerialBus;
+import org.tidegate.driver.serial.SerialBuses;
+
+/**
+ * Opens meter sessions on their links: meters on one serial port share its {@link SerialBus} (with every other
+ * protocol there, through {@link SerialBuses}); meters behind one TCP host and port share one {@link TcpLink},
+ * counted by users and closed with the last.
+ */
+public final class Dlt645Sessions {
+    private final SerialBuses buses;
+    private final Map<String, TcpEntry> tcp = new HashMap<>();
+
+    private static final class TcpEntry {
+        final TcpLink link;
+        int users;
+
+        TcpEntry(TcpLink link) {
+            this.link = link;
+        }
+    }
+
+    public Dlt645Sessions(SerialBuses buses) {
+        this.buses = buses;
+    }
+
+    /**
+     * @throws IllegalArgumentException if the serial port is in use with other line settings
+     */
+    public Dlt645Session open(Device device, Dlt645Settings settings) {
+        long timeout = Math.max(1, device.timeout().toMillis());
+        long maxBackoff = Math.max(100, device.pollInterval().toMillis());
+        MeterLink link;
+        if (settings.tcp() != null) {
+            link = tcp(settings.tcp(), timeout, maxBackoff);
+        } else {
+            SerialBus bus = buses.acquire(settings.serial(), maxBackoff);
+            link = new BusLink(bus, () -> buses.release(bus));
+        }
+        return new Dlt645Session(device.id(), settings, link, timeout, device.retries(), device.pollInterval().toMillis());
+    }
+
+    private synchronized MeterLink tcp(Dlt645Settings.Tcp endpoint, long timeout, long maxBackoff) {
+        String key = endpoint.host() + ":" + endpoint.port();
+        TcpEntry e = tcp.get(key);
+        if (e == null) {
+            TcpLink[] self = new TcpLink[1];
+            self[0] = new TcpLink(endpoint.host(), endpoint.port(), timeout, maxBackoff, () -> releaseTcp(key, self[0]));
+            e = new TcpEntry(self[0]);
+            tcp.put(key, e);
+        }
+        e.users++;
+        return e.link;
+    }
+
+    private synchronized void releaseTcp(String key, TcpLink link) {
+        TcpEntry e = tcp.get(key);
+        if (e != null && e.link == link && --e.users == 0) {
+            tcp.remove(key);
+            link.close();
+        }
+    }
+}

@@ -1,0 +1,162 @@
+package org.tidegate.driver.dlt645.internal;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.util.concurrent.locks.ReentrantLock;
+import org.tidegate.core.retry.Backoff;
+import org.tidegate.driver.serial.SerialSettings;
+import org.tinylog.Logger;
+
+/**
+ * Meters behind a TCP serial server (or a meter's own network module): one connection, opened on first use,
+ * shared by the meters configured on the same host and port with a fair lock as a serial bus is. After it fails
+ * the connection is closed, and reconnecting waits 100 ms, doubling (with jitter, core {@link Backoff}) up to a cap.
+ * The connect itself is bounded by the request's timeout.
+ */
+final class TcpLink implements MeterLink {
+    /** The character time used for the inter-request gap: that of the usual meter line, 2400 8E1. */
+    private static final long CHAR_NANOS = new SerialSettings("tcp", 2400, SerialSettings.Parity.EVEN, 8, 1).charTimeNanos();
+
+    private final String host;
+    private final int port;
+    private final long connectTimeoutMillis;
+    private final ReentrantLock lock = new ReentrantLock(true);
+    private final Backoff backoff;
+    private final Runnable release;
+    private Socket socket;
+    private InputStream in;
+    private OutputStream out;
+    private String lastError = "";
+    private volatile long lastEnd = System.nanoTime();
+
+    TcpLink(String host, int port, long connectTimeoutMillis, long maxBackoffMillis, Runnable release) {
+        this.host = host;
+        this.port = port;
+        this.connectTimeoutMillis = connectTimeoutMillis;
+        this.backoff = new Backoff(100, Math.max(100, maxBackoffMillis));
+        this.release = release;
+    }
+
+    @Override
+    public <T> T exchange(Exchange<T> exchange) throws IOException {
+        lock.lock();
+        try {
+            Wire w = open();
+            try {
+                return exchange.run(w);
+            } catch (IOException e) {
+                closeSocket("I/O failure: " + e.getMessage());
+                throw e;
+            }
+        } finally {
+            lastEnd = System.nanoTime();
+            lock.unlock();
+        }
+    }
+
+    private Wire open() throws IOException {
+        if (socket == null) {
+            long now = System.nanoTime();
+            if (!backoff.mayAttempt(now)) {
+                throw new IOException("tcp " + describe() + " unavailable (" + lastError + "), next attempt in "
+                        + backoff.remainingMillis(now) + " ms");
+            }
+            Socket s = new Socket();
+            try {
+                s.connect(new InetSocketAddress(host, port), (int) Math.max(1, connectTimeoutMillis));
+                s.setTcpNoDelay(true);
+            } catch (IOException e) {
+                s.close();
+                backoff.failed(System.nanoTime());
+                String err = "cannot connect to " + describe() + ": " + e.getMessage();
+                if (!err.equals(lastError)) {
+                    Logger.warn("dlt645 {}", err);
+                }
+                lastError = err;
+                throw new IOException(err, e);
+            }
+            socket = s;
+            in = s.getInputStream();
+            out = s.getOutputStream();
+            backoff.reset();
+            lastError = "";
+            Logger.info("dlt645 connected to {}", describe());
+        }
+        Socket s = socket;
+        return new Wire() {
+            @Override
+            public void discardInput() throws IOException {
+                int n = in.available();
+                if (n > 0) {
+                    in.skipNBytes(n);
+                }
+            }
+
+            @Override
+            public void write(byte[] b, int off, int len, long timeoutMillis) throws IOException {
+                out.write(b, off, len);
+                out.flush();
+            }
+
+            @Override
+            public int read(byte[] buf, int off, int len, long timeoutMillis) throws IOException {
+                s.setSoTimeout((int) Math.max(1, Math.min(Integer.MAX_VALUE, timeoutMillis)));
+                try {
+                    int n = in.read(buf, off, len);
+                    if (n < 0) {
+                        throw new IOException(describe() + " closed the connection");
+                    }
+                    return n;
+                } catch (SocketTimeoutException e) {
+                    return 0;
+                }
+            }
+        };
+    }
+
+    private void closeSocket(String why) {
+        if (socket != null) {
+            Logger.warn("dlt645 {} closing: {}", describe(), why);
+            try {
+                socket.close();
+            } catch (IOException ignored) {
+                // closing
+            }
+            socket = null;
+        }
+    }
+
+    @Override
+    public long charTimeNanos() {
+        return CHAR_NANOS;
+    }
+
+    @Override
+    public long lastExchangeEnd() {
+        return lastEnd;
+    }
+
+    @Override
+    public String describe() {
+        return host + ":" + port;
+    }
+
+    /** Closes the connection (the last user of it releases it). */
+    void close() {
+        lock.lock();
+        try {
+            closeSocket("closed");
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public void release() {
+        release.run();
+    }
+}
