@@ -8,6 +8,7 @@ import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.tidegate.core.config.ConfigProblem;
+import org.tidegate.core.config.HomeAccess;
 import org.tidegate.config.HomeLoader;
 import org.tidegate.config.LoadResult;
 import org.tidegate.core.cli.Args;
@@ -23,6 +24,13 @@ import org.tinylog.Logger;
  * stops the framework, which deactivates every component before the JVM exits.
  */
 final class RunCommand implements Subcommand {
+    /**
+     * Exit status of a refusal that only a person can fix (configuration, identity, file ownership): sysexits'
+     * EX_CONFIG. The systemd unit lists it in {@code RestartPreventExitStatus}, so such a gateway stays stopped
+     * with its reason in the journal instead of restarting every few seconds.
+     */
+    static final int EX_CONFIG = 78;
+
     @Override
     public String name() {
         return "run";
@@ -56,13 +64,24 @@ final class RunCommand implements Subcommand {
         }
         long duration = args.durationSeconds("duration", 0);
         int scan = args.intValue("scan-seconds", 5);
-        LoadResult check = HomeLoader.check(home);
+        HomeAccess.User me = HomeAccess.currentUser();
+        HomeAccess.User service = HomeAccess.serviceUser(home);
+        if (me != null && me.isRoot() && service != null && !service.isRoot()) {
+            // Root could read everything, and would leave root-owned files under data/ that the service cannot open.
+            err.println("tidegate run: " + home + " belongs to the service user " + service.name()
+                    + "; run the gateway as that user, not as root:");
+            err.println("  sudo systemctl start tidegate      (the installed service), or");
+            err.println("  sudo -u " + service.name() + " tidegate run --home " + home);
+            return EX_CONFIG;
+        }
+        // The same check as `tidegate validate`, file access included (for the user this process runs as).
+        LoadResult check = HomeLoader.check(home, me);
         if (!check.ok()) {
             err.println("tidegate run: " + home + " has " + check.errors().size() + " configuration error(s):");
             for (ConfigProblem p : check.errors()) {
                 err.println("  " + p);
             }
-            return 1;
+            return EX_CONFIG;
         }
         // Before anything writes under data/: the framework cache alone needs ~30 MB, and without it the start
         // fails deep inside Felix with a stack trace.
@@ -74,19 +93,22 @@ final class RunCommand implements Subcommand {
         }
         // Logging first: tinylog's configuration freezes at the first log line, wherever it comes from.
         Logging.consoleAndFile(level, home.resolve("logs"));
+        String fingerprint;
         try {
             // Refuse before anything starts: an unprovisioned gateway, or a private key others can read.
-            GatewayCrypto.load(GatewayCrypto.settingsFromGatewayJson(home));
+            fingerprint = GatewayCrypto.load(GatewayCrypto.settingsFromGatewayJson(home)).fingerprint();
         } catch (IOException | GeneralSecurityException e) {
             err.println("tidegate run: " + e.getMessage());
             if (e instanceof java.nio.file.NoSuchFileException) {
                 err.println("  the gateway has no identity yet: run `tidegate provision --home " + home + " ...` first");
             }
-            return 1;
+            return EX_CONFIG;
         }
 
         Logger.info("tidegate {} starting: gateway {} home {} (pid {})", RuntimeSettings.load().version(),
                 check.config().id(), home, ProcessHandle.current().pid());
+        // The id and key a technician compares with the platform's registration (first boot prints them too).
+        Logger.info("gateway {} public key SM3 fingerprint {}", check.config().id(), fingerprint);
 
         GatewayRuntime runtime = new GatewayRuntime(home, Map.of("tidegate.config.scanSeconds", String.valueOf(scan)),
                 List.of());

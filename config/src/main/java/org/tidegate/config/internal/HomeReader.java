@@ -20,6 +20,7 @@ import org.tidegate.core.config.ConfigNode;
 import org.tidegate.core.config.ConfigProblems;
 import org.tidegate.core.config.DeviceSchema;
 import org.tidegate.core.config.DriverSchema;
+import org.tidegate.core.config.HomeAccess;
 import org.tidegate.core.config.HomeCheck;
 import org.tidegate.core.config.HomeInfo;
 import org.tidegate.core.config.SectionSchema;
@@ -48,8 +49,11 @@ public final class HomeReader {
         this.schemas = schemas;
     }
 
-    public static LoadResult check(Path home, ConfigSchemas schemas) {
-        return new HomeReader(home, schemas).run();
+    /** @param runAs the user whose file access is checked ({@link HomeAccess}); null: not checked */
+    public static LoadResult check(Path home, ConfigSchemas schemas, HomeAccess.User runAs) {
+        HomeReader r = new HomeReader(home, schemas);
+        HomeAccess.check(r.home, runAs, r.problems);
+        return r.run();
     }
 
     private record Profile(String id, String protocol, String file, ConfigNode node) {

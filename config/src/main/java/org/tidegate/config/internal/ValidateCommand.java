@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
 import org.tidegate.core.config.ConfigProblem;
+import org.tidegate.core.config.HomeAccess;
 import org.tidegate.config.GatewayConfig;
 import org.tidegate.config.HomeLoader;
 import org.tidegate.config.LoadResult;
@@ -28,19 +29,28 @@ public class ValidateCommand implements Subcommand {
     @Override
     public String usage() {
         return """
-                tidegate validate --home DIR [--quiet]
+                tidegate validate --home DIR [--user NAME] [--quiet]
 
                 Checks DIR/gateway.json, DIR/profiles/*.json and DIR/devices/*.json, and prints every problem as
                   FILE: JSON-PATH: REASON
                 Exit status 0 when the home can run (warnings may be printed), 1 when there are errors.
+                File access is checked for the user the gateway runs as: --user, or else the owner of DIR/data
+                (on an installed gateway, the service user tidegate), as `tidegate run` checks it.
+                --user    check file access for this user
                 --quiet   print errors only""";
     }
 
     @Override
     public int run(List<String> argv, PrintStream out, PrintStream err) throws Args.UsageException {
-        Args args = Args.parse(argv, Set.of("home"), Set.of("quiet"));
+        Args args = Args.parse(argv, Set.of("home", "user"), Set.of("quiet"));
         Path home = Path.of(args.require("home"));
-        LoadResult r = HomeLoader.check(home);
+        HomeAccess.User runAs;
+        try {
+            runAs = args.get("user", null) != null ? HomeAccess.user(args.get("user", null)) : HomeAccess.serviceUser(home);
+        } catch (IllegalArgumentException e) {
+            throw new Args.UsageException("--user: " + e.getMessage());
+        }
+        LoadResult r = HomeLoader.check(home, runAs);
         for (ConfigProblem p : r.errors()) {
             out.println("error: " + p);
         }
@@ -55,6 +65,9 @@ public class ValidateCommand implements Subcommand {
         }
         GatewayConfig c = r.config();
         int channels = c.devices().stream().mapToInt(d -> d.channels().size()).sum();
+        if (runAs != null && !args.flag("quiet")) {
+            out.println("file access checked for user " + runAs.name());
+        }
         out.println(home + ": OK: gateway " + c.id() + ", " + c.devices().size() + " device(s), " + channels
                 + " channel(s)" + (r.warnings().isEmpty() ? "" : ", " + r.warnings().size() + " warning(s)"));
         if (!args.flag("quiet")) {

@@ -20,6 +20,8 @@ import java.util.List;
 import java.util.Set;
 import org.tidegate.core.cli.Args;
 import org.tidegate.core.cli.Subcommand;
+import org.tidegate.core.config.ConfigProblems;
+import org.tidegate.core.config.HomeAccess;
 import org.tidegate.core.model.Ids;
 import org.tidegate.crypto.GatewayCrypto;
 import org.tidegate.crypto.InsecureKeyFileException;
@@ -46,33 +48,66 @@ public class ProvisionCommand implements Subcommand {
     @Override
     public String usage() {
         return """
-                tidegate provision --home DIR --id GW --broker URL --cloud-key CLOUD.pub.pem [--cloud-id ID] [--force]
+                tidegate provision --home DIR --id GW --broker URL --cloud-key CLOUD.pub.pem [--cloud-id ID] [--user NAME] [--force]
+                tidegate provision --home DIR --first-boot [--user NAME]
 
                   --home       the gateway home (created if missing, with keys/ profiles/ devices/ data/)
                   --id         the gateway id, [A-Za-z0-9._-]{1,64}; also its MQTT client id
                   --broker     MQTT broker URL, e.g. tcp://10.0.0.5:1883 or ssl://mqtt.example.cn:8883
                   --cloud-key  the cloud's SM2 public key (PEM); copied to DIR/keys/cloud.pub.pem
                   --cloud-id   the cloud's sender id in command envelopes (default: cloud)
+                  --user       run as root: the user the gateway runs as, who gets the files (default: the
+                               owner of DIR/data, on an installed gateway the service user tidegate)
                   --force      replace an existing gateway key pair, cloud key or gateway id
+                  --first-boot take id, broker and cloud key from the first provisioning file found of
+                               DIR/provision.json, /boot/firmware/tidegate-provision.json,
+                               /boot/tidegate-provision.json ({"id", "broker", "cloudKey": PEM text, "cloudId"});
+                               the file is removed once the gateway is provisioned; none found: nothing to do
 
                 Makes DIR/keys/gateway.key.pem (mode 0600) and gateway.pub.pem unless they exist, writes id,
                 broker.url and the security section into DIR/gateway.json (other keys are kept), and prints
-                the gateway's public key and SM3 fingerprint to register with the cloud.""";
+                the gateway's public key and SM3 fingerprint to register with the cloud. Run as root, it gives
+                keys/ and data/ to the service user and makes the configuration readable by its group, so the
+                service can start; without a service user to give them to it refuses and says what to run.""";
     }
 
     @Override
     public int run(List<String> argv, PrintStream out, PrintStream err) throws Exception {
-        Args args = Args.parse(argv, Set.of("home", "id", "broker", "cloud-key", "cloud-id"), Set.of("force"));
+        Args args = Args.parse(argv, Set.of("home", "id", "broker", "cloud-key", "cloud-id", "user"),
+                Set.of("force", "first-boot"));
         if (!args.positional().isEmpty()) {
             throw new Args.UsageException("unexpected argument " + args.positional().get(0));
         }
         Path home = Path.of(args.require("home")).toAbsolutePath().normalize();
-        String id = args.require("id");
-        String broker = args.require("broker");
+        HomeAccess.User owner;
+        try {
+            owner = FileOwners.serviceUserForRoot(home, args.get("user", null), argv);
+        } catch (IllegalArgumentException e) {
+            err.println("provision: " + e.getMessage());
+            return 1;
+        }
+        if (args.flag("first-boot")) {
+            return FirstBootFile.consume(home, owner, this, out, err);
+        }
         Path cloudKeySource = Path.of(args.require("cloud-key")).toAbsolutePath();
-        String cloudId = args.get("cloud-id", SecuritySection.DEFAULT_CLOUD_ID);
-        boolean force = args.flag("force");
+        PublicKey cloudKey;
+        try {
+            cloudKey = PemKeys.readPublicKey(cloudKeySource);
+        } catch (IOException e) {
+            err.println("provision: cloud key: " + e.getMessage());
+            return 1;
+        }
+        return provision(home, args.require("id"), args.require("broker"), cloudKey, cloudKeySource,
+                args.get("cloud-id", SecuritySection.DEFAULT_CLOUD_ID), args.flag("force"), owner, out, err);
+    }
 
+    /**
+     * Provisions {@code home}; {@code cloudKeySource} is the file the cloud key came from (null: none).
+     *
+     * @param owner when run as root, the user who gets the files (null: this process's user keeps them)
+     */
+    int provision(Path home, String id, String broker, PublicKey cloudKey, Path cloudKeySource, String cloudId,
+                  boolean force, HomeAccess.User owner, PrintStream out, PrintStream err) throws Exception {
         String idProblem = Ids.problem(id);
         if (idProblem != null) {
             err.println("provision: gateway id " + idProblem);
@@ -86,13 +121,6 @@ public class ProvisionCommand implements Subcommand {
         String brokerProblem = brokerProblem(broker);
         if (brokerProblem != null) {
             err.println("provision: broker URL \"" + broker + "\" " + brokerProblem);
-            return 1;
-        }
-        PublicKey cloudKey;
-        try {
-            cloudKey = PemKeys.readPublicKey(cloudKeySource);
-        } catch (IOException e) {
-            err.println("provision: cloud key: " + e.getMessage());
             return 1;
         }
 
@@ -130,7 +158,7 @@ public class ProvisionCommand implements Subcommand {
         Path cloudFile = home.resolve(SecuritySection.DEFAULT_CLOUD_PUBLIC_KEY);
 
         // refuse before writing anything: a different cloud key must be replaced on purpose
-        if (Files.exists(cloudFile) && !force && !Files.isSameFile(cloudFile, cloudKeySource)) {
+        if (Files.exists(cloudFile) && !force && !sameFile(cloudFile, cloudKeySource)) {
             PublicKey current;
             try {
                 current = PemKeys.readPublicKey(cloudFile);
@@ -184,7 +212,7 @@ public class ProvisionCommand implements Subcommand {
             gatewayPub = kp.getPublic();
             keyState = force ? "new (replaced)" : "new";
         }
-        if (!Files.exists(cloudFile) || !Files.isSameFile(cloudFile, cloudKeySource)) {
+        if (!Files.exists(cloudFile) || !sameFile(cloudFile, cloudKeySource)) {
             PemKeys.writePublicKey(cloudFile, cloudKey, true);
         }
 
@@ -209,6 +237,9 @@ public class ProvisionCommand implements Subcommand {
         Set<PosixFilePermission> mode = Files.exists(configFile)
                 ? Files.getPosixFilePermissions(configFile) : PosixFilePermissions.fromString("rw-r--r--");
         AtomicFiles.write(configFile, json.writeValueAsBytes(root), mode, true);
+        if (owner != null) {
+            FileOwners.giveTo(home, owner, List.of(keyFile, pubFile, cloudFile));
+        }
 
         out.println("gateway " + id + " provisioned in " + home);
         out.println("  private key  " + keyFile + " (mode 0600, " + keyState + ")");
@@ -219,7 +250,20 @@ public class ProvisionCommand implements Subcommand {
         out.println("Register this gateway public key with the cloud:");
         out.print(PemKeys.toPem(gatewayPub));
         out.println("SM3 fingerprint: " + SmKeys.fingerprintGrouped(gatewayPub));
+        // What `tidegate run` will check for the user it runs as: said now, while the technician is here.
+        HomeAccess.User runAs = owner != null ? owner : HomeAccess.currentUser();
+        ConfigProblems access = new ConfigProblems();
+        HomeAccess.check(home, runAs, access);
+        if (access.errorCount() > 0) {
+            err.println("provision: the gateway could not start as " + runAs.name() + ":");
+            access.errors().forEach(p -> err.println("  " + p));
+            return 1;
+        }
         return 0;
+    }
+
+    private static boolean sameFile(Path a, Path b) throws IOException {
+        return b != null && Files.exists(b) && Files.isSameFile(a, b);
     }
 
     static String brokerProblem(String url) {
