@@ -2,6 +2,7 @@ package org.tidegate.launcher;
 
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -92,7 +93,12 @@ final class RunCommand implements Subcommand {
             return 1;
         }
         // Logging first: tinylog's configuration freezes at the first log line, wherever it comes from.
-        Logging.consoleAndFile(level, home.resolve("logs"));
+        // Under systemd (stderr is the journal) the journal is the only log: no second copy on the SD card.
+        if (Logging.underJournal()) {
+            Logging.journal(level);
+        } else {
+            Logging.consoleAndFile(level, home.resolve("logs"));
+        }
         String fingerprint;
         try {
             // Refuse before anything starts: an unprovisioned gateway, or a private key others can read.
@@ -113,8 +119,14 @@ final class RunCommand implements Subcommand {
         GatewayRuntime runtime = new GatewayRuntime(home, Map.of("tidegate.config.scanSeconds", String.valueOf(scan)),
                 List.of());
         CountDownLatch stopped = new CountDownLatch(1);
+        SystemdNotifier notifier = SystemdNotifier.fromEnvironment();
+        WatchdogFeeder[] feeder = new WatchdogFeeder[1];
         Thread hook = new Thread(() -> {
             Logger.info("stop requested: shutting down");
+            notifier.send("STOPPING=1");
+            if (feeder[0] != null) {
+                feeder[0].close();
+            }
             runtime.close();
             stopped.countDown();
             Logging.shutdown();
@@ -133,6 +145,16 @@ final class RunCommand implements Subcommand {
             return 1;
         }
         Logger.info("gateway {} running; started in {} ms", check.config().id(), (System.nanoTime() - t0) / 1_000_000);
+        if (notifier.enabled()) {
+            Duration every = WatchdogFeeder.interval(System.getenv("WATCHDOG_USEC"), System.getenv("WATCHDOG_PID"),
+                    ProcessHandle.current().pid());
+            if (!notifier.send("READY=1\nSTATUS=running: gateway " + check.config().id())) {
+                Logger.warn("systemd: cannot send READY=1 to {}: {}", System.getenv("NOTIFY_SOCKET"), notifier.lastError());
+            }
+            if (every != null) {
+                feeder[0] = new WatchdogFeeder(notifier, runtime::livenessVerdict, every).start();
+            }
+        }
         if (duration > 0) {
             if (!stopped.await(duration, TimeUnit.SECONDS)) {
                 Logger.info("--duration {} s reached", duration);
