@@ -164,24 +164,36 @@ public final class HomeAccess {
             if (!Files.exists(root) || !need(root, write) || !Files.isDirectory(root)) {
                 return;
             }
+            Path real;
             List<Path> entries = new ArrayList<>();
-            try (Stream<Path> s = Files.walk(root.toRealPath())) { // data/ and keys/ may be links to /var/lib
-                s.skip(1).limit(MAX_ENTRIES).forEach(entries::add);
+            try {
+                real = root.toRealPath(); // data/ and keys/ may be links to /var/lib/tidegate
+                try (Stream<Path> s = Files.walk(real)) {
+                    s.skip(1).limit(MAX_ENTRIES).forEach(entries::add);
+                }
             } catch (IOException | java.io.UncheckedIOException e) {
                 return; // this process cannot list it either: whoever runs it will be told by the file readers
             }
             int reported = 0;
             for (Path p : entries) {
-                if (!need(p, write) && ++reported >= 5) {
+                // named as the home shows it (keys/gateway.key.pem), fixed where it is
+                if (!need(p, root.resolve(real.relativize(p)), write) && ++reported >= 5) {
                     problems.error(name(root), "$", "more files under it have the same problem: fix the whole tree with "
-                            + fix(root, write, true));
+                            + fix(real, root, write, true));
                     return;
                 }
             }
         }
 
-        /** @return whether {@code user} has the access; records an error otherwise */
         boolean need(Path p, boolean write) {
+            return need(p, p, write);
+        }
+
+        /**
+         * @param shown the path as the home names it (for the problem's file)
+         * @return whether {@code user} has the access; records an error otherwise
+         */
+        boolean need(Path p, Path shown, boolean write) {
             int uid;
             int gid;
             Set<PosixFilePermission> perms;
@@ -214,17 +226,21 @@ public final class HomeAccess {
             boolean ok = perms.contains(r) && (!write || perms.contains(w)) && (!dir || perms.contains(x));
             if (!ok) {
                 String owner = nameOf(uid);
-                problems.error(name(p), "$", "not " + (write ? "writable" : "readable") + " by " + user.name()
+                problems.error(name(shown), "$", "not " + (write ? "writable" : "readable") + " by " + user.name()
                         + ", who runs the gateway (owner " + (owner == null ? uid : owner) + ", mode "
-                        + mode(perms) + "): " + fix(p, write, false));
+                        + mode(perms) + "): " + fix(p, shown, write, false));
             }
             return ok;
         }
 
         private String fix(Path p, boolean write, boolean recursive) {
-            String abs = p.toString();
+            return fix(p, p, write, recursive);
+        }
+
+        private String fix(Path p, Path shown, boolean write, boolean recursive) {
+            String abs = p.toAbsolutePath().toString();
             String r = recursive || Files.isDirectory(p) ? "-R " : "";
-            if (write || p.startsWith(home.resolve("keys"))) {
+            if (write || shown.startsWith(home.resolve("keys"))) {
                 return "sudo chown " + r + user.name() + ": " + abs;
             }
             String group = groupName(user.gid());
