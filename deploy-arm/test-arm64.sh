@@ -105,6 +105,16 @@ in_root tidegate validate --home /etc/tidegate | tee "$work/validate.txt"
 grep -q "file access checked for user tidegate" "$work/validate.txt" || fail "validate did not check for the service user"
 step "provision (root) + one Modbus TCP device + validate"
 
+# ---- real GPIO: the gpiod plugin's arm64 natives load; no chip here, so a clean refusal ------------------------
+set +e
+in_root runuser -u tidegate -- tidegate gpio > "$work/gpio.txt" 2>&1
+gpio_rc=$?
+set -e
+cat "$work/gpio.txt"
+grep -q "gpiod native libraries: loaded" "$work/gpio.txt" || fail "the gpiod native libraries did not load on arm64"
+[ "$gpio_rc" = 1 ] && grep -q "no GPIO chip under /dev" "$work/gpio.txt" || fail "tidegate gpio did not refuse cleanly without a chip"
+step "tidegate gpio: arm64 natives load, no chip: clean refusal"
+
 # ---- peers on the host's loopback ------------------------------------------------------------------------------
 printf 'listener %s 127.0.0.1\nallow_anonymous true\npersistence false\n' "$broker_port" > "$work/mosquitto.conf"
 start_broker() { mosquitto -c "$work/mosquitto.conf" > "$work/mosquitto.log" 2>&1 & broker=$!; pids="$pids $broker"; sleep 1; }
@@ -138,7 +148,7 @@ gateway "$work/gateway1.log"
 wait_for 300 "$work/gateway1.log" "running; started in" || { tail -30 "$work/gateway1.log"; fail "the gateway did not start"; }
 grep -o "running; started in [0-9]* ms" "$work/gateway1.log" | tee "$work/startup.txt"
 step "gateway start under emulation (as tidegate)"
-wait_for 300 "$work/received1.jsonl" '"accepted":true,"sender":"gw-arm64","seq":[0-9]*,"type":"telemetry"' \
+wait_for 300 "$work/received1.jsonl" '"accepted":true,"sender":"gw-arm64","seq":"[0-9]*","type":"telemetry"' \
   || { tail -30 "$work/gateway1.log"; cat "$work/received1.jsonl.err"; fail "no sealed telemetry arrived"; }
 grep -m1 '"type":"telemetry"' "$work/received1.jsonl" | cut -c1-300
 grep -q '"accepted":false' "$work/received1.jsonl" && fail "the cloud refused a message"
