@@ -100,7 +100,7 @@ cat > "$root/etc/tidegate/devices/pm-001.json" <<EOF
   "connection": { "transport": "tcp", "host": "127.0.0.1", "port": $sim_port, "unit": 2 } }
 EOF
 cp "$root/usr/share/tidegate/examples/riverside/profiles/power-meter-3p.json" "$root/etc/tidegate/profiles/"
-in_root sh -c 'chgrp -R tidegate /etc/tidegate/devices /etc/tidegate/profiles && chmod g+r /etc/tidegate/devices/* /etc/tidegate/profiles/*'
+in_root chown -R tidegate: /etc/tidegate/devices /etc/tidegate/profiles
 in_root tidegate validate --home /etc/tidegate | tee "$work/validate.txt"
 grep -q "file access checked for user tidegate" "$work/validate.txt" || fail "validate did not check for the service user"
 step "provision (root) + one Modbus TCP device + validate"

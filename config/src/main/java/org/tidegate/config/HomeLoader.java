@@ -21,7 +21,7 @@ public final class HomeLoader {
 
     /** Checks the home directory with the given schemas. */
     public static LoadResult check(Path home, ConfigSchemas schemas) {
-        return HomeReader.check(home, schemas, null);
+        return HomeReader.check(home, schemas);
     }
 
     /**
@@ -30,7 +30,15 @@ public final class HomeLoader {
      * {@code tidegate run} the user it runs as, so the two agree.
      */
     public static LoadResult check(Path home, HomeAccess.User runAs) {
-        return HomeReader.check(home, ConfigSchemas.fromClassPath(), runAs);
+        return HomeReader.checkAs(home, ConfigSchemas.fromClassPath(), runAs);
+    }
+
+    /**
+     * Checks candidate configuration files (relative path → JSON text, the whole set) for {@code home} without
+     * writing them: what a remote change is validated with, the same reader as {@link #check(Path)}.
+     */
+    public static LoadResult check(Path home, ConfigSchemas schemas, java.util.Map<String, String> files) {
+        return HomeReader.check(home, schemas, files);
     }
 
     /** Loads the home directory, or throws with every error found. */

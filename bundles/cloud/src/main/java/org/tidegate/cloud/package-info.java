@@ -3,5 +3,5 @@
  * what gateways publish, {@link org.tidegate.cloud.CommandSender} seals and sends commands and waits for replies.
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("1.0.0")
+@org.osgi.annotation.versioning.Version("1.1.0")
 package org.tidegate.cloud;

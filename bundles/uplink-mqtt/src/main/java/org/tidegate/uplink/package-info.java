@@ -4,5 +4,5 @@
  * the outbox bundle ({@code org.tidegate.outbox}).
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("2.0.0")
+@org.osgi.annotation.versioning.Version("2.1.0")
 package org.tidegate.uplink;

@@ -64,6 +64,14 @@ public class HomeConfigurator implements ConfigurationReloader {
             scanner = null;
             return;
         }
+        try {
+            // `tidegate run` recovered already; a framework started otherwise (tests, embedding) must too.
+            if (org.tidegate.config.HomeSwitch.recover(home) == org.tidegate.config.HomeSwitch.Recovery.RESTORED_OLD) {
+                Logger.warn("config: an interrupted remote configuration change was rolled back to the previous files");
+            }
+        } catch (IOException e) {
+            Logger.error("config: could not recover an interrupted configuration switch in {}: {}", home, e.getMessage());
+        }
         reload();
         long scanSeconds = parseLong(context.getProperty(SCAN_PROPERTY), 5);
         scanner = new Thread(() -> scan(scanSeconds), "config-scan");
@@ -84,6 +92,14 @@ public class HomeConfigurator implements ConfigurationReloader {
     @Override
     public GatewayConfig current() {
         return current;
+    }
+
+    @Override
+    public LoadResult check() {
+        if (home == null) {
+            throw new IllegalStateException("no home directory configured (" + HOME_PROPERTY + ")");
+        }
+        return HomeLoader.check(home, schemas.current());
     }
 
     @Override
@@ -114,6 +130,20 @@ public class HomeConfigurator implements ConfigurationReloader {
             Logger.error(e, "could not apply configuration from {}", home);
         }
         return r;
+    }
+
+    @Override
+    public LoadResult check(Map<String, String> files) {
+        if (home == null) {
+            throw new IllegalStateException("no home directory configured (" + HOME_PROPERTY + ")");
+        }
+        return HomeLoader.check(home, schemas.current(), files);
+    }
+
+    @Override
+    public synchronized LoadResult reloadAfter(FileChange change) throws IOException {
+        change.run();
+        return reload();
     }
 
     private void apply(GatewayConfig c) throws IOException, InvalidSyntaxException {
@@ -165,6 +195,9 @@ public class HomeConfigurator implements ConfigurationReloader {
             }
             String f = fingerprint();
             // Re-check on any change; a refused version is not re-reported until it changes again.
+            if (org.tidegate.config.HomeSwitch.armed(home)) {
+                continue; // a remote change is being applied or on trial: it reloads itself; look again later
+            }
             if (!f.equals(lastFingerprint) && !f.equals(lastRefusedFingerprint)) {
                 Logger.info("configuration files in {} changed; checking", home);
                 reload();

@@ -43,17 +43,34 @@ public final class HomeReader {
     private final ConfigSchemas schemas;
     private final ConfigProblems problems = new ConfigProblems();
     private final List<ConfigNode> documents = new ArrayList<>();
+    /** The configuration files to read instead of the disk's (a candidate change), or null: read the disk. */
+    private final Map<String, String> candidate;
 
-    private HomeReader(Path home, ConfigSchemas schemas) {
+    private HomeReader(Path home, ConfigSchemas schemas, Map<String, String> candidate) {
         this.home = home.toAbsolutePath().normalize();
         this.schemas = schemas;
+        this.candidate = candidate;
     }
 
-    /** @param runAs the user whose file access is checked ({@link HomeAccess}); null: not checked */
-    public static LoadResult check(Path home, ConfigSchemas schemas, HomeAccess.User runAs) {
-        HomeReader r = new HomeReader(home, schemas);
+    public static LoadResult check(Path home, ConfigSchemas schemas) {
+        return new HomeReader(home, schemas, null).run();
+    }
+
+    /** As {@link #check(Path, ConfigSchemas)}, and whether {@code runAs} can read and write the files ({@link HomeAccess}). */
+    public static LoadResult checkAs(Path home, ConfigSchemas schemas, HomeAccess.User runAs) {
+        HomeReader r = new HomeReader(home, schemas, null);
         HomeAccess.check(r.home, runAs, r.problems);
         return r.run();
+    }
+
+    /**
+     * Checks {@code files} (relative path → JSON text: {@code gateway.json}, {@code profiles/*.json},
+     * {@code devices/*.json}, every configuration file of the candidate) as if they were the home's files, without
+     * writing anything. Key and certificate paths still resolve against {@code home}: a remote change is checked
+     * against the files it will meet there.
+     */
+    public static LoadResult check(Path home, ConfigSchemas schemas, Map<String, String> files) {
+        return new HomeReader(home, schemas, Map.copyOf(files)).run();
     }
 
     private record Profile(String id, String protocol, String file, ConfigNode node) {
@@ -292,6 +309,10 @@ public final class HomeReader {
     // ---- files ----
 
     private List<String> list(String dir) {
+        if (candidate != null) {
+            return candidate.keySet().stream().filter(f -> f.startsWith(dir + "/") && f.endsWith(".json")
+                    && f.indexOf('/', dir.length() + 1) < 0).sorted().toList();
+        }
         Path d = home.resolve(dir);
         if (!Files.isDirectory(d)) {
             problems.warn(dir + "/", "$", "directory is missing");
@@ -309,6 +330,15 @@ public final class HomeReader {
     }
 
     private ConfigNode read(String file) {
+        if (candidate != null) {
+            String text = candidate.get(file);
+            if (text == null) {
+                problems.error(file, "$", "file is missing");
+                return null;
+            }
+            ConfigNode n = ConfigNode.parse(file, text, problems);
+            return n.present() ? n : null;
+        }
         Path p = home.resolve(file);
         if (!Files.isRegularFile(p)) {
             problems.error(file, "$", "file is missing");

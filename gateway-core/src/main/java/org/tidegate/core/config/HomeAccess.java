@@ -22,7 +22,8 @@ import java.util.stream.Stream;
  * the home, {@code profiles/} and {@code devices/} and their files readable; {@code keys/} and every file in it
  * readable (the private key is 0600, so readable means owned by that user); {@code data/} and {@code logs/} and
  * everything in them readable and writable (a {@code tidegate run} as root leaves root-owned files in
- * {@code data/} that the service then cannot open). Each problem says the command that fixes it.
+ * {@code data/} that the service then cannot open), and so {@code management/} and {@code config-switch/}, where
+ * remote configuration changes keep their state. Each problem says the command that fixes it.
  */
 public final class HomeAccess {
     /** Bound on the entries looked at under one directory tree (data/ holds ~150: the framework cache). */
@@ -145,7 +146,10 @@ public final class HomeAccess {
         } else {
             c.need(h, true); // run creates data/ here
         }
-        c.tree(h.resolve("logs"), true);
+        // The gateway's own files: the log outside systemd, remote management's snapshots and switch sets.
+        for (String dir : List.of("logs", "management", "config-switch")) {
+            c.tree(h.resolve(dir), true);
+        }
     }
 
     private static final class Checker {

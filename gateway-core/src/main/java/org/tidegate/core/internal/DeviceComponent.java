@@ -123,4 +123,9 @@ public class DeviceComponent implements GatewayDevice {
     public ChannelReading write(String channelId, Object value) {
         return poller.write(channelId, value);
     }
+
+    @Override
+    public ChannelReading readNow(String channelId) {
+        return poller.readNow(channelId);
+    }
 }

@@ -22,4 +22,14 @@ public interface GatewayDevice {
      * Serialised with the device's polls.
      */
     ChannelReading write(String channelId, Object value);
+
+    /**
+     * Reads one readable channel now, outside the poll schedule (serialised with the polls); the reading is not
+     * sent as telemetry. Remote management's {@code device.read}.
+     *
+     * @throws IllegalArgumentException if the device has no such readable channel
+     */
+    default ChannelReading readNow(String channelId) {
+        throw new UnsupportedOperationException("this device cannot be read on demand");
+    }
 }

@@ -134,6 +134,18 @@ public final class DevicePoller implements AutoCloseable {
         return r;
     }
 
+    /** Reads one readable channel now, serialised with polls; nothing goes to the sinks. */
+    public ChannelReading readNow(String channelId) {
+        Channel c = device.channel(channelId).orElseThrow(
+                () -> new IllegalArgumentException("device " + device.id() + " has no channel " + channelId));
+        if (!c.access().readable()) {
+            throw new IllegalArgumentException("channel " + device.id() + "/" + channelId + " is write-only");
+        }
+        synchronized (ioLock) {
+            return session.read(List.of(c)).get(0);
+        }
+    }
+
     public DeviceHealth health() {
         String state = polls == 0 ? "starting" : lastPollGood ? "up" : "down";
         long skipped = scheduler == null ? 0 : scheduler.skippedTicks();

@@ -19,7 +19,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import org.tidegate.core.cli.Args;
-import org.tidegate.core.cli.Subcommand;
+import org.tidegate.core.cli.PicocliCommand;
 import org.tidegate.core.config.ConfigProblems;
 import org.tidegate.core.config.HomeAccess;
 import org.tidegate.core.model.Ids;
@@ -27,69 +27,71 @@ import org.tidegate.crypto.GatewayCrypto;
 import org.tidegate.crypto.InsecureKeyFileException;
 import org.tidegate.crypto.PemKeys;
 import org.tidegate.crypto.SmKeys;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * {@code tidegate provision}: turns a directory into a gateway home with an identity. Safe to run again:
  * an existing key pair is kept (unless --force), other keys of gateway.json are preserved.
  */
-public class ProvisionCommand implements Subcommand {
+@Command(name = "provision", description = {
+        "give a gateway home its identity: SM2 key pair, cloud key, id and broker in gateway.json", "",
+        "Makes DIR/keys/gateway.key.pem (mode 0600) and gateway.pub.pem unless they exist, writes id,",
+        "broker.url and the security section into DIR/gateway.json (other keys are kept), and prints",
+        "the gateway's public key and SM3 fingerprint to register with the cloud. Run as root, it gives keys/",
+        "and data/ to the service user (--user, or the owner of DIR/data), or refuses with the command to run."})
+public class ProvisionCommand implements PicocliCommand {
     private static final Set<String> BROKER_SCHEMES = Set.of("tcp", "ssl", "ws", "wss", "mqtt", "mqtts");
 
-    @Override
-    public String name() {
-        return "provision";
-    }
+    @Option(names = "--home", required = true, paramLabel = "DIR",
+            description = "the gateway home (created if missing, with keys/ profiles/ devices/ data/)")
+    Path homeOption;
+
+    @Option(names = "--id", paramLabel = "GW",
+            description = "the gateway id, [A-Za-z0-9._-]{1,64}; also its MQTT client id")
+    String id;
+
+    @Option(names = "--broker", paramLabel = "URL",
+            description = "MQTT broker URL, e.g. tcp://10.0.0.5:1883 or ssl://mqtt.example.cn:8883")
+    String broker;
+
+    @Option(names = "--cloud-key", paramLabel = "CLOUD.pub.pem",
+            description = "the cloud's SM2 public key (PEM); copied to DIR/keys/cloud.pub.pem")
+    Path cloudKeyOption;
+
+    @Option(names = "--cloud-id", paramLabel = "ID", defaultValue = SecuritySection.DEFAULT_CLOUD_ID,
+            description = "the cloud's sender id in command envelopes (default: ${DEFAULT-VALUE})")
+    String cloudId;
+
+    @Option(names = "--force", description = "replace an existing gateway key pair, cloud key or gateway id")
+    boolean force;
+
+    @Option(names = "--user", paramLabel = "NAME", description = {"run as root: the user the gateway runs as, who gets",
+            "keys/ and data/ (default: the owner of DIR/data; on an installed gateway the service user tidegate)"})
+    String user;
+
+    @Option(names = "--first-boot", description = {"take --id, --broker and --cloud-key from the first provisioning",
+            "file of DIR/provision.json, /boot/firmware/tidegate-provision.json, /boot/tidegate-provision.json",
+            "({\"id\", \"broker\", \"cloudKey\": PEM text, \"cloudId\"}); removed once provisioned; none: nothing to do"})
+    boolean firstBoot;
 
     @Override
-    public String summary() {
-        return "give a gateway home its identity: SM2 key pair, cloud key, id and broker in gateway.json";
-    }
-
-    @Override
-    public String usage() {
-        return """
-                tidegate provision --home DIR --id GW --broker URL --cloud-key CLOUD.pub.pem [--cloud-id ID] [--user NAME] [--force]
-                tidegate provision --home DIR --first-boot [--user NAME]
-
-                  --home       the gateway home (created if missing, with keys/ profiles/ devices/ data/)
-                  --id         the gateway id, [A-Za-z0-9._-]{1,64}; also its MQTT client id
-                  --broker     MQTT broker URL, e.g. tcp://10.0.0.5:1883 or ssl://mqtt.example.cn:8883
-                  --cloud-key  the cloud's SM2 public key (PEM); copied to DIR/keys/cloud.pub.pem
-                  --cloud-id   the cloud's sender id in command envelopes (default: cloud)
-                  --user       run as root: the user the gateway runs as, who gets the files (default: the
-                               owner of DIR/data, on an installed gateway the service user tidegate)
-                  --force      replace an existing gateway key pair, cloud key or gateway id
-                  --first-boot take id, broker and cloud key from the first provisioning file found of
-                               DIR/provision.json, /boot/firmware/tidegate-provision.json,
-                               /boot/tidegate-provision.json ({"id", "broker", "cloudKey": PEM text, "cloudId"});
-                               the file is removed once the gateway is provisioned; none found: nothing to do
-
-                Makes DIR/keys/gateway.key.pem (mode 0600) and gateway.pub.pem unless they exist, writes id,
-                broker.url and the security section into DIR/gateway.json (other keys are kept), and prints
-                the gateway's public key and SM3 fingerprint to register with the cloud. Run as root, it gives
-                keys/ and data/ to the service user and makes the configuration readable by its group, so the
-                service can start; without a service user to give them to it refuses and says what to run.""";
-    }
-
-    @Override
-    public int run(List<String> argv, PrintStream out, PrintStream err) throws Exception {
-        Args args = Args.parse(argv, Set.of("home", "id", "broker", "cloud-key", "cloud-id", "user"),
-                Set.of("force", "first-boot"));
-        if (!args.positional().isEmpty()) {
-            throw new Args.UsageException("unexpected argument " + args.positional().get(0));
-        }
-        Path home = Path.of(args.require("home")).toAbsolutePath().normalize();
+    public int run(PrintStream out, PrintStream err) throws Exception {
+        Path home = homeOption.toAbsolutePath().normalize();
         HomeAccess.User owner;
         try {
-            owner = FileOwners.serviceUserForRoot(home, args.get("user", null), argv);
+            owner = FileOwners.serviceUserForRoot(home, user, commandLine(home));
         } catch (IllegalArgumentException e) {
             err.println("provision: " + e.getMessage());
             return 1;
         }
-        if (args.flag("first-boot")) {
+        if (firstBoot) {
             return FirstBootFile.consume(home, owner, this, out, err);
         }
-        Path cloudKeySource = Path.of(args.require("cloud-key")).toAbsolutePath();
+        if (id == null || broker == null || cloudKeyOption == null) {
+            throw new Args.UsageException("--id, --broker and --cloud-key are required (or --first-boot)");
+        }
+        Path cloudKeySource = cloudKeyOption.toAbsolutePath();
         PublicKey cloudKey;
         try {
             cloudKey = PemKeys.readPublicKey(cloudKeySource);
@@ -97,8 +99,25 @@ public class ProvisionCommand implements Subcommand {
             err.println("provision: cloud key: " + e.getMessage());
             return 1;
         }
-        return provision(home, args.require("id"), args.require("broker"), cloudKey, cloudKeySource,
-                args.get("cloud-id", SecuritySection.DEFAULT_CLOUD_ID), args.flag("force"), owner, out, err);
+        return provision(home, id, broker, cloudKey, cloudKeySource, cloudId, force, owner, out, err);
+    }
+
+    /** This command's arguments as given, for the command line a refusal suggests. */
+    private List<String> commandLine(Path home) {
+        List<String> a = new java.util.ArrayList<>(List.of("--home", home.toString()));
+        if (firstBoot) {
+            a.add("--first-boot");
+        } else {
+            a.addAll(List.of("--id", String.valueOf(id), "--broker", String.valueOf(broker), "--cloud-key",
+                    String.valueOf(cloudKeyOption)));
+            if (!SecuritySection.DEFAULT_CLOUD_ID.equals(cloudId)) {
+                a.addAll(List.of("--cloud-id", cloudId));
+            }
+        }
+        if (force) {
+            a.add("--force");
+        }
+        return a;
     }
 
     /**

@@ -24,6 +24,7 @@ import org.tidegate.outbox.Outbox;
 import org.tidegate.outbox.StatusProvider;
 import org.tidegate.store.StoreAndForwardQueue;
 import org.tidegate.uplink.CommandHandler;
+import org.tidegate.uplink.UplinkLink;
 import org.tidegate.uplink.mqtt.CommandDispatcher;
 import org.tidegate.uplink.mqtt.CommandProcessor;
 import org.tidegate.uplink.mqtt.CommandQueue;
@@ -39,9 +40,10 @@ import org.tinylog.Logger;
  * {@link CommandHandler}s, {@link StatusProvider}s and the devices' health from the service registry (whiteboard).
  * It numbers, seals and stores nothing itself: that is the outbox's job.
  */
-@Component(configurationPid = BrokerSection.PID, configurationPolicy = ConfigurationPolicy.REQUIRE, service = {})
+@Component(configurationPid = BrokerSection.PID, configurationPolicy = ConfigurationPolicy.REQUIRE,
+        service = UplinkLink.class, immediate = true)
 @Designate(ocd = UplinkComponent.Config.class)
-public class UplinkComponent {
+public class UplinkComponent implements UplinkLink {
     public static final String PID = BrokerSection.PID;
 
     /**
@@ -117,6 +119,7 @@ public class UplinkComponent {
     private final List<GatewayDevice> devices = new CopyOnWriteArrayList<>();
     private final MqttUplink uplink;
     private final CommandQueue commands;
+    private final org.osgi.framework.ServiceRegistration<StatusProvider> localStatus;
 
     /**
      * Activation by Declarative Services.
@@ -130,6 +133,7 @@ public class UplinkComponent {
                            @Reference StoreAndForwardQueue queue,
                            @Reference(target = "(gatewayId=*)") Outbox outbox,
                            @Reference(target = "(gatewayId=*)") EnvelopeOpener commandOpener,
+                           org.osgi.framework.BundleContext context,
                            @Reference(cardinality = ReferenceCardinality.OPTIONAL)
                            org.tidegate.core.health.Liveness liveness) {
         UplinkOptions options = options(properties);
@@ -152,6 +156,29 @@ public class UplinkComponent {
         }
         Logger.info("uplink: {}", options);
         uplink.start();
+        java.util.Hashtable<String, Object> local = new java.util.Hashtable<>();
+        local.put(UplinkStatus.LOCAL_PROPERTY, true);
+        localStatus = context.registerService(StatusProvider.class, new UplinkStatus(uplink), local);
+    }
+
+    @Override
+    public String brokerUrl() {
+        return uplink.options().brokerUrl();
+    }
+
+    @Override
+    public boolean connected() {
+        return uplink.state().connected();
+    }
+
+    @Override
+    public long connects() {
+        return uplink.state().connects();
+    }
+
+    @Override
+    public String lastError() {
+        return uplink.state().lastError();
     }
 
     /** The session's state, or null while it is being made (a status is built only after it started). */
@@ -166,6 +193,11 @@ public class UplinkComponent {
 
     @Deactivate
     void deactivate() {
+        try {
+            localStatus.unregister();
+        } catch (IllegalStateException alreadyGone) {
+            // the framework is stopping and took it already
+        }
         uplink.close();
         heartbeat.close();
         commands.close();
@@ -184,7 +216,9 @@ public class UplinkComponent {
         ranked.remove(key(props));
     }
 
-    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+    // Local-only providers (UplinkStatus.LOCAL_PROPERTY) stay out of the cloud's online message.
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+            target = "(!(" + UplinkStatus.LOCAL_PROPERTY + "=true))")
     void addStatusProvider(StatusProvider provider) {
         providers.add(provider);
     }

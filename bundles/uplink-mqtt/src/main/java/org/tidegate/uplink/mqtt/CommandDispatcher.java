@@ -33,6 +33,7 @@ public final class CommandDispatcher {
         return gatewayId;
     }
 
+    /** @return the reply, or null if the handler that claimed the command replies itself */
     public ObjectNode dispatch(Opened command, JsonNode body) {
         String op = body.path("op").asText("");
         ObjectNode reply = replyTo(command.sequence(), command.sender(), op, body.get("id"));
@@ -46,6 +47,9 @@ public final class CommandDispatcher {
             } catch (Exception e) {
                 Logger.warn("uplink: command seq={} op={} failed: {}", command.sequence(), op, e.getMessage());
                 return fail(reply, e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
+            }
+            if (result.isPresent() && result.get() == CommandHandler.REPLIED_SEPARATELY) {
+                return null; // the handler answers on its own thread when its work is done
             }
             if (result.isPresent()) {
                 Logger.info("uplink: command seq={} op={} from {} done", command.sequence(), op, command.sender());

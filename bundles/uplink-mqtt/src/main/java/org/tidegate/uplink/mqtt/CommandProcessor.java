@@ -105,6 +105,9 @@ public final class CommandProcessor implements Consumer<byte[]> {
                         "command body must be a JSON object");
             } else {
                 reply = dispatcher.dispatch(command, body);
+                if (reply == null) {
+                    return; // claimed by a handler that submits its own reply (CommandHandler.REPLIED_SEPARATELY)
+                }
             }
         } catch (EnvelopeException e) {
             Reason reason = e.reason();

@@ -1,0 +1,167 @@
+package org.tidegate.tests.management;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.tidegate.cloud.RemoteManagement.Reply;
+import org.tidegate.crypto.SmKeys;
+
+/**
+ * Remote configuration against the real gateway process and a real broker: get, put/delete a device and a profile,
+ * conflicts (two changes on one base; a local file edit between get and put), a duplicate answered with its stored
+ * outcome, an invalid profile answered with every problem and nothing applied, a coil written and read back, a
+ * read-only channel refused, and the audit of every command.
+ */
+@Timeout(300)
+class RemoteConfigTest {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void changesNameTheirRevisionAndApplyAllOrNothing() throws Exception {
+        try (ManagementRig rig = new ManagementRig(tmp, 10, 10)) {
+            rig.startGateway("pm-001");
+
+            // get: the running document and its revision; secrets never leave the gateway
+            Reply get = rig.mgmt.getConfig();
+            assertTrue(get.ok(), get.reply()::toString);
+            long r1 = get.result().path("revision").asLong();
+            assertTrue(r1 >= 1);
+            assertTrue(get.result().path("files").has("devices/pm-001.json"));
+            assertTrue(get.result().path("files").has("gateway.json"));
+            assertEquals(64, get.result().path("digest").asText().length(), "SM3 hex digest");
+            String fingerprint = SmKeys.fingerprint(org.tidegate.crypto.SmKeys.publicKeyOf(rig.demo.cloudKey()));
+            assertEquals(fingerprint, get.reply().path("audit").path("keyFingerprint").asText(), "who sealed it");
+
+            // put a device: it runs, its telemetry arrives
+            long beforeAdd = System.currentTimeMillis();
+            ObjectNode pump = rig.pumpDevice("pump-01", rig.modbusPort);
+            org.tidegate.cloud.RemoteManagement.Reply add = rig.mgmt.call(
+                    org.tidegate.cloud.RemoteManagement.op("config.put.device").put("id", "add-pump-01")
+                            .put("baseRevision", r1).set("device", pump));
+            assertTrue(add.ok(), add.reply()::toString);
+            long r2 = add.result().path("revision").asLong();
+            assertTrue(r2 > r1);
+            assertEquals("ok", add.reply().path("audit").path("outcome").asText());
+            assertEquals(r1, add.reply().path("audit").path("revisionBefore").asLong());
+            assertEquals(r2, add.reply().path("audit").path("revisionAfter").asLong());
+            rig.waitFor(Duration.ofSeconds(20), () -> rig.telemetrySince("pump-01", beforeAdd) > 0, "pump-01 telemetry");
+
+            // the same change again (a retry in a new envelope, same id): its stored outcome, nothing applied again
+            Reply again = rig.mgmt.call(org.tidegate.cloud.RemoteManagement.op("config.put.device").put("id", "add-pump-01")
+                    .put("baseRevision", r1).set("device", pump));
+            assertTrue(again.ok(), again.reply()::toString);
+            assertTrue(again.reply().path("duplicate").asBoolean(), again.reply()::toString);
+            assertEquals(r2, again.result().path("revision").asLong());
+            assertEquals(r2, rig.mgmt.getConfig().result().path("revision").asLong());
+
+            // a second change made from the same base: conflict, with the revision in force
+            ObjectNode other = rig.pumpDevice("pump-02", rig.modbusPort);
+            Reply conflict = rig.mgmt.putDevice(r1, other);
+            assertFalse(conflict.ok());
+            assertTrue(conflict.conflict(), conflict.reply()::toString);
+            assertEquals(r2, conflict.result().path("revision").asLong());
+            assertEquals("CONFLICT", conflict.reply().path("audit").path("outcome").asText());
+
+            // an invalid profile: every problem, FILE: JSON-PATH: REASON; nothing applied, the revision untouched
+            JsonNode bad = ManagementRig.json("""
+                    { "id": "bad-meter", "protocol": "modbus", "colour": "red",
+                      "channels": [ { "id": "v", "address": "ir:0", "type": "float33" },
+                                    { "id": "w", "address": "zz:1", "type": "uint16" } ] }
+                    """);
+            Reply invalid = rig.mgmt.putProfile(r2, bad);
+            assertEquals("INVALID", invalid.code(), invalid.reply()::toString);
+            List<String> problems = new ArrayList<>();
+            invalid.result().path("problems").forEach(p -> problems.add(p.asText()));
+            assertTrue(problems.size() >= 3, () -> "every problem: " + problems);
+            assertTrue(problems.stream().allMatch(p -> p.startsWith("profiles/bad-meter.json: $")), problems::toString);
+            assertTrue(problems.stream().anyMatch(p -> p.contains("$.colour")), problems::toString);
+            assertTrue(problems.stream().anyMatch(p -> p.contains("$.channels[0].type")), problems::toString);
+            assertTrue(problems.stream().anyMatch(p -> p.contains("$.channels[1].address")), problems::toString);
+            assertFalse(Files.exists(rig.home.resolve("profiles/bad-meter.json")), "nothing written");
+            assertEquals(r2, rig.mgmt.getConfig().result().path("revision").asLong());
+
+            // a valid profile, and a device using it; then the profile cannot go while the device uses it
+            JsonNode profile = ManagementRig.json("""
+                    { "id": "pump-panel", "protocol": "modbus", "channels": [
+                        { "id": "pump", "address": "coil:0", "type": "bool", "access": "readwrite" },
+                        { "id": "voltage", "address": "ir:0", "type": "float32", "unit": "V" } ] }
+                    """);
+            Reply putProfile = rig.mgmt.putProfile(r2, profile);
+            assertTrue(putProfile.ok(), putProfile.reply()::toString);
+            long r3 = putProfile.result().path("revision").asLong();
+            assertTrue(Files.exists(rig.home.resolve("profiles/pump-panel.json")));
+
+            // a local edit between get and put: the file scan's revision makes the put a conflict
+            Reply get3 = rig.mgmt.getConfig();
+            assertEquals(r3, get3.result().path("revision").asLong());
+            Path pumpFile = rig.home.resolve("devices/pump-01.json");
+            Files.writeString(pumpFile, Files.readString(pumpFile).replace("\"pollIntervalMs\" : 500", "\"pollIntervalMs\" : 700"));
+            Reply late = rig.mgmt.deleteDevice(r3, "pump-01");
+            assertTrue(late.conflict(), late.reply()::toString);
+            long r4 = late.result().path("revision").asLong();
+            assertTrue(r4 > r3, "the local edit is a revision of its own");
+            Reply snaps = rig.mgmt.snapshots();
+            assertTrue(contains(snaps.result().path("snapshots"), r4, "local"), snaps.reply()::toString);
+
+            // the file scan applies the local edit (pump-01 restarts with it): wait for its polls
+            Thread.sleep(2500);
+            long edited = System.currentTimeMillis();
+            rig.waitFor(Duration.ofSeconds(20), () -> rig.telemetrySince("pump-01", edited) > 0, "pump-01 after the edit");
+
+            // write the simulator's coil and read it back; a read-only channel is refused
+            Reply write = rig.mgmt.write("pump-01", "pump", ManagementRig.JSON.getNodeFactory().booleanNode(true));
+            assertTrue(write.ok(), write.reply()::toString);
+            assertTrue(rig.sim.meter().coil(0), "the simulator's coil is set");
+            Reply read = rig.mgmt.read("pump-01", "pump");
+            assertTrue(read.ok(), read.reply()::toString);
+            assertTrue(read.result().path("v").asBoolean(), read.reply()::toString);
+            Reply readOnly = rig.mgmt.write("pump-01", "voltage", ManagementRig.JSON.getNodeFactory().numberNode(1.0));
+            assertEquals("NOT_WRITABLE", readOnly.code(), readOnly.reply()::toString);
+            Reply voltage = rig.mgmt.read("pump-01", "voltage");
+            assertEquals(230.0, voltage.result().path("v").asDouble(), 10.0, voltage.reply()::toString);
+
+            // delete the device: its telemetry stops
+            Reply delete = rig.mgmt.deleteDevice(r4, "pump-01");
+            assertTrue(delete.ok(), delete.reply()::toString);
+            long deletedAt = System.currentTimeMillis();
+            Thread.sleep(2500);
+            assertEquals(0, rig.telemetrySince("pump-01", deletedAt + 500), "no telemetry after the delete");
+            assertTrue(rig.telemetrySince("pm-001", deletedAt) > 0, "the others go on");
+
+            // status, logs: the running revision; log lines without secrets
+            Reply status = rig.mgmt.status();
+            assertEquals(delete.result().path("revision").asLong(), status.result().path("revision").asLong());
+            Reply logs = rig.mgmt.logs(20);
+            assertTrue(logs.ok());
+            assertTrue(logs.result().path("lines").size() > 0 && logs.result().path("lines").size() <= 20);
+
+            // the audit log has every command with who sealed it and the outcome
+            List<String> audit = Files.readAllLines(rig.home.resolve("management/audit.log"));
+            assertTrue(audit.size() >= 14, () -> "audit lines: " + audit.size());
+            assertTrue(audit.stream().allMatch(l -> l.contains("\"keyFingerprint\":\"" + fingerprint + "\"")));
+            assertTrue(audit.stream().anyMatch(l -> l.contains("\"outcome\":\"INVALID\"")));
+            assertTrue(audit.stream().anyMatch(l -> l.contains("\"duplicate\":true")));
+        }
+    }
+
+    private static boolean contains(JsonNode snapshots, long revision, String source) {
+        for (JsonNode s : snapshots) {
+            if (s.path("revision").asLong() == revision && source.equals(s.path("source").asText())) {
+                return true;
+            }
+        }
+        return false;
+    }
+}
