@@ -56,6 +56,8 @@ if [ -z "$deb1" ] || [ ! -x "$dist/bin/tidegate" ]; then
 fi
 cp "$deb1" "$work/"
 deb1="$work/$(basename "$deb1")"
+# The host's tools (keygen, simulate, receive) run from a copy: the upgrade step rebuilds the distribution.
+mkdir -p "$work/host" && cp -r "$dist/bin" "$dist/lib" "$work/host/" && dist="$work/host"
 step "host tools, package $(basename "$deb1")"
 
 # ---- the root file system: cached tarball of a fresh debootstrap ------------------------------------------
@@ -197,11 +199,12 @@ receive "$work/received2.jsonl"
 sleep 2
 gateway "$work/gateway3.log"
 wait_for 300 "$work/gateway3.log" "running; started in" || fail "the upgraded gateway did not start"
+accepted() { c=$(grep -c '"accepted":true,"sender":"gw-arm64"' "$work/received2.jsonl" 2>/dev/null); echo "${c:-0}"; }
 n=0
-while [ "$(grep -c '"accepted":true,"sender":"gw-arm64"' "$work/received2.jsonl" 2>/dev/null || echo 0)" -lt "$q1" ] && [ $n -lt 300 ]; do
+while [ "$(accepted)" -lt "$q1" ] && [ $n -lt 300 ]; do
   sleep 2; n=$((n + 2))
 done
-got=$(grep -c '"accepted":true,"sender":"gw-arm64"' "$work/received2.jsonl" || true)
+got=$(accepted)
 echo "received after the upgrade: $got message(s) (queued: $q1)"
 [ "$got" -ge "$q1" ] || fail "the queued messages did not all arrive"
 stop_gateway
