@@ -66,6 +66,9 @@ public class ProvisionCommand implements PicocliCommand {
     @Option(names = "--force", description = "replace an existing gateway key pair, cloud key or gateway id")
     boolean force;
 
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
     @Option(names = "--user", paramLabel = "NAME", description = {"run as root: the user the gateway runs as, who gets",
             "keys/ and data/ (default: the owner of DIR/data; on an installed gateway the service user tidegate)"})
     String user;
@@ -78,6 +81,12 @@ public class ProvisionCommand implements PicocliCommand {
     @Override
     public int run(PrintStream out, PrintStream err) throws Exception {
         Path home = homeOption.toAbsolutePath().normalize();
+        // Required unless --first-boot; asked of this parse, not of the fields (an instance may be parsed again).
+        picocli.CommandLine.ParseResult given = spec.commandLine().getParseResult();
+        if (!firstBoot && !(given.hasMatchedOption("--id") && given.hasMatchedOption("--broker")
+                && given.hasMatchedOption("--cloud-key"))) {
+            throw new Args.UsageException("--id, --broker and --cloud-key are required (or --first-boot)");
+        }
         HomeAccess.User owner;
         try {
             owner = FileOwners.serviceUserForRoot(home, user, commandLine(home));
@@ -87,9 +96,6 @@ public class ProvisionCommand implements PicocliCommand {
         }
         if (firstBoot) {
             return FirstBootFile.consume(home, owner, this, out, err);
-        }
-        if (id == null || broker == null || cloudKeyOption == null) {
-            throw new Args.UsageException("--id, --broker and --cloud-key are required (or --first-boot)");
         }
         Path cloudKeySource = cloudKeyOption.toAbsolutePath();
         PublicKey cloudKey;
