@@ -123,6 +123,37 @@ public final class GatewayRuntime implements AutoCloseable {
     }
 
     /**
+     * The liveness verdict of the gateway-core bundle ({@code org.tidegate.core.health}): "" while every watched
+     * thread progresses, else which is late; null when the framework or the registry is not running.
+     */
+    public String livenessVerdict() {
+        Framework f = framework();
+        if (f == null || f.getState() != Bundle.ACTIVE) {
+            return null;
+        }
+        try {
+            org.osgi.framework.BundleContext c = f.getBundleContext();
+            // getAllServiceReferences: the typed lookup would check that the system bundle sees the registering
+            // bundle's class space for the interface, and Felix answers no for a java.* interface here.
+            org.osgi.framework.ServiceReference<?>[] refs = c.getAllServiceReferences(
+                    java.util.function.Supplier.class.getName(), "(tidegate.liveness=true)");
+            for (org.osgi.framework.ServiceReference<?> ref : refs == null ? new org.osgi.framework.ServiceReference<?>[0] : refs) {
+                Object s = c.getService(ref);
+                if (s instanceof java.util.function.Supplier<?> supplier) {
+                    try {
+                        return String.valueOf(supplier.get());
+                    } finally {
+                        c.ungetService(ref);
+                    }
+                }
+            }
+            return null;
+        } catch (org.osgi.framework.InvalidSyntaxException | IllegalStateException e) {
+            return null;
+        }
+    }
+
+    /**
      * Stops the framework: every bundle stops, every component deactivates (pollers finish their
      * current poll, the store commits and closes), in reverse start order. Waits up to 30 s.
      */

@@ -17,6 +17,22 @@ final class Logging {
     private Logging() {
     }
 
+    /**
+     * Whether stderr is the systemd journal ({@code JOURNAL_STREAM} names the stream systemd connected it to): the
+     * journal then keeps, timestamps and rotates the log, and a file copy would only wear the SD card.
+     */
+    static boolean underJournal() {
+        String stream = System.getenv("JOURNAL_STREAM");
+        return stream != null && !stream.isBlank();
+    }
+
+    /** The journal only (stderr, without a timestamp: journald adds its own), for a gateway under systemd. */
+    static void journal(String level) {
+        Map<String, String> c = base(level);
+        c.put("writerConsole.format", "{level|min-size=5} [{thread}] {class-name}: {message}");
+        apply(c);
+    }
+
     /** Console only, for short commands (validate, keygen, bench...). */
     static void console(String level) {
         Map<String, String> c = base(level);

@@ -60,11 +60,13 @@ public class DeviceComponent implements GatewayDevice {
     private final List<SampleSink> sinks = new CopyOnWriteArrayList<>();
     private final FieldDriver driver;
     private final DevicePoller poller;
+    private final org.tidegate.core.health.Heartbeat heartbeat;
     private final ServiceRegistration<GatewayDevice> registration;
 
     @Activate
     public DeviceComponent(@Reference(name = "driver") FieldDriver driver, BundleContext context, Config config,
-                           Map<String, Object> properties) throws DriverException {
+                           Map<String, Object> properties,
+                           @Reference(name = "liveness") org.tidegate.core.health.Liveness liveness) throws DriverException {
         this.driver = driver;
         String json = config.device_json();
         if (json == null || json.isBlank()) {
@@ -74,7 +76,10 @@ public class DeviceComponent implements GatewayDevice {
         // The same schema that `tidegate validate` and the config bundle checked the files with.
         Device device = DeviceSchema.decode("configuration " + properties.get("service.pid"), json, driver.schema());
         this.poller = new DevicePoller(device, driver.open(device), () -> sinks);
-        poller.start();
+        // A poll may take its timeouts and retries on every channel: a generous bound, the watchdog is for wedges.
+        this.heartbeat = liveness.register("poll device=" + device.id(),
+                device.pollInterval().multipliedBy(3).plusSeconds(60));
+        poller.start(heartbeat);
         Dictionary<String, Object> props = new Hashtable<>();
         props.put(DEVICE_ID_PROPERTY, device.id());
         props.put(FieldDriver.PROTOCOL_PROPERTY, device.protocol());
@@ -100,6 +105,7 @@ public class DeviceComponent implements GatewayDevice {
             // the framework is stopping and took it already
         }
         poller.close();
+        heartbeat.close();
         Logger.info("device={} stopped", poller.device().id());
     }
 

@@ -53,8 +53,13 @@ public final class DevicePoller implements AutoCloseable {
 
     /** Starts polling at the device's interval on its own thread. */
     public synchronized DevicePoller start() {
+        return start(org.tidegate.core.health.Heartbeat.NONE);
+    }
+
+    /** As {@link #start()}, beating {@code heartbeat} after every poll (the watchdog's view of this thread). */
+    public synchronized DevicePoller start(org.tidegate.core.health.Heartbeat heartbeat) {
         if (scheduler == null) {
-            scheduler = PollScheduler.start(device.id(), device.pollInterval(), this::pollOnce);
+            scheduler = PollScheduler.start(device.id(), device.pollInterval(), this::pollOnce, heartbeat);
         }
         return this;
     }

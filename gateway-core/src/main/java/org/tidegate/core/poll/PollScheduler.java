@@ -17,11 +17,13 @@ public final class PollScheduler implements AutoCloseable {
     private final String name;
     private final long intervalNanos;
     private final Runnable poll;
+    private final org.tidegate.core.health.Heartbeat heartbeat;
     private final Thread thread;
     private final AtomicLong skippedTicks = new AtomicLong();
     private volatile boolean running = true;
 
-    private PollScheduler(String name, Duration interval, Runnable poll) {
+    private PollScheduler(String name, Duration interval, Runnable poll, org.tidegate.core.health.Heartbeat heartbeat) {
+        this.heartbeat = Objects.requireNonNull(heartbeat);
         this.name = Objects.requireNonNull(name);
         this.intervalNanos = interval.toNanos();
         if (intervalNanos <= 0) {
@@ -34,7 +36,13 @@ public final class PollScheduler implements AutoCloseable {
 
     /** Starts polling now, then every {@code interval}. */
     public static PollScheduler start(String name, Duration interval, Runnable poll) {
-        PollScheduler s = new PollScheduler(name, interval, poll);
+        return start(name, interval, poll, org.tidegate.core.health.Heartbeat.NONE);
+    }
+
+    /** As {@link #start(String, Duration, Runnable)}, beating {@code heartbeat} after every poll. */
+    public static PollScheduler start(String name, Duration interval, Runnable poll,
+                                      org.tidegate.core.health.Heartbeat heartbeat) {
+        PollScheduler s = new PollScheduler(name, interval, poll, heartbeat);
         s.thread.start();
         return s;
     }
@@ -53,6 +61,7 @@ public final class PollScheduler implements AutoCloseable {
                 // A poll must never kill the schedule; the device layer reports per-channel errors itself.
                 Logger.error(e, "device={} poll failed unexpectedly", name);
             }
+            heartbeat.beat();
             long now = System.nanoTime();
             long next = tick + 1;
             long due = start + next * intervalNanos;

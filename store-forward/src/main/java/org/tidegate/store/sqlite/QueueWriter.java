@@ -60,6 +60,8 @@ final class QueueWriter {
     private final Thread thread;
     private final QueueCounters counters = new QueueCounters();
     private volatile long maxSequenceAtOpen;
+    /** Beaten on every turn of the writer's loop (at least every IDLE_TICK_MS): the watchdog's view of it. */
+    volatile org.tidegate.core.health.Heartbeat heartbeat = org.tidegate.core.health.Heartbeat.NONE;
 
     // ---- Owned by the writer thread (and by the opening thread before it starts). ----
     private final Storage storage;
@@ -131,6 +133,7 @@ final class QueueWriter {
                     maintenance();
                     nextMaintenance = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(IDLE_TICK_MS);
                 }
+                heartbeat.beat();
                 Request first = requests.poll(IDLE_TICK_MS, TimeUnit.MILLISECONDS);
                 if (first == null) {
                     continue;

@@ -190,6 +190,11 @@ public final class SqliteQueue implements StoreAndForwardQueue {
         return s == null ? writer.counters().whenClosed() : s;
     }
 
+    /** Reports the writer thread's progress to {@code heartbeat} from now on (the service watchdog). */
+    public void heartbeat(org.tidegate.core.health.Heartbeat heartbeat) {
+        writer.heartbeat = java.util.Objects.requireNonNull(heartbeat);
+    }
+
     @Override
     public void close() {
         Request.Close request = new Request.Close();

@@ -122,7 +122,7 @@ class CommandLineTest {
                   "channels": [ { "id": "v", "address": "hr:0", "type": "float32", "unit": "V" } ] }""");
         // Not provisioned yet: refused before anything starts.
         Result unprovisioned = tidegate("run", "--home", home.toString());
-        assertEquals(1, unprovisioned.code(), unprovisioned.out());
+        assertEquals(78, unprovisioned.code(), unprovisioned.out()); // EX_CONFIG: the unit does not restart it
         assertTrue(unprovisioned.out().contains("run `tidegate provision"), unprovisioned.out());
         java.security.KeyPair keys = org.tidegate.crypto.SmKeys.generate();
         org.tidegate.crypto.PemKeys.writePrivateKey(home.resolve("keys/gateway.key.pem"), keys.getPrivate(), false);
@@ -132,7 +132,7 @@ class CommandLineTest {
         Path key = home.resolve("keys/gateway.key.pem");
         Files.setPosixFilePermissions(key, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
         Result exposed = tidegate("run", "--home", home.toString());
-        assertEquals(1, exposed.code(), exposed.out());
+        assertEquals(78, exposed.code(), exposed.out());
         assertTrue(exposed.out().contains("gateway.key.pem"), exposed.out());
         Files.setPosixFilePermissions(key, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
 

@@ -16,8 +16,12 @@ import java.security.KeyPair;
 import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Set;
+import org.tidegate.core.cli.Args;
 import org.tidegate.core.cli.PicocliCommand;
+import org.tidegate.core.config.ConfigProblems;
+import org.tidegate.core.config.HomeAccess;
 import org.tidegate.core.model.Ids;
 import org.tidegate.crypto.GatewayCrypto;
 import org.tidegate.crypto.InsecureKeyFileException;
@@ -34,7 +38,8 @@ import picocli.CommandLine.Option;
         "give a gateway home its identity: SM2 key pair, cloud key, id and broker in gateway.json", "",
         "Makes DIR/keys/gateway.key.pem (mode 0600) and gateway.pub.pem unless they exist, writes id,",
         "broker.url and the security section into DIR/gateway.json (other keys are kept), and prints",
-        "the gateway's public key and SM3 fingerprint to register with the cloud."})
+        "the gateway's public key and SM3 fingerprint to register with the cloud. Run as root, it gives keys/",
+        "and data/ to the service user (--user, or the owner of DIR/data), or refuses with the command to run."})
 public class ProvisionCommand implements PicocliCommand {
     private static final Set<String> BROKER_SCHEMES = Set.of("tcp", "ssl", "ws", "wss", "mqtt", "mqtts");
 
@@ -42,15 +47,15 @@ public class ProvisionCommand implements PicocliCommand {
             description = "the gateway home (created if missing, with keys/ profiles/ devices/ data/)")
     Path homeOption;
 
-    @Option(names = "--id", required = true, paramLabel = "GW",
+    @Option(names = "--id", paramLabel = "GW",
             description = "the gateway id, [A-Za-z0-9._-]{1,64}; also its MQTT client id")
     String id;
 
-    @Option(names = "--broker", required = true, paramLabel = "URL",
+    @Option(names = "--broker", paramLabel = "URL",
             description = "MQTT broker URL, e.g. tcp://10.0.0.5:1883 or ssl://mqtt.example.cn:8883")
     String broker;
 
-    @Option(names = "--cloud-key", required = true, paramLabel = "CLOUD.pub.pem",
+    @Option(names = "--cloud-key", paramLabel = "CLOUD.pub.pem",
             description = "the cloud's SM2 public key (PEM); copied to DIR/keys/cloud.pub.pem")
     Path cloudKeyOption;
 
@@ -61,11 +66,73 @@ public class ProvisionCommand implements PicocliCommand {
     @Option(names = "--force", description = "replace an existing gateway key pair, cloud key or gateway id")
     boolean force;
 
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--user", paramLabel = "NAME", description = {"run as root: the user the gateway runs as, who gets",
+            "keys/ and data/ (default: the owner of DIR/data; on an installed gateway the service user tidegate)"})
+    String user;
+
+    @Option(names = "--first-boot", description = {"take --id, --broker and --cloud-key from the first provisioning",
+            "file of DIR/provision.json, /boot/firmware/tidegate-provision.json, /boot/tidegate-provision.json",
+            "({\"id\", \"broker\", \"cloudKey\": PEM text, \"cloudId\"}); removed once provisioned; none: nothing to do"})
+    boolean firstBoot;
+
     @Override
     public int run(PrintStream out, PrintStream err) throws Exception {
         Path home = homeOption.toAbsolutePath().normalize();
+        // Required unless --first-boot; asked of this parse, not of the fields (an instance may be parsed again).
+        picocli.CommandLine.ParseResult given = spec.commandLine().getParseResult();
+        if (!firstBoot && !(given.hasMatchedOption("--id") && given.hasMatchedOption("--broker")
+                && given.hasMatchedOption("--cloud-key"))) {
+            throw new Args.UsageException("--id, --broker and --cloud-key are required (or --first-boot)");
+        }
+        HomeAccess.User owner;
+        try {
+            owner = FileOwners.serviceUserForRoot(home, user, commandLine(home));
+        } catch (IllegalArgumentException e) {
+            err.println("provision: " + e.getMessage());
+            return 1;
+        }
+        if (firstBoot) {
+            return FirstBootFile.consume(home, owner, this, out, err);
+        }
         Path cloudKeySource = cloudKeyOption.toAbsolutePath();
+        PublicKey cloudKey;
+        try {
+            cloudKey = PemKeys.readPublicKey(cloudKeySource);
+        } catch (IOException e) {
+            err.println("provision: cloud key: " + e.getMessage());
+            return 1;
+        }
+        return provision(home, id, broker, cloudKey, cloudKeySource, cloudId, force, owner, out, err);
+    }
 
+    /** This command's arguments as given, for the command line a refusal suggests. */
+    private List<String> commandLine(Path home) {
+        List<String> a = new java.util.ArrayList<>(List.of("--home", home.toString()));
+        if (firstBoot) {
+            a.add("--first-boot");
+        } else {
+            a.addAll(List.of("--id", String.valueOf(id), "--broker", String.valueOf(broker), "--cloud-key",
+                    String.valueOf(cloudKeyOption)));
+            if (!SecuritySection.DEFAULT_CLOUD_ID.equals(cloudId)) {
+                a.addAll(List.of("--cloud-id", cloudId));
+            }
+        }
+        if (force) {
+            a.add("--force");
+        }
+        return a;
+    }
+
+    /**
+     * Provisions {@code home}; {@code cloudKeySource} is the file the cloud key came from (null: none).
+     *
+     * @param owner when run as root, the user who gets the files (null: this process's user keeps them)
+     */
+    int provision(Path home, String id, String broker, PublicKey cloudKey, Path cloudKeySource, String cloudId,
+                  boolean force, HomeAccess.User owner, PrintStream out, PrintStream err) throws Exception {
         String idProblem = Ids.problem(id);
         if (idProblem != null) {
             err.println("provision: gateway id " + idProblem);
@@ -79,13 +146,6 @@ public class ProvisionCommand implements PicocliCommand {
         String brokerProblem = brokerProblem(broker);
         if (brokerProblem != null) {
             err.println("provision: broker URL \"" + broker + "\" " + brokerProblem);
-            return 1;
-        }
-        PublicKey cloudKey;
-        try {
-            cloudKey = PemKeys.readPublicKey(cloudKeySource);
-        } catch (IOException e) {
-            err.println("provision: cloud key: " + e.getMessage());
             return 1;
         }
 
@@ -123,7 +183,7 @@ public class ProvisionCommand implements PicocliCommand {
         Path cloudFile = home.resolve(SecuritySection.DEFAULT_CLOUD_PUBLIC_KEY);
 
         // refuse before writing anything: a different cloud key must be replaced on purpose
-        if (Files.exists(cloudFile) && !force && !Files.isSameFile(cloudFile, cloudKeySource)) {
+        if (Files.exists(cloudFile) && !force && !sameFile(cloudFile, cloudKeySource)) {
             PublicKey current;
             try {
                 current = PemKeys.readPublicKey(cloudFile);
@@ -177,7 +237,7 @@ public class ProvisionCommand implements PicocliCommand {
             gatewayPub = kp.getPublic();
             keyState = force ? "new (replaced)" : "new";
         }
-        if (!Files.exists(cloudFile) || !Files.isSameFile(cloudFile, cloudKeySource)) {
+        if (!Files.exists(cloudFile) || !sameFile(cloudFile, cloudKeySource)) {
             PemKeys.writePublicKey(cloudFile, cloudKey, true);
         }
 
@@ -202,6 +262,9 @@ public class ProvisionCommand implements PicocliCommand {
         Set<PosixFilePermission> mode = Files.exists(configFile)
                 ? Files.getPosixFilePermissions(configFile) : PosixFilePermissions.fromString("rw-r--r--");
         AtomicFiles.write(configFile, json.writeValueAsBytes(root), mode, true);
+        if (owner != null) {
+            FileOwners.giveTo(home, owner, List.of(keyFile, pubFile, cloudFile));
+        }
 
         out.println("gateway " + id + " provisioned in " + home);
         out.println("  private key  " + keyFile + " (mode 0600, " + keyState + ")");
@@ -212,7 +275,20 @@ public class ProvisionCommand implements PicocliCommand {
         out.println("Register this gateway public key with the cloud:");
         out.print(PemKeys.toPem(gatewayPub));
         out.println("SM3 fingerprint: " + SmKeys.fingerprintGrouped(gatewayPub));
+        // What `tidegate run` will check for the user it runs as: said now, while the technician is here.
+        HomeAccess.User runAs = owner != null ? owner : HomeAccess.currentUser();
+        ConfigProblems access = new ConfigProblems();
+        HomeAccess.check(home, runAs, access);
+        if (access.errorCount() > 0) {
+            err.println("provision: the gateway could not start as " + runAs.name() + ":");
+            access.errors().forEach(p -> err.println("  " + p));
+            return 1;
+        }
         return 0;
+    }
+
+    private static boolean sameFile(Path a, Path b) throws IOException {
+        return b != null && Files.exists(b) && Files.isSameFile(a, b);
     }
 
     static String brokerProblem(String url) {

@@ -95,6 +95,8 @@ public final class MqttUplink implements AutoCloseable {
     private volatile boolean running;
     private volatile Session current;
     private final Object wake = new Object();
+    /** Beaten on every turn of the uplink thread's loops (the service watchdog's view of it). */
+    private volatile org.tidegate.core.health.Heartbeat heartbeat = org.tidegate.core.health.Heartbeat.NONE;
     private Thread thread;
 
     /**
@@ -118,6 +120,11 @@ public final class MqttUplink implements AutoCloseable {
     /** Called with the envelope sequence number of every message the broker acknowledged (benchmarks, tests). */
     public void onAcknowledged(LongConsumer listener) {
         this.ackListener = listener == null ? seq -> { } : listener;
+    }
+
+    /** Reports the uplink thread's progress to {@code heartbeat}; call before {@link #start()}. */
+    public void heartbeat(org.tidegate.core.health.Heartbeat heartbeat) {
+        this.heartbeat = Objects.requireNonNull(heartbeat);
     }
 
     public synchronized void start() {
@@ -177,6 +184,7 @@ public final class MqttUplink implements AutoCloseable {
         Backoff backoff = new Backoff(options.reconnectMinMs(), options.reconnectMaxMs());
         SSLSocketFactory tls = null;
         while (running) {
+            heartbeat.beat();
             Session s = null;
             long delay;
             boolean slow = false;
@@ -235,6 +243,7 @@ public final class MqttUplink implements AutoCloseable {
         long urgentAt = slow ? Long.MAX_VALUE : backoff.delayMs(Math.max(1, backoff.failures()), options.alarmReconnectMs());
         boolean announced = false;
         while (running) {
+            heartbeat.beat();
             long elapsed = (System.nanoTime() - start) / 1_000_000;
             if (elapsed >= delay) {
                 return;
@@ -363,6 +372,7 @@ public final class MqttUplink implements AutoCloseable {
         progress.begin(queue.stats().messages());
         long ackTimeoutNanos = TimeUnit.MILLISECONDS.toNanos(options.ackTimeoutMs());
         while (running && !s.lost) {
+            heartbeat.beat();
             flushAcksAsync(s);
             progress.tick(queue, acknowledged.get());
             if (watchdog(s, ackTimeoutNanos)) {
