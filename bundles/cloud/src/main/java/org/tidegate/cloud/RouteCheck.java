@@ -76,18 +76,7 @@ public final class RouteCheck {
         }
         if (perDevice) {
             String device = parts[2];
-<<<<<<< HEAD
-            JsonNode body = BodyReader.read(o.body());
-=======
-            JsonNode body = parsedBody;
-            if (body == null) {
-                try {
-                    body = JSON.readTree(o.body());
-                } catch (IOException e) {
-                    body = null;
-                }
-            }
->>>>>>> a4e78cbeb9f2a237021bd85d82d5905c4f15091a
+            JsonNode body = parsedBody != null ? parsedBody : BodyReader.read(o.body());
             JsonNode named = body == null || !body.isObject() ? null : body.get("device");
             if (named == null || !named.isTextual() || !named.asText().equals(device)) {
                 throw mismatch(o, topic, "names device \"" + device + "\" but the body's \"device\" is "

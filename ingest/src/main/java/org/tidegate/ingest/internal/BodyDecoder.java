@@ -1,11 +1,10 @@
 package org.tidegate.ingest.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import org.tidegate.cloud.BodyReader;
 import org.tidegate.crypto.Opened;
 
 /**
@@ -20,18 +19,13 @@ final class BodyDecoder {
     static final int MAX_UNIT = 32;
     static final int MAX_TEXT = 4096;
     private static final Set<String> QUALITIES = Set.of("good", "bad", "stale");
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private BodyDecoder() {
     }
 
-    /** The body as JSON, or null if it is not JSON. */
+    /** The body as JSON (a compact telemetry body in its JSON shape), or null if it is neither. */
     static JsonNode parse(Opened o) {
-        try {
-            return JSON.readTree(o.body());
-        } catch (IOException e) {
-            return null;
-        }
+        return BodyReader.read(o.body());
     }
 
     static Decoded decode(Opened o) throws BadBody {
@@ -41,7 +35,7 @@ final class BodyDecoder {
     /** @param body {@link #parse}'s result for {@code o} */
     static Decoded decode(Opened o, JsonNode body) throws BadBody {
         if (body == null) {
-            throw new BadBody("body is not JSON");
+            throw new BadBody("body is neither JSON nor a readable compact body");
         }
         if (!body.isObject()) {
             throw new BadBody("body is not a JSON object");
