@@ -77,7 +77,7 @@ public final class SendCommand implements PicocliCommand {
         PrivateKey key;
         PublicKey gatewayKey;
         try {
-            body = words.size() == 1 && words.get(0).trim().startsWith("{")
+            body = words.size() == 1 && (words.get(0).trim().startsWith("{") || words.get(0).trim().startsWith("["))
                     ? CommandSender.json(words.get(0))
                     : ManagementCommands.body(words, base, changeId);
             key = PemKeys.readPrivateKey(keyFile);
