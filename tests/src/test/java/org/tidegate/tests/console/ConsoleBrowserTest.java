@@ -179,7 +179,7 @@ class ConsoleBrowserTest {
             waitFor(Duration.ofSeconds(5), () -> text(b, "message").contains("wrong password"), "wrong password refused", out, g);
             assertTrue(b.getCurrentUrl().endsWith("/login"));
             login(b, PASSWORD);
-            waitFor(Duration.ofSeconds(10), () -> "overview".equals(b.findElement(By.tagName("body")).getAttribute("data-loaded")),
+            waitFor(Duration.ofSeconds(10), () -> "overview".equals(attr(b, "body", "data-loaded")),
                     "the overview after login", out, g);
             waitFor(Duration.ofSeconds(10), () -> text(b, "overview").contains("connected")
                     && text(b, "overview").contains(DemoHome.GATEWAY_ID), "overview with the broker connected", out, g);
