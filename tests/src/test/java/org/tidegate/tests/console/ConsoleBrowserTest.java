@@ -179,7 +179,7 @@ class ConsoleBrowserTest {
             waitFor(Duration.ofSeconds(5), () -> text(b, "message").contains("wrong password"), "wrong password refused", out, g);
             assertTrue(b.getCurrentUrl().endsWith("/login"));
             login(b, PASSWORD);
-            waitFor(Duration.ofSeconds(10), () -> "overview".equals(b.findElement(By.tagName("body")).getAttribute("data-loaded")),
+            waitFor(Duration.ofSeconds(10), () -> "overview".equals(attr(b, "body", "data-loaded")),
                     "the overview after login", out, g);
             waitFor(Duration.ofSeconds(10), () -> text(b, "overview").contains("connected")
                     && text(b, "overview").contains(DemoHome.GATEWAY_ID), "overview with the broker connected", out, g);
@@ -301,7 +301,7 @@ class ConsoleBrowserTest {
             }
             Cli json = statusJson.get(60, TimeUnit.SECONDS);
             assertEquals(0, json.code, json.out);
-            JsonNode st = JSON.readTree(json.out);
+            JsonNode st = JSON.readTree(json.stdout);
             assertEquals(DemoHome.GATEWAY_ID, st.path("gateway").asText());
             assertTrue(st.path("queue").has("messages") && st.path("uplink").has("lastAckAt")
                     && st.path("pipeline").has("alarms"), json.out);
@@ -529,7 +529,8 @@ class ConsoleBrowserTest {
         return m;
     }
 
-    record Cli(int code, String out) {
+    /** @param out standard output and error together; {@code stdout} alone (what {@code --json} prints) */
+    record Cli(int code, String out, String stdout) {
     }
 
     static Cli cli(String stdin, String... args) {
@@ -544,12 +545,19 @@ class ConsoleBrowserTest {
         List<String> cmd = new ArrayList<>();
         cmd.add(DIST.toString());
         cmd.addAll(List.of(args));
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        Process p = new ProcessBuilder(cmd).start();
         p.getOutputStream().write(stdin.getBytes(StandardCharsets.UTF_8));
         p.getOutputStream().close();
+        java.util.concurrent.CompletableFuture<String> err = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try {
+                return new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                return "";
+            }
+        });
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(p.waitFor(60, TimeUnit.SECONDS), String.join(" ", cmd));
-        return new Cli(p.exitValue(), out);
+        return new Cli(p.exitValue(), out + err.get(10, TimeUnit.SECONDS), out);
     }
 
     static boolean pythonPrometheusParser() {
