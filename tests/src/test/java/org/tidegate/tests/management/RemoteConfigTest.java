@@ -147,13 +147,41 @@ class RemoteConfigTest {
             assertTrue(logs.ok());
             assertTrue(logs.result().path("lines").size() > 0 && logs.result().path("lines").size() <= 20);
 
+            // the command line: config get prints the reply; a change from an old base exits 4 (conflict)
+            long now = status.result().path("revision").asLong();
+            CliRun get2 = cli(rig, "config", "get");
+            assertEquals(0, get2.exit(), get2.out());
+            assertEquals(now, ManagementRig.json(get2.out()).path("result").path("revision").asLong());
+            CliRun stale = cli(rig, "--base", String.valueOf(r1), "config", "delete-device", "pm-001");
+            assertEquals(4, stale.exit(), stale.out());
+            CliRun ro = cli(rig, "device", "write", "pm-001", "voltageL1", "1");
+            assertEquals(1, ro.exit(), ro.out());
+            assertTrue(ro.out().contains("NOT_WRITABLE"), ro.out());
+
             // the audit log has every command with who sealed it and the outcome
             List<String> audit = Files.readAllLines(rig.home.resolve("management/audit.log"));
-            assertTrue(audit.size() >= 14, () -> "audit lines: " + audit.size());
+            assertTrue(audit.size() >= 17, () -> "audit lines: " + audit.size());
             assertTrue(audit.stream().allMatch(l -> l.contains("\"keyFingerprint\":\"" + fingerprint + "\"")));
             assertTrue(audit.stream().anyMatch(l -> l.contains("\"outcome\":\"INVALID\"")));
             assertTrue(audit.stream().anyMatch(l -> l.contains("\"duplicate\":true")));
         }
+    }
+
+    record CliRun(int exit, String out) {
+    }
+
+    /** The distribution's {@code tidegate command} against the rig's broker and gateway. */
+    private static CliRun cli(ManagementRig rig, String... words) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(ManagementRig.DIST.toString(), "command", "--broker", rig.broker.url(),
+                "--key", rig.home.resolve("cloud/cloud.key.pem").toString(),
+                "--gateway-key", rig.home.resolve("keys/gateway.pub.pem").toString(),
+                "--gateway", org.tidegate.demo.DemoHome.GATEWAY_ID, "--seq-file", rig.tmp.resolve("cli.seq").toString(),
+                "--wait", "60"));
+        cmd.addAll(List.of(words));
+        Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).trim();
+        assertTrue(p.waitFor(90, java.util.concurrent.TimeUnit.SECONDS));
+        return new CliRun(p.exitValue(), out);
     }
 
     private static boolean contains(JsonNode snapshots, long revision, String source) {
