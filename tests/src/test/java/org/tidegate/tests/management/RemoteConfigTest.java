@@ -147,6 +147,23 @@ class RemoteConfigTest {
             assertTrue(logs.ok());
             assertTrue(logs.result().path("lines").size() > 0 && logs.result().path("lines").size() <= 20);
 
+            // restart a device's connection: a new session, polling again
+            Reply restart = rig.mgmt.restart("pm-001");
+            assertTrue(restart.ok(), restart.reply()::toString);
+            assertEquals("up", restart.result().path("state").asText(), restart.reply()::toString);
+
+            // apply a whole set: the document from get plus one device, in one change
+            Reply whole = rig.mgmt.getConfig();
+            ObjectNode files = (ObjectNode) whole.result().path("files").deepCopy();
+            files.set("devices/pump-03.json", rig.pumpDevice("pump-03", rig.modbusPort));
+            long beforeWhole = System.currentTimeMillis();
+            Reply applied = rig.mgmt.apply(whole.result().path("revision").asLong(), files);
+            assertTrue(applied.ok(), applied.reply()::toString);
+            assertEquals(List.of("pump-03"), List.of(applied.result().path("changed").path("devices").get(0).asText()));
+            assertTrue(Files.readString(rig.home.resolve("gateway.json")).contains("trialSeconds"), "gateway.json kept");
+            rig.waitFor(Duration.ofSeconds(20), () -> rig.telemetrySince("pump-03", beforeWhole) > 0, "pump-03 telemetry");
+            status = rig.mgmt.status();
+
             // the command line: config get prints the reply; a change from an old base exits 4 (conflict)
             long now = status.result().path("revision").asLong();
             CliRun get2 = cli(rig, "config", "get");
@@ -160,7 +177,7 @@ class RemoteConfigTest {
 
             // the audit log has every command with who sealed it and the outcome
             List<String> audit = Files.readAllLines(rig.home.resolve("management/audit.log"));
-            assertTrue(audit.size() >= 17, () -> "audit lines: " + audit.size());
+            assertTrue(audit.size() >= 20, () -> "audit lines: " + audit.size());
             assertTrue(audit.stream().allMatch(l -> l.contains("\"keyFingerprint\":\"" + fingerprint + "\"")));
             assertTrue(audit.stream().anyMatch(l -> l.contains("\"outcome\":\"INVALID\"")));
             assertTrue(audit.stream().anyMatch(l -> l.contains("\"duplicate\":true")));
