@@ -5,29 +5,25 @@ import java.util.List;
 import java.util.Map;
 import java.util.ServiceLoader;
 import java.util.TreeMap;
-import org.tidegate.bench.Benchmark;
 import org.tidegate.core.cli.Args;
+import org.tidegate.core.cli.CommandLines;
+import org.tidegate.core.cli.PicocliCommand;
 import org.tidegate.core.cli.Subcommand;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 
-/** {@code tidegate bench NAME [ARGS]}: the one home of every benchmark. */
-public final class BenchCommand implements Subcommand {
-    @Override
-    public String name() {
-        return "bench";
-    }
-
-    @Override
-    public String summary() {
-        return "run a benchmark (tidegate bench lists them); the last line is JSON";
-    }
-
-    @Override
-    public String usage() {
-        StringBuilder sb = new StringBuilder("tidegate bench NAME [OPTIONS]\n\nbenchmarks:\n");
-        benchmarks().values().forEach(b -> sb.append(String.format("  %-10s %s%n", b.name(), b.summary())));
-        sb.append("\nEach prints readable results and, as its last line, one JSON object with the figures.");
-        return sb.toString();
-    }
+/**
+ * {@code tidegate bench NAME [ARGS]}: the one home of every benchmark. Each {@link Benchmark} is a subcommand
+ * (so completion and the man page know them) that parses its own options.
+ */
+@Command(name = "bench", modelTransformer = BenchCommand.Benchmarks.class, synopsisSubcommandLabel = "NAME",
+        description = {"run a benchmark (tidegate bench lists them); the last line is JSON", "",
+                "Each prints readable results and, as its last line, one JSON object with the figures."})
+public final class BenchCommand implements PicocliCommand {
+    @Spec
+    CommandSpec spec;
 
     static Map<String, Benchmark> benchmarks() {
         Map<String, Benchmark> all = new TreeMap<>();
@@ -37,27 +33,56 @@ public final class BenchCommand implements Subcommand {
         return all;
     }
 
+    /** No benchmark named: the list, as a usage error. */
     @Override
-    public int run(List<String> args, PrintStream out, PrintStream err) throws Exception {
-        if (args.isEmpty()) {
-            out.println(usage());
-            return 2;
+    public int run(PrintStream out, PrintStream err) {
+        spec.commandLine().usage(out);
+        return 2;
+    }
+
+    /** One subcommand per benchmark found on the class path. */
+    public static final class Benchmarks implements CommandLine.IModelTransformer {
+        @Override
+        public CommandSpec transform(CommandSpec spec) {
+            // picocli applies transformers again when this spec becomes a subcommand: add each benchmark once
+            benchmarks().forEach((name, b) -> {
+                if (!spec.subcommands().containsKey(name)) {
+                    spec.addSubcommand(name, CommandLines.of(new Run(b)));
+                }
+            });
+            return spec;
         }
-        Benchmark b = benchmarks().get(args.get(0));
-        if (b == null) {
-            err.println("no benchmark \"" + args.get(0) + "\"");
-            err.println(usage());
-            return 2;
+    }
+
+    /** One benchmark as a command: its header lines, then the benchmark with its own option parsing. */
+    private record Run(Benchmark b) implements Subcommand {
+        @Override
+        public String name() {
+            return b.name();
         }
-        out.println("tidegate bench " + b.name() + " — " + b.summary());
-        out.println("machine: " + Runtime.getRuntime().availableProcessors() + " cores, java "
-                + System.getProperty("java.version") + ", " + System.getProperty("os.arch"));
-        try {
-            return b.run(args.subList(1, args.size()), out);
-        } catch (Args.UsageException e) {
-            err.println("tidegate bench " + b.name() + ": " + e.getMessage());
-            err.println("usage: " + b.usage());
-            return 2;
+
+        @Override
+        public String summary() {
+            return b.summary();
+        }
+
+        @Override
+        public String usage() {
+            return "usage: " + b.usage();
+        }
+
+        @Override
+        public int run(List<String> args, PrintStream out, PrintStream err) throws Exception {
+            out.println("tidegate bench " + b.name() + " — " + b.summary());
+            out.println("machine: " + Runtime.getRuntime().availableProcessors() + " cores, java "
+                    + System.getProperty("java.version") + ", " + System.getProperty("os.arch"));
+            try {
+                return b.run(args, out);
+            } catch (Args.UsageException e) {
+                err.println("tidegate bench " + b.name() + ": " + e.getMessage());
+                err.println("usage: " + b.usage());
+                return 2;
+            }
         }
     }
 }

@@ -12,6 +12,12 @@ public interface ConfigurationReloader {
     /** Checks the home directory and applies it when valid; returns what was found either way. */
     LoadResult reload();
 
+    /**
+     * Checks the home directory as {@link #reload()} would, with the running framework's schemas, and applies
+     * nothing: the local console shows the problems of the files on disk with it.
+     */
+    LoadResult check();
+
     /** The configuration currently in force, or null if none was ever valid. */
     GatewayConfig current();
 

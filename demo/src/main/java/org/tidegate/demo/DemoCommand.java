@@ -10,11 +10,12 @@ import java.time.format.DateTimeFormatter;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
+import java.time.Duration;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 import org.tidegate.cloud.BrokerConnection;
@@ -23,7 +24,8 @@ import org.tidegate.cloud.Received;
 import org.tidegate.cloud.Refused;
 import org.tidegate.cloud.broker.EmbeddedBroker;
 import org.tidegate.core.cli.Args;
-import org.tidegate.core.cli.Subcommand;
+import org.tidegate.core.cli.DurationConverter;
+import org.tidegate.core.cli.PicocliCommand;
 import org.tidegate.crypto.DuplicateFilter;
 import org.tidegate.crypto.EnvelopeException;
 import org.tidegate.crypto.EnvelopeOpener;
@@ -32,18 +34,47 @@ import org.tidegate.launcher.GatewayRuntime;
 import org.tidegate.simulator.Scenario;
 import org.tidegate.simulator.SiteModel;
 import org.tidegate.simulator.Simulator;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * {@code tidegate demo}: the whole path on one machine, in this process — simulators, an embedded broker,
  * a gateway with a fresh identity, and the cloud-side receiver printing what it verifies and decrypts.
  * The site runs a flood scenario, sped up so that the river passes its warning line within a minute.
+ *
+ * <p>Ctrl-C (SIGINT) and SIGTERM stop it the same way as the end of {@code --duration}: everything is closed, the
+ * summary printed and the temporary home (keys included) deleted before the JVM exits; the exit status is then
+ * the usual 128 + signal (130, 143).
  */
-public final class DemoCommand implements Subcommand {
+@Command(name = "demo", description = {
+        "simulators + embedded broker + gateway + cloud receiver, with a live view (flood scenario)", "",
+        "Starts, in this process: the field simulators (radar water level, rain gauge, power meter over",
+        "Modbus TCP; smoke detector and siren on mock GPIO), an embedded MQTT broker, the gateway with a",
+        "freshly generated SM2 identity, and the cloud-side receiver, and prints the verified, decrypted",
+        "telemetry and alarms as they arrive. Runs until Ctrl-C or for --duration, then prints a summary."})
+public final class DemoCommand implements PicocliCommand {
     static final List<String> DEVICES = List.of("wl-001", "pm-001", "rain-01", "smoke-01", "siren-01");
     private static final int SMOKE_LINE = 27;
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss.SSS");
+    /** How long a signal waits for the demo to close, summarise and delete its home before the JVM exits anyway. */
+    private static final long STOP_GRACE_SECONDS = 30;
+
+    @Option(names = "--duration", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = {"stop after this long (e.g. 60s); exit status 1 if by then some device sent no",
+                    "telemetry or no alarm was both raised and cleared"})
+    Duration duration;
+
+    @Option(names = "--speed", paramLabel = "N", defaultValue = "300",
+            description = "simulated seconds per real second (default ${DEFAULT-VALUE}: the flood takes about 20 s)")
+    double speed;
+
+    @Option(names = "--home", paramLabel = "DIR",
+            description = "keep the generated gateway home here (default: a temporary directory, deleted at the end)")
+    Path keepHome;
 
     private final Map<String, AtomicLong> telemetry = new ConcurrentHashMap<>();
+    private final Map<String, AtomicLong> raisedBy = new ConcurrentHashMap<>();
+    private final Map<String, AtomicLong> clearedBy = new ConcurrentHashMap<>();
     private final AtomicLong raised = new AtomicLong();
     private final AtomicLong cleared = new AtomicLong();
     private final AtomicLong refused = new AtomicLong();
@@ -52,108 +83,142 @@ public final class DemoCommand implements Subcommand {
     private PrintStream out;
 
     @Override
-    public String name() {
-        return "demo";
-    }
-
-    @Override
-    public String summary() {
-        return "simulators + embedded broker + gateway + cloud receiver, with a live view (flood scenario)";
-    }
-
-    @Override
-    public String usage() {
-        return """
-                tidegate demo [--duration SECONDS] [--speed N] [--home DIR]
-
-                Starts, in this process: the field simulators (radar water level, rain gauge, power meter over
-                Modbus TCP; smoke detector and siren on mock GPIO), an embedded MQTT broker, the gateway with a
-                freshly generated SM2 identity, and the cloud-side receiver, and prints the verified, decrypted
-                telemetry and alarms as they arrive. Runs until Ctrl-C or for --duration.
-                --duration  stop after this long (e.g. 60s); exit status 1 if by then some device sent no
-                            telemetry or no alarm was both raised and cleared
-                --speed     simulated seconds per real second (default 300: the flood takes about 20 s)
-                --home      keep the generated gateway home here (default: a temporary directory, deleted)""";
-    }
-
-    @Override
-    public int run(List<String> argv, PrintStream out, PrintStream err) throws Exception {
+    public int run(PrintStream out, PrintStream err) throws Exception {
         this.out = out;
-        Args args = Args.parse(argv, Set.of("duration", "speed", "home"), Set.of());
-        long duration = args.durationSeconds("duration", 0);
-        double speed = Double.parseDouble(args.get("speed", "300"));
-        boolean keep = args.get("home") != null;
-        Path home = keep ? Path.of(args.get("home")).toAbsolutePath() : Files.createTempDirectory("tidegate-demo-");
-
-        out.println("tidegate demo — home " + home);
-        Simulator sim = new Simulator(speed);
-        int modbusPort = sim.startTcp("127.0.0.1", 0);
-        EmbeddedBroker broker = EmbeddedBroker.startOnFreePort();
-        out.println("  simulators: Modbus TCP 127.0.0.1:" + modbusPort + " (units 1 level, 2 power, 3 rain), GPIO mock; speed x" + speed);
-        out.println("  broker:     " + broker.url() + " (embedded)");
-        DemoHome demo = DemoHome.create(home, broker.url())
-                .waterLevel("wl-001", "127.0.0.1", modbusPort, 1000)
-                .powerMeter("pm-001", "127.0.0.1", modbusPort, 2000)
-                .rainGauge("rain-01", "127.0.0.1", modbusPort, 5000)
-                .smokeAndSiren();
-        EnvelopeOpener opener = EnvelopeOpener.builder(demo.cloudKey(),
-                        TrustedSenders.of(DemoHome.GATEWAY_ID, demo.gatewayPublicKey()))
-                .duplicateFilter(new DuplicateFilter()).build();
-        CloudReceiver receiver = new CloudReceiver(BrokerConnection.of(broker.url(), "demo-cloud"), "tidegate", opener,
-                new CloudReceiver.Listener() {
-                    @Override
-                    public void accepted(Received m) {
-                        show(m);
-                    }
-
-                    @Override
-                    public void refused(Refused m) {
-                        if (m.reason() == EnvelopeException.Reason.DUPLICATE) {
-                            duplicates.incrementAndGet(); // at-least-once delivery: a repeat, dropped
-                            return;
-                        }
-                        refused.incrementAndGet();
-                        print("REFUSED " + m.reason() + " from " + m.sender() + " #" + m.sequence() + ": " + m.message());
-                    }
-                }, 1000);
-        receiver.start();
-        out.println("  cloud:      receiver subscribed as demo-cloud, verifying with the gateway's public key");
-
-        GatewayRuntime runtime = new GatewayRuntime(home, Map.of(), List.of());
+        if (duration != null && duration.isZero()) {
+            throw new Args.UsageException("--duration must be more than 0 (leave it out to run until Ctrl-C)");
+        }
+        if (!(speed > 0) || Double.isInfinite(speed)) {
+            throw new Args.UsageException("--speed must be a positive number, got " + speed);
+        }
+        boolean keep = keepHome != null;
+        Path home = keep ? keepHome.toAbsolutePath() : Files.createTempDirectory("tidegate-demo-");
         CountDownLatch stop = new CountDownLatch(1);
-        Thread scenario = new Thread(() -> driveScenario(sim, runtime, stop), "demo-scenario");
-        scenario.setDaemon(true);
-        Thread hook = new Thread(stop::countDown, "demo-stop");
+        CountDownLatch finished = new CountDownLatch(1);
+        AtomicBoolean signalled = new AtomicBoolean();
+        // The JVM exits as soon as its shutdown hooks return: this one holds it until the finally block below has
+        // closed everything, printed the summary and deleted the home (gateway and cloud private keys included).
+        Thread hook = new Thread(() -> {
+            signalled.set(true);
+            stop.countDown();
+            try {
+                if (!finished.await(STOP_GRACE_SECONDS, TimeUnit.SECONDS)) {
+                    System.err.println("tidegate demo: not stopped within " + STOP_GRACE_SECONDS + " s; " + home + " may be left");
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "demo-stop");
         Runtime.getRuntime().addShutdownHook(hook);
-        int code;
+        Simulator sim = null;
+        EmbeddedBroker broker = null;
+        CloudReceiver receiver = null;
+        GatewayRuntime runtime = null;
+        UtilityDevices utility = null;
+        int code = 1;
         try {
+            out.println("tidegate demo — home " + home);
+            sim = new Simulator(speed);
+            int modbusPort = sim.startTcp("127.0.0.1", 0);
+            broker = EmbeddedBroker.startOnFreePort();
+            out.println("  simulators: Modbus TCP 127.0.0.1:" + modbusPort + " (units 1 level, 2 power, 3 rain), GPIO mock; speed x" + speed);
+            out.println("  broker:     " + broker.url() + " (embedded)");
+            DemoHome demo = DemoHome.create(home, broker.url(), speed)
+                    .waterLevel("wl-001", "127.0.0.1", modbusPort, 1000)
+                    .powerMeter("pm-001", "127.0.0.1", modbusPort, 2000)
+                    .rainGauge("rain-01", "127.0.0.1", modbusPort, 5000)
+                    .smokeAndSiren();
+            utility = UtilityDevices.add(demo, sim.site(), home, out);
+            EnvelopeOpener opener = EnvelopeOpener.builder(demo.cloudKey(),
+                            TrustedSenders.of(DemoHome.GATEWAY_ID, demo.gatewayPublicKey()))
+                    .duplicateFilter(new DuplicateFilter()).build();
+            receiver = new CloudReceiver(BrokerConnection.of(broker.url(), "demo-cloud"), "tidegate", opener,
+                    new CloudReceiver.Listener() {
+                        @Override
+                        public void accepted(Received m) {
+                            show(m);
+                        }
+
+                        @Override
+                        public void refused(Refused m) {
+                            if (m.reason() == EnvelopeException.Reason.DUPLICATE) {
+                                duplicates.incrementAndGet(); // at-least-once delivery: a repeat, dropped
+                                return;
+                            }
+                            refused.incrementAndGet();
+                            print("REFUSED " + m.reason() + " from " + m.sender() + " #" + m.sequence() + ": " + m.message());
+                        }
+                    }, 1000);
+            receiver.start();
+            out.println("  cloud:      receiver subscribed as demo-cloud, verifying with the gateway's public key");
+
+            runtime = new GatewayRuntime(home, Map.of(), List.of());
             long t0 = System.nanoTime();
             runtime.start();
             out.printf("  gateway:    %s running (OSGi runtime up in %d ms); logs in %s%n%n", DemoHome.GATEWAY_ID,
                     (System.nanoTime() - t0) / 1_000_000, home.resolve("logs"));
+            Simulator site = sim;
+            GatewayRuntime gateway = runtime;
+            Thread scenario = new Thread(() -> driveScenario(site, gateway, stop), "demo-scenario");
+            scenario.setDaemon(true);
+            utility.startStation();
             scenario.start();
-            if (duration > 0) {
-                stop.await(duration, TimeUnit.SECONDS);
+            if (duration != null) {
+                stop.await(duration.toMillis(), TimeUnit.MILLISECONDS);
             } else {
                 stop.await();
             }
+            if (signalled.get()) {
+                print("stop requested: shutting down");
+            }
         } finally {
             stop.countDown();
-            runtime.close();
-            receiver.close();
-            broker.stop();
-            sim.close();
+            // Each part closes even if another one fails to: the home is deleted in any case.
+            if (runtime != null) {
+                closeQuietly(runtime::close, "gateway");
+            }
+            if (receiver != null) {
+                closeQuietly(receiver::close, "receiver");
+            }
+            if (broker != null) {
+                closeQuietly(broker::stop, "broker");
+            }
+            if (utility != null) {
+                closeQuietly(utility::close, "utility simulators");
+            }
+            if (sim != null) {
+                closeQuietly(sim::close, "simulators");
+            }
+            code = summary(duration != null && !signalled.get());
+            if (!keep) {
+                deleteTree(home);
+                if (Files.exists(home)) {
+                    out.println("  could not delete " + home + ": remove it by hand (it holds private keys)");
+                }
+            } else {
+                out.println("  home kept in " + home);
+            }
+            out.flush();
+            finished.countDown();
             try {
                 Runtime.getRuntime().removeShutdownHook(hook);
             } catch (IllegalStateException shuttingDown) {
-                // Ctrl-C: the hook is running; nothing to remove
-            }
-            code = summary(duration > 0);
-            if (!keep) {
-                deleteTree(home);
+                // stopped by a signal: the hook is running and returns now that everything is done
             }
         }
         return code;
+    }
+
+    private interface Closer {
+        void close() throws Exception;
+    }
+
+    private void closeQuietly(Closer c, String what) {
+        try {
+            c.close();
+        } catch (Exception | LinkageError e) {
+            out.println("  (" + what + " did not close cleanly: " + e + ")");
+        }
     }
 
     /** Normal tide, then a flood past the warning line, then the water recedes; again and again. */
@@ -246,10 +311,13 @@ public final class DemoCommand implements Subcommand {
                             state, m.opened().sequence()));
                     return;
                 }
+                String event = b.path("event").asText();
                 if (state.equals("raised")) {
                     raised.incrementAndGet();
+                    raisedBy.computeIfAbsent(event, k -> new AtomicLong()).incrementAndGet();
                 } else if (state.equals("cleared")) {
                     cleared.incrementAndGet();
+                    clearedBy.computeIfAbsent(event, k -> new AtomicLong()).incrementAndGet();
                 }
                 print(String.format(">>> ALARM %-8s %-18s %s/%s = %s  severity=%s  priority=%d  #%d", state.toUpperCase(),
                         b.path("event").asText(), device, b.path("ch").asText(), value(b.path("v")),
@@ -285,6 +353,8 @@ public final class DemoCommand implements Subcommand {
         }
         out.printf("  alarms: %d raised, %d cleared; status messages: %d; refused: %d; repeats dropped: %d%n", raised.get(),
                 cleared.get(), statuses.get(), refused.get(), duplicates.get());
+        new TreeMap<>(raisedBy).forEach((event, n) -> out.printf("    %-18s %d raised, %d cleared%n", event, n.get(),
+                clearedBy.getOrDefault(event, new AtomicLong()).get()));
         if (!judge) {
             return 0;
         }

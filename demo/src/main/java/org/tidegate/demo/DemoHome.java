@@ -24,11 +24,13 @@ public final class DemoHome {
     private final Path home;
     private final PrivateKey cloudKey;
     private final PublicKey gatewayPublic;
+    private final double speed;
 
-    private DemoHome(Path home, PrivateKey cloudKey, PublicKey gatewayPublic) {
+    private DemoHome(Path home, PrivateKey cloudKey, PublicKey gatewayPublic, double speed) {
         this.home = home;
         this.cloudKey = cloudKey;
         this.gatewayPublic = gatewayPublic;
+        this.speed = speed;
     }
 
     public Path home() {
@@ -44,8 +46,17 @@ public final class DemoHome {
         return gatewayPublic;
     }
 
-    /** Writes identity, gateway.json and profiles; add devices with the {@code device*} methods. */
+    /** Writes identity, gateway.json and profiles for a site running in real time; add devices with the other methods. */
     public static DemoHome create(Path home, String brokerUrl) throws IOException, GeneralSecurityException {
+        return create(home, brokerUrl, 1);
+    }
+
+    /**
+     * As {@link #create(Path, String)}, for simulators whose clock runs {@code speed} times faster than real time
+     * (the demo's {@code --speed}). The gateway measures rule windows on its own, real clock, so the site's
+     * time-based rules are written in real time: see {@link #waterLevel}.
+     */
+    public static DemoHome create(Path home, String brokerUrl, double speed) throws IOException, GeneralSecurityException {
         for (String d : new String[] {"profiles", "devices", "keys", "data", "cloud/trust"}) {
             Files.createDirectories(home.resolve(d));
         }
@@ -70,11 +81,19 @@ public final class DemoHome {
         for (String p : new String[] {"radar-level", "power-meter-3p", "smoke-detector", "siren-relay"}) {
             Files.writeString(home.resolve("profiles/" + p + ".json"), Examples.file("riverside", "profiles/" + p + ".json"));
         }
-        return new DemoHome(home, cloud.getPrivate(), gateway.getPublic());
+        return new DemoHome(home, cloud.getPrivate(), gateway.getPublic(), speed);
     }
 
-    /** The radar level sensor (simulator unit 1) with the site's level rules. */
+    /**
+     * The radar level sensor (simulator unit 1) with the site's level rules. The rate-of-change rule watches 10
+     * simulated minutes: on the gateway's real clock that is 600 000 ms / speed (2 s at the demo's 300x; a real-time
+     * 10-minute window would still hold the flood's rise minutes after the river receded, so the alarm never
+     * cleared). It is widened by one and a half polls: the rule compares samples, and at 300x a poll every second is
+     * one every 5 simulated minutes, so a window of exactly 10 minutes would often hold samples only 5 minutes apart
+     * and, as the flood rises at exactly the rule's 0.3 m per 10 minutes, sit on the limit.
+     */
     public DemoHome waterLevel(String id, String host, int port, int pollMs) throws IOException {
+        long windowMs = Math.round(600_000 / speed + 1.5 * pollMs);
         write(id, """
                 { "id": "%s", "profile": "radar-level", "pollIntervalMs": %d, "timeoutMs": 300, "retries": 1,
                   "connection": { "transport": "tcp", "host": "%s", "port": %d, "unit": 1 },
@@ -86,8 +105,8 @@ public final class DemoHome {
                         { "event": "level_danger", "above": 4.20, "hysteresis": 0.05, "severity": "critical",
                           "actions": [ { "device": "siren-01", "channel": "siren", "value": true } ] } ],
                       "rateOfChange": [
-                        { "event": "level_rising_fast", "rise": 0.3, "windowMs": 600000, "severity": "warning" } ] } } } }
-                """.formatted(id, pollMs, host, port));
+                        { "event": "level_rising_fast", "rise": 0.3, "windowMs": %d, "severity": "warning" } ] } } } }
+                """.formatted(id, pollMs, host, port, windowMs));
         return this;
     }
 
@@ -128,6 +147,41 @@ public final class DemoHome {
                   "connection": { "transport": "gpio", "provider": "mock" },
                   "channels": { "siren": { "rules": { "deadband": 0, "maxSilentMs": 30000 } } } }
                 """);
+        return this;
+    }
+
+    /**
+     * A DL/T 645-2007 meter on a serial port (e.g. a socat pty to {@code tidegate simulate --dlt645-port}): total
+     * active power, the phase voltages (read as block 0201FF00) and forward active energy.
+     */
+    public DemoHome dlt645Meter(String id, String port, String parity, String address, int pollMs) throws IOException {
+        write(id, """
+                { "id": "%s", "protocol": "dlt645", "pollIntervalMs": %d, "timeoutMs": 500, "retries": 1,
+                  "connection": { "port": "%s", "parity": "%s", "address": "%s" },
+                  "channels": [
+                    { "id": "power", "address": "02030000", "format": "XX.XXXX", "unit": "kW" },
+                    { "id": "voltageA", "address": "02010100", "format": "XXX.X", "unit": "V" },
+                    { "id": "voltageB", "address": "02010200", "format": "XXX.X", "unit": "V" },
+                    { "id": "voltageC", "address": "02010300", "format": "XXX.X", "unit": "V" },
+                    { "id": "energy", "address": "00010000", "format": "XXXXXX.XX", "unit": "kWh" } ] }
+                """.formatted(id, pollMs, port, parity, address));
+        return this;
+    }
+
+    /**
+     * An SL 651-2014 water-level and rain station reporting to this gateway over TCP on {@code listenPort}
+     * (centre 5, password 03E8, as {@code tidegate simulate --sl651-tcp} sends).
+     */
+    public DemoHome sl651Station(String id, int listenPort, String station) throws IOException {
+        write(id, """
+                { "id": "%s", "protocol": "sl651", "pollIntervalMs": 1000, "timeoutMs": 500, "retries": 0,
+                  "connection": { "transport": "tcp", "bind": "127.0.0.1", "listenPort": %d, "station": "%s",
+                                  "centre": 5, "password": "03E8", "reportTimeoutSeconds": 600 },
+                  "channels": [
+                    { "id": "level", "address": "39", "unit": "m" },
+                    { "id": "rain_day", "address": "1F", "unit": "mm" },
+                    { "id": "voltage", "address": "38", "unit": "V" } ] }
+                """.formatted(id, listenPort, station));
         return this;
     }
 

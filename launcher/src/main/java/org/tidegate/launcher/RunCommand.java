@@ -4,14 +4,17 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.tidegate.core.config.ConfigProblem;
 import org.tidegate.config.HomeLoader;
 import org.tidegate.config.LoadResult;
 import org.tidegate.core.cli.Args;
-import org.tidegate.core.cli.Subcommand;
+import org.tidegate.core.cli.DurationConverter;
+import org.tidegate.core.cli.PicocliCommand;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import java.time.Duration;
 import org.tidegate.crypto.GatewayCrypto;
 import java.io.IOException;
 import java.security.GeneralSecurityException;
@@ -22,40 +25,37 @@ import org.tinylog.Logger;
  * no running configuration yet to fall back on). Stops cleanly on SIGTERM or Ctrl-C: the shutdown hook
  * stops the framework, which deactivates every component before the JVM exits.
  */
-final class RunCommand implements Subcommand {
-    @Override
-    public String name() {
-        return "run";
-    }
+@Command(name = "run", description = {"run the gateway on a home directory until SIGTERM / Ctrl-C", "",
+        "Boots the OSGi runtime with the configuration in DIR (see `tidegate validate`).",
+        "Logs go to stderr and to DIR/logs/tidegate.log (rolling, 10 MB x 5)."})
+final class RunCommand implements PicocliCommand {
+    /** tinylog's levels, spelled as on the command line. */
+    enum Level { trace, debug, info, warn, error }
+
+    @Option(names = "--home", required = true, paramLabel = "DIR", description = "the gateway's home directory")
+    Path home;
+
+    @Option(names = "--log-level", paramLabel = "LEVEL", defaultValue = "info",
+            description = "${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE})")
+    Level logLevel;
+
+    @Option(names = "--duration", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "stop by itself after this long (e.g. 60s, 5m); default: run until stopped")
+    Duration duration;
+
+    @Option(names = "--scan-seconds", paramLabel = "N", defaultValue = "5",
+            description = "how often DIR is re-checked for changed files (default ${DEFAULT-VALUE}, 0 = never)")
+    int scan;
 
     @Override
-    public String summary() {
-        return "run the gateway on a home directory until SIGTERM / Ctrl-C";
-    }
-
-    @Override
-    public String usage() {
-        return """
-                tidegate run --home DIR [--log-level LEVEL] [--duration SECONDS] [--scan-seconds N]
-
-                Boots the OSGi runtime with the configuration in DIR (see `tidegate validate`).
-                Logs go to stderr and to DIR/logs/tidegate.log (rolling, 10 MB x 5).
-                --log-level     trace, debug, info (default), warn, error
-                --duration      stop by itself after this long (e.g. 60s, 5m); default: run until stopped
-                --scan-seconds  how often DIR is re-checked for changed files (default 5, 0 = never)""";
-    }
-
-    @Override
-    public int run(List<String> argv, PrintStream out, PrintStream err) throws Exception {
+    public int run(PrintStream out, PrintStream err) throws Exception {
         long t0 = System.nanoTime();
-        Args args = Args.parse(argv, Set.of("home", "log-level", "duration", "scan-seconds"), Set.of());
-        Path home = Path.of(args.require("home")).toAbsolutePath().normalize();
-        String level = args.get("log-level", "info");
-        if (!Set.of("trace", "debug", "info", "warn", "error").contains(level)) {
-            throw new Args.UsageException("--log-level must be trace, debug, info, warn or error");
+        Path home = this.home.toAbsolutePath().normalize();
+        String level = logLevel.name();
+        long durationMs = this.duration == null ? 0 : this.duration.toMillis();
+        if (scan < 0) {
+            throw new Args.UsageException("--scan-seconds must be 0 or more, got " + scan);
         }
-        long duration = args.durationSeconds("duration", 0);
-        int scan = args.intValue("scan-seconds", 5);
         // A remote configuration change that a crash or power cut interrupted (during its apply or its trial) is
         // undone before anything reads the home: the gateway starts on the previous files (docs/remote-management.md).
         org.tidegate.config.HomeSwitch.Recovery recovery = org.tidegate.config.HomeSwitch.recover(home);
@@ -117,9 +117,9 @@ final class RunCommand implements Subcommand {
             return 1;
         }
         Logger.info("gateway {} running; started in {} ms", check.config().id(), (System.nanoTime() - t0) / 1_000_000);
-        if (duration > 0) {
-            if (!stopped.await(duration, TimeUnit.SECONDS)) {
-                Logger.info("--duration {} s reached", duration);
+        if (durationMs > 0) {
+            if (!stopped.await(durationMs, TimeUnit.MILLISECONDS)) {
+                Logger.info("--duration {} reached", this.duration);
                 Runtime.getRuntime().removeShutdownHook(hook);
                 runtime.close();
             }

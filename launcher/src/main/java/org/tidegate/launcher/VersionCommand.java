@@ -1,28 +1,14 @@
 package org.tidegate.launcher;
 
 import java.io.PrintStream;
-import java.util.List;
-import org.tidegate.core.cli.Subcommand;
+import org.tidegate.core.cli.PicocliCommand;
+import picocli.CommandLine.Command;
 
 /** {@code tidegate version}. */
-final class VersionCommand implements Subcommand {
+@Command(name = "version", description = "print the version of tidegate, Java and the runtime")
+final class VersionCommand implements PicocliCommand {
     @Override
-    public String name() {
-        return "version";
-    }
-
-    @Override
-    public String summary() {
-        return "print the version of tidegate, Java and the runtime";
-    }
-
-    @Override
-    public String usage() {
-        return "tidegate version";
-    }
-
-    @Override
-    public int run(List<String> args, PrintStream out, PrintStream err) {
+    public int run(PrintStream out, PrintStream err) {
         out.println("tidegate " + RuntimeSettings.load().version());
         out.println("java " + System.getProperty("java.version") + " (" + System.getProperty("java.vm.name") + ", "
                 + System.getProperty("os.arch") + ")");

@@ -2,6 +2,7 @@ package org.tidegate.store;
 
 import java.util.Collection;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import org.osgi.annotation.versioning.ProviderType;
 
 /**
@@ -39,6 +40,24 @@ public interface StoreAndForwardQueue extends AutoCloseable {
     long append(String topic, int priority, long sequence, long createdAt, byte[] payload) throws StoreException;
 
     /**
+     * Appends one sealed message without waiting for its commit (pipelined appends, 1.2): the caller can hand in
+     * many messages while earlier commits are syncing, and the store commits them together. The message counts as
+     * accepted only when the future completes normally, and then it is exactly as durable as after
+     * {@link #append} returned; completed exceptionally (the cause a {@link StoreException}), it was not stored.
+     * Futures complete in append order on the store's own thread: dependent actions must be short.
+     *
+     * @throws IllegalArgumentException bad priority, null topic or payload (at once, not through the future)
+     */
+    default CompletableFuture<Long> appendAsync(String topic, int priority, long sequence, long createdAt,
+                                                byte[] payload) {
+        try {
+            return CompletableFuture.completedFuture(append(topic, priority, sequence, createdAt, payload));
+        } catch (StoreException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    /**
      * Hands out up to {@code max} pending messages, highest priority first, oldest first within a priority,
      * and marks them in flight: they are not handed out again until released, and not deleted until
      * acknowledged. Increments each one's attempt count. Never blocks on an empty queue (returns empty).
@@ -49,6 +68,15 @@ public interface StoreAndForwardQueue extends AutoCloseable {
     void acknowledge(long id);
 
     void acknowledge(Collection<Long> ids);
+
+    /**
+     * As {@link #acknowledge(Collection)} without waiting for the deletion's commit (1.2): the uplink goes on
+     * publishing while it syncs. A crash before that commit sends the messages again (at least once).
+     */
+    default CompletableFuture<Void> acknowledgeAsync(Collection<Long> ids) {
+        acknowledge(ids);
+        return CompletableFuture.completedFuture(null);
+    }
 
     /**
      * Returns every in-flight message to pending (after a disconnect), so the next takeBatch hands them out

@@ -32,6 +32,12 @@ import org.tidegate.simulator.Simulator;
  * once settled, and the delivered message rate; runs at {@code -Xmx64m}, then looks for the heap floor.
  */
 public final class GatewayBenchmark implements Benchmark {
+    /**
+     * Extra options of the gateway JVM in the throughput run (besides -Xmx and -XX:+UseSerialGC): the systemd
+     * unit's small-board settings (C1 only, small stacks) and a bounded code cache; MALLOC_ARENA_MAX=2 is set
+     * in the gateway's environment unless already set.
+     */
+    static final String DEFAULT_GATEWAY_JVM = "-XX:TieredStopAtLevel=1 -Xss512k -XX:ReservedCodeCacheSize=32m";
     @Override
     public String name() {
         return "gateway";
@@ -39,7 +45,8 @@ public final class GatewayBenchmark implements Benchmark {
 
     @Override
     public String summary() {
-        return "start-up to first message, RSS and rate: 20 devices / 200 channels at 1 s, -Xmx64m, heap floor";
+        return "start-up, RSS and rate: 20 devices / 200 channels at 1 s, -Xmx64m, heap floor; with --samples-per-second N:"
+                + " throughput of the whole gateway (samples/s verified, CPU, RSS, depth, wire bytes, alarm latency)";
     }
 
     record Run(int heapMb, boolean ok, double startupMs, double rssMb, double messagesPerSecond, String note) {
@@ -47,7 +54,20 @@ public final class GatewayBenchmark implements Benchmark {
 
     @Override
     public int run(List<String> argv, PrintStream out) throws Exception {
-        Args args = Args.parse(argv, Set.of("devices", "runs", "settle", "measure"), Set.of("no-floor"));
+        Args args = Args.parse(argv, Set.of("devices", "runs", "settle", "measure", "samples-per-second", "channels",
+                "batch-polls", "body", "seconds", "backlog", "heap", "inflight", "jvm"), Set.of("no-floor"));
+        if (args.get("samples-per-second") != null) {
+            String body = args.get("body", "compact");
+            if (!body.equals("compact") && !body.equals("json")) {
+                throw new Args.UsageException("--body: compact or json, got " + body);
+            }
+            return new GatewayThroughput(new GatewayThroughput.Options(args.intValue("samples-per-second", 100_000),
+                    args.intValue("devices", 50), args.intValue("channels", 100), args.intValue("batch-polls", 10),
+                    body.equals("compact"), args.intValue("seconds", 60), args.intValue("settle", 20),
+                    args.intValue("backlog", 0), args.intValue("heap", 64), args.intValue("inflight", 128),
+                    args.intValue("runs", 3), List.of(args.get("jvm", DEFAULT_GATEWAY_JVM).trim().split("\\s+"))), out)
+                    .run();
+        }
         int devices = args.intValue("devices", 20);
         int runs = args.intValue("runs", 3);
         int settle = args.intValue("settle", 20);

@@ -72,6 +72,8 @@ public final class StoreBenchmark implements Benchmark {
         double[] group = new double[runs];
         double[] perCommit = new double[runs];
         double[] group4 = new double[runs];
+        double[] pipelined = new double[runs];
+        double[] pipelinedPerCommit = new double[runs];
         double[] drain32 = new double[runs];
         double[] drain256 = new double[runs];
         double[] rawJdbc = new double[runs];
@@ -84,6 +86,10 @@ public final class StoreBenchmark implements Benchmark {
                 group[r] = appendRate(dir.resolve("group.db"), sync, threads, seconds, commitInfo);
                 perCommit[r] = commitInfo[0];
                 group4[r] = appendRate(dir.resolve("group4.db"), sync, threads * 4, seconds, null);
+                double[] pipeInfo = new double[1];
+                pipelined[r] = pipelinedRate(dir.resolve("pipelined.db"), sync, PIPELINE_THREADS, PIPELINE_DEPTH,
+                        seconds, pipeInfo);
+                pipelinedPerCommit[r] = pipeInfo[0];
                 drain32[r] = drainRate(dir.resolve("group.db"), sync, 32);
                 long rawRows = Math.max(10_000, Math.round(group[r] * seconds));
                 rawJdbc[r] = rawJdbcRate(dir.resolve("raw-jdbc.db"), sync, seconds);
@@ -91,8 +97,10 @@ public final class StoreBenchmark implements Benchmark {
                         : Double.NaN;
                 drain256[r] = drainRate(dir.resolve("group4.db"), sync, 256);
                 out.printf("  run %d: single %.0f/s, group %.0f/s (%.1f appends/commit), group x%d %.0f/s, drain %.0f/s"
-                        + " (take 32), %.0f/s (take 256), raw JDBC %.0f rows/s, sqlite3 %.0f rows/s%n", r + 1, single[r],
-                        group[r], perCommit[r], threads * 4, group4[r], drain32[r], drain256[r], rawJdbc[r], rawCli[r]);
+                        + " (take 32), %.0f/s (take 256), raw JDBC %.0f rows/s, sqlite3 %.0f rows/s; pipelined (%d threads"
+                        + " x %d appendAsync) %.0f/s (%.1f appends/commit, x%.2f raw JDBC)%n", r + 1, single[r],
+                        group[r], perCommit[r], threads * 4, group4[r], drain32[r], drain256[r], rawJdbc[r], rawCli[r],
+                        PIPELINE_THREADS, PIPELINE_DEPTH, pipelined[r], pipelinedPerCommit[r], pipelined[r] / rawJdbc[r]);
                 deleteTree(dir);
             }
             long size = sizePer(base.resolve("size.db"), sync, sizeMessages, threads);
@@ -109,6 +117,17 @@ public final class StoreBenchmark implements Benchmark {
                     BenchReport.median(perCommit), "msg");
             report.put(out, "groupCommitAppendsPerSecondX4", "appends/s, " + (threads * 4) + " appenders, group commit",
                     BenchReport.median(group4), "msg/s");
+            report.put(out, "pipelinedAppendsPerSecond", "appends/s, " + PIPELINE_THREADS + " threads x "
+                    + PIPELINE_DEPTH + " appendAsync in the pipeline (each durable when its future completes)",
+                    BenchReport.median(pipelined), "msg/s");
+            report.put(out, "pipelinedAppendsPerCommit", "pipelined appends sharing one commit",
+                    BenchReport.median(pipelinedPerCommit), "");
+            double[] ratio = new double[runs];
+            for (int i = 0; i < runs; i++) {
+                ratio[i] = pipelined[i] / rawJdbc[i];
+            }
+            report.put(out, "pipelinedToRawJdbc", "pipelined appends / raw JDBC 100 rows per commit, per run",
+                    BenchReport.median(ratio), "x");
             report.put(out, "drainPerSecondTake32", "drained (take 32 + acknowledge)", BenchReport.median(drain32), "msg/s");
             report.put(out, "drainPerSecondTake256", "drained (take 256 + acknowledge)", BenchReport.median(drain256), "msg/s");
             report.put(out, "rawJdbcRowsPerSecond", "peer: raw JDBC inserts, 100 rows/commit", BenchReport.median(rawJdbc),
@@ -129,6 +148,69 @@ public final class StoreBenchmark implements Benchmark {
     }
 
     /** Appenders append for {@code seconds}; every append waits for its commit. @return appends/s */
+    /** Pipelined appenders: how the outbox and the pipeline append (few threads, many commits in flight). */
+    static final int PIPELINE_THREADS = 2;
+    static final int PIPELINE_DEPTH = 256;
+
+    /**
+     * {@code threads} appenders each keeping {@code depth} {@link SqliteQueue#appendAsync} outstanding; an append
+     * counts when its future completes (committed and synced, exactly as a returned {@code append}).
+     */
+    private static double pipelinedRate(Path db, Synchronous sync, int threads, int depth, int seconds,
+                                        double[] perCommit) throws Exception {
+        try (SqliteQueue q = SqliteQueue.open(QueueOptions.defaults(db).withSynchronous(sync))) {
+            byte[] payload = new byte[PAYLOAD];
+            new java.util.Random(1).nextBytes(payload);
+            for (int i = 0; i < 50; i++) {
+                q.append(TOPIC, 4, -i, System.currentTimeMillis(), payload);
+            }
+            AtomicBoolean stop = new AtomicBoolean();
+            AtomicLong count = new AtomicLong();
+            AtomicLong failed = new AtomicLong();
+            CountDownLatch done = new CountDownLatch(threads);
+            List<Thread> ts = new ArrayList<>();
+            long commits0 = q.commitCount();
+            for (int t = 0; t < threads; t++) {
+                int id = t;
+                Thread th = new Thread(() -> {
+                    java.util.concurrent.Semaphore window = new java.util.concurrent.Semaphore(depth);
+                    try {
+                        long seq = id * 1_000_000_000L;
+                        while (!stop.get()) {
+                            window.acquire();
+                            q.appendAsync(TOPIC, (int) (seq % 10), seq++, System.currentTimeMillis(), payload)
+                                    .whenComplete((id2, e) -> {
+                                        window.release();
+                                        if (e == null) {
+                                            count.incrementAndGet();
+                                        } else {
+                                            failed.incrementAndGet();
+                                        }
+                                    });
+                        }
+                        window.acquire(depth); // every outstanding append settled
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    } finally {
+                        done.countDown();
+                    }
+                });
+                ts.add(th);
+            }
+            long t0 = System.nanoTime();
+            ts.forEach(Thread::start);
+            Thread.sleep(seconds * 1000L);
+            stop.set(true);
+            done.await(60, TimeUnit.SECONDS);
+            double elapsed = (System.nanoTime() - t0) / 1e9;
+            if (failed.get() > 0) {
+                throw new IllegalStateException(failed.get() + " pipelined appends failed");
+            }
+            perCommit[0] = count.get() / (double) Math.max(1, q.commitCount() - commits0);
+            return count.get() / elapsed;
+        }
+    }
+
     private static double appendRate(Path db, Synchronous sync, int threads, int seconds, double[] perCommit)
             throws Exception {
         try (SqliteQueue q = SqliteQueue.open(QueueOptions.defaults(db).withSynchronous(sync))) {

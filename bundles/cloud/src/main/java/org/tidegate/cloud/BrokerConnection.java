@@ -56,7 +56,8 @@ public record BrokerConnection(String url, String clientId, boolean cleanSession
         return new BrokerConnection(url, clientId, cleanSession, username, password, tls, bytes);
     }
 
-    MqttConnectionOptions options() {
+    /** The Paho connection options for this connection (also used by the ingest service, which adds its own flow limits). */
+    public MqttConnectionOptions options() {
         MqttConnectionOptions o = new MqttConnectionOptions();
         o.setCleanStart(cleanSession);
         o.setSessionExpiryInterval(cleanSession ? 0L : SESSION_EXPIRY_SECONDS);

@@ -1,8 +1,5 @@
 package org.tidegate.cloud;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.IOException;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CountDownLatch;
@@ -31,7 +28,6 @@ import org.tinylog.Logger;
  * connection's Maximum Packet Size announced ({@link BrokerConnection#maxPacketBytes()}).
  */
 public final class CloudReceiver implements AutoCloseable {
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     /** Called on the MQTT client's thread, one message at a time. */
     public interface Listener {
@@ -194,13 +190,7 @@ public final class CloudReceiver implements AutoCloseable {
     public void handle(String topic, byte[] frame) {
         try {
             var opened = opener.open(frame, route.forTopic(topic));
-            JsonNode body;
-            try {
-                body = JSON.readTree(opened.body());
-            } catch (IOException notJson) {
-                body = null;
-            }
-            listener.accepted(new Received(topic, opened, body));
+            listener.accepted(new Received(topic, opened, BodyReader.read(opened.body())));
         } catch (EnvelopeException e) {
             String sender = e.sender() == null ? "" : e.sender();
             long seq = -1;

@@ -8,7 +8,9 @@ import org.tidegate.crypto.Opened;
  *
  * @param topic  where it arrived
  * @param opened the opened envelope
- * @param body   the body parsed as JSON, or null if it is not JSON
+ * @param body   the body as JSON: parsed, or for a compact telemetry body (docs/envelope.md) the JSON body it stands
+ *               for, {@code {"gateway","device","samples":[{"ch","t","v","u","q"[,"e"]}]}}; null if it is neither
+ *               (the raw bytes stay in {@code opened.body()})
  */
 public record Received(String topic, Opened opened, JsonNode body) {
 }

@@ -1,8 +1,6 @@
 package org.tidegate.cloud;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.IOException;
 import java.util.Objects;
 import org.tidegate.crypto.ContentType;
 import org.tidegate.crypto.EnvelopeException;
@@ -24,8 +22,6 @@ import org.tidegate.crypto.Opened;
  * on a wrong topic does not mark its sequence as seen and the genuine one is still delivered.
  */
 public final class RouteCheck {
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     private final String prefix;
 
     public RouteCheck(String prefix) {
@@ -40,6 +36,14 @@ public final class RouteCheck {
 
     /** @throws EnvelopeException TOPIC_MISMATCH, saying which part does not fit */
     public void check(String topic, Opened o) throws EnvelopeException {
+        check(topic, o, null);
+    }
+
+    /**
+     * As {@link #check(String, Opened)}, with the body already parsed by the caller (the ingest parses it once for
+     * both the check and its rows); {@code body} null parses it here.
+     */
+    public void check(String topic, Opened o, JsonNode parsedBody) throws EnvelopeException {
         String head = prefix + "/";
         if (!topic.startsWith(head)) {
             throw mismatch(o, topic, "is not under the prefix \"" + prefix + "\"");
@@ -72,12 +76,7 @@ public final class RouteCheck {
         }
         if (perDevice) {
             String device = parts[2];
-            JsonNode body;
-            try {
-                body = JSON.readTree(o.body());
-            } catch (IOException e) {
-                body = null;
-            }
+            JsonNode body = parsedBody != null ? parsedBody : BodyReader.read(o.body());
             JsonNode named = body == null || !body.isObject() ? null : body.get("device");
             if (named == null || !named.isTextual() || !named.asText().equals(device)) {
                 throw mismatch(o, topic, "names device \"" + device + "\" but the body's \"device\" is "

@@ -21,6 +21,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.tidegate.cloud.broker.EmbeddedBroker;
+import org.tidegate.core.cli.CommandLines;
 import org.tidegate.cloud.internal.ReceiveCommand;
 import org.tidegate.cloud.internal.SendCommand;
 import org.tidegate.crypto.ContentType;
@@ -56,7 +57,7 @@ class CloudCliTest {
             PrintStream out = new PrintStream(buf, true, StandardCharsets.UTF_8);
             CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> {
                 try {
-                    return new ReceiveCommand().run(List.of("--broker", broker.url(), "--key",
+                    return CommandLines.execute(new ReceiveCommand(), List.of("--broker", broker.url(), "--key",
                             dir.resolve("cloud.key.pem").toString(), "--trust", trust.toString(), "--count", "3",
                             "--for", "60s", "--session", "cli-test"), out, System.err);
                 } catch (Exception e) {
@@ -158,7 +159,7 @@ class CloudCliTest {
             ByteArrayOutputStream buf = new ByteArrayOutputStream();
             List<String> ping = new ArrayList<>(base);
             ping.add("{\"op\":\"ping\"}");
-            assertEquals(0, new SendCommand().run(ping, new PrintStream(buf, true, StandardCharsets.UTF_8), System.err));
+            assertEquals(0, CommandLines.execute(new SendCommand(), ping, new PrintStream(buf, true, StandardCharsets.UTF_8), System.err));
             JsonNode reply = JSON.readTree(buf.toString(StandardCharsets.UTF_8));
             assertTrue(reply.path("ok").asBoolean());
             long firstSeq = reply.path("command").asLong();
@@ -167,7 +168,7 @@ class CloudCliTest {
 
             List<String> fail = new ArrayList<>(base);
             fail.add("{\"op\":\"fail\"}");
-            assertEquals(1, new SendCommand().run(fail, new PrintStream(new ByteArrayOutputStream()), System.err));
+            assertEquals(1, CommandLines.execute(new SendCommand(), fail, new PrintStream(new ByteArrayOutputStream()), System.err));
             assertEquals(2, commands.size());
             assertEquals(ContentType.COMMAND, commands.get(1).contentType());
             assertTrue(commands.get(1).encrypted() && commands.get(1).signed());
@@ -182,7 +183,7 @@ class CloudCliTest {
             List<String> bad = new ArrayList<>(base);
             bad.add("[1,2]");
             ByteArrayOutputStream errBuf = new ByteArrayOutputStream();
-            assertEquals(1, new SendCommand().run(bad, new PrintStream(new ByteArrayOutputStream()),
+            assertEquals(1, CommandLines.execute(new SendCommand(), bad, new PrintStream(new ByteArrayOutputStream()),
                     new PrintStream(errBuf, true, StandardCharsets.UTF_8)));
             assertFalse(errBuf.toString(StandardCharsets.UTF_8).isEmpty());
         }

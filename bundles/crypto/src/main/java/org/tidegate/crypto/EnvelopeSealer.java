@@ -101,11 +101,53 @@ public final class EnvelopeSealer {
      * @return the frame
      */
     public byte[] seal(ContentType type, int priority, long sequence, long createdAtMillis, byte[] body) {
+        return reserve(type, priority, sequence, createdAtMillis).seal(body);
+    }
+
+    /**
+     * The cheap, ordered half of sealing (1.1): picks the data key for this sequence number (rotating first if
+     * the number is not higher than the last one reserved under the current key), so a caller that numbers
+     * messages under its own lock calls this inside the lock and {@link Reservation#seal} outside it: deflate,
+     * SM4-GCM and the SM2 signature, ~0.15 ms of CPU per message, then run on as many threads as call it, and
+     * a (key, nonce) pair still never repeats.
+     */
+    public Reservation reserve(ContentType type, int priority, long sequence, long createdAtMillis) {
         Objects.requireNonNull(type, "type");
-        Objects.requireNonNull(body, "body");
         if (priority < 0 || priority > Envelope.MAX_PRIORITY) {
             throw new IllegalArgumentException("priority must be 0…9, got " + priority);
         }
+        return new Reservation(type, priority, sequence, createdAtMillis, options.encrypt() ? keyFor(sequence) : null);
+    }
+
+    /** A sequence number bound to its data key; {@link #seal} it once, on any thread. */
+    public final class Reservation {
+        private final ContentType type;
+        private final int priority;
+        private final long sequence;
+        private final long createdAtMillis;
+        private final DataKey key;
+
+        private Reservation(ContentType type, int priority, long sequence, long createdAtMillis, DataKey key) {
+            this.type = type;
+            this.priority = priority;
+            this.sequence = sequence;
+            this.createdAtMillis = createdAtMillis;
+            this.key = key;
+        }
+
+        public long sequence() {
+            return sequence;
+        }
+
+        /** @return the frame */
+        public byte[] seal(byte[] body) {
+            return sealReserved(type, priority, sequence, createdAtMillis, key, body);
+        }
+    }
+
+    private byte[] sealReserved(ContentType type, int priority, long sequence, long createdAtMillis, DataKey key,
+                                byte[] body) {
+        Objects.requireNonNull(body, "body");
         int flags = 0;
         byte[] payload = body;
         if (options.deflateMinBytes() > 0 && body.length >= options.deflateMinBytes()) {
@@ -115,9 +157,7 @@ public final class EnvelopeSealer {
                 flags |= Envelope.FLAG_DEFLATED;
             }
         }
-        DataKey key = null;
-        if (options.encrypt()) {
-            key = keyFor(sequence);
+        if (key != null) {
             flags |= Envelope.FLAG_ENCRYPTED | Envelope.FLAG_KEY_WRAPPED;
         }
         if (options.sign()) {

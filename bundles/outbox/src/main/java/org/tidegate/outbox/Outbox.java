@@ -1,6 +1,7 @@
 package org.tidegate.outbox;
 
 import java.time.Clock;
+import java.util.concurrent.CompletableFuture;
 import org.osgi.annotation.versioning.ProviderType;
 import org.tidegate.crypto.ContentType;
 import org.tidegate.crypto.EnvelopeSealer;
@@ -30,6 +31,20 @@ public interface Outbox {
      * @throws StoreException the message was not stored (the caller decides whether to retry or drop)
      */
     long submit(ContentType type, String device, int priority, byte[] body) throws StoreException;
+
+    /**
+     * As {@link #submit}, without waiting for the store's commit (1.1): numbered and sealed on the caller's
+     * thread, then appended with {@link StoreAndForwardQueue#appendAsync}, so a caller can keep many messages
+     * in the store's pipeline. The message is accepted (durable) only when the future completes with its
+     * sequence number; completed exceptionally (a {@link StoreException}) it was not stored.
+     */
+    default CompletableFuture<Long> submitAsync(ContentType type, String device, int priority, byte[] body) {
+        try {
+            return CompletableFuture.completedFuture(submit(type, device, priority, body));
+        } catch (StoreException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
 
     /**
      * Numbers and seals without storing: only for messages that belong to one MQTT connection and are never

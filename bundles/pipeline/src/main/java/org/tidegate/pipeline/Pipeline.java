@@ -70,6 +70,8 @@ public final class Pipeline implements SampleSink, AutoCloseable {
     private static final int UNCONFIRMED_LIMIT = 10_000;
     private static final long HELD_CHECK_NS = TimeUnit.SECONDS.toNanos(1);
     private static final long DETACH_GRACE_MS = 60_000;
+    /** Telemetry messages the pipeline thread keeps in the sink's commit pipeline at once. */
+    static final int PIPELINED = 64;
 
     private final PipelineSettings settings;
     private final Clock clock;
@@ -85,6 +87,7 @@ public final class Pipeline implements SampleSink, AutoCloseable {
     private volatile MessageSink sink;
     private volatile Supplier<? extends Collection<DeviceHealth>> health = List::of;
     private volatile Supplier<Map<String, Object>> queueStatus = Map::of;
+    private final List<AlarmObserver> observers = new java.util.concurrent.CopyOnWriteArrayList<>();
     private volatile boolean stopping;
     private volatile long drainDeadline = Long.MAX_VALUE;
     private volatile long detachGraceMs = DETACH_GRACE_MS;
@@ -109,12 +112,28 @@ public final class Pipeline implements SampleSink, AutoCloseable {
     private final AtomicLong actions = new AtomicLong();
     private final AtomicLong actionFailures = new AtomicLong();
     private final AtomicLong dropped = new AtomicLong();
+    private final AtomicLong pipelineRefusals = new AtomicLong();
+    /** Samples in telemetry messages waiting in the hand-off (bounded by {@link PipelineSettings#handOffSamples}). */
+    private final AtomicLong queuedSamples = new AtomicLong();
+    /**
+     * Telemetry handed to the sink with {@link MessageSink#submitAsync} whose commit has not been confirmed:
+     * at most {@link #PIPELINED} at a time; kept here so that a shutdown can keep what is still unconfirmed.
+     */
+    private final Set<Outgoing> pipelined = ConcurrentHashMap.newKeySet();
+    private final java.util.concurrent.Semaphore pipelineSlots = new java.util.concurrent.Semaphore(PIPELINED);
+    /** Set by a failed pipelined submit (on the store's thread): the worker backs off the routine lane. */
+    private volatile boolean routineRefused;
 
     /** A message waiting for the pipeline thread; the body is encoded there, not on the poll thread. */
     private record Outgoing(MessageKind kind, String device, int priority, Supplier<byte[]> body, boolean urgent,
-                            String what, boolean replay) {
+                            String what, boolean replay, int samples) {
         Outgoing(MessageKind kind, String device, int priority, Supplier<byte[]> body, boolean urgent, String what) {
-            this(kind, device, priority, body, urgent, what, false);
+            this(kind, device, priority, body, urgent, what, false, 0);
+        }
+
+        Outgoing(MessageKind kind, String device, int priority, Supplier<byte[]> body, boolean urgent, String what,
+                 boolean replay) {
+            this(kind, device, priority, body, urgent, what, replay, 0);
         }
     }
 
@@ -201,6 +220,15 @@ public final class Pipeline implements SampleSink, AutoCloseable {
                                  Supplier<Map<String, Object>> queueStatus) {
         this.health = Objects.requireNonNull(health);
         this.queueStatus = Objects.requireNonNull(queueStatus);
+    }
+
+    /** Adds an observer told of every alarm transition ({@link AlarmObserver}). */
+    public void addObserver(AlarmObserver o) {
+        observers.add(Objects.requireNonNull(o));
+    }
+
+    public void removeObserver(AlarmObserver o) {
+        observers.remove(o);
     }
 
     /**
@@ -303,6 +331,13 @@ public final class Pipeline implements SampleSink, AutoCloseable {
                 e.event(), e.state(), e.severity().wireName(), e.value());
         handOff.putUrgent(new Outgoing(MessageKind.ALARM, e.device(), Priority.ALARM.value(),
                 () -> BodyEncoder.alarm(settings.gatewayId(), e), true, "alarm " + e.key() + " " + e.state()));
+        for (AlarmObserver o : observers) {
+            try {
+                o.alarmChanged(e);
+            } catch (RuntimeException failed) {
+                Logger.warn(failed, "device={} alarm observer {} failed", e.device(), o.getClass().getName());
+            }
+        }
         return coordinator.onAlarm(e);
     }
 
@@ -326,7 +361,8 @@ public final class Pipeline implements SampleSink, AutoCloseable {
                 }
             }
             // An alarm flushes the batch so the values around it travel with it rather than batchPolls later.
-            if (lane.polls >= settings.batchPolls() || !ev.alarms().isEmpty()) {
+            if (lane.polls >= settings.batchPolls() || !ev.alarms().isEmpty()
+                    || lane.pending.size() >= settings.maxSamplesPerMessage()) {
                 flush(batch.device(), lane);
             }
         }
@@ -402,6 +438,16 @@ public final class Pipeline implements SampleSink, AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }
+        // Telemetry still waiting for its commit: give the store until the drain deadline to confirm it.
+        long waitUntil = Math.max(drainDeadline, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(1_000));
+        while (!pipelined.isEmpty() && System.nanoTime() < waitUntil) {
+            try {
+                Thread.sleep(5);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
         keepWhatIsLeft(worker.isAlive() ? inHand : null, t0);
     }
 
@@ -427,6 +473,12 @@ public final class Pipeline implements SampleSink, AutoCloseable {
             (stuck.urgent() ? urgent : routine).add(stuck);
         }
         urgent.addAll(handOff.drainUrgent());
+        // Unconfirmed pipelined telemetry is kept too (if the store commits it after all, it is sent twice).
+        for (Outgoing o : pipelined) {
+            if (pipelined.remove(o)) {
+                routine.add(o);
+            }
+        }
         routine.addAll(handOff.drainRoutine());
         for (Outgoing o : urgent) {
             entry(o, alarmsLeft);
@@ -510,11 +562,16 @@ public final class Pipeline implements SampleSink, AutoCloseable {
         List<Sample> samples = List.copyOf(lane.pending);
         lane.pending.clear();
         Outgoing o = new Outgoing(MessageKind.TELEMETRY, device, Priority.TELEMETRY.value(),
-                () -> BodyEncoder.telemetry(settings.gatewayId(), device, samples), false,
-                "telemetry " + device + " (" + samples.size() + " samples)");
+                () -> BodyEncoder.telemetry(settings.gatewayId(), device, samples, settings.compactBody()), false,
+                "telemetry " + device + " (" + samples.size() + " samples)", false, samples.size());
         if (force) {
+            queuedSamples.addAndGet(o.samples());
             handOff.putRoutine(o);
-        } else if (!handOff.offerRoutine(o)) {
+        } else if (queuedSamples.get() + o.samples() > settings.handOffSamples()) {
+            countDrop(o.what() + " (" + queuedSamples.get() + " samples waiting)");
+        } else if (handOff.offerRoutine(o)) {
+            queuedSamples.addAndGet(o.samples());
+        } else {
             countDrop(o.what());
         }
     }
@@ -593,8 +650,16 @@ public final class Pipeline implements SampleSink, AutoCloseable {
                 return;
             }
             Outgoing o;
+            // With the commit pipeline full, take only urgent items (an alarm must not wait behind a free slot).
+            long routineFrom = routineNotBefore;
+            if (pipelineSlots.availablePermits() == 0) {
+                long soon = System.nanoTime() + 1_000_000;
+                if (routineNotBefore == Long.MIN_VALUE || soon - routineNotBefore > 0) {
+                    routineFrom = soon;
+                }
+            }
             try {
-                o = handOff.poll(200, TimeUnit.MILLISECONDS, urgentNotBefore, routineNotBefore);
+                o = handOff.poll(200, TimeUnit.MILLISECONDS, urgentNotBefore, routineFrom);
             } catch (InterruptedException e) {
                 return;
             }
@@ -602,9 +667,14 @@ public final class Pipeline implements SampleSink, AutoCloseable {
                 nextHeldCheck = System.nanoTime() + HELD_CHECK_NS;
                 confirmHeld();
             }
+            if (routineRefused) {
+                routineRefused = false;
+                routineNotBefore = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(routineRetry.nextDelayMs());
+            }
             if (o == null) {
                 continue;
             }
+            queuedSamples.addAndGet(-o.samples());
             inHand = o;
             boolean done = deliver(o);
             if (done) {
@@ -622,6 +692,7 @@ public final class Pipeline implements SampleSink, AutoCloseable {
             if (o.urgent()) {
                 handOff.returnUrgent(o);
             } else {
+                queuedSamples.addAndGet(o.samples());
                 handOff.returnRoutine(o);
             }
             inHand = null;
@@ -676,6 +747,62 @@ public final class Pipeline implements SampleSink, AutoCloseable {
         }
     }
 
+    /**
+     * Telemetry goes into the sink's commit pipeline ({@link MessageSink#submitAsync}): the pipeline thread seals
+     * the next message while earlier ones wait for their commit, with at most {@link #PIPELINED} unconfirmed. A
+     * message counts as delivered only when its future completes; one the sink refuses goes back to the head of
+     * the routine lane (and the lane backs off), exactly as a refused synchronous submit.
+     *
+     * @return true when the message is in the pipeline or done with, false to retry it now
+     */
+    private boolean deliverPipelined(MessageSink s, Outgoing o, byte[] body) {
+        try {
+            while (!pipelineSlots.tryAcquire(200, TimeUnit.MILLISECONDS)) {
+                if (stopping) {
+                    return false;
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+        pipelined.add(o);
+        java.util.concurrent.CompletableFuture<Long> f;
+        try {
+            f = s.submitAsync(o.kind(), o.device(), o.priority(), body);
+        } catch (IllegalArgumentException e) {
+            pipelined.remove(o);
+            pipelineSlots.release();
+            Logger.error("outbox refused {} for good: {}", o.what(), e.getMessage());
+            dropped.incrementAndGet();
+            return true;
+        } catch (RuntimeException e) {
+            pipelined.remove(o);
+            pipelineSlots.release();
+            Logger.warn("outbox did not take {}: {}; will retry", o.what(), e.getMessage());
+            return false;
+        }
+        f.whenComplete((seq, failure) -> {
+            // On the store's thread: short, and never throws.
+            if (pipelined.remove(o)) {
+                if (failure == null) {
+                    telemetryMessages.incrementAndGet();
+                } else {
+                    queuedSamples.addAndGet(o.samples());
+                    handOff.returnRoutine(o);
+                    routineRefused = true;
+                    long n = pipelineRefusals.incrementAndGet();
+                    if (n == 1 || n % 1000 == 0) {
+                        Logger.warn("outbox did not take {}: {}; will retry ({} such refusals so far)", o.what(),
+                                failure.getMessage(), n);
+                    }
+                }
+            }
+            pipelineSlots.release();
+        });
+        return true;
+    }
+
     /** @return true when done with the message (delivered, or dropped as undeliverable), false to retry */
     private boolean deliver(Outgoing o) {
         byte[] body;
@@ -689,6 +816,9 @@ public final class Pipeline implements SampleSink, AutoCloseable {
         MessageSink s = sink;
         if (s == null) {
             return false;
+        }
+        if (o.kind() == MessageKind.TELEMETRY && !o.replay() && !stopping) {
+            return deliverPipelined(s, o, body);
         }
         try {
             long seq = s.submit(o.kind(), o.device(), o.priority(), body);

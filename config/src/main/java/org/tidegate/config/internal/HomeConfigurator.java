@@ -95,6 +95,14 @@ public class HomeConfigurator implements ConfigurationReloader {
     }
 
     @Override
+    public LoadResult check() {
+        if (home == null) {
+            throw new IllegalStateException("no home directory configured (" + HOME_PROPERTY + ")");
+        }
+        return HomeLoader.check(home, schemas.current());
+    }
+
+    @Override
     public synchronized LoadResult reload() {
         if (home == null) {
             throw new IllegalStateException("no home directory configured (" + HOME_PROPERTY + ")");

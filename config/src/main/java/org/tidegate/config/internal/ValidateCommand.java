@@ -2,49 +2,35 @@ package org.tidegate.config.internal;
 
 import java.io.PrintStream;
 import java.nio.file.Path;
-import java.util.List;
-import java.util.Set;
 import org.tidegate.core.config.ConfigProblem;
 import org.tidegate.config.GatewayConfig;
 import org.tidegate.config.HomeLoader;
 import org.tidegate.config.LoadResult;
-import org.tidegate.core.cli.Args;
-import org.tidegate.core.cli.Subcommand;
+import org.tidegate.core.cli.PicocliCommand;
 import org.tidegate.core.model.Device;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /** {@code tidegate validate --home DIR}: checks a home directory without running anything. */
-public class ValidateCommand implements Subcommand {
+@Command(name = "validate", description = {
+        "check a gateway home directory; list every error (file: JSON path: reason)", "",
+        "Checks DIR/gateway.json, DIR/profiles/*.json and DIR/devices/*.json, and prints every problem as",
+        "  FILE: JSON-PATH: REASON",
+        "Exit status 0 when the home can run (warnings may be printed), 1 when there are errors."})
+public class ValidateCommand implements PicocliCommand {
+    @Option(names = "--home", required = true, paramLabel = "DIR", description = "the gateway's home directory")
+    Path home;
+
+    @Option(names = "--quiet", description = "print errors only")
+    boolean quiet;
 
     @Override
-    public String name() {
-        return "validate";
-    }
-
-    @Override
-    public String summary() {
-        return "check a gateway home directory; list every error (file: JSON path: reason)";
-    }
-
-    @Override
-    public String usage() {
-        return """
-                tidegate validate --home DIR [--quiet]
-
-                Checks DIR/gateway.json, DIR/profiles/*.json and DIR/devices/*.json, and prints every problem as
-                  FILE: JSON-PATH: REASON
-                Exit status 0 when the home can run (warnings may be printed), 1 when there are errors.
-                --quiet   print errors only""";
-    }
-
-    @Override
-    public int run(List<String> argv, PrintStream out, PrintStream err) throws Args.UsageException {
-        Args args = Args.parse(argv, Set.of("home"), Set.of("quiet"));
-        Path home = Path.of(args.require("home"));
+    public int run(PrintStream out, PrintStream err) {
         LoadResult r = HomeLoader.check(home);
         for (ConfigProblem p : r.errors()) {
             out.println("error: " + p);
         }
-        if (!args.flag("quiet")) {
+        if (!quiet) {
             for (ConfigProblem p : r.warnings()) {
                 out.println("warning: " + p);
             }
@@ -57,7 +43,7 @@ public class ValidateCommand implements Subcommand {
         int channels = c.devices().stream().mapToInt(d -> d.channels().size()).sum();
         out.println(home + ": OK: gateway " + c.id() + ", " + c.devices().size() + " device(s), " + channels
                 + " channel(s)" + (r.warnings().isEmpty() ? "" : ", " + r.warnings().size() + " warning(s)"));
-        if (!args.flag("quiet")) {
+        if (!quiet) {
             for (Device d : c.devices()) {
                 out.printf("  %-16s %-8s %-18s every %d ms, %d channel(s)%n", d.id(), d.protocol(), d.profile(),
                         d.pollInterval().toMillis(), d.channels().size());

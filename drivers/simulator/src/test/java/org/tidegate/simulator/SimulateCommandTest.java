@@ -1,7 +1,6 @@
 package org.tidegate.simulator;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
@@ -18,8 +17,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
-import org.tidegate.core.cli.Args;
-import org.tidegate.core.cli.Subcommand;
+import org.tidegate.core.cli.CommandLines;
+import org.tidegate.core.cli.PicocliCommand;
 import org.tidegate.core.driver.ChannelReading;
 import org.tidegate.core.driver.DeviceSession;
 import org.tidegate.core.model.Channel;
@@ -29,9 +28,10 @@ import org.tidegate.driver.modbus.ModbusDriver;
 
 class SimulateCommandTest {
 
-    private static Subcommand simulate() {
-        return ServiceLoader.load(Subcommand.class).stream().map(ServiceLoader.Provider::get)
-                .filter(s -> s.name().equals("simulate")).findFirst().orElseThrow();
+    private static PicocliCommand simulate() {
+        return ServiceLoader.load(PicocliCommand.class).stream().map(ServiceLoader.Provider::get)
+                .filter(s -> s.getClass().getAnnotation(picocli.CommandLine.Command.class).name().equals("simulate"))
+                .findFirst().orElseThrow();
     }
 
     @Test
@@ -41,7 +41,7 @@ class SimulateCommandTest {
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> {
             try {
-                return simulate().run(List.of("--tcp-port", "0", "--duration", "3s", "--speed", "60", "--scenario", "flood"),
+                return CommandLines.execute(simulate(), List.of("--tcp-port", "0", "--duration", "3s", "--speed", "60", "--scenario", "flood"),
                         out, new PrintStream(err));
             } catch (Exception e) {
                 throw new RuntimeException(e);
@@ -79,12 +79,13 @@ class SimulateCommandTest {
 
     @Test
     void usageErrors() {
-        Subcommand s = simulate();
+        PicocliCommand s = simulate();
         PrintStream sink = new PrintStream(new ByteArrayOutputStream());
-        assertThrows(Args.UsageException.class, () -> s.run(List.of("--speed", "fast"), sink, sink));
-        assertThrows(Args.UsageException.class, () -> s.run(List.of("--scenario", "drought"), sink, sink));
-        assertThrows(Args.UsageException.class, () -> s.run(List.of("--tcp-port", "-1"), sink, sink));
-        assertThrows(Args.UsageException.class, () -> s.run(List.of("--bogus"), sink, sink));
+        assertEquals(2, CommandLines.execute(s, List.of("--speed", "fast"), sink, sink));
+        assertEquals(2, CommandLines.execute(s, List.of("--scenario", "drought"), sink, sink));
+        assertEquals(2, CommandLines.execute(s, List.of("--tcp-port", "-1"), sink, sink));
+        assertEquals(2, CommandLines.execute(s, List.of("--bogus"), sink, sink));
+        assertEquals(2, CommandLines.execute(s, List.of("--duration", "-5"), sink, sink));
     }
 
     @Test
@@ -92,7 +93,7 @@ class SimulateCommandTest {
         try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             ByteArrayOutputStream err = new ByteArrayOutputStream();
             PrintStream sink = new PrintStream(new ByteArrayOutputStream());
-            int code = simulate().run(List.of("--tcp-port", "" + taken.getLocalPort(), "--duration", "1s"), sink, new PrintStream(err, true));
+            int code = CommandLines.execute(simulate(), List.of("--tcp-port", "" + taken.getLocalPort(), "--duration", "1s"), sink, new PrintStream(err, true));
             assertEquals(1, code);
             assertTrue(err.toString().startsWith("simulate: "), err.toString());
         }

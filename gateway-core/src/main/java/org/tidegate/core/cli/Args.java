@@ -86,27 +86,41 @@ public final class Args {
         }
     }
 
+    /** A duration option in whole seconds (500ms counts as 1 s); negative is a usage error, never "forever". */
     public long durationSeconds(String name, long fallback) throws UsageException {
         String v = options.get(name);
         if (v == null) {
             return fallback;
         }
+        java.time.Duration d = parseDuration(v);
+        if (d == null) {
+            throw new UsageException("option --" + name + " must be a duration like 60, 60s, 5m or 1h, got \"" + v + "\"");
+        }
+        if (d.isNegative()) {
+            throw new UsageException("option --" + name + " must not be negative, got \"" + v + "\"");
+        }
+        return d.toMillis() > 0 && d.toMillis() < 1000 ? 1 : d.toSeconds();
+    }
+
+    /** @return {@code 60}, {@code 60s}, {@code 500ms}, {@code 5m} or {@code 1h} as a duration, or null when it is none */
+    static java.time.Duration parseDuration(String value) {
+        String v = value.trim();
         try {
             if (v.endsWith("ms")) {
-                return Math.max(1, Long.parseLong(v.substring(0, v.length() - 2)) / 1000);
+                return java.time.Duration.ofMillis(Long.parseLong(v.substring(0, v.length() - 2)));
             }
             if (v.endsWith("s")) {
-                return Long.parseLong(v.substring(0, v.length() - 1));
+                return java.time.Duration.ofSeconds(Long.parseLong(v.substring(0, v.length() - 1)));
             }
             if (v.endsWith("m")) {
-                return Long.parseLong(v.substring(0, v.length() - 1)) * 60;
+                return java.time.Duration.ofMinutes(Long.parseLong(v.substring(0, v.length() - 1)));
             }
             if (v.endsWith("h")) {
-                return Long.parseLong(v.substring(0, v.length() - 1)) * 3600;
+                return java.time.Duration.ofHours(Long.parseLong(v.substring(0, v.length() - 1)));
             }
-            return Long.parseLong(v);
-        } catch (NumberFormatException e) {
-            throw new UsageException("option --" + name + " must be a duration like 60, 60s, 5m or 1h, got \"" + v + "\"");
+            return java.time.Duration.ofSeconds(Long.parseLong(v));
+        } catch (NumberFormatException | ArithmeticException e) {
+            return null;
         }
     }
 

@@ -154,7 +154,7 @@ final class QueueWriter {
         }
     }
 
-    /** Writes first (one transaction for the whole batch), then answers reads. @return false once closed */
+    /** Takes first, then the writes (one transaction for the whole batch), then the rest. @return false once closed */
     private boolean process(List<Request> batch) {
         List<Request.Append> appends = new ArrayList<>();
         List<Request.Acknowledge> acks = new ArrayList<>();
@@ -165,15 +165,23 @@ final class QueueWriter {
                 acks.add(a);
             }
         }
-        if (!appends.isEmpty() || !acks.isEmpty()) {
-            write(appends, acks, true);
-        }
-        boolean running = true;
+        // Takes are answered before the write: a take only reads committed rows, so it need not wait for this
+        // batch's fsync, and the uplink publishes them while the commit syncs (its attempt counts ride on this very
+        // transaction). Acknowledgements in the batch are of messages in flight, which a take never hands out.
         for (Request r : batch) {
             if (r instanceof Request.Take t) {
                 List<StoredMessage> taken = take(t.max);
                 publishPending();
                 t.result.complete(taken);
+            }
+        }
+        if (!appends.isEmpty() || !acks.isEmpty()) {
+            write(appends, acks, true);
+        }
+        boolean running = true;
+        for (Request r : batch) {
+            if (r instanceof Request.Take) {
+                continue;
             } else if (r instanceof Request.Release rel) {
                 int released = release();
                 publishPending();

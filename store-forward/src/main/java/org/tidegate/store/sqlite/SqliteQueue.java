@@ -89,6 +89,34 @@ public final class SqliteQueue implements StoreAndForwardQueue {
 
     @Override
     public long append(String topic, int priority, long sequence, long createdAt, byte[] payload) throws StoreException {
+        Request.Append request = checked(topic, priority, sequence, createdAt, payload);
+        if (!offer(request)) {
+            throw new StoreException("store-and-forward queue " + options.path() + " is closed");
+        }
+        return await(request.result);
+    }
+
+    @Override
+    public CompletableFuture<Long> appendAsync(String topic, int priority, long sequence, long createdAt,
+                                               byte[] payload) {
+        Request.Append request = checked(topic, priority, sequence, createdAt, payload);
+        if (!offer(request)) {
+            return CompletableFuture.failedFuture(
+                    new StoreException("store-and-forward queue " + options.path() + " is closed"));
+        }
+        // The caller's view: completing or cancelling it cannot touch the writer's own future.
+        return request.result.handle((id, failure) -> {
+            if (failure == null) {
+                return id;
+            }
+            Throwable cause = failure instanceof CompletionException && failure.getCause() != null
+                    ? failure.getCause() : failure;
+            throw new CompletionException(cause instanceof StoreException ? cause
+                    : new StoreException("store-and-forward append failed: " + cause, cause));
+        });
+    }
+
+    private static Request.Append checked(String topic, int priority, long sequence, long createdAt, byte[] payload) {
         Objects.requireNonNull(topic, "topic");
         Objects.requireNonNull(payload, "payload");
         if (priority < MIN_PRIORITY || priority > MAX_PRIORITY) {
@@ -101,11 +129,7 @@ public final class SqliteQueue implements StoreAndForwardQueue {
         if (payload.length > MAX_PAYLOAD_BYTES) {
             throw new IllegalArgumentException("payload of " + payload.length + " bytes exceeds " + MAX_PAYLOAD_BYTES);
         }
-        Request.Append request = new Request.Append(topic, priority, sequence, createdAt, payload);
-        if (!offer(request)) {
-            throw new StoreException("store-and-forward queue " + options.path() + " is closed");
-        }
-        return await(request.result);
+        return new Request.Append(topic, priority, sequence, createdAt, payload);
     }
 
     @Override
@@ -129,6 +153,23 @@ public final class SqliteQueue implements StoreAndForwardQueue {
         }
         Request.Acknowledge request = new Request.Acknowledge(ids.stream().mapToLong(Long::longValue).toArray());
         submitQuietly(request, request.result, null);
+    }
+
+    @Override
+    public CompletableFuture<Void> acknowledgeAsync(Collection<Long> ids) {
+        if (ids.isEmpty()) {
+            return CompletableFuture.completedFuture(null);
+        }
+        Request.Acknowledge request = new Request.Acknowledge(ids.stream().mapToLong(Long::longValue).toArray());
+        if (!offer(request)) {
+            return CompletableFuture.completedFuture(null);
+        }
+        return request.result.handle((v, failure) -> {
+            if (failure != null) {
+                Logger.error(failure, "store: Acknowledge failed");
+            }
+            return null;
+        });
     }
 
     @Override

@@ -1,6 +1,7 @@
 package org.tidegate.tests.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -68,14 +69,42 @@ class CommandLineTest {
         assertEquals(2, tidegate("frobnicate").code());
         Result missing = tidegate("validate");
         assertEquals(2, missing.code());
-        assertTrue(missing.out().contains("option --home is required"), missing.out());
+        assertTrue(missing.out().contains("tidegate validate: Missing required option: '--home=DIR'"), missing.out());
+        Result nope = tidegate("help", "nope");
+        assertEquals(2, nope.code(), nope.out());
+        assertTrue(nope.out().contains("nope"), nope.out());
+        Result negative = tidegate("demo", "--duration", "-5");
+        assertEquals(2, negative.code(), negative.out());
+        assertTrue(negative.out().startsWith("tidegate demo: Invalid value for option '--duration': must not be negative"),
+                negative.out());
         Result badBench = tidegate("bench", "gpio", "--bogus");
         assertEquals(2, badBench.code(), badBench.out());
         assertTrue(badBench.out().contains("tidegate bench gpio: unknown option --bogus"), badBench.out());
         assertTrue(badBench.out().contains("usage: tidegate bench gpio [--runs 5]"), badBench.out());
+        Result demoHelp = tidegate("help", "demo");
+        assertEquals(0, demoHelp.code(), demoHelp.out());
+        assertTrue(demoHelp.out().startsWith("Usage: tidegate demo"), demoHelp.out());
         Result version = tidegate("version");
         assertEquals(0, version.code());
         assertTrue(version.out().startsWith("tidegate "), version.out());
+    }
+
+    /** Every command listed by help, whichever module and SPI it comes from, rejects an unknown option the same way. */
+    @Test
+    void everyCommandRejectsAnUnknownOptionTheSameWay() throws Exception {
+        Result help = tidegate("help");
+        List<String> names = help.out().lines().map(String::strip)
+                .dropWhile(l -> !l.equals("Commands:")).skip(1).takeWhile(l -> !l.isEmpty())
+                .filter(l -> !l.startsWith("(") && Character.isLetter(l.charAt(0)) && l.contains(" ") && !l.startsWith("help "))
+                .map(l -> l.substring(0, l.indexOf(' '))).toList();
+        assertTrue(names.containsAll(List.of("run", "validate", "provision", "keygen", "receive", "command", "simulate", "demo",
+                "bench", "version")), names + "\n" + help.out());
+        for (String name : names) {
+            Result r = tidegate(name, "--bogus-option");
+            assertEquals(2, r.code(), name + ":\n" + r.out());
+            assertTrue(r.out().startsWith("tidegate " + name + ": "), name + ":\n" + r.out());
+            assertTrue(r.out().toLowerCase(java.util.Locale.ROOT).contains("unknown option"), name + ":\n" + r.out());
+        }
     }
 
     @Test
@@ -143,8 +172,60 @@ class CommandLineTest {
         }
         assertTrue(r.out().contains(">>> ALARM RAISED   level_warning"), r.out());
         assertTrue(r.out().contains(">>> ALARM CLEARED  level_warning"), r.out());
+        // Its window follows the demo's clock (10 simulated minutes), so it clears once the river recedes.
+        assertTrue(r.out().contains(">>> ALARM RAISED   level_rising_fast"), r.out());
+        assertTrue(r.out().contains(">>> ALARM CLEARED  level_rising_fast"), r.out());
         assertTrue(r.out().contains(">>> ACTION    siren-01/siren -> true"), r.out());
         assertTrue(r.out().contains("refused: 0"), r.out());
+    }
+
+    /**
+     * Ctrl-C (SIGINT) and SIGTERM on a real demo process: it exits within the grace time, prints its summary and
+     * leaves no tidegate-demo-* directory (which holds the gateway's and the cloud's private keys) behind.
+     */
+    @Test
+    @Timeout(240)
+    void demoCleansUpAndSummarisesOnSigintAndSigterm() throws Exception {
+        for (String signal : List.of("INT", "TERM")) {
+            Path temp = Files.createDirectories(tmp.resolve("temp-" + signal));
+            Path log = tmp.resolve("demo-" + signal + ".txt");
+            ProcessBuilder pb = new ProcessBuilder(DIST.toString(), "demo").redirectErrorStream(true).redirectOutput(log.toFile());
+            pb.environment().put("JAVA_OPTS", "-Xmx128m -XX:+UseSerialGC -Djava.io.tmpdir=" + temp);
+            Process p = pb.start();
+            try {
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+                while (System.nanoTime() < deadline && p.isAlive() && !Files.readString(log).contains("telemetry wl-001")) {
+                    Thread.sleep(200);
+                }
+                String before = Files.readString(log);
+                assertTrue(before.contains("telemetry wl-001"), before);
+                List<Path> homes;
+                try (var s = Files.list(temp)) {
+                    homes = s.filter(f -> f.getFileName().toString().startsWith("tidegate-demo-")).toList();
+                }
+                assertEquals(1, homes.size(), homes.toString());
+                assertTrue(Files.exists(homes.get(0).resolve("keys/gateway.key.pem")), "the home holds the keys while it runs");
+                assertTrue(Files.exists(homes.get(0).resolve("cloud/cloud.key.pem")));
+
+                Process kill = new ProcessBuilder("kill", "-" + signal, String.valueOf(p.pid())).inheritIO().start();
+                assertEquals(0, kill.waitFor());
+                assertTrue(p.waitFor(60, TimeUnit.SECONDS), "demo did not exit after SIG" + signal);
+                String out = Files.readString(log);
+                assertEquals(signal.equals("INT") ? 130 : 143, p.exitValue(), "exit status 128 + signal\n" + out);
+                assertTrue(out.contains("stop requested: shutting down"), out);
+                assertTrue(out.contains("summary:"), out);
+                assertTrue(out.contains("  wl-001 "), out);
+                assertTrue(out.contains("refused: 0"), out);
+                assertFalse(out.contains("Exception"), out);
+                assertFalse(Files.exists(homes.get(0)), homes.get(0) + " left behind after SIG" + signal + ":\n" + out);
+                try (var s = Files.list(temp)) {
+                    List<Path> left = s.filter(f -> f.getFileName().toString().startsWith("tidegate-demo-")).toList();
+                    assertEquals(List.of(), left, "demo homes left in the temp directory");
+                }
+            } finally {
+                p.destroyForcibly();
+            }
+        }
     }
 
     private Path copyExample() throws IOException {

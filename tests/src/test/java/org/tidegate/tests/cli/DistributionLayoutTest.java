@@ -57,6 +57,26 @@ class DistributionLayoutTest {
         assertFalse(tools.stream().anyMatch(n -> n.startsWith("tidegate-test-support")), "test support shipped: " + tools);
     }
 
+    /** The console is part of the gateway; the Prometheus client it uses is inside its bundle, not beside it. */
+    @Test
+    void theConsoleIsInTheRuntimeWithItsMetricsLibraryInside() throws IOException {
+        List<String> lib = jars(DIST.resolve("lib"));
+        assertTrue(lib.stream().anyMatch(n -> n.startsWith("tidegate-console-")), "tidegate-console missing: " + lib);
+        assertEquals(List.of(), lib.stream().filter(n -> n.startsWith("prometheus-")).toList(),
+                "the Prometheus client belongs inside tidegate-console");
+        Path launcher;
+        try (Stream<Path> s = Files.list(DIST.resolve("lib"))) {
+            launcher = s.filter(p -> p.getFileName().toString().startsWith("tidegate-launcher-")).findFirst().orElseThrow();
+        }
+        Properties runtime = new Properties();
+        try (JarFile jar = new JarFile(launcher.toFile());
+                InputStream in = jar.getInputStream(jar.getEntry("org/tidegate/launcher/runtime.properties"))) {
+            runtime.load(in);
+        }
+        assertTrue(List.of(runtime.getProperty("bundles").split("\\s*,\\s*")).contains("tidegate-console"),
+                runtime.getProperty("bundles"));
+    }
+
     @Test
     void runtimeInstallsNoToolBundle() throws IOException {
         Path launcher;
@@ -69,6 +89,12 @@ class DistributionLayoutTest {
             runtime.load(in);
         }
         String bundles = runtime.getProperty("bundles");
+        // The serial protocols of issue 15 run in the gateway, like Modbus, and their jars ship in lib/.
+        List<String> lib = jars(DIST.resolve("lib"));
+        for (String yes : List.of("tidegate-driver-modbus", "tidegate-driver-dlt645", "tidegate-driver-sl651")) {
+            assertTrue(List.of(bundles.split("\\s*,\\s*")).contains(yes), yes + " not in runtime.properties bundles: " + bundles);
+            assertTrue(lib.stream().anyMatch(n -> n.startsWith(yes + "-")), yes + " jar not in lib/: " + lib);
+        }
         for (String no : List.of("j2mod", "moquette", "tidegate-demo", "tidegate-bench", "tidegate-lab", "tidegate-cloud")) {
             assertFalse(bundles.contains(no), no + " in runtime.properties bundles: " + bundles);
         }

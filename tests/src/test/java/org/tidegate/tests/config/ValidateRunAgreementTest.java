@@ -46,6 +46,16 @@ import org.tidegate.launcher.GatewayRuntime;
 class ValidateRunAgreementTest {
     static final Path EXAMPLE = Path.of("../config/examples/riverside").toAbsolutePath().normalize();
     static final ObjectMapper JSON = new ObjectMapper();
+    /** A free port for the SL 651 receiver case, found once (corpus() is built twice). */
+    static final int SL651_PORT = freePort();
+
+    private static int freePort() {
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
 
     @TempDir
     Path tmp;
@@ -130,6 +140,31 @@ class ValidateRunAgreementTest {
         c.add(new Case("two devices sharing one serial bus properly", h -> h.write("devices/wl-002.json", """
                 { "id": "wl-002", "profile": "radar-level", "pollIntervalMs": 1000, "timeoutMs": 300, "retries": 1,
                   "connection": { "transport": "rtu", "port": "/dev/ttyUSB0", "baud": 9600, "unit": 2 } }"""), null));
+        c.add(new Case("a DL/T 645 meter (issue 15), block read and time sync", h -> h.write("devices/em-001.json", """
+                { "id": "em-001", "protocol": "dlt645", "pollIntervalMs": 1000, "timeoutMs": 200, "retries": 0,
+                  "connection": { "port": "/dev/ttyUSB7", "address": "000000000001", "timeSyncMinutes": 60 },
+                  "channels": [ { "id": "power", "address": "02030000", "format": "XX.XXXX", "unit": "kW" },
+                                { "id": "ua", "address": "02010100", "format": "XXX.X", "unit": "V" },
+                                { "id": "ub", "address": "02010200", "format": "XXX.X", "unit": "V" } ] }"""), null));
+        c.add(new Case("a bad DL/T 645 data format", h -> h.write("devices/em-001.json", """
+                { "id": "em-001", "protocol": "dlt645",
+                  "connection": { "port": "/dev/ttyUSB7", "address": "000000000001" },
+                  "channels": [ { "id": "power", "address": "02030000", "format": "XX.XXX" } ] }"""),
+                "devices/em-001.json: $.channels[0].format: format \"XX.XXX\" has 5 digits"));
+        c.add(new Case("a DL/T 645 meter on a Modbus bus at another speed", h -> h.write("devices/em-001.json", """
+                { "id": "em-001", "protocol": "dlt645",
+                  "connection": { "port": "/dev/ttyUSB0", "address": "000000000001" },
+                  "channels": [ { "id": "power", "address": "02030000", "format": "XX.XXXX" } ] }"""),
+                "$.connection: serial port /dev/ttyUSB0 is also used by device"));
+        c.add(new Case("an SL 651 station reporting over TCP (issue 15)", h -> h.write("devices/hs-001.json", """
+                { "id": "hs-001", "protocol": "sl651", "pollIntervalMs": 500,
+                  "connection": { "transport": "tcp", "bind": "127.0.0.1", "listenPort": %d, "station": "0011223344" },
+                  "channels": [ { "id": "level", "address": "39", "unit": "m" } ] }""".formatted(SL651_PORT)), null));
+        c.add(new Case("an SL 651 station on the port a Modbus device polls", h -> h.write("devices/hs-001.json", """
+                { "id": "hs-001", "protocol": "sl651",
+                  "connection": { "port": "/dev/ttyUSB0", "station": "0011223344" },
+                  "channels": [ { "id": "level", "address": "39" } ] }"""),
+                "devices/wl-001.json: $.connection: serial port /dev/ttyUSB0 receives SL 651 reports (device hs-001)"));
         return c;
     }
 
@@ -175,7 +210,7 @@ class ValidateRunAgreementTest {
             }
         }
         assertTrue(failures.isEmpty(), () -> String.join("\n", failures));
-        assertEquals(20, corpus().size(), "corpus size (update when adding cases)");
+        assertEquals(25, corpus().size(), "corpus size (update when adding cases)");
     }
 
     /** The first device whose poll count does not grow within 20 s, or null when all poll. */

@@ -13,37 +13,46 @@ import javax.net.ssl.SSLSocketFactory;
 import javax.net.ssl.TrustManagerFactory;
 import org.tidegate.cloud.BrokerConnection;
 import org.tidegate.core.cli.Args;
+import picocli.CommandLine.Option;
 
-/** Broker options shared by the cloud subcommands. */
+/** Broker options shared by the cloud subcommands: {@code @Mixin CliSupport.BrokerOptions broker}. */
 final class CliSupport {
-    static final String BROKER_OPTIONS = """
-              --broker URL          tcp://host:port or ssl://host:port (required)
-              --ca FILE             PEM CA certificate(s) for ssl:// (default: the JVM trust store)
-              --username NAME       broker user name
-              --password-env VAR    environment variable holding the broker password
-              --prefix P            topic prefix (default tidegate)
-              --cloud-id ID         the cloud's sender id (default cloud)
-            """;
-
     private CliSupport() {
     }
 
-    static BrokerConnection broker(Args a, String clientBase) throws Args.UsageException, IOException,
-            GeneralSecurityException {
-        String url = a.require("broker");
-        if (!url.startsWith("tcp://") && !url.startsWith("ssl://")) {
-            throw new Args.UsageException("--broker must be tcp://host:port or ssl://host:port, got " + url);
+    static final class BrokerOptions {
+        @Option(names = "--broker", required = true, paramLabel = "URL", description = "tcp://host:port or ssl://host:port")
+        String url;
+
+        @Option(names = "--ca", paramLabel = "FILE", description = "PEM CA certificate(s) for ssl:// (default: the JVM trust store)")
+        Path ca;
+
+        @Option(names = "--username", paramLabel = "NAME", description = "broker user name")
+        String username;
+
+        @Option(names = "--password-env", paramLabel = "VAR", description = "environment variable holding the broker password")
+        String passwordEnv;
+
+        @Option(names = "--prefix", paramLabel = "P", defaultValue = "tidegate", description = "topic prefix (default ${DEFAULT-VALUE})")
+        String prefix;
+
+        @Option(names = "--cloud-id", paramLabel = "ID", defaultValue = "cloud", description = "the cloud's sender id (default ${DEFAULT-VALUE})")
+        String cloudId;
+
+        BrokerConnection connection(String clientBase) throws Args.UsageException, IOException, GeneralSecurityException {
+            if (!url.startsWith("tcp://") && !url.startsWith("ssl://")) {
+                throw new Args.UsageException("--broker must be tcp://host:port or ssl://host:port, got " + url);
+            }
+            BrokerConnection b = BrokerConnection.of(url, clientBase);
+            if (username != null) {
+                String password = passwordEnv == null ? "" : System.getenv(passwordEnv);
+                b = b.withCredentials(username, password == null ? "" : password);
+            }
+            if (url.startsWith("ssl://") && ca != null) {
+                b = b.withTls(caOnly(ca));
+            }
+            return b;
         }
-        BrokerConnection b = BrokerConnection.of(url, clientBase);
-        if (a.get("username") != null) {
-            String env = a.get("password-env");
-            String password = env == null ? "" : System.getenv(env);
-            b = b.withCredentials(a.get("username"), password == null ? "" : password);
-        }
-        if (url.startsWith("ssl://") && a.get("ca") != null) {
-            b = b.withTls(caOnly(Path.of(a.get("ca"))));
-        }
-        return b;
     }
 
     /** Trusts exactly the certificates in {@code ca}; Paho verifies the host name. */

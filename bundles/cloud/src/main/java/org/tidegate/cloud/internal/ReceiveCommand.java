@@ -8,9 +8,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.PrivateKey;
-import java.util.List;
+import java.time.Duration;
 import java.util.Locale;
-import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -19,48 +18,49 @@ import org.tidegate.cloud.CloudReceiver;
 import org.tidegate.cloud.Received;
 import org.tidegate.cloud.Refused;
 import org.tidegate.core.cli.Args;
-import org.tidegate.core.cli.Subcommand;
+import org.tidegate.core.cli.DurationConverter;
+import org.tidegate.core.cli.PicocliCommand;
 import org.tidegate.crypto.DuplicateFilter;
 import org.tidegate.crypto.EnvelopeOpener;
 import org.tidegate.crypto.PemKeys;
 import org.tidegate.crypto.TrustedSenders;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 /** {@code tidegate receive}: the cloud end, printing one JSON line per message, accepted or refused. */
-public final class ReceiveCommand implements Subcommand {
+@Command(name = "receive", description = {
+        "cloud side: open what gateways publish and print one JSON line per message", "",
+        "Subscribes to {prefix}/+/telemetry/+, alarm/+, status and reply; opens every envelope (signature,",
+        "decryption, per-sender duplicate check) and prints one JSON line per message:",
+        "  {\"accepted\":true,\"sender\":..,\"seq\":..,\"type\":\"telemetry\",\"priority\":4,\"topic\":..,\"createdAt\":..,\"body\":{..}}",
+        "  {\"accepted\":false,\"reason\":\"DUPLICATE\",\"sender\":..,\"seq\":..,\"topic\":..,\"error\":\"..\"}"})
+public final class ReceiveCommand implements PicocliCommand {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    @Override
-    public String name() {
-        return "receive";
-    }
+    @Option(names = "--key", required = true, paramLabel = "FILE", description = "the cloud's SM2 private key (PKCS#8 PEM)")
+    Path keyFile;
+
+    @Option(names = "--trust", required = true, paramLabel = "DIR",
+            description = "registered gateways' public keys, one PEM per gateway id (GW.pem or GW.pub.pem)")
+    Path trustDir;
+
+    @Option(names = "--session", paramLabel = "ID",
+            description = "keep a persistent MQTT session under this client id (nothing missed while away)")
+    String session;
+
+    @Option(names = "--count", paramLabel = "N", defaultValue = "0", description = "exit after N accepted messages")
+    int count;
+
+    @Option(names = "--for", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "exit after this long (e.g. 30s, 5m)")
+    Duration forDuration;
+
+    @Mixin
+    CliSupport.BrokerOptions brokerOptions;
 
     @Override
-    public String summary() {
-        return "cloud side: open what gateways publish and print one JSON line per message";
-    }
-
-    @Override
-    public String usage() {
-        return """
-                tidegate receive --broker URL --key cloud.key.pem --trust DIR [options]
-                  Subscribes to {prefix}/+/telemetry/+, alarm/+, status and reply; opens every envelope (signature,
-                  decryption, per-sender duplicate check) and prints one JSON line per message:
-                    {"accepted":true,"sender":..,"seq":..,"type":"telemetry","priority":4,"topic":..,"createdAt":..,"body":{..}}
-                    {"accepted":false,"reason":"DUPLICATE","sender":..,"seq":..,"topic":..,"error":".."}
-                  --key FILE            the cloud's SM2 private key (PKCS#8 PEM)
-                  --trust DIR           registered gateways' public keys, one PEM per gateway id (GW.pem or GW.pub.pem)
-                  --session ID          keep a persistent MQTT session under this client id (nothing missed while away)
-                  --count N             exit after N accepted messages
-                  --for DURATION        exit after this long (e.g. 30s, 5m)
-                """ + CliSupport.BROKER_OPTIONS;
-    }
-
-    @Override
-    public int run(List<String> argv, PrintStream out, PrintStream err) throws Exception {
-        Args a = Args.parse(argv, Set.of("broker", "key", "trust", "prefix", "cloud-id", "ca", "username",
-                "password-env", "session", "count", "for"), Set.of());
-        Path keyFile = Path.of(a.require("key"));
-        Path trustDir = Path.of(a.require("trust"));
+    public int run(PrintStream out, PrintStream err) throws Exception {
         if (!Files.isDirectory(trustDir)) {
             err.println("receive: --trust " + trustDir + " is not a directory of gateway public keys");
             return 1;
@@ -78,11 +78,13 @@ public final class ReceiveCommand implements Subcommand {
             err.println("receive: no gateway public keys in " + trustDir);
             return 1;
         }
-        int count = a.intValue("count", 0);
-        long seconds = a.durationSeconds("for", 0);
-        BrokerConnection broker = CliSupport.broker(a, a.get("cloud-id", "cloud") + "-receiver");
-        if (a.get("session") != null) {
-            broker = broker.persistent(a.get("session"));
+        if (count < 0) {
+            throw new Args.UsageException("--count must be 0 or more, got " + count);
+        }
+        long millis = forDuration == null ? 0 : forDuration.toMillis();
+        BrokerConnection broker = brokerOptions.connection(brokerOptions.cloudId + "-receiver");
+        if (session != null) {
+            broker = broker.persistent(session);
         }
         EnvelopeOpener opener = EnvelopeOpener.builder(key, trusted).duplicateFilter(new DuplicateFilter()).build();
         CountDownLatch enough = new CountDownLatch(1);
@@ -122,10 +124,10 @@ public final class ReceiveCommand implements Subcommand {
             }
         };
         err.println("receive: " + broker.url() + ", trusting " + trusted.asMap().keySet());
-        try (CloudReceiver receiver = new CloudReceiver(broker, a.get("prefix", "tidegate"), opener, printer, 1000)) {
+        try (CloudReceiver receiver = new CloudReceiver(broker, brokerOptions.prefix, opener, printer, 1000)) {
             receiver.start();
-            if (seconds > 0) {
-                enough.await(seconds, TimeUnit.SECONDS);
+            if (millis > 0) {
+                enough.await(millis, TimeUnit.MILLISECONDS);
             } else {
                 enough.await();
             }

@@ -16,62 +16,55 @@ import java.security.KeyPair;
 import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.util.Arrays;
-import java.util.List;
 import java.util.Set;
-import org.tidegate.core.cli.Args;
-import org.tidegate.core.cli.Subcommand;
+import org.tidegate.core.cli.PicocliCommand;
 import org.tidegate.core.model.Ids;
 import org.tidegate.crypto.GatewayCrypto;
 import org.tidegate.crypto.InsecureKeyFileException;
 import org.tidegate.crypto.PemKeys;
 import org.tidegate.crypto.SmKeys;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * {@code tidegate provision}: turns a directory into a gateway home with an identity. Safe to run again:
  * an existing key pair is kept (unless --force), other keys of gateway.json are preserved.
  */
-public class ProvisionCommand implements Subcommand {
+@Command(name = "provision", description = {
+        "give a gateway home its identity: SM2 key pair, cloud key, id and broker in gateway.json", "",
+        "Makes DIR/keys/gateway.key.pem (mode 0600) and gateway.pub.pem unless they exist, writes id,",
+        "broker.url and the security section into DIR/gateway.json (other keys are kept), and prints",
+        "the gateway's public key and SM3 fingerprint to register with the cloud."})
+public class ProvisionCommand implements PicocliCommand {
     private static final Set<String> BROKER_SCHEMES = Set.of("tcp", "ssl", "ws", "wss", "mqtt", "mqtts");
 
-    @Override
-    public String name() {
-        return "provision";
-    }
+    @Option(names = "--home", required = true, paramLabel = "DIR",
+            description = "the gateway home (created if missing, with keys/ profiles/ devices/ data/)")
+    Path homeOption;
+
+    @Option(names = "--id", required = true, paramLabel = "GW",
+            description = "the gateway id, [A-Za-z0-9._-]{1,64}; also its MQTT client id")
+    String id;
+
+    @Option(names = "--broker", required = true, paramLabel = "URL",
+            description = "MQTT broker URL, e.g. tcp://10.0.0.5:1883 or ssl://mqtt.example.cn:8883")
+    String broker;
+
+    @Option(names = "--cloud-key", required = true, paramLabel = "CLOUD.pub.pem",
+            description = "the cloud's SM2 public key (PEM); copied to DIR/keys/cloud.pub.pem")
+    Path cloudKeyOption;
+
+    @Option(names = "--cloud-id", paramLabel = "ID", defaultValue = SecuritySection.DEFAULT_CLOUD_ID,
+            description = "the cloud's sender id in command envelopes (default: ${DEFAULT-VALUE})")
+    String cloudId;
+
+    @Option(names = "--force", description = "replace an existing gateway key pair, cloud key or gateway id")
+    boolean force;
 
     @Override
-    public String summary() {
-        return "give a gateway home its identity: SM2 key pair, cloud key, id and broker in gateway.json";
-    }
-
-    @Override
-    public String usage() {
-        return """
-                tidegate provision --home DIR --id GW --broker URL --cloud-key CLOUD.pub.pem [--cloud-id ID] [--force]
-
-                  --home       the gateway home (created if missing, with keys/ profiles/ devices/ data/)
-                  --id         the gateway id, [A-Za-z0-9._-]{1,64}; also its MQTT client id
-                  --broker     MQTT broker URL, e.g. tcp://10.0.0.5:1883 or ssl://mqtt.example.cn:8883
-                  --cloud-key  the cloud's SM2 public key (PEM); copied to DIR/keys/cloud.pub.pem
-                  --cloud-id   the cloud's sender id in command envelopes (default: cloud)
-                  --force      replace an existing gateway key pair, cloud key or gateway id
-
-                Makes DIR/keys/gateway.key.pem (mode 0600) and gateway.pub.pem unless they exist, writes id,
-                broker.url and the security section into DIR/gateway.json (other keys are kept), and prints
-                the gateway's public key and SM3 fingerprint to register with the cloud.""";
-    }
-
-    @Override
-    public int run(List<String> argv, PrintStream out, PrintStream err) throws Exception {
-        Args args = Args.parse(argv, Set.of("home", "id", "broker", "cloud-key", "cloud-id"), Set.of("force"));
-        if (!args.positional().isEmpty()) {
-            throw new Args.UsageException("unexpected argument " + args.positional().get(0));
-        }
-        Path home = Path.of(args.require("home")).toAbsolutePath().normalize();
-        String id = args.require("id");
-        String broker = args.require("broker");
-        Path cloudKeySource = Path.of(args.require("cloud-key")).toAbsolutePath();
-        String cloudId = args.get("cloud-id", SecuritySection.DEFAULT_CLOUD_ID);
-        boolean force = args.flag("force");
+    public int run(PrintStream out, PrintStream err) throws Exception {
+        Path home = homeOption.toAbsolutePath().normalize();
+        Path cloudKeySource = cloudKeyOption.toAbsolutePath();
 
         String idProblem = Ids.problem(id);
         if (idProblem != null) {

@@ -2,6 +2,7 @@ package org.tidegate.outbox.internal;
 
 import java.time.Clock;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 import org.tidegate.crypto.ContentType;
 import org.tidegate.crypto.EnvelopeSealer;
 import org.tidegate.outbox.Outbox;
@@ -12,9 +13,10 @@ import org.tidegate.store.StoreAndForwardQueue;
 import org.tidegate.store.StoreException;
 
 /**
- * The {@link Outbox}: numbers, seals and stores. Numbering and sealing share one lock, so the sequence order is
- * the sealing order (and the created-at order); the append to the queue happens outside it so that one slow
- * disk write does not hold up sealing on other threads.
+ * The {@link Outbox}: numbers, seals and stores. Numbering, the created-at time and the choice of data key
+ * ({@link EnvelopeSealer#reserve}) share one lock, so sequence order is created-at order and a nonce never repeats;
+ * the expensive part of sealing (deflate, SM4-GCM, SM2 signature) and the append to the queue happen outside it,
+ * so callers on several threads seal in parallel and one slow disk write does not hold up the others.
  */
 public final class SealingOutbox implements Outbox {
     private final Topics topics;
@@ -50,12 +52,27 @@ public final class SealingOutbox implements Outbox {
             throw new IllegalArgumentException("priority must be 0 … 9, got " + priority);
         }
         String topic = topics.forMessage(type, device);
+        EnvelopeSealer.Reservation r;
+        long now;
         synchronized (sealLock) {
             long sequence = sequences.next();
-            long now = clock.millis();
-            byte[] frame = sealer.seal(type, priority, sequence, now, body);
-            return new SealedMessage(topic, type, priority, sequence, now, frame);
+            now = clock.millis();
+            r = sealer.reserve(type, priority, sequence, now);
         }
+        // Deflate, encrypt and sign outside the lock: callers on several threads seal in parallel.
+        return new SealedMessage(topic, type, priority, r.sequence(), now, r.seal(body));
+    }
+
+    @Override
+    public CompletableFuture<Long> submitAsync(ContentType type, String device, int priority, byte[] body) {
+        SealedMessage m;
+        try {
+            m = seal(type, device, priority, body);
+        } catch (StoreException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        return queue.appendAsync(m.topic(), m.priority(), m.sequence(), m.createdAt(), m.frame())
+                .thenApply(id -> m.sequence());
     }
 
     @Override

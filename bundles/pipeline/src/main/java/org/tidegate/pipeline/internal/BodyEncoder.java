@@ -1,5 +1,6 @@
 package org.tidegate.pipeline.internal;
 
+import org.tidegate.core.body.CompactTelemetry;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import java.io.ByteArrayOutputStream;
@@ -22,6 +23,20 @@ public final class BodyEncoder {
     private static final JsonFactory JSON = new JsonFactory();
 
     private BodyEncoder() {
+    }
+
+    /**
+     * The telemetry body, in the compact binary form ({@link CompactTelemetry}) when asked for and possible (a
+     * channel whose values mix kinds in one message falls back to JSON), else JSON.
+     */
+    public static byte[] telemetry(String gateway, String device, List<Sample> samples, boolean compact) {
+        if (compact) {
+            byte[] b = CompactTelemetry.encode(gateway, device, samples);
+            if (b != null) {
+                return b;
+            }
+        }
+        return telemetry(gateway, device, samples);
     }
 
     /** {@code {"gateway","device","samples":[{"ch","t","v","u","q"[,"e"]}]}}. */

@@ -46,6 +46,12 @@ public class OutboxMessageSink implements MessageSink {
         }
     }
 
+    @Override
+    public java.util.concurrent.CompletableFuture<Long> submitAsync(MessageKind kind, String device, int priority,
+                                                                    byte[] body) {
+        return outbox.submitAsync(contentType(kind), device, priority, body);
+    }
+
     static ContentType contentType(MessageKind kind) {
         return switch (kind) {
             case TELEMETRY -> ContentType.TELEMETRY;

@@ -69,6 +69,18 @@ public class PipelineComponent implements SampleSink, StatusProvider {
         @AttributeDefinition(description = "First retry delay of a failed local action, ms (doubles up to 60 s)",
                 min = "" + TelemetrySection.MIN_ACTION_RETRY_MS, max = "" + TelemetrySection.MAX_ACTION_RETRY_MS)
         long actionRetryMs() default TelemetrySection.DEFAULT_ACTION_RETRY_MS;
+
+        @AttributeDefinition(description = "A telemetry message goes out once it holds this many samples",
+                min = "" + TelemetrySection.MIN_MAX_SAMPLES_PER_MESSAGE,
+                max = "" + TelemetrySection.MAX_MAX_SAMPLES_PER_MESSAGE)
+        int maxSamplesPerMessage() default TelemetrySection.DEFAULT_MAX_SAMPLES_PER_MESSAGE;
+
+        @AttributeDefinition(description = "Telemetry body form: json or compact (docs/envelope.md)")
+        String body() default TelemetrySection.DEFAULT_BODY;
+
+        @AttributeDefinition(description = "Samples in telemetry waiting for the pipeline thread before new telemetry is dropped",
+                min = "" + TelemetrySection.MIN_HAND_OFF_SAMPLES, max = "" + TelemetrySection.MAX_HAND_OFF_SAMPLES)
+        int handOffSamples() default TelemetrySection.DEFAULT_HAND_OFF_SAMPLES;
     }
 
     private final Map<String, GatewayDevice> devices = new ConcurrentHashMap<>();
@@ -96,8 +108,10 @@ public class PipelineComponent implements SampleSink, StatusProvider {
         if (pendingFile != null) {
             pipeline.setPendingFile(pendingFile);
         }
-        Logger.info("pipeline started: gateway={} batchPolls={} statusIntervalSeconds={}", settings.gatewayId(),
-                settings.batchPolls(), settings.statusIntervalMs() / 1000);
+        Logger.info("pipeline started: gateway={} batchPolls={} maxSamplesPerMessage={} body={} statusIntervalSeconds={}",
+                settings.gatewayId(), settings.batchPolls(), settings.maxSamplesPerMessage(),
+                settings.compactBody() ? TelemetrySection.BODY_COMPACT : TelemetrySection.BODY_JSON,
+                settings.statusIntervalMs() / 1000);
     }
 
     /** {@code HOME/data/pipeline-pending}, from the {@code home} property the config module adds to every section. */
@@ -156,6 +170,15 @@ public class PipelineComponent implements SampleSink, StatusProvider {
         if (devices.remove(id, device)) {
             pipeline.removeDevice(id);
         }
+    }
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+    void addAlarmObserver(org.tidegate.pipeline.AlarmObserver observer) {
+        pipeline.addObserver(observer);
+    }
+
+    void removeAlarmObserver(org.tidegate.pipeline.AlarmObserver observer) {
+        pipeline.removeObserver(observer);
     }
 
     @Override

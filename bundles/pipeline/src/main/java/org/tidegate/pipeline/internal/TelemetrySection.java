@@ -1,6 +1,7 @@
 package org.tidegate.pipeline.internal;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.tidegate.core.config.ConfigNode;
 import org.tidegate.core.config.HomeInfo;
@@ -26,6 +27,14 @@ public final class TelemetrySection implements SectionSchema {
     public static final int DEFAULT_BATCH_POLLS = 1;
     public static final int MIN_BATCH_POLLS = 1;
     public static final int MAX_BATCH_POLLS = 3600;
+    /** {@code maxSamplesPerMessage}: a telemetry message goes out once it holds this many samples. */
+    public static final int DEFAULT_MAX_SAMPLES_PER_MESSAGE = 10_000;
+    public static final int MIN_MAX_SAMPLES_PER_MESSAGE = 1;
+    public static final int MAX_MAX_SAMPLES_PER_MESSAGE = 100_000;
+    /** {@code body}: the telemetry body's form, {@code json} or {@code compact} (docs/envelope.md). */
+    public static final String BODY_JSON = "json";
+    public static final String BODY_COMPACT = "compact";
+    public static final String DEFAULT_BODY = BODY_JSON;
     /** {@code statusIntervalSeconds}: period of the status message; 0 = none. */
     public static final long DEFAULT_STATUS_INTERVAL_SECONDS = 300;
     public static final long MIN_STATUS_INTERVAL_SECONDS = 0;
@@ -34,6 +43,10 @@ public final class TelemetrySection implements SectionSchema {
     public static final int DEFAULT_HAND_OFF_CAPACITY = 10_000;
     public static final int MIN_HAND_OFF_CAPACITY = 1;
     public static final int MAX_HAND_OFF_CAPACITY = 1_000_000;
+    /** {@code handOffSamples}: samples in telemetry waiting for the pipeline thread before new telemetry is dropped. */
+    public static final int DEFAULT_HAND_OFF_SAMPLES = 200_000;
+    public static final int MIN_HAND_OFF_SAMPLES = 1_000;
+    public static final int MAX_HAND_OFF_SAMPLES = 10_000_000;
     /** {@code actionRetryMs}: first retry delay of a failed local action (the pipeline doubles it up to 60 s). */
     public static final long DEFAULT_ACTION_RETRY_MS = 5000;
     public static final long MIN_ACTION_RETRY_MS = 1;
@@ -57,6 +70,9 @@ public final class TelemetrySection implements SectionSchema {
         out.put("statusIntervalSeconds", c.statusIntervalMs() / 1000);
         out.put("handOffCapacity", (long) c.routineQueue());
         out.put("actionRetryMs", c.actionRetryMs());
+        out.put("maxSamplesPerMessage", (long) c.maxSamplesPerMessage());
+        out.put("body", c.compactBody() ? BODY_COMPACT : BODY_JSON);
+        out.put("handOffSamples", (long) c.handOffSamples());
         return out;
     }
 
@@ -82,6 +98,12 @@ public final class TelemetrySection implements SectionSchema {
                 DEFAULT_HAND_OFF_CAPACITY, false);
         long actionRetryMs = s.integer("actionRetryMs", MIN_ACTION_RETRY_MS, MAX_ACTION_RETRY_MS,
                 DEFAULT_ACTION_RETRY_MS, false);
-        return new PipelineSettings(home.gatewayId(), batchPolls, handOff, statusSeconds * 1000, actionRetryMs);
+        int maxSamples = (int) s.integer("maxSamplesPerMessage", MIN_MAX_SAMPLES_PER_MESSAGE,
+                MAX_MAX_SAMPLES_PER_MESSAGE, DEFAULT_MAX_SAMPLES_PER_MESSAGE, false);
+        String body = s.choice("body", List.of(BODY_JSON, BODY_COMPACT), DEFAULT_BODY);
+        int handOffSamples = (int) s.integer("handOffSamples", MIN_HAND_OFF_SAMPLES, MAX_HAND_OFF_SAMPLES,
+                DEFAULT_HAND_OFF_SAMPLES, false);
+        return new PipelineSettings(home.gatewayId(), batchPolls, handOff, statusSeconds * 1000, actionRetryMs,
+                maxSamples, BODY_COMPACT.equals(body), handOffSamples);
     }
 }

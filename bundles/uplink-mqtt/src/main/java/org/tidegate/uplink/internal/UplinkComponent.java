@@ -119,6 +119,7 @@ public class UplinkComponent implements UplinkLink {
     private final List<GatewayDevice> devices = new CopyOnWriteArrayList<>();
     private final MqttUplink uplink;
     private final CommandQueue commands;
+    private final org.osgi.framework.ServiceRegistration<StatusProvider> localStatus;
 
     /**
      * Activation by Declarative Services.
@@ -129,7 +130,8 @@ public class UplinkComponent implements UplinkLink {
     public UplinkComponent(Map<String, Object> properties,
                            @Reference StoreAndForwardQueue queue,
                            @Reference(target = "(gatewayId=*)") Outbox outbox,
-                           @Reference(target = "(gatewayId=*)") EnvelopeOpener commandOpener) {
+                           @Reference(target = "(gatewayId=*)") EnvelopeOpener commandOpener,
+                           org.osgi.framework.BundleContext context) {
         UplinkOptions options = options(properties);
         if (!outbox.topics().equals(options.topics())) {
             Logger.warn("uplink: the outbox stores for {} but the uplink serves {}", outbox.topics(), options.topics());
@@ -145,6 +147,9 @@ public class UplinkComponent implements UplinkLink {
         uplink = new MqttUplink(options, queue, outbox, status, commands);
         Logger.info("uplink: {}", options);
         uplink.start();
+        java.util.Hashtable<String, Object> local = new java.util.Hashtable<>();
+        local.put(UplinkStatus.LOCAL_PROPERTY, true);
+        localStatus = context.registerService(StatusProvider.class, new UplinkStatus(uplink), local);
     }
 
     @Override
@@ -179,6 +184,11 @@ public class UplinkComponent implements UplinkLink {
 
     @Deactivate
     void deactivate() {
+        try {
+            localStatus.unregister();
+        } catch (IllegalStateException alreadyGone) {
+            // the framework is stopping and took it already
+        }
         uplink.close();
         commands.close();
     }
@@ -196,7 +206,9 @@ public class UplinkComponent implements UplinkLink {
         ranked.remove(key(props));
     }
 
-    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+    // Local-only providers (UplinkStatus.LOCAL_PROPERTY) stay out of the cloud's online message.
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+            target = "(!(" + UplinkStatus.LOCAL_PROPERTY + "=true))")
     void addStatusProvider(StatusProvider provider) {
         providers.add(provider);
     }

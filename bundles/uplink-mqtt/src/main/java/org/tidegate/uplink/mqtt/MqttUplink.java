@@ -84,6 +84,8 @@ public final class MqttUplink implements AutoCloseable {
     private final AtomicLong failures = new AtomicLong();
     private final AtomicLong published = new AtomicLong();
     private final AtomicLong acknowledged = new AtomicLong();
+    /** Wall-clock time of the last PUBACK, Unix ms (0: none yet): the console's "last PUBACK". */
+    private final AtomicLong lastAckAt = new AtomicLong();
     private final AtomicLong framesDropped = new AtomicLong();
     private final AtomicLong oversizedFrames = new AtomicLong();
     private final AtomicLong watchdogTrips = new AtomicLong();
@@ -135,6 +137,11 @@ public final class MqttUplink implements AutoCloseable {
         Session s = current;
         return new UplinkState(s != null && !s.lost, connects.get(), failures.get(), published.get(),
                 acknowledged.get(), lastError, framesDropped.get(), watchdogTrips.get());
+    }
+
+    /** When the broker last acknowledged a message (PUBACK), Unix ms; 0 if never since start. */
+    public long lastAckAt() {
+        return lastAckAt.get();
     }
 
     public UplinkOptions options() {
@@ -356,7 +363,7 @@ public final class MqttUplink implements AutoCloseable {
         progress.begin(queue.stats().messages());
         long ackTimeoutNanos = TimeUnit.MILLISECONDS.toNanos(options.ackTimeoutMs());
         while (running && !s.lost) {
-            flushAcks(s);
+            flushAcksAsync(s);
             progress.tick(queue, acknowledged.get());
             if (watchdog(s, ackTimeoutNanos)) {
                 break;
@@ -379,7 +386,7 @@ public final class MqttUplink implements AutoCloseable {
                 limiter.giveBack(n - batch.size());
             }
             if (batch.isEmpty()) {
-                flushAcks(s);
+                flushAcksAsync(s);
                 queue.awaitAvailable(POLL_MS * 2);
                 continue;
             }
@@ -465,6 +472,23 @@ public final class MqttUplink implements AutoCloseable {
         if (released > 0) {
             Logger.info("uplink: {} unacknowledged messages returned to the queue", released);
         }
+    }
+
+    /**
+     * While draining: hands the acknowledged ids to the store without waiting for their deletion's commit, so
+     * publishing goes on while it syncs (a crash before it sends them again: at least once). The store runs
+     * requests in order, so a later take or release sees these deletions.
+     */
+    private void flushAcksAsync(Session s) {
+        if (s.acks.isEmpty()) {
+            return;
+        }
+        List<Long> ids = new ArrayList<>();
+        Long id;
+        while ((id = s.acks.poll()) != null) {
+            ids.add(id);
+        }
+        queue.acknowledgeAsync(ids);
     }
 
     private void flushAcks(Session s) {
@@ -671,6 +695,7 @@ public final class MqttUplink implements AutoCloseable {
                 }
                 acks.add(m.id());
                 acknowledged.incrementAndGet();
+                lastAckAt.set(System.currentTimeMillis());
                 window.release();
                 ackListener.accept(m.sequence());
             }

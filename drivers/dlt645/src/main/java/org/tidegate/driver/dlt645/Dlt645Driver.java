@@ -14,8 +14,9 @@ import org.tidegate.driver.serial.SerialBuses;
 
 /**
  * The DL/T 645-2007 master, usable without OSGi: one session per meter, on the {@link SerialBus} of its port,
- * shared fairly with every other device (of any protocol) on that line. Each channel is one read request and its
- * reply, bounded by the device's timeout, retried {@code retries} times.
+ * shared fairly with every other device (of any protocol) on that line: each request takes the line for one
+ * exchange, bounded by the device's timeout, retried {@code retries} times; channels of one data block are read
+ * with one request.
  */
 public final class Dlt645Driver implements FieldDriver, AutoCloseable {
     public static final String PROTOCOL = Dlt645Schema.PROTOCOL;
@@ -57,8 +58,8 @@ public final class Dlt645Driver implements FieldDriver, AutoCloseable {
         } catch (IllegalArgumentException e) {
             throw new DriverException("device " + device.id() + ": " + e.getMessage());
         }
-        Dlt645Session s = new Dlt645Session(device.id(), settings.meter(), bus, Math.max(1, device.timeout().toMillis()),
-                device.retries(), () -> buses.release(bus));
+        Dlt645Session s = new Dlt645Session(device.id(), settings, bus, Math.max(1, device.timeout().toMillis()),
+                device.retries(), device.pollInterval().toMillis(), () -> buses.release(bus));
         sessions.add(s);
         s.onClosed(() -> sessions.remove(s));
         return s;

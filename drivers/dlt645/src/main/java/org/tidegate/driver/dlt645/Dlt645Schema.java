@@ -18,7 +18,11 @@ import org.tidegate.driver.serial.SerialSettings;
  * <ul>
  *   <li>{@code connection}: the serial line keys of {@link SerialSettings#read}, with this protocol's defaults
  *       {@code baud} {@value #DEFAULT_BAUD} and {@code parity} {@value #DEFAULT_PARITY} (8E1); {@code address}: the
- *       meter's 12-digit address as printed on it (required; pairs of {@code AA} are wildcards).</li>
+ *       meter's 12-digit address as printed on it (required; pairs of {@code AA} are wildcards, and
+ *       {@code AAAAAAAAAAAA} asks the one meter on the line for its address); {@code blockReads} (default true):
+ *       channels of one data block are read with one request; {@code timeSyncMinutes} (0–10080, default 0 = off):
+ *       how often to broadcast the gateway's time; {@code preamble} (0–4, default 4): {@code FE} bytes before a
+ *       request.</li>
  *   <li>channels: {@code address}: the data identifier, 8 hex digits DI3 first (e.g. {@code 02030000}, required);
  *       {@code format}: its BCD format from the standard's tables, e.g. {@code XX.XXXX} (required); {@code signed}:
  *       whether the top bit of the most significant byte is the sign (default: true for the identifiers the
@@ -52,7 +56,10 @@ public final class Dlt645Schema implements DriverSchema {
                 connection.child("address").error("must be the meter's 12-digit address, like 123456789012 (" + e.getMessage() + ")");
             }
         }
-        return new Dlt645Settings(serial, meter);
+        boolean blocks = connection.bool("blockReads", true);
+        int timeSync = (int) connection.integer("timeSyncMinutes", 0, 7 * 24 * 60, 0, false);
+        int preamble = (int) connection.integer("preamble", 0, 4, 4, false);
+        return new Dlt645Settings(serial, meter, blocks, timeSync, preamble);
     }
 
     @Override

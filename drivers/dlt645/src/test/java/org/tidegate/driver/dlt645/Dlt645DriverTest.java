@@ -1,178 +1,252 @@
 package org.tidegate.driver.dlt645;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.math.BigDecimal;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDateTime;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import org.tidegate.core.config.ConfigNode;
 import org.tidegate.core.config.DeviceSchema;
 import org.tidegate.core.driver.ChannelReading;
 import org.tidegate.core.driver.DeviceSession;
 import org.tidegate.core.driver.ReadStatus;
-import org.tidegate.core.model.Channel;
 import org.tidegate.core.model.Device;
 import org.tidegate.driver.dlt645.codec.BcdFormat;
-import org.tidegate.driver.dlt645.codec.Control;
-import org.tidegate.driver.dlt645.codec.Dlt645;
-import org.tidegate.driver.dlt645.codec.Dlt645Exception;
-import org.tidegate.driver.dlt645.codec.Frame;
-import org.tidegate.driver.dlt645.codec.FrameDecoder;
 import org.tidegate.driver.dlt645.codec.MeterAddress;
-import org.tidegate.driver.serial.SerialLine;
-import org.tidegate.driver.serial.SerialPorts;
+import org.tidegate.driver.dlt645.meter.MeterBus;
+import org.tidegate.driver.dlt645.meter.SimulatedMeter;
+import org.tidegate.driver.serial.SerialBuses;
 import org.tidegate.driver.serial.SerialSettings;
 import org.tidegate.driver.serial.testing.SocatPair;
 
-/** Three meters on one socat pty bus, answered by a small meter simulator over the same codec. */
+/**
+ * The DL/T 645 master against simulated meters ({@link MeterBus}) over a socat pty pair: several meters on one bus,
+ * block reads and their fallback, follow-up frames, error replies counted, timeouts bounded, back-off, read address
+ * and broadcast time sync.
+ */
+@Timeout(60)
 class Dlt645DriverTest {
+    static final BcdFormat P = BcdFormat.parse("XX.XXXX", true);
+    static final BcdFormat U = BcdFormat.parse("XXX.X", false);
+    static final BcdFormat I = BcdFormat.parse("XXX.XXX", true);
+    static final BcdFormat E = BcdFormat.parse("XXXXXX.XX", false);
+    static final String[] IDS = {"123456789012", "000000000001", "000000000002"};
 
-    enum Fault { NONE, BAD_CHECKSUM, SILENT }
+    @TempDir
+    Path dir;
 
-    /** The meter side: answers reads for the meters it knows, with a fault per meter. */
-    static final class Meters implements AutoCloseable {
-        final Map<String, Map<Integer, byte[]>> values = new ConcurrentHashMap<>();
-        final Map<String, Fault> faults = new ConcurrentHashMap<>();
-        private final SerialLine line;
-        private final Thread thread;
-        private volatile boolean running = true;
-
-        Meters(SerialSettings settings) throws Exception {
-            line = SerialPorts.open(settings);
-            thread = new Thread(this::run, "dlt645-meters");
-            thread.setDaemon(true);
-            thread.start();
-        }
-
-        void put(String meter, int di, BcdFormat f, String value) {
-            values.computeIfAbsent(meter, k -> new ConcurrentHashMap<>()).put(di, f.encode(new BigDecimal(value)));
-        }
-
-        private void run() {
-            FrameDecoder d = new FrameDecoder();
-            byte[] buf = new byte[256];
-            FrameDecoder.Listener l = new FrameDecoder.Listener() {
-                @Override
-                public void frame(Frame f) {
-                    answer(f);
-                }
-
-                @Override
-                public void refused(Dlt645Exception reason, byte[] bytes) {
-                }
-            };
-            while (running) {
-                try {
-                    int n = line.read(buf, 0, buf.length, 50);
-                    d.feed(buf, 0, n, l);
-                } catch (Exception e) {
-                    return;
-                }
-            }
-        }
-
-        private void answer(Frame f) {
-            if (f.control() != Control.READ) {
-                return;
-            }
-            String m = f.address().digits();
-            Map<Integer, byte[]> vs = values.get(m);
-            Fault fault = faults.getOrDefault(m, Fault.NONE);
-            if (vs == null || fault == Fault.SILENT) {
-                return;
-            }
-            int di = Dlt645.identifier(f.data(), 0);
-            byte[] v = vs.get(di);
-            Frame reply;
-            if (v == null) {
-                reply = new Frame(f.address(), Control.READ_ERROR, new byte[] {0x02});
-            } else {
-                byte[] data = new byte[4 + v.length];
-                System.arraycopy(f.data(), 0, data, 0, 4);
-                System.arraycopy(v, 0, data, 4, v.length);
-                reply = new Frame(f.address(), Control.READ_REPLY, data);
-            }
-            byte[] wire = reply.encode(2);
-            if (fault == Fault.BAD_CHECKSUM) {
-                wire[wire.length - 2] ^= 0x01;
-            }
-            try {
-                line.write(wire);
-            } catch (Exception e) {
-                // test ends
-            }
-        }
-
-        @Override
-        public void close() throws Exception {
-            running = false;
-            thread.join(2000);
-            line.close();
-        }
-    }
-
-    private static Device device(String id, String port, String meter, long timeoutMs) {
-        String json = "{\"id\":\"" + id + "\",\"protocol\":\"dlt645\",\"timeoutMs\":" + timeoutMs + ",\"retries\":1,"
-                + "\"connection\":{\"port\":\"" + port + "\",\"baud\":115200,\"parity\":\"none\",\"address\":\"" + meter + "\"},"
+    static Device device(String id, String port, String meter, long timeoutMs, String extra) {
+        String json = "{\"id\":\"" + id + "\",\"protocol\":\"dlt645\",\"timeoutMs\":" + timeoutMs + ",\"retries\":1,\"pollIntervalMs\":200,"
+                + "\"connection\":{\"port\":\"" + port + "\",\"baud\":115200,\"parity\":\"none\",\"address\":\"" + meter + "\"" + extra + "},"
                 + "\"channels\":[{\"id\":\"p\",\"address\":\"02030000\",\"format\":\"XX.XXXX\"},"
                 + "{\"id\":\"ua\",\"address\":\"02010100\",\"format\":\"XXX.X\"},"
+                + "{\"id\":\"ub\",\"address\":\"02010200\",\"format\":\"XXX.X\"},"
+                + "{\"id\":\"uc\",\"address\":\"02010300\",\"format\":\"XXX.X\"},"
                 + "{\"id\":\"e\",\"address\":\"00010000\",\"format\":\"XXXXXX.XX\"}]}";
         return DeviceSchema.decode("test.json", json, new Dlt645Schema());
     }
 
+    static SimulatedMeter meter(String address, int i) {
+        return new SimulatedMeter(new MeterAddress(address))
+                .value(0x02030000, P, i == 1 ? "-1.2345" : "1.2345")
+                .value(0x02010100, U, "220." + i)
+                .value(0x02010200, U, "221." + i)
+                .value(0x02010300, U, "222." + i)
+                .value(0x00010000, E, "12345.6" + i);
+    }
+
+    static void assertValues(List<ChannelReading> r, int i) {
+        for (ChannelReading x : r) {
+            assertEquals(ReadStatus.OK, x.status(), x.channel().id() + ": " + x.detail());
+        }
+        assertEquals(i == 1 ? -1.2345 : 1.2345, (Double) r.get(0).raw(), 1e-9);
+        assertEquals(220.0 + i / 10.0, (Double) r.get(1).raw(), 1e-9);
+        assertEquals(221.0 + i / 10.0, (Double) r.get(2).raw(), 1e-9);
+        assertEquals(222.0 + i / 10.0, (Double) r.get(3).raw(), 1e-9);
+        assertEquals(12345.6 + i / 100.0, (Double) r.get(4).raw(), 1e-9);
+    }
+
     @Test
-    void threeMetersOnOneBus(@TempDir Path dir) throws Exception {
-        BcdFormat p = BcdFormat.parse("XX.XXXX", true);
-        BcdFormat u = BcdFormat.parse("XXX.X", false);
-        BcdFormat e = BcdFormat.parse("XXXXXX.XX", false);
-        String[] ids = {"123456789012", "000000000001", "000000000002"};
+    void threeMetersOnOneBusWithBlockReads() throws Exception {
+        List<SimulatedMeter> ms = List.of(meter(IDS[0], 0), meter(IDS[1], 1), meter(IDS[2], 2));
         try (SocatPair pair = SocatPair.start(dir);
-             Meters meters = new Meters(SerialSettings.of(pair.endB().toString(), 115200));
-             Dlt645Driver driver = new Dlt645Driver()) {
-            for (int i = 0; i < 3; i++) {
-                meters.put(ids[i], 0x02030000, p, i == 1 ? "-1.2345" : "1.2345");
-                meters.put(ids[i], 0x02010100, u, "220." + i);
-                meters.put(ids[i], 0x00010000, e, "12345.6" + i);
-            }
+             MeterBus bus = MeterBus.start(SerialSettings.of(pair.endB().toString(), 115200), ms);
+             Dlt645Driver driver = new Dlt645Driver(new SerialBuses())) {
             List<DeviceSession> sessions = new ArrayList<>();
             List<Device> devices = new ArrayList<>();
             for (int i = 0; i < 3; i++) {
-                devices.add(device("m" + i, pair.endA().toString(), ids[i], 300));
+                devices.add(device("m" + i, pair.endA().toString(), IDS[i], 300, ""));
                 sessions.add(driver.open(devices.get(i)));
             }
             for (int i = 0; i < 3; i++) {
-                List<ChannelReading> r = sessions.get(i).read(devices.get(i).channels());
-                for (ChannelReading x : r) {
-                    assertEquals(ReadStatus.OK, x.status(), x.detail());
-                }
-                assertEquals(i == 1 ? -1.2345 : 1.2345, (Double) r.get(0).raw(), 1e-9);
-                assertEquals(220.0 + i / 10.0, (Double) r.get(1).raw(), 1e-9);
-                assertEquals(12345.6 + i / 100.0, (Double) r.get(2).raw(), 1e-9);
+                long before = ms.get(i).reads();
+                assertValues(sessions.get(i).read(devices.get(i).channels()), i);
+                // power, the voltage block 0201FF00 (three channels), energy
+                assertEquals(3, ms.get(i).reads() - before, "requests for 5 channels with one block");
             }
-            Channel power = devices.get(0).channels().get(0);
-            meters.faults.put(ids[0], Fault.BAD_CHECKSUM);
-            ChannelReading crc = sessions.get(0).read(List.of(power)).get(0);
-            assertEquals(ReadStatus.CRC_ERROR, crc.status(), crc.detail());
-            meters.faults.put(ids[0], Fault.SILENT);
-            long t0 = System.nanoTime();
-            ChannelReading timeout = sessions.get(0).read(List.of(power)).get(0);
-            long took = (System.nanoTime() - t0) / 1_000_000L;
-            assertEquals(ReadStatus.TIMEOUT, timeout.status(), timeout.detail());
-            assertTrue(took < 2 * 300 + 200, "two attempts bounded by the timeout, took " + took + " ms");
-            // the other meters on the bus are unaffected
-            assertEquals(ReadStatus.OK, sessions.get(1).read(List.of(devices.get(1).channels().get(0))).get(0).status());
-            meters.faults.put(ids[0], Fault.NONE);
-            meters.values.get(ids[0]).remove(0x00010000);
-            ChannelReading err = sessions.get(0).read(List.of(devices.get(0).channels().get(2))).get(0);
-            assertEquals(ReadStatus.DEVICE_EXCEPTION, err.status(), err.detail());
-            assertTrue(err.detail().contains("no requested data"), err.detail());
             sessions.forEach(DeviceSession::close);
+        }
+    }
+
+    @Test
+    void aMeterWithoutBlockReadsIsReadItemByItemFromThenOn() throws Exception {
+        SimulatedMeter m = meter(IDS[0], 0).blocks(false);
+        try (SocatPair pair = SocatPair.start(dir);
+             MeterBus bus = MeterBus.start(SerialSettings.of(pair.endB().toString(), 115200), List.of(m));
+             Dlt645Driver driver = new Dlt645Driver(new SerialBuses())) {
+            Device d = device("m0", pair.endA().toString(), IDS[0], 300, "");
+            DeviceSession s = driver.open(d);
+            long r0 = m.reads();
+            assertValues(s.read(d.channels()), 0);
+            assertEquals(6, m.reads() - r0, "the refused block, then its three items, power and energy");
+            long r1 = m.reads();
+            assertValues(s.read(d.channels()), 0);
+            assertEquals(5, m.reads() - r1, "the block is not asked again");
+            assertEquals(java.util.Map.of(), s.faultCounts(), "a refused block is no fault of the channels");
+            s.close();
+        }
+    }
+
+    @Test
+    void followUpFramesAreReadAndJoined() throws Exception {
+        SimulatedMeter m = meter(IDS[0], 0);
+        try (SocatPair pair = SocatPair.start(dir);
+             MeterBus bus = MeterBus.start(SerialSettings.of(pair.endB().toString(), 115200), List.of(m));
+             Dlt645Driver driver = new Dlt645Driver(new SerialBuses())) {
+            bus.maxValuePerFrame(2); // the 6-byte voltage block takes B1, B2, 92; the 4-byte energy B1, 92
+            Device d = device("m0", pair.endA().toString(), IDS[0], 300, "");
+            DeviceSession s = driver.open(d);
+            long r0 = m.reads();
+            assertValues(s.read(d.channels()), 0);
+            assertEquals(2 + 3 + 2, m.reads() - r0, "power (3 bytes: B1, 92), the voltage block (6 bytes: B1, B2, 92), energy (4 bytes: B1, 92)");
+            s.close();
+        }
+    }
+
+    @Test
+    void errorRepliesChecksumsAndSilenceAreCountedAndBounded() throws Exception {
+        List<SimulatedMeter> ms = List.of(meter(IDS[0], 0), meter(IDS[1], 1));
+        try (SocatPair pair = SocatPair.start(dir);
+             MeterBus bus = MeterBus.start(SerialSettings.of(pair.endB().toString(), 115200), ms);
+             Dlt645Driver driver = new Dlt645Driver(new SerialBuses())) {
+            Device d0 = device("m0", pair.endA().toString(), IDS[0], 300, "");
+            Device d1 = device("m1", pair.endA().toString(), IDS[1], 300, "");
+            DeviceSession s0 = driver.open(d0);
+            DeviceSession s1 = driver.open(d1);
+            ms.get(0).remove(0x00010000);
+            List<ChannelReading> r = s0.read(d0.channels());
+            assertEquals(ReadStatus.DEVICE_EXCEPTION, r.get(4).status(), r.get(4).detail());
+            assertTrue(r.get(4).detail().contains("error 02: no requested data"), r.get(4).detail());
+            assertEquals(ReadStatus.OK, r.get(0).status(), "the meter's other channels are read");
+            assertEquals(1L, s0.faultCounts().get("device_exception"));
+
+            ms.get(0).fault(SimulatedMeter.Fault.BAD_CHECKSUM);
+            r = s0.read(d0.channels());
+            assertEquals(ReadStatus.CRC_ERROR, r.get(0).status(), r.get(0).detail());
+            assertTrue(r.get(0).detail().contains("checksum"), r.get(0).detail());
+            assertTrue(s0.faultCounts().get("crc_error") >= 1, s0.faultCounts().toString());
+
+            ms.get(0).fault(SimulatedMeter.Fault.SILENT);
+            long t0 = System.nanoTime();
+            r = s0.read(d0.channels());
+            long took = (System.nanoTime() - t0) / 1_000_000L;
+            assertEquals(ReadStatus.TIMEOUT, r.get(0).status(), r.get(0).detail());
+            assertEquals(ReadStatus.TIMEOUT, r.get(4).status(), "the rest of the poll fails without more requests");
+            assertTrue(took < 2 * 300 + 250, "one request with one retry, bounded by the timeout: took " + took + " ms");
+            assertEquals(1L, s0.faultCounts().get("timeout"), "one timed-out request, not one per channel");
+            // the other meter on the bus is unaffected
+            assertValues(s1.read(d1.channels()), 1);
+
+            // after three failed polls a silent meter is asked less often and without retries
+            s0.read(d0.channels());
+            s0.read(d0.channels());
+            long reads = ms.get(0).reads();
+            t0 = System.nanoTime();
+            r = s0.read(d0.channels());
+            took = (System.nanoTime() - t0) / 1_000_000L;
+            assertTrue(r.get(0).detail().contains("backing off"), r.get(0).detail());
+            assertTrue(took < 50, "a poll during back-off takes no bus time: " + took + " ms");
+            assertEquals(reads, ms.get(0).reads());
+
+            ms.get(0).fault(SimulatedMeter.Fault.NONE);
+            long deadline = System.nanoTime() + 5_000_000_000L;
+            while (s0.read(d0.channels()).get(0).status() != ReadStatus.OK) {
+                assertTrue(System.nanoTime() < deadline, "meter not read again after it answers");
+                Thread.sleep(50);
+            }
+            s0.close();
+            s1.close();
+        }
+    }
+
+    @Test
+    void readAddressFindsTheOneMeterAndTimeSyncIsBroadcast() throws Exception {
+        SimulatedMeter m = meter(IDS[0], 0);
+        try (SocatPair pair = SocatPair.start(dir);
+             MeterBus bus = MeterBus.start(SerialSettings.of(pair.endB().toString(), 115200), List.of(m));
+             Dlt645Driver driver = new Dlt645Driver(new SerialBuses())) {
+            Device d = device("m0", pair.endA().toString(), "AAAAAAAAAAAA", 300, ",\"timeSyncMinutes\":60");
+            DeviceSession s = driver.open(d);
+            assertValues(s.read(d.channels()), 0);
+            LocalDateTime synced = m.lastTimeSync();
+            assertNotNull(synced, "time sync broadcast before the first poll");
+            assertTrue(Duration.between(synced, LocalDateTime.now()).abs().getSeconds() <= 2, "synced to " + synced);
+            s.close();
+        }
+    }
+
+    /** Three meters polled from three threads share the bus: each gets its turn, none starves. */
+    @Test
+    void metersPolledConcurrentlyTakeTurns() throws Exception {
+        List<SimulatedMeter> ms = List.of(meter(IDS[0], 0), meter(IDS[1], 1), meter(IDS[2], 2));
+        try (SocatPair pair = SocatPair.start(dir);
+             MeterBus bus = MeterBus.start(SerialSettings.of(pair.endB().toString(), 115200), ms);
+             Dlt645Driver driver = new Dlt645Driver(new SerialBuses())) {
+            List<Thread> threads = new ArrayList<>();
+            AtomicInteger bad = new AtomicInteger();
+            int[] polls = new int[3];
+            CountDownLatch start = new CountDownLatch(1);
+            long end = System.nanoTime() + 2_000_000_000L;
+            for (int i = 0; i < 3; i++) {
+                int k = i;
+                Device d = device("m" + i, pair.endA().toString(), IDS[i], 300, "");
+                DeviceSession s = driver.open(d);
+                Thread t = new Thread(() -> {
+                    try {
+                        start.await();
+                        while (System.nanoTime() < end) {
+                            for (ChannelReading x : s.read(d.channels())) {
+                                if (!x.ok()) {
+                                    bad.incrementAndGet();
+                                }
+                            }
+                            polls[k]++;
+                        }
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    } finally {
+                        s.close();
+                    }
+                });
+                threads.add(t);
+                t.start();
+            }
+            start.countDown();
+            for (Thread t : threads) {
+                t.join(10_000);
+            }
+            assertEquals(0, bad.get(), "no failed reading while sharing the bus");
+            int min = Math.min(polls[0], Math.min(polls[1], polls[2]));
+            int max = Math.max(polls[0], Math.max(polls[1], polls[2]));
+            assertTrue(min >= 3 && max <= 2 * min + 2, "turns shared fairly: " + java.util.Arrays.toString(polls));
         }
     }
 }

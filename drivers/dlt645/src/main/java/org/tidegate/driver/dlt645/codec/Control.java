@@ -16,6 +16,14 @@ public final class Control {
     public static final int READ_REPLY_FOLLOW_UP = 0xB1;
     /** Meter: error reply to a read. */
     public static final int READ_ERROR = 0xD1;
+    /** Master: read follow-up data (DI and a frame sequence number), after a {@link #READ_REPLY_FOLLOW_UP}. */
+    public static final int READ_FOLLOW_UP = 0x12;
+    /** Meter: normal reply to a follow-up read, no more follow-up. */
+    public static final int READ_FOLLOW_UP_REPLY = 0x92;
+    /** Meter: normal reply to a follow-up read, more follow-up frames exist. */
+    public static final int READ_FOLLOW_UP_REPLY_MORE = 0xB2;
+    /** Meter: error reply to a follow-up read. */
+    public static final int READ_FOLLOW_UP_ERROR = 0xD2;
     /** Master: read communication address (wildcard address). */
     public static final int READ_ADDRESS = 0x13;
     /** Meter: reply to read address. */

@@ -18,6 +18,20 @@ public final class Dlt645 {
         return new Frame(address, Control.READ, identifierBytes(dataIdentifier));
     }
 
+    /**
+     * Read the follow-up frame {@code seq} (1, 2, ...) of {@code dataIdentifier}, after the meter said more
+     * follow (DL/T 645-2007, 7.3.3: control {@code 12}, data DI0..DI3 then SEQ).
+     */
+    public static Frame followUpRequest(MeterAddress address, int dataIdentifier, int seq) {
+        if (seq < 1 || seq > 0xFF) {
+            throw new IllegalArgumentException("follow-up sequence " + seq + " outside 1-255");
+        }
+        byte[] d = new byte[5];
+        System.arraycopy(identifierBytes(dataIdentifier), 0, d, 0, 4);
+        d[4] = (byte) seq;
+        return new Frame(address, Control.READ_FOLLOW_UP, d);
+    }
+
     /** Read the communication address of the one meter on the line (wildcard address, no data). */
     public static Frame readAddressRequest() {
         return new Frame(MeterAddress.WILDCARD, Control.READ_ADDRESS, new byte[0]);
@@ -60,7 +74,8 @@ public final class Dlt645 {
     }
 
     /**
-     * Checks that {@code reply} answers {@code request} (a read) and returns its value.
+     * Checks that {@code reply} answers {@code request} (a read {@code 11}, or a follow-up read {@code 12} whose
+     * reply {@code 92}/{@code B2} ends with the same SEQ) and returns its value.
      *
      * @throws Dlt645Exception {@link Dlt645Exception.Reason#ERROR_REPLY} for a {@code D1} reply (with the decoded
      *                         error byte), {@code MISMATCH} for another meter or identifier, {@code LENGTH} or
@@ -70,32 +85,41 @@ public final class Dlt645 {
         if (!request.address().matches(reply.address())) {
             throw new Dlt645Exception(Dlt645Exception.Reason.MISMATCH, "reply from meter " + reply.address() + " to a request for " + request.address());
         }
+        boolean followUpRead = request.control() == Control.READ_FOLLOW_UP;
+        int errorCode = followUpRead ? Control.READ_FOLLOW_UP_ERROR : Control.READ_ERROR;
+        int last = followUpRead ? Control.READ_FOLLOW_UP_REPLY : Control.READ_REPLY;
+        int more = followUpRead ? Control.READ_FOLLOW_UP_REPLY_MORE : Control.READ_REPLY_FOLLOW_UP;
         byte[] d = reply.data();
-        switch (reply.control()) {
-            case Control.READ_ERROR -> {
-                if (d.length != 1) {
-                    throw new Dlt645Exception(Dlt645Exception.Reason.LENGTH, "error reply with " + d.length + " data bytes, expected 1");
-                }
-                var errors = MeterError.decode(d[0] & 0xFF);
-                throw new Dlt645Exception(Dlt645Exception.Reason.ERROR_REPLY, errors,
-                        String.format("meter %s refused the read (error %02X: %s)", reply.address(), d[0] & 0xFF, MeterError.describe(errors)));
+        int c = reply.control();
+        if (c == errorCode) {
+            if (d.length != 1) {
+                throw new Dlt645Exception(Dlt645Exception.Reason.LENGTH, "error reply with " + d.length + " data bytes, expected 1");
             }
-            case Control.READ_REPLY, Control.READ_REPLY_FOLLOW_UP -> {
-                if (d.length < 4) {
-                    throw new Dlt645Exception(Dlt645Exception.Reason.LENGTH, "read reply with " + d.length + " data bytes, at least 4 (the identifier)");
-                }
-                int di = identifier(d, 0);
-                int asked = identifier(request.data(), 0);
-                if (di != asked) {
-                    throw new Dlt645Exception(Dlt645Exception.Reason.MISMATCH, "reply for " + identifier(di) + " to a read of " + identifier(asked));
-                }
-                byte[] value = new byte[d.length - 4];
-                System.arraycopy(d, 4, value, 0, value.length);
-                return new ReadReply(di, value, reply.control() == Control.READ_REPLY_FOLLOW_UP);
-            }
-            default -> throw new Dlt645Exception(Dlt645Exception.Reason.MALFORMED,
-                    String.format("control code %02X does not answer a read", reply.control()));
+            var errors = MeterError.decode(d[0] & 0xFF);
+            throw new Dlt645Exception(Dlt645Exception.Reason.ERROR_REPLY, errors,
+                    String.format("meter %s refused the read (error %02X: %s)", reply.address(), d[0] & 0xFF, MeterError.describe(errors)));
         }
+        if (c != last && c != more) {
+            throw new Dlt645Exception(Dlt645Exception.Reason.MALFORMED,
+                    String.format("control code %02X does not answer a %s", c, followUpRead ? "follow-up read (12)" : "read (11)"));
+        }
+        int trailer = followUpRead ? 1 : 0;
+        if (d.length < 4 + trailer) {
+            throw new Dlt645Exception(Dlt645Exception.Reason.LENGTH, "read reply with " + d.length + " data bytes, at least "
+                    + (4 + trailer) + (followUpRead ? " (the identifier and SEQ)" : " (the identifier)"));
+        }
+        int di = identifier(d, 0);
+        int asked = identifier(request.data(), 0);
+        if (di != asked) {
+            throw new Dlt645Exception(Dlt645Exception.Reason.MISMATCH, "reply for " + identifier(di) + " to a read of " + identifier(asked));
+        }
+        if (followUpRead && d[d.length - 1] != request.data()[4]) {
+            throw new Dlt645Exception(Dlt645Exception.Reason.MISMATCH, String.format("follow-up reply with SEQ %d to a request for SEQ %d",
+                    d[d.length - 1] & 0xFF, request.data()[4] & 0xFF));
+        }
+        byte[] value = new byte[d.length - 4 - trailer];
+        System.arraycopy(d, 4, value, 0, value.length);
+        return new ReadReply(di, value, c == more);
     }
 
     /** The meter address in a {@code 93} reply to read address. */

@@ -1,0 +1,460 @@
+package org.tidegate.bench.ingest;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import org.eclipse.paho.mqttv5.client.IMqttToken;
+import org.eclipse.paho.mqttv5.client.MqttActionListener;
+import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
+import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
+import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
+import org.eclipse.paho.mqttv5.common.MqttMessage;
+import org.postgresql.PGConnection;
+import org.postgresql.copy.CopyIn;
+import org.tidegate.bench.BenchReport;
+import org.tidegate.bench.Benchmark;
+import org.tidegate.cloud.broker.MosquittoBroker;
+import org.tidegate.core.cli.Args;
+import org.tidegate.crypto.ContentType;
+import org.tidegate.crypto.EnvelopeSealer;
+import org.tidegate.crypto.PemKeys;
+import org.tidegate.crypto.SealerOptions;
+import org.tidegate.crypto.SmKeys;
+import org.tidegate.ingest.ReadingsCopy;
+import org.tidegate.lab.postgres.PostgresCluster;
+
+/**
+ * {@code tidegate bench ingest}: readings stored durably per second by 1 and by 2 {@code tidegate ingest} processes
+ * (JVMs of their own, one shared group) from mosquitto into a private PostgreSQL cluster with {@code fsync} and
+ * {@code synchronous_commit} on, beside a plain binary {@code COPY} of the same rows into the same table in the same
+ * run (the peer: PostgreSQL's own bulk path, no MQTT, no crypto, one transaction).
+ *
+ * <p>Method, per run and process count: TRUNCATE; a fresh broker and a fresh group; the ingest processes start and
+ * subscribe; a warm-up workload (half the size of the measured one) is published and stored, so the JIT has compiled
+ * the hot paths as in a long-running service; the processes are stopped with SIGSTOP (connections stay); the measured
+ * workload (sealed, signed and encrypted telemetry of {@code --gateways} gateways, {@code --samples} samples each) is
+ * published at QoS 1 and queues in their sessions; SIGCONT, and the clock runs from the first stored reading of it to
+ * the last, polling {@code count(*)}. So it measures the ingest (receive, verify, decrypt, parse, store, commit,
+ * acknowledge), not the publisher. Beside the wall-clock rate it reports readings per CPU-second of the ingest JVMs
+ * plus PostgreSQL (from /proc), which holds on a machine shared with other work.
+ */
+public final class IngestBenchmark implements Benchmark {
+    /**
+     * One measured run.
+     *
+     * @param perSecond     readings per wall-clock second
+     * @param clientCpu     CPU seconds of the ingest processes (or the COPY client thread) while measuring
+     * @param serverCpu     CPU seconds of PostgreSQL (postmaster and its children) while measuring
+     */
+    record Measured(double perSecond, long readings, double clientCpu, double serverCpu) {
+        double perCpuSecond() {
+            return readings / (clientCpu + serverCpu);
+        }
+    }
+
+    @Override
+    public String name() {
+        return "ingest";
+    }
+
+    @Override
+    public String summary() {
+        return "ingest into PostgreSQL: readings/s with 1 and 2 ingest processes vs a plain COPY of the same rows";
+    }
+
+    @Override
+    public String usage() {
+        return "tidegate bench ingest [--envelopes 10000] [--samples 40] [--gateways 20] [--runs 3] [--batch 1000]"
+                + " [--heap 256] [--keep]";
+    }
+
+    @Override
+    public int run(List<String> argv, PrintStream out) throws Exception {
+        Args a = Args.parse(argv, Set.of("envelopes", "samples", "gateways", "runs", "batch", "heap"),
+                Set.of("keep"));
+        int envelopes = a.intValue("envelopes", 10_000);
+        int samples = a.intValue("samples", 40);
+        int gateways = a.intValue("gateways", 20);
+        int runs = a.intValue("runs", 3);
+        int batch = a.intValue("batch", 1000);
+        int heap = a.intValue("heap", 256);
+        if (!MosquittoBroker.installed() || !PostgresCluster.installed()) {
+            out.println("ingest benchmark: needs mosquitto and PostgreSQL (Debian: apt-get install mosquitto postgresql)");
+            return 1;
+        }
+        Path work = Files.createTempDirectory("tidegate-bench-ingest");
+        try (PostgresCluster pg = PostgresCluster.start(true)) {
+            Workload w = Workload.create(work, envelopes, samples, gateways);
+            long rows = (long) envelopes * samples;
+            out.printf(Locale.ROOT, "ingest benchmark: %d envelopes x %d samples = %d readings from %d gateways,"
+                            + " %d runs, batch %d, ingest heap %d MB; %s (fsync on, synchronous_commit on), %s%n",
+                    envelopes, samples, rows, gateways, runs, batch, heap, pg.describe(),
+                    new MosquittoBroker(work.resolve("probe")).describe());
+            double[] one = new double[runs];
+            double[] two = new double[runs];
+            double[] copy = new double[runs];
+            double[] oneCpu = new double[runs];
+            double[] twoCpu = new double[runs];
+            double[] copyCpu = new double[runs];
+            double[] twoClientCpuPerMillion = new double[runs];
+            for (int r = 0; r < runs; r++) {
+                Measured m1 = ingestRun(work, pg, w, 1, r, batch, heap);
+                Measured m2 = ingestRun(work, pg, w, 2, r, batch, heap);
+                Measured mc = copyRun(pg, w);
+                one[r] = m1.perSecond();
+                two[r] = m2.perSecond();
+                copy[r] = mc.perSecond();
+                oneCpu[r] = m1.perCpuSecond();
+                twoCpu[r] = m2.perCpuSecond();
+                copyCpu[r] = mc.perCpuSecond();
+                twoClientCpuPerMillion[r] = m2.clientCpu() / m2.readings() * 1e6;
+                out.printf(Locale.ROOT, "  run %d: 1 process %,.0f readings/s, 2 processes %,.0f, COPY %,.0f;"
+                                + " per CPU-second (client + PostgreSQL): %,.0f, %,.0f, COPY %,.0f; load average %s%n",
+                        r + 1, one[r], two[r], copy[r], oneCpu[r], twoCpu[r], copyCpu[r], loadAverage());
+            }
+            BenchReport report = new BenchReport("ingest");
+            report.put("envelopes", envelopes).put("samples", samples).put("gateways", gateways).put("runs", runs);
+            out.println("medians:");
+            double m1 = BenchReport.median(one);
+            double m2 = BenchReport.median(two);
+            double mc = BenchReport.median(copy);
+            report.put(out, "readings_per_s_1_process", "ingest, 1 process", m1, "readings/s");
+            report.put(out, "readings_per_s_2_processes", "ingest, 2 processes", m2, "readings/s");
+            report.put(out, "copy_readings_per_s", "plain COPY of the same rows (peer)", mc, "readings/s");
+            report.put(out, "ratio_2_processes_vs_copy", "2 processes / COPY (goal >= 0.5)", m2 / mc, "");
+            report.put(out, "ratio_2_vs_1", "2 processes / 1 process", m2 / m1, "");
+            double c1 = BenchReport.median(oneCpu);
+            double c2 = BenchReport.median(twoCpu);
+            double cc = BenchReport.median(copyCpu);
+            report.put(out, "readings_per_cpu_s_1_process", "ingest, 1 process, per CPU-second (ingest + PostgreSQL)",
+                    c1, "readings");
+            report.put(out, "readings_per_cpu_s_2_processes", "ingest, 2 processes, per CPU-second", c2, "readings");
+            report.put(out, "copy_readings_per_cpu_s", "COPY, per CPU-second (client + PostgreSQL)", cc, "readings");
+            report.put(out, "cpu_ratio_2_processes_vs_copy", "CPU efficiency, 2 processes / COPY", c2 / cc, "");
+            report.put(out, "ingest_cpu_us_per_reading", "ingest JVMs' CPU per reading (2 processes)",
+                    BenchReport.median(twoClientCpuPerMillion), "us");
+            report.put("load_average_at_end", loadAverage());
+            report.put("goal_50000_met", m2 >= 50_000);
+            report.put("goal_half_copy_met", m2 / mc >= 0.5);
+            report.printJson(out);
+            return 0;
+        } finally {
+            if (a.flag("keep")) {
+                out.println("work directory kept (ingest logs): " + work);
+            } else {
+                deleteTree(work);
+            }
+        }
+    }
+
+    /** One measured ingest with {@code processes} processes; readings per second. */
+    private static Measured ingestRun(Path work, PostgresCluster pg, Workload w, int processes, int run,
+                                      int batch, int heap) throws Exception {
+        truncate(pg);
+        Path brokerDir = work.resolve("mosquitto-" + processes + "-" + run);
+        try (MosquittoBroker broker = new MosquittoBroker(brokerDir)) {
+            broker.start();
+            String group = "bench" + processes + "r" + run;
+            List<Process> ps = new ArrayList<>();
+            try {
+                for (int i = 0; i < processes; i++) {
+                    ps.add(startIngest(work, broker, pg, group, group + "-" + i, batch, heap));
+                }
+                for (int i = 0; i < processes; i++) {
+                    awaitLine(work, group + "-" + i, "SUBSCRIBED", ps.get(i));
+                }
+                // warm-up: a long-running service has compiled its hot paths; a fresh JVM has not
+                w.publish(broker.url(), true);
+                long warm = w.warmRows();
+                awaitCount(pg, warm, ps);
+                // the measured workload queues while the processes are stopped (SIGSTOP keeps their connections)
+                for (Process p : ps) {
+                    signal(p, "-STOP");
+                }
+                w.publish(broker.url(), false);
+                for (Process p : ps) {
+                    signal(p, "-CONT");
+                }
+                return measure(pg, warm, warm + w.rows(), ps);
+            } finally {
+                for (Process p : ps) {
+                    signal(p, "-CONT");
+                    stop(p);
+                }
+            }
+        }
+    }
+
+    private static void signal(Process p, String sig) throws IOException, InterruptedException {
+        if (p.isAlive()) {
+            new ProcessBuilder("kill", sig, Long.toString(p.pid())).inheritIO().start().waitFor(5, TimeUnit.SECONDS);
+        }
+    }
+
+    private static void awaitCount(PostgresCluster pg, long rows, List<Process> ps) throws Exception {
+        try (Connection c = DriverManager.getConnection(pg.jdbcUrl()); Statement s = c.createStatement()) {
+            long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
+            while (true) {
+                try (ResultSet r = s.executeQuery("SELECT count(*) FROM readings")) {
+                    r.next();
+                    if (r.getLong(1) >= rows) {
+                        return;
+                    }
+                }
+                for (Process p : ps) {
+                    if (!p.isAlive()) {
+                        throw new IOException("an ingest process exited with " + p.exitValue() + " during warm-up");
+                    }
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new IOException("warm-up not stored within 5 minutes");
+                }
+                Thread.sleep(50);
+            }
+        }
+    }
+
+    private static Measured measure(PostgresCluster pg, long before, long rows, List<Process> ps) throws Exception {
+        try (Connection c = DriverManager.getConnection(pg.jdbcUrl()); Statement s = c.createStatement()) {
+            long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);
+            long first = 0;
+            long firstCount = 0;
+            double clientCpu0 = 0;
+            double serverCpu0 = 0;
+            while (true) {
+                long n;
+                try (ResultSet r = s.executeQuery("SELECT count(*) FROM readings")) {
+                    r.next();
+                    n = r.getLong(1);
+                }
+                long now = System.nanoTime();
+                if (first == 0 && n > before) {
+                    first = now;
+                    firstCount = n;
+                    clientCpu0 = ps.stream().mapToDouble(p -> CpuTime.of(p.pid())).sum();
+                    serverCpu0 = CpuTime.withChildren(pg.serverPid());
+                }
+                if (n >= rows) {
+                    // the first poll that saw rows started the clock; what was already there counts as before it
+                    double clientCpu = ps.stream().mapToDouble(p -> CpuTime.of(p.pid())).sum() - clientCpu0;
+                    double serverCpu = CpuTime.withChildren(pg.serverPid()) - serverCpu0;
+                    return new Measured((rows - firstCount) / ((now - first) / 1e9), rows - firstCount, clientCpu,
+                            serverCpu);
+                }
+                for (Process p : ps) {
+                    if (!p.isAlive()) {
+                        throw new IOException("an ingest process exited with " + p.exitValue() + " at " + n + " rows");
+                    }
+                }
+                if (now > deadline) {
+                    throw new IOException("ingest stored only " + n + " of " + rows + " readings in 10 minutes");
+                }
+                Thread.sleep(20);
+            }
+        }
+    }
+
+    /**
+     * The peer: every reading of the workload in one binary COPY, one transaction, committed. The rows are encoded
+     * while they stream (in pieces of 1 000 envelopes, so the benchmark fits a small heap): the client's share of a
+     * COPY, as psql's would be.
+     */
+    private static Measured copyRun(PostgresCluster pg, Workload w) throws Exception {
+        truncate(pg);
+        java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
+        try (Connection c = DriverManager.getConnection(pg.jdbcUrl())) {
+            c.setAutoCommit(false);
+            double server0 = CpuTime.withChildren(pg.serverPid());
+            long cpu0 = threads.getCurrentThreadCpuTime();
+            long t0 = System.nanoTime();
+            CopyIn in = c.unwrap(PGConnection.class).getCopyAPI().copyIn(ReadingsCopy.SQL);
+            w.copyTo(in);
+            long n = in.endCopy();
+            c.commit();
+            long t1 = System.nanoTime();
+            double client = (threads.getCurrentThreadCpuTime() - cpu0) / 1e9;
+            double server = CpuTime.withChildren(pg.serverPid()) - server0;
+            if (n != w.rows()) {
+                throw new IOException("COPY stored " + n + " of " + w.rows() + " rows");
+            }
+            return new Measured(n / ((t1 - t0) / 1e9), n, client, server);
+        }
+    }
+
+    private static String loadAverage() {
+        try {
+            return Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
+        } catch (IOException e) {
+            return "?";
+        }
+    }
+
+    private static void truncate(PostgresCluster pg) throws SQLException {
+        try (Connection c = DriverManager.getConnection(pg.jdbcUrl()); Statement s = c.createStatement()) {
+            // the schema exists once an ingest process has run; the COPY peer may come first only if none did
+            s.execute("SELECT 1");
+            try (ResultSet r = s.executeQuery("SELECT to_regclass('readings') IS NOT NULL")) {
+                r.next();
+                if (r.getBoolean(1)) {
+                    s.execute("TRUNCATE readings, envelopes_seen, audit, events, replies");
+                    s.execute("CHECKPOINT");
+                }
+            }
+        }
+    }
+
+    private static Process startIngest(Path work, MosquittoBroker broker, PostgresCluster pg, String group, String id,
+                                       int batch, int heap) throws IOException {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        List<String> cmd = List.of(java, "-Xmx" + heap + "m", "-XX:+UseParallelGC", "-cp",
+                System.getProperty("java.class.path"), "org.tidegate.launcher.Main", "ingest", "--broker", broker.url(),
+                "--db", pg.jdbcUrl(), "--key", work.resolve("cloud.key.pem").toString(), "--trust",
+                work.resolve("trust").toString(), "--group", group, "--id", id, "--batch", Integer.toString(batch),
+                "--inflight", Integer.toString(Math.max(2000, 2 * batch)), "--progress", "5s");
+        return new ProcessBuilder(cmd).redirectErrorStream(true)
+                .redirectOutput(work.resolve(id + ".log").toFile()).start();
+    }
+
+    private static void awaitLine(Path work, String id, String text, Process p) throws Exception {
+        Path log = work.resolve(id + ".log");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (!Files.readString(log).contains(text)) {
+            if (!p.isAlive() || System.nanoTime() > deadline) {
+                throw new IOException(id + " did not subscribe: " + Files.readString(log));
+            }
+            Thread.sleep(50);
+        }
+    }
+
+    private static void stop(Process p) throws InterruptedException {
+        p.destroy();
+        if (!p.waitFor(20, TimeUnit.SECONDS)) {
+            p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        try (var s = Files.walk(dir)) {
+            s.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+    }
+
+    /** The sealed envelopes (with their topics) and the same samples as COPY rows. */
+    private record Workload(List<String> topics, List<byte[]> frames, List<String[]> meta, int samples,
+                            long baseTime, int warm) {
+        /** The first {@code warm} frames warm the ingest up; the measured workload (and the COPY's rows) follow. */
+        static Workload create(Path work, int envelopes, int samples, int gateways) throws Exception {
+            int warm = Math.max(gateways, envelopes / 2);
+            envelopes += warm;
+            KeyPair cloud = SmKeys.generate();
+            Path trust = Files.createDirectories(work.resolve("trust"));
+            PemKeys.writePrivateKey(work.resolve("cloud.key.pem"), cloud.getPrivate(), true);
+            List<EnvelopeSealer> sealers = new ArrayList<>();
+            for (int g = 0; g < gateways; g++) {
+                KeyPair k = SmKeys.generate();
+                String id = String.format("gw-bench-%04d", g);
+                PemKeys.writePublicKey(trust.resolve(id + ".pub.pem"), k.getPublic(), true);
+                sealers.add(new EnvelopeSealer(id, k.getPrivate(), cloud.getPublic(), SealerOptions.defaults()));
+            }
+            long base = System.currentTimeMillis() - 3_600_000L;
+            List<String> topics = new ArrayList<>(envelopes);
+            List<byte[]> frames = new ArrayList<>(envelopes);
+            List<String[]> meta = new ArrayList<>(envelopes);
+            for (int i = 0; i < envelopes; i++) {
+                EnvelopeSealer s = sealers.get(i % gateways);
+                long seq = i / gateways + 1;
+                String device = "meter-" + (seq % 5);
+                long t = base + seq * 1000;
+                StringBuilder body = new StringBuilder(64 + samples * 64).append("{\"gateway\":\"").append(s.senderId())
+                        .append("\",\"device\":\"").append(device).append("\",\"samples\":[");
+                for (int c = 0; c < samples; c++) {
+                    body.append(c == 0 ? "" : ",").append("{\"ch\":\"ch").append(c).append("\",\"t\":").append(t)
+                            .append(",\"v\":").append(value(i, c)).append(",\"u\":\"V\",\"q\":\"good\"}");
+                }
+                body.append("]}");
+                topics.add("tidegate/" + s.senderId() + "/telemetry/" + device);
+                frames.add(s.seal(ContentType.TELEMETRY, 4, seq, t, body.toString().getBytes(StandardCharsets.UTF_8)));
+                meta.add(new String[] {s.senderId(), device, Long.toString(seq), Long.toString(t)});
+            }
+            return new Workload(topics, frames, meta, samples, base, warm);
+        }
+
+        static double value(int i, int c) {
+            return 220.0 + ((i * 31 + c * 7) % 200) / 10.0;
+        }
+
+        /** Readings of the measured part. */
+        long rows() {
+            return (long) (frames.size() - warm) * samples;
+        }
+
+        long warmRows() {
+            return (long) warm * samples;
+        }
+
+        void copyTo(CopyIn in) throws SQLException {
+            ReadingsCopy copy = new ReadingsCopy(1000 * samples);
+            long now = System.currentTimeMillis();
+            for (int i = warm; i < meta.size(); i++) {
+                String[] m = meta.get(i);
+                for (int c = 0; c < samples; c++) {
+                    copy.add(m[0], m[1], "ch" + c, Long.parseLong(m[3]), value(i, c), null, null, "V", "good",
+                            Long.parseLong(m[2]), now);
+                }
+                if (i % 1000 == 999) {
+                    byte[] b = copy.take();
+                    in.writeToCopy(b, 0, b.length);
+                }
+            }
+            byte[] b = copy.finish();
+            in.writeToCopy(b, 0, b.length);
+        }
+
+        /** Publishes everything at QoS 1 with a window of 1000 unacknowledged messages. */
+        void publish(String url, boolean warmUp) throws Exception {
+            MqttAsyncClient c = new MqttAsyncClient(url, "bench-publisher", new MemoryPersistence());
+            MqttConnectionOptions o = new MqttConnectionOptions();
+            o.setCleanStart(true);
+            c.connect(o).waitForCompletion(15_000);
+            Semaphore window = new Semaphore(1000);
+            MqttActionListener release = new MqttActionListener() {
+                @Override
+                public void onSuccess(IMqttToken t) {
+                    window.release();
+                }
+
+                @Override
+                public void onFailure(IMqttToken t, Throwable e) {
+                    window.release();
+                }
+            };
+            for (int i = warmUp ? 0 : warm; i < (warmUp ? warm : frames.size()); i++) {
+                if (!window.tryAcquire(60, TimeUnit.SECONDS)) {
+                    throw new IOException("publisher stalled at " + i);
+                }
+                MqttMessage m = new MqttMessage(frames.get(i));
+                m.setQos(1);
+                c.publish(topics.get(i), m, null, release);
+            }
+            if (!window.tryAcquire(1000, 120, TimeUnit.SECONDS)) {
+                throw new IOException("publisher: not every message was acknowledged");
+            }
+            c.disconnect().waitForCompletion(5000);
+            c.close();
+        }
+    }
+}

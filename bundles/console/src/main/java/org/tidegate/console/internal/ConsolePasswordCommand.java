@@ -1,0 +1,93 @@
+package org.tidegate.console.internal;
+
+import java.io.BufferedReader;
+import java.io.Console;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import org.tidegate.core.cli.Args;
+import org.tidegate.core.cli.Subcommand;
+
+/**
+ * {@code tidegate console-password --home DIR}: sets the local console's password (asked twice on a terminal, or
+ * one line from standard input), stored only as a salted slow hash ({@link PasswordFile}).
+ */
+public final class ConsolePasswordCommand implements Subcommand {
+    @Override
+    public String name() {
+        return "console-password";
+    }
+
+    @Override
+    public String summary() {
+        return "set the local web console's password (stored as a salted PBKDF2 hash)";
+    }
+
+    @Override
+    public String usage() {
+        return """
+                tidegate console-password --home DIR
+
+                Sets the password of the local web console (docs/console.md). On a terminal it is asked twice and
+                not echoed; otherwise one line is read from standard input (for scripts:
+                  printf '%s\\n' "$PW" | tidegate console-password --home DIR).
+                At least 8 characters. Stored as a salted PBKDF2-HMAC-SHA256 hash in HOME/keys/console-password
+                (mode 0600), never in clear; a running gateway uses the new password at the next login.""";
+    }
+
+    @Override
+    public int run(List<String> argv, PrintStream out, PrintStream err) throws Exception {
+        Args args;
+        try {
+            args = Args.parse(argv, Set.of("home"), Set.of());
+        } catch (Args.UsageException e) {
+            err.println("tidegate console-password: " + e.getMessage());
+            return 2;
+        }
+        String h = args.get("home");
+        if (h == null) {
+            err.println("tidegate console-password: --home DIR is required");
+            return 2;
+        }
+        Path home = Path.of(h).toAbsolutePath().normalize();
+        if (!Files.isRegularFile(home.resolve("gateway.json"))) {
+            err.println("tidegate console-password: " + home + " has no gateway.json (is it a gateway home?)");
+            return 1;
+        }
+        char[] password;
+        Console tty = System.console();
+        if (tty != null) {
+            password = tty.readPassword("new console password: ");
+            char[] again = tty.readPassword("again: ");
+            if (password == null || again == null || !java.util.Arrays.equals(password, again)) {
+                err.println("tidegate console-password: the two entries differ; nothing changed");
+                return 1;
+            }
+            PasswordFile.wipe(again);
+        } else {
+            BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+            String line = in.readLine();
+            if (line == null) {
+                err.println("tidegate console-password: no password on standard input; nothing changed");
+                return 1;
+            }
+            password = line.toCharArray();
+        }
+        try {
+            String problem = PasswordFile.problem(password);
+            if (problem != null) {
+                err.println("tidegate console-password: " + problem + "; nothing changed");
+                return 1;
+            }
+            PasswordFile.write(home, password);
+        } finally {
+            PasswordFile.wipe(password);
+        }
+        out.println("console password set (" + PasswordFile.path(home) + ", PBKDF2-HMAC-SHA256, mode 0600)");
+        return 0;
+    }
+}

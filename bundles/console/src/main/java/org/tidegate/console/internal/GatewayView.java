@@ -1,0 +1,23 @@
+package org.tidegate.console.internal;
+
+import java.util.List;
+import org.tidegate.config.ConfigurationReloader;
+import org.tidegate.core.pipeline.GatewayDevice;
+import org.tidegate.outbox.StatusProvider;
+import org.tidegate.store.QueueStats;
+
+/** What the console reads of the running gateway (the component's service references). */
+interface GatewayView {
+    /** The queue's figures, or null while the store is away. */
+    QueueStats queue();
+
+    /** Running devices, by id. */
+    List<GatewayDevice> devices();
+
+    GatewayDevice device(String id);
+
+    List<StatusProvider> providers();
+
+    /** Null while the config bundle is away. */
+    ConfigurationReloader reloader();
+}

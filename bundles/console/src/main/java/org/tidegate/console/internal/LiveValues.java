@@ -1,0 +1,100 @@
+package org.tidegate.console.internal;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import org.tidegate.core.model.Sample;
+import org.tidegate.core.pipeline.SampleBatch;
+
+/**
+ * What the devices read last and the last hour of every numeric channel ({@link SeriesRing}), fed by every poll's
+ * batch (the console registers it as a {@code SampleSink}). Bounded: at most {@value #MAX_SERIES} channels in all
+ * are kept; more are counted ({@link #refusedChannels}) and left out. On the poll thread it only stores.
+ */
+final class LiveValues {
+    static final int MAX_SERIES = 2_000;
+
+    /** One channel's last sample. */
+    record Last(long t, Object value, String unit, String quality, String detail) {
+    }
+
+    private final int resolutionSeconds;
+    private final Map<String, Map<String, Last>> last = new ConcurrentHashMap<>();
+    private final Map<String, SeriesRing> series = new ConcurrentHashMap<>();
+    private final AtomicLong channels = new AtomicLong();
+    private final AtomicLong refused = new AtomicLong();
+    private final AtomicLong batches = new AtomicLong();
+
+    LiveValues(int resolutionSeconds) {
+        this.resolutionSeconds = resolutionSeconds;
+    }
+
+    void accept(SampleBatch batch) {
+        batches.incrementAndGet();
+        Map<String, Last> device = last.computeIfAbsent(batch.device(), d -> new ConcurrentHashMap<>());
+        for (Sample s : batch.samples()) {
+            String key = s.device() + "/" + s.channel();
+            if (!device.containsKey(s.channel())) {
+                if (channels.incrementAndGet() > MAX_SERIES) {
+                    channels.decrementAndGet();
+                    refused.incrementAndGet();
+                    continue;
+                }
+            }
+            device.put(s.channel(), new Last(s.timestamp(), s.value(), s.unit(),
+                    s.quality().name().toLowerCase(java.util.Locale.ROOT), s.detail()));
+            double x = s.numeric();
+            if (s.isGood() && !Double.isNaN(x)) {
+                series.computeIfAbsent(key, k -> new SeriesRing(resolutionSeconds)).add(s.timestamp(), x);
+            }
+        }
+    }
+
+    /** A device was removed: its values go too. */
+    void forget(String deviceId) {
+        Map<String, Last> gone = last.remove(deviceId);
+        if (gone != null) {
+            channels.addAndGet(-gone.size());
+            gone.keySet().forEach(c -> series.remove(deviceId + "/" + c));
+        }
+    }
+
+    /** Last values of one device, by channel, in name order. */
+    Map<String, Last> lastValues(String deviceId) {
+        Map<String, Last> m = last.get(deviceId);
+        return m == null ? Map.of() : new TreeMap<>(m);
+    }
+
+    Object lastValue(String deviceId, String channel) {
+        Last l = lastValues(deviceId).get(channel);
+        return l == null ? null : l.value();
+    }
+
+    /** Every charted channel ({@code device/channel}) with its points. */
+    Map<String, double[][]> series(long now, List<String> only) {
+        Map<String, double[][]> out = new TreeMap<>();
+        series.forEach((k, ring) -> {
+            if (only.isEmpty() || only.contains(k)) {
+                out.put(k, ring.points(now));
+            }
+        });
+        return out;
+    }
+
+    Map<String, Object> stats() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("batches", batches.get());
+        m.put("channels", channels.get());
+        m.put("series", series.size());
+        m.put("refusedChannels", refused.get());
+        m.put("resolutionSeconds", resolutionSeconds);
+        return m;
+    }
+
+    long refusedChannels() {
+        return refused.get();
+    }
+}

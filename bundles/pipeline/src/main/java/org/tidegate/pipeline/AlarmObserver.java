@@ -1,0 +1,14 @@
+package org.tidegate.pipeline;
+
+import org.osgi.annotation.versioning.ConsumerType;
+import org.tidegate.pipeline.rules.AlarmEvent;
+
+/**
+ * Told of every alarm transition the pipeline publishes (whiteboard service), e.g. the local console's list of
+ * recent alarms. Called on the thread that raised or cleared the alarm (a device's poll thread): it must return
+ * at once and must not throw; the pipeline logs and ignores an observer that does.
+ */
+@ConsumerType
+public interface AlarmObserver {
+    void alarmChanged(AlarmEvent event);
+}

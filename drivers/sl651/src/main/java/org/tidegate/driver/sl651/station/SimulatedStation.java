@@ -1,0 +1,206 @@
+package org.tidegate.driver.sl651.station;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.time.LocalDateTime;
+import java.time.ZoneId;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.tidegate.driver.serial.SerialLine;
+import org.tidegate.driver.serial.SerialPorts;
+import org.tidegate.driver.serial.SerialSettings;
+import org.tidegate.driver.sl651.codec.ControlChar;
+import org.tidegate.driver.sl651.codec.Element;
+import org.tidegate.driver.sl651.codec.FunctionCode;
+import org.tidegate.driver.sl651.codec.Report;
+import org.tidegate.driver.sl651.codec.Sl651Decoder;
+import org.tidegate.driver.sl651.codec.Sl651Frame;
+
+/**
+ * A telemetry station reporting to its centre: each {@link #report} is sent as one HEX/BCD frame, and the station
+ * waits up to {@code ackTimeout} for the centre's acknowledgement (a downlink frame of the same function whose
+ * body starts with the report's serial number); without one it sends the same frame again, up to
+ * {@code resends} times, as SL 651-2014 has stations do. Not thread-safe: one reporting thread.
+ */
+public final class SimulatedStation implements AutoCloseable {
+
+    /** The byte pipe to the centre. */
+    interface Link extends AutoCloseable {
+        void write(byte[] b) throws IOException;
+
+        /** Bytes read within {@code timeoutMillis}, 0 if none. */
+        int read(byte[] buf, long timeoutMillis) throws IOException;
+
+        @Override
+        void close();
+    }
+
+    /** How one report went. */
+    public record Outcome(int serial, int sends, boolean acknowledged) {
+    }
+
+    private final Link link;
+    private final String station;
+    private final int centre;
+    private final int password;
+    private final int category;
+    private final ZoneId zone;
+    private final long ackTimeoutMillis;
+    private final int resends;
+    private final AtomicInteger acksToLose = new AtomicInteger();
+    private final AtomicLong sent = new AtomicLong();
+    private final AtomicLong acknowledged = new AtomicLong();
+    private final byte[] buf = new byte[512];
+    private int serial;
+
+    private SimulatedStation(Link link, String station, int centre, int password, ZoneId zone, long ackTimeoutMillis, int resends) {
+        this.link = link;
+        this.station = station;
+        this.centre = centre;
+        this.password = password;
+        this.category = 0x48; // 'H': river station
+        this.zone = zone;
+        this.ackTimeoutMillis = ackTimeoutMillis;
+        this.resends = resends;
+    }
+
+    /** A station on a serial line (e.g. one end of a socat pty pair). */
+    public static SimulatedStation serial(SerialSettings settings, String station, int centre, int password, ZoneId zone,
+                                          long ackTimeoutMillis, int resends) throws IOException {
+        SerialLine line = SerialPorts.open(settings);
+        return new SimulatedStation(new Link() {
+            @Override
+            public void write(byte[] b) throws IOException {
+                line.write(b, 0, b.length, 2000);
+            }
+
+            @Override
+            public int read(byte[] into, long timeoutMillis) throws IOException {
+                return line.read(into, 0, into.length, timeoutMillis);
+            }
+
+            @Override
+            public void close() {
+                line.close();
+            }
+        }, station, centre, password, zone, ackTimeoutMillis, resends);
+    }
+
+    /** A station connected over TCP to a centre listening at {@code host:port}. */
+    public static SimulatedStation tcp(String host, int port, String station, int centre, int password, ZoneId zone,
+                                       long ackTimeoutMillis, int resends) throws IOException {
+        Socket s = new Socket();
+        s.connect(new InetSocketAddress(host, port), 5000);
+        s.setTcpNoDelay(true);
+        InputStream in = s.getInputStream();
+        OutputStream out = s.getOutputStream();
+        return new SimulatedStation(new Link() {
+            @Override
+            public void write(byte[] b) throws IOException {
+                out.write(b);
+                out.flush();
+            }
+
+            @Override
+            public int read(byte[] into, long timeoutMillis) throws IOException {
+                s.setSoTimeout((int) Math.max(1, timeoutMillis));
+                try {
+                    int n = in.read(into);
+                    if (n < 0) {
+                        throw new IOException("centre closed the connection");
+                    }
+                    return n;
+                } catch (SocketTimeoutException e) {
+                    return 0;
+                }
+            }
+
+            @Override
+            public void close() {
+                try {
+                    s.close();
+                } catch (IOException ignored) {
+                    // closing
+                }
+            }
+        }, station, centre, password, zone, ackTimeoutMillis, resends);
+    }
+
+    public String station() {
+        return station;
+    }
+
+    /** The next {@code n} acknowledgements are "lost" (read and ignored), so the report is sent again. */
+    public void loseAcknowledgements(int n) {
+        acksToLose.set(n);
+    }
+
+    /** Frames sent, resends included. */
+    public long sent() {
+        return sent.get();
+    }
+
+    public long acknowledged() {
+        return acknowledged.get();
+    }
+
+    /**
+     * Sends a report of {@code function} ({@link FunctionCode#TIMED}, {@link FunctionCode#ADDED} ...) observed at
+     * {@code observed}, and waits for its acknowledgement, sending again when none comes.
+     */
+    public Outcome report(int function, LocalDateTime observed, List<Element> elements) throws IOException {
+        serial = serial % 0xFFFF + 1;
+        Report r = new Report(function, serial, LocalDateTime.now(zone).withNano(0), station, category,
+                observed.withSecond(0).withNano(0), elements);
+        byte[] wire = new Sl651Frame(centre, station, password, function, false, r.encode(), ControlChar.ETX).encode();
+        for (int send = 1; send <= 1 + resends; send++) {
+            link.write(wire);
+            sent.incrementAndGet();
+            if (awaitAck(function, serial)) {
+                acknowledged.incrementAndGet();
+                return new Outcome(serial, send, true);
+            }
+        }
+        return new Outcome(serial, 1 + resends, false);
+    }
+
+    /** Sends a keep-alive ({@code 2F}); the centre does not answer it. */
+    public void keepAlive() throws IOException {
+        serial = serial % 0xFFFF + 1;
+        Report r = new Report(FunctionCode.KEEP_ALIVE, serial, LocalDateTime.now(zone).withNano(0), null, -1, null, List.of());
+        link.write(new Sl651Frame(centre, station, password, FunctionCode.KEEP_ALIVE, false, r.encode(), ControlChar.ETX).encode());
+        sent.incrementAndGet();
+    }
+
+    private boolean awaitAck(int function, int serialNumber) throws IOException {
+        Sl651Decoder d = new Sl651Decoder();
+        long deadline = System.nanoTime() + ackTimeoutMillis * 1_000_000L;
+        while (true) {
+            long left = (deadline - System.nanoTime()) / 1_000_000L;
+            if (left <= 0) {
+                return false;
+            }
+            int n = link.read(buf, left);
+            for (Sl651Decoder.Event e : d.feed(buf, 0, n)) {
+                if (e instanceof Sl651Decoder.Received got && got.frame().downlink() && got.frame().function() == function
+                        && got.frame().station().equals(station) && got.frame().body().length >= 2
+                        && ((got.frame().body()[0] & 0xFF) << 8 | (got.frame().body()[1] & 0xFF)) == serialNumber) {
+                    if (acksToLose.get() > 0 && acksToLose.getAndDecrement() > 0) {
+                        continue; // lost on the way
+                    }
+                    return true;
+                }
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        link.close();
+    }
+}
