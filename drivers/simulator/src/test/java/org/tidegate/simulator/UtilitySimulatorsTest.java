@@ -16,7 +16,8 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import org.tidegate.core.cli.Subcommand;
+import org.tidegate.core.cli.CommandLines;
+import org.tidegate.core.cli.PicocliCommand;
 import org.tidegate.core.config.DeviceSchema;
 import org.tidegate.core.driver.ChannelReading;
 import org.tidegate.core.driver.DeviceSession;
@@ -65,11 +66,11 @@ class UtilitySimulatorsTest {
             Thread.sleep(300); // the receiver binds its port
             ByteArrayOutputStream outBytes = new ByteArrayOutputStream();
             PrintStream out = new PrintStream(outBytes, true, StandardCharsets.UTF_8);
-            Subcommand simulate = ServiceLoader.load(Subcommand.class).stream().map(ServiceLoader.Provider::get)
-                    .filter(s -> s.name().equals("simulate")).findFirst().orElseThrow();
+            PicocliCommand simulate = ServiceLoader.load(PicocliCommand.class).stream().map(ServiceLoader.Provider::get)
+                    .filter(s -> CommandLines.of(s).getCommandName().equals("simulate")).findFirst().orElseThrow();
             CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> {
                 try {
-                    return simulate.run(List.of("--tcp-port", "-1", "--duration", "5s", "--dlt645-port", pair.endB().toString(), "--dlt645-parity", "none",
+                    return CommandLines.execute(simulate, List.of("--tcp-port", "-1", "--duration", "5s", "--dlt645-port", pair.endB().toString(), "--dlt645-parity", "none",
                             "--sl651-tcp", "127.0.0.1:" + port, "--sl651-interval", "1s"), out, out);
                 } catch (Exception e) {
                     throw new RuntimeException(e);

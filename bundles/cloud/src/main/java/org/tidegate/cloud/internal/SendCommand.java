@@ -77,7 +77,6 @@ public final class SendCommand implements PicocliCommand {
         PrivateKey key;
         PublicKey gatewayKey;
         try {
-            // one argument that looks like JSON is a raw command (and a JSON array is refused as one, exit 1)
             body = words.size() == 1 && (words.get(0).trim().startsWith("{") || words.get(0).trim().startsWith("["))
                     ? CommandSender.json(words.get(0))
                     : ManagementCommands.body(words, base, changeId);
