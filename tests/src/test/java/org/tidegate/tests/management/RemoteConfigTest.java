@@ -147,13 +147,58 @@ class RemoteConfigTest {
             assertTrue(logs.ok());
             assertTrue(logs.result().path("lines").size() > 0 && logs.result().path("lines").size() <= 20);
 
+            // restart a device's connection: a new session, polling again
+            Reply restart = rig.mgmt.restart("pm-001");
+            assertTrue(restart.ok(), restart.reply()::toString);
+            assertEquals("up", restart.result().path("state").asText(), restart.reply()::toString);
+
+            // apply a whole set: the document from get plus one device, in one change
+            Reply whole = rig.mgmt.getConfig();
+            ObjectNode files = (ObjectNode) whole.result().path("files").deepCopy();
+            files.set("devices/pump-03.json", rig.pumpDevice("pump-03", rig.modbusPort));
+            long beforeWhole = System.currentTimeMillis();
+            Reply applied = rig.mgmt.apply(whole.result().path("revision").asLong(), files);
+            assertTrue(applied.ok(), applied.reply()::toString);
+            assertEquals(List.of("pump-03"), List.of(applied.result().path("changed").path("devices").get(0).asText()));
+            assertTrue(Files.readString(rig.home.resolve("gateway.json")).contains("trialSeconds"), "gateway.json kept");
+            rig.waitFor(Duration.ofSeconds(20), () -> rig.telemetrySince("pump-03", beforeWhole) > 0, "pump-03 telemetry");
+            status = rig.mgmt.status();
+
+            // the command line: config get prints the reply; a change from an old base exits 4 (conflict)
+            long now = status.result().path("revision").asLong();
+            CliRun get2 = cli(rig, "config", "get");
+            assertEquals(0, get2.exit(), get2.out());
+            assertEquals(now, ManagementRig.json(get2.out()).path("result").path("revision").asLong());
+            CliRun stale = cli(rig, "--base", String.valueOf(r1), "config", "delete-device", "pm-001");
+            assertEquals(4, stale.exit(), stale.out());
+            CliRun ro = cli(rig, "device", "write", "pm-001", "voltageL1", "1");
+            assertEquals(1, ro.exit(), ro.out());
+            assertTrue(ro.out().contains("NOT_WRITABLE"), ro.out());
+
             // the audit log has every command with who sealed it and the outcome
             List<String> audit = Files.readAllLines(rig.home.resolve("management/audit.log"));
-            assertTrue(audit.size() >= 14, () -> "audit lines: " + audit.size());
+            assertTrue(audit.size() >= 20, () -> "audit lines: " + audit.size());
             assertTrue(audit.stream().allMatch(l -> l.contains("\"keyFingerprint\":\"" + fingerprint + "\"")));
             assertTrue(audit.stream().anyMatch(l -> l.contains("\"outcome\":\"INVALID\"")));
             assertTrue(audit.stream().anyMatch(l -> l.contains("\"duplicate\":true")));
         }
+    }
+
+    record CliRun(int exit, String out) {
+    }
+
+    /** The distribution's {@code tidegate command} against the rig's broker and gateway. */
+    private static CliRun cli(ManagementRig rig, String... words) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(ManagementRig.DIST.toString(), "command", "--broker", rig.broker.url(),
+                "--key", rig.home.resolve("cloud/cloud.key.pem").toString(),
+                "--gateway-key", rig.home.resolve("keys/gateway.pub.pem").toString(),
+                "--gateway", org.tidegate.demo.DemoHome.GATEWAY_ID, "--seq-file", rig.tmp.resolve("cli.seq").toString(),
+                "--wait", "60"));
+        cmd.addAll(List.of(words));
+        Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).trim();
+        assertTrue(p.waitFor(90, java.util.concurrent.TimeUnit.SECONDS));
+        return new CliRun(p.exitValue(), out);
     }
 
     private static boolean contains(JsonNode snapshots, long revision, String source) {

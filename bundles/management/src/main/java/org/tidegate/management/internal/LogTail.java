@@ -19,7 +19,7 @@ final class LogTail {
     static final int MAX_LINES = 500;
     static final int MAX_LINE_CHARS = 1000;
     static final int MAX_TAIL_BYTES = 512 * 1024;
-    private static final Pattern SECRET = Pattern.compile("(?i)((password|passwd|secret|token)\\S*\\s*[=:]?\\s*)\\S+");
+    private static final Pattern SECRET = Pattern.compile("(?i)((password|passwd|secret|token)[A-Za-z_.-]*\"?\\s*[=:]?\\s*\"?)[^\\s\",}]+");
 
     private LogTail() {
     }
