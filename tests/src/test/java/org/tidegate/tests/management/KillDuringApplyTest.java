@@ -22,7 +22,8 @@ import org.tidegate.config.LoadResult;
  * SIGKILL at six points of a remote change — before it arrives, while it is validated, staged, installed, and
  * during its trial — and restart: the gateway runs exactly the old or the new revision, the files on disk are exactly
  * the old or the new set, and they validate. A change whose trial cannot pass (its device never answers) always ends
- * in the old revision: a power cut during the trial never leaves an untried configuration in force.
+ * in the old revision: a power cut during the trial never leaves an untried configuration in force. A kill seen
+ * in the log as "armed" may still end new when the commit had happened but its log line was not yet written.
  */
 @Timeout(400)
 class KillDuringApplyTest {
@@ -90,11 +91,13 @@ class KillDuringApplyTest {
                     assertEquals(expectedOld, files, "exactly the old files");
                 }
                 assertTrue(!dead || !isNew, "a change whose trial cannot pass is never in force after a kill");
-                if (phase.equals("armed/trial")) {
-                    assertTrue(!isNew, "killed while armed (apply or trial): the old files at the next start");
+                if (phase.equals("armed/trial") && !isNew) {
                     assertTrue(rig.output().contains("interrupted remote configuration change was rolled back"),
                             "the start says it rolled the interrupted change back");
                 }
+                // The log trails the files: the commit (one rename) comes before its log line, and a kill between the
+                // two leaves the new files with only the "armed" line printed. A change whose trial cannot pass (dead)
+                // never commits, so for it the armed phase must end old; the assertion on `dead` above checks that.
                 if (phase.equals("committed")) {
                     assertTrue(isNew, "killed after the commit: the new files stand");
                 }
