@@ -10,76 +10,101 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.time.LocalTime;
 import java.time.temporal.ChronoUnit;
-import java.util.List;
-import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLSocketFactory;
 import org.tidegate.cloud.BrokerConnection;
 import org.tidegate.core.cli.Args;
-import org.tidegate.core.cli.Subcommand;
+import org.tidegate.core.cli.DurationConverter;
+import org.tidegate.core.cli.PicocliCommand;
 import org.tidegate.crypto.PemKeys;
 import org.tidegate.crypto.TrustedSenders;
 import org.tidegate.ingest.IngestOptions;
 import org.tidegate.ingest.IngestService;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /** {@code tidegate ingest}: the ingest service from the command line; runs until SIGTERM (or {@code --for}). */
-public final class IngestCommand implements Subcommand {
-    @Override
-    public String name() {
-        return "ingest";
-    }
+@Command(name = "ingest", description = {
+        "cloud side: store what gateways publish in PostgreSQL, exactly once (shared subscription, scale-out)", "",
+        "Subscribes to {prefix}/+/telemetry/+, alarm/+, status and reply through the shared subscription",
+        "$share/GROUP/..., verifies every envelope as `receive` does (signature, decryption, topic route),",
+        "stores it in PostgreSQL once per (gateway, sequence) and acknowledges it only after the commit.",
+        "Refused messages go to the audit table. Creates and migrates the schema (docs/ingest.md)."})
+public final class IngestCommand implements PicocliCommand {
+    @Option(names = "--broker", required = true, paramLabel = "URL", description = "tcp://host:port or ssl://host:port")
+    String url;
+
+    @Option(names = "--db", required = true, paramLabel = "JDBC-URL", description = "jdbc:postgresql://host:port/db[?user=..]")
+    String jdbc;
+
+    @Option(names = "--db-user", paramLabel = "NAME", defaultValue = "", description = "database user (default: from the URL)")
+    String dbUser;
+
+    @Option(names = "--db-password-env", paramLabel = "VAR", description = "environment variable holding the database password")
+    String dbPasswordEnv;
+
+    @Option(names = "--key", required = true, paramLabel = "FILE", description = "the cloud's SM2 private key (PKCS#8 PEM)")
+    Path keyFile;
+
+    @Option(names = "--trust", required = true, paramLabel = "DIR",
+            description = "registered gateways' public keys, one PEM per gateway id (GW.pem or GW.pub.pem)")
+    Path trustDir;
+
+    @Option(names = "--group", paramLabel = "NAME", defaultValue = IngestOptions.DEFAULT_GROUP,
+            description = "shared-subscription group (default ${DEFAULT-VALUE})")
+    String group;
+
+    @Option(names = "--id", paramLabel = "ID", description = {"this instance's MQTT client id, stable across restarts"
+            + " (default GROUP-HOSTNAME): its persistent session keeps what it was handed and had not acknowledged;"
+            + " two instances on one host need distinct ids"})
+    String id;
+
+    @Option(names = "--inflight", paramLabel = "N", defaultValue = "" + IngestOptions.DEFAULT_INFLIGHT,
+            description = "MQTT Receive Maximum: unacknowledged messages held at most (default ${DEFAULT-VALUE})")
+    int inflight;
+
+    @Option(names = "--batch", paramLabel = "N", defaultValue = "" + IngestOptions.DEFAULT_BATCH,
+            description = "envelopes per transaction at most (default ${DEFAULT-VALUE})")
+    int batch;
+
+    @Option(names = "--linger", paramLabel = "MS", defaultValue = "" + IngestOptions.DEFAULT_LINGER_MS,
+            description = "how long a batch waits to fill (default ${DEFAULT-VALUE})")
+    int linger;
+
+    @Option(names = "--verify-threads", paramLabel = "N",
+            description = "threads verifying envelopes (default: the number of cores)")
+    Integer verifyThreads;
+
+    @Option(names = "--retention", paramLabel = "DAYS", description = "keep idempotency keys this long, at least the"
+            + " longest gateway backlog (default 60: twice the gateway store's default maxAge)")
+    Integer retentionDays;
+
+    @Option(names = "--progress", paramLabel = "DURATION", converter = DurationConverter.class, defaultValue = "10s",
+            description = "progress line interval (default ${DEFAULT-VALUE})")
+    Duration progress;
+
+    @Option(names = "--for", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "exit after this long (default: run until stopped)")
+    Duration forDuration;
+
+    @Option(names = "--ca", paramLabel = "FILE", description = "PEM CA certificate(s) for ssl:// (default: the JVM trust store)")
+    Path ca;
+
+    @Option(names = "--username", paramLabel = "NAME", description = "broker user name")
+    String username;
+
+    @Option(names = "--password-env", paramLabel = "VAR", description = "environment variable holding the broker password")
+    String passwordEnv;
+
+    @Option(names = "--prefix", paramLabel = "P", defaultValue = "tidegate", description = "topic prefix (default ${DEFAULT-VALUE})")
+    String prefix;
 
     @Override
-    public String summary() {
-        return "cloud side: store what gateways publish in PostgreSQL, exactly once (shared subscription, scale-out)";
-    }
-
-    @Override
-    public String usage() {
-        return """
-                tidegate ingest --broker URL --db JDBC-URL --key cloud.key.pem --trust DIR [options]
-                  Subscribes to {prefix}/+/telemetry/+, alarm/+, status and reply through the shared subscription
-                  $share/GROUP/..., verifies every envelope as `receive` does (signature, decryption, topic route),
-                  stores it in PostgreSQL once per (gateway, sequence) and acknowledges it only after the commit.
-                  Refused messages go to the audit table. Creates and migrates the schema (docs/ingest.md).
-                  --broker URL          tcp://host:port or ssl://host:port (required)
-                  --db JDBC-URL         jdbc:postgresql://host:port/db[?user=..] (required)
-                  --db-user NAME        database user (default: from the URL)
-                  --db-password-env VAR environment variable holding the database password
-                  --key FILE            the cloud's SM2 private key (PKCS#8 PEM)
-                  --trust DIR           registered gateways' public keys, one PEM per gateway id (GW.pem or GW.pub.pem)
-                  --group NAME          shared-subscription group (default tidegate-ingest)
-                  --id ID               this instance's MQTT client id, stable across restarts (default
-                                        GROUP-HOSTNAME): its persistent session keeps what it was handed and had
-                                        not acknowledged; two instances on one host need distinct ids
-                  --inflight N          MQTT Receive Maximum: unacknowledged messages held at most (default 2000)
-                  --batch N             envelopes per transaction at most (default 1000)
-                  --linger MS           how long a batch waits to fill (default 20)
-                  --verify-threads N    threads verifying envelopes (default: the number of cores)
-                  --retention DAYS      keep idempotency keys this long, at least the longest gateway backlog
-                                        (default 60: twice the gateway store's default maxAge)
-                  --progress DURATION   progress line interval (default 10s)
-                  --for DURATION        exit after this long (default: run until stopped)
-                  --ca FILE             PEM CA certificate(s) for ssl:// (default: the JVM trust store)
-                  --username NAME       broker user name
-                  --password-env VAR    environment variable holding the broker password
-                  --prefix P            topic prefix (default tidegate)
-                """;
-    }
-
-    @Override
-    public int run(List<String> argv, PrintStream out, PrintStream err) throws Exception {
-        Args a = Args.parse(argv, Set.of("broker", "db", "db-user", "db-password-env", "key", "trust", "group", "id",
-                "inflight", "batch", "linger", "verify-threads", "retention", "progress", "for", "ca", "username",
-                "password-env", "prefix"), Set.of());
-        String url = a.require("broker");
+    public int run(PrintStream out, PrintStream err) throws Exception {
         if (!url.startsWith("tcp://") && !url.startsWith("ssl://")) {
             throw new Args.UsageException("--broker must be tcp://host:port or ssl://host:port, got " + url);
         }
-        String jdbc = a.require("db");
-        Path keyFile = Path.of(a.require("key"));
-        Path trustDir = Path.of(a.require("trust"));
         if (!Files.isDirectory(trustDir)) {
             err.println("ingest: --trust " + trustDir + " is not a directory of gateway public keys");
             return 1;
@@ -97,31 +122,29 @@ public final class IngestCommand implements Subcommand {
             err.println("ingest: no gateway public keys in " + trustDir);
             return 1;
         }
-        String group = a.get("group", IngestOptions.DEFAULT_GROUP);
-        String id = a.get("id", group + "-" + hostName());
-        BrokerConnection broker = BrokerConnection.of(url, id).persistent(id);
-        if (a.get("username") != null) {
-            String pw = a.get("password-env") == null ? "" : System.getenv(a.get("password-env"));
-            broker = broker.withCredentials(a.get("username"), pw == null ? "" : pw);
+        String instance = id != null ? id : group + "-" + hostName();
+        BrokerConnection broker = BrokerConnection.of(url, instance).persistent(instance);
+        if (username != null) {
+            String pw = passwordEnv == null ? "" : System.getenv(passwordEnv);
+            broker = broker.withCredentials(username, pw == null ? "" : pw);
         }
-        if (url.startsWith("ssl://") && a.get("ca") != null) {
-            broker = broker.withTls(caOnly(Path.of(a.get("ca"))));
+        if (url.startsWith("ssl://") && ca != null) {
+            broker = broker.withTls(caOnly(ca));
         }
-        String dbPassword = a.get("db-password-env") == null ? "" : System.getenv(a.get("db-password-env"));
+        String dbPassword = dbPasswordEnv == null ? "" : System.getenv(dbPasswordEnv);
         IngestOptions o;
         try {
-            o = IngestOptions.defaults(broker, jdbc).withGroup(group).withPrefix(a.get("prefix", "tidegate"))
-                    .withDbCredentials(a.get("db-user", ""), dbPassword == null ? "" : dbPassword)
-                    .withFlow(a.intValue("inflight", IngestOptions.DEFAULT_INFLIGHT),
-                            a.intValue("batch", IngestOptions.DEFAULT_BATCH),
-                            a.intValue("linger", (int) IngestOptions.DEFAULT_LINGER_MS))
-                    .withVerifyThreads(a.intValue("verify-threads", Runtime.getRuntime().availableProcessors()))
-                    .withSeenRetention(Duration.ofDays(a.intValue("retention", (int) IngestOptions.DEFAULT_SEEN_RETENTION.toDays())))
-                    .withProgressLog(a.durationSeconds("progress", 10) * 1000);
+            o = IngestOptions.defaults(broker, jdbc).withGroup(group).withPrefix(prefix)
+                    .withDbCredentials(dbUser, dbPassword == null ? "" : dbPassword)
+                    .withFlow(inflight, batch, linger)
+                    .withVerifyThreads(verifyThreads != null ? verifyThreads : Runtime.getRuntime().availableProcessors())
+                    .withSeenRetention(Duration.ofDays(retentionDays != null ? retentionDays
+                            : IngestOptions.DEFAULT_SEEN_RETENTION.toDays()))
+                    .withProgressLog(wholeSeconds(progress) * 1000);
         } catch (IllegalArgumentException e) {
             throw new Args.UsageException(e.getMessage());
         }
-        long seconds = a.durationSeconds("for", 0);
+        long seconds = forDuration == null ? 0 : wholeSeconds(forDuration);
         CountDownLatch stop = new CountDownLatch(1);
         IngestService service;
         try {
@@ -139,8 +162,8 @@ public final class IngestCommand implements Subcommand {
             stop.countDown();
         }, "ingest-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
-        progress(err, "ingest: " + id + " in group " + group + " on " + url + ", trusting " + trusted.asMap().size()
-                + " gateways");
+        progress(err, "ingest: " + instance + " in group " + group + " on " + url + ", trusting "
+                + trusted.asMap().size() + " gateways");
         if (!service.awaitSubscribed(30, TimeUnit.SECONDS)) {
             progress(err, "ingest: not subscribed yet after 30 s; still trying (see the log)");
         } else {
@@ -154,6 +177,11 @@ public final class IngestCommand implements Subcommand {
             stop.await();
         }
         return 0;
+    }
+
+    /** As the old option parser read durations: whole seconds, anything above 0 and below 1 s as 1 s. */
+    private static long wholeSeconds(Duration d) {
+        return d.toMillis() > 0 && d.toMillis() < 1000 ? 1 : d.toSeconds();
     }
 
     private static synchronized void progress(PrintStream err, String line) {
