@@ -12,7 +12,6 @@ import java.time.LocalTime;
 import java.time.temporal.ChronoUnit;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import javax.net.ssl.SSLSocketFactory;
 import org.tidegate.cloud.BrokerConnection;
 import org.tidegate.core.cli.Args;
 import org.tidegate.core.cli.DurationConverter;
@@ -129,7 +128,7 @@ public final class IngestCommand implements PicocliCommand {
             broker = broker.withCredentials(username, pw == null ? "" : pw);
         }
         if (url.startsWith("ssl://") && ca != null) {
-            broker = broker.withTls(caOnly(ca));
+            broker = broker.withCaFile(ca);
         }
         String dbPassword = dbPasswordEnv == null ? "" : System.getenv(dbPasswordEnv);
         IngestOptions o;
@@ -196,26 +195,5 @@ public final class IngestCommand implements PicocliCommand {
         } catch (IOException e) {
             return "host";
         }
-    }
-
-    private static SSLSocketFactory caOnly(Path ca) throws IOException, java.security.GeneralSecurityException {
-        java.security.KeyStore trust = java.security.KeyStore.getInstance("PKCS12");
-        trust.load(null, null);
-        try (java.io.InputStream in = Files.newInputStream(ca)) {
-            int i = 0;
-            for (java.security.cert.Certificate c : java.security.cert.CertificateFactory.getInstance("X.509")
-                    .generateCertificates(in)) {
-                trust.setCertificateEntry("ca" + i++, c);
-            }
-            if (i == 0) {
-                throw new java.security.GeneralSecurityException("no certificate in " + ca);
-            }
-        }
-        javax.net.ssl.TrustManagerFactory tmf = javax.net.ssl.TrustManagerFactory.getInstance(
-                javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
-        tmf.init(trust);
-        javax.net.ssl.SSLContext ctx = javax.net.ssl.SSLContext.getInstance("TLS");
-        ctx.init(null, tmf.getTrustManagers(), null);
-        return ctx.getSocketFactory();
     }
 }
