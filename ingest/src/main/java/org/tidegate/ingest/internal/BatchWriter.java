@@ -188,7 +188,11 @@ final class BatchWriter {
             in.endCopy();
         } finally {
             if (in.isActive()) {
-                in.cancelCopy(); // a failure half-way: the transaction is rolled back by the caller
+                try {
+                    in.cancelCopy(); // a failure half-way: the transaction is rolled back by the caller
+                } catch (SQLException alsoFailed) {
+                    // the connection is probably gone; the first failure is the one to report
+                }
             }
         }
     }
