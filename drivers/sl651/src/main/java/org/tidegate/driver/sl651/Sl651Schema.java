@@ -13,6 +13,7 @@ import org.tidegate.core.model.Access;
 import org.tidegate.core.model.DataType;
 import org.tidegate.core.model.DeviceSettings;
 import org.tidegate.driver.serial.SerialSettings;
+import org.tidegate.driver.sl651.codec.Encoding;
 
 /**
  * The configuration of an {@code sl651} device (a station reporting to this gateway as its centre), the one place
@@ -26,7 +27,8 @@ import org.tidegate.driver.serial.SerialSettings;
  *       frames must carry (default: any); {@code timeZone}: the station clock's zone (default
  *       {@value #DEFAULT_ZONE}); {@code reportTimeoutSeconds}: down after this long without a frame (1–86400,
  *       default {@value #DEFAULT_REPORT_TIMEOUT_S}); {@code keepOnline}: acknowledge with ESC instead of EOT
- *       (default false).</li>
+ *       (default false); {@code encoding}: {@code hex} (HEX/BCD frames, default) or {@code ascii} (ASCII frames,
+ *       SOH {@code 01}); stations on one listener share one encoding ({@code ListenerCheck}).</li>
  *   <li>channels: {@code address}: the element identifier, 2 hex digits (e.g. {@code 39} water level,
  *       {@code 1F} daily rainfall; not {@code F0}–{@code FF}, which are no values); {@code type} {@code float64}
  *       (default) or {@code float32}; read only.</li>
@@ -81,8 +83,9 @@ public final class Sl651Schema implements DriverSchema {
         }
         long timeout = c.integer("reportTimeoutSeconds", 1, 86_400, DEFAULT_REPORT_TIMEOUT_S, false);
         boolean keepOnline = c.bool("keepOnline", false);
+        Encoding encoding = c.choice("encoding", List.of("hex", "ascii"), "hex").equals("ascii") ? Encoding.ASCII : Encoding.HEX;
         return new Sl651Settings(listener, station.toUpperCase(Locale.ROOT), centre, password, zone,
-                Duration.ofSeconds(timeout), keepOnline);
+                Duration.ofSeconds(timeout), keepOnline, encoding);
     }
 
     @Override
