@@ -37,6 +37,8 @@ final class AsciiBody {
             "VT", Element.VOLTAGE,
             "Z", Element.WATER_LEVEL);
     private static final HexFormat HEX = HexFormat.of().withUpperCase();
+    private static final java.util.regex.Pattern DECIMAL = java.util.regex.Pattern.compile("-?[0-9]+(\\.[0-9]+)?");
+    private static final java.util.regex.Pattern SPACES = java.util.regex.Pattern.compile(" +");
     /** Digits of a value at most (the HEX form has 9 BCD bytes at most). */
     private static final int MAX_DIGITS = 18;
 
@@ -70,7 +72,8 @@ final class AsciiBody {
             throw new Sl651Exception(Sl651Exception.Kind.LENGTH, "body ends in the send time");
         }
         LocalDateTime sent = time(text.substring(at, at + 12), "send time");
-        String[] tokens = text.substring(at + 12).trim().isEmpty() ? new String[0] : text.substring(at + 12).trim().split(" +");
+        String rest = text.substring(at + 12).trim();
+        String[] tokens = rest.isEmpty() ? new String[0] : SPACES.split(rest);
         if (fc == FunctionCode.KEEP_ALIVE) {
             if (tokens.length != 0) {
                 throw new Sl651Exception(Sl651Exception.Kind.LENGTH, "keep-alive body with more than serial and send time");
@@ -114,7 +117,7 @@ final class AsciiBody {
     }
 
     private static Element element(int hexId, String id, String value, LocalDateTime observed) throws Sl651Exception {
-        if (!value.matches("-?[0-9]+(\\.[0-9]+)?")) {
+        if (!DECIMAL.matcher(value).matches()) {
             throw new Sl651Exception(Sl651Exception.Kind.MALFORMED, "element " + id + ": value \"" + value + "\" is not a decimal number");
         }
         BigDecimal v = new BigDecimal(value);

@@ -137,25 +137,10 @@ public record Sl651Frame(int centre, String station, int password, int function,
 
     /** Decodes exactly one whole HEX frame in {@code f[off, off+len)}; refuses extra or missing bytes. */
     public static Sl651Frame decode(byte[] f, int off, int len) throws Sl651Exception {
-        int need = checkHeader(f, off, len);
-        if (need < 0) {
-            throw new Sl651Exception(Sl651Exception.Kind.TRUNCATED, len + " bytes, a header has " + HEADER);
-        }
-        if (len < need) {
-            throw new Sl651Exception(Sl651Exception.Kind.TRUNCATED, len + " bytes, the length field says " + need);
-        }
-        if (len > need) {
-            throw new Sl651Exception(Sl651Exception.Kind.LENGTH,
-                    len + " bytes, the length field says " + need + " (body " + (need - HEADER - 3) + ")");
-        }
+        int need = checkWhole(checkHeader(f, off, len), len, HEADER, 3, "a header");
         boolean down = (f[off + 11] & 0xF0) == 0x80;
         int endAt = off + len - 3;
-        int end = f[endAt] & 0xFF;
-        if (!(down ? ControlChar.isDownlinkEnd(end) : ControlChar.isUplinkEnd(end))) {
-            throw new Sl651Exception(Sl651Exception.Kind.LENGTH, String.format(
-                    "byte %02X where the length field (body %d) puts the end byte, not %s", end, need - HEADER - 3,
-                    down ? "a downlink end (03 04 05 06 15 17 1B)" : "ETX 03 or ETB 17"));
-        }
+        int end = checkEnd(f[endAt] & 0xFF, down, need - HEADER - 3);
         int crc = Crc16.of(f, off, len - 2);
         int got = ((f[off + len - 2] & 0xFF) << 8) | (f[off + len - 1] & 0xFF);
         if (crc != got) {
@@ -185,19 +170,51 @@ public record Sl651Frame(int centre, String station, int password, int function,
             }
         }
         if (len > 13) {
-            int start = f[off + 13] & 0xFF;
-            if (start == ControlChar.SYN) {
-                throw new Sl651Exception(Sl651Exception.Kind.UNSUPPORTED, "multi-packet (SYN 16) frame");
-            }
-            if (start != ControlChar.STX) {
-                throw new Sl651Exception(Sl651Exception.Kind.MALFORMED, String.format("start byte %02X, not STX 02", start));
-            }
+            checkStart(f[off + 13] & 0xFF);
         }
         if (len < 13) {
             return -1;
         }
         int bodyLen = ((f[off + 11] & 0x0F) << 8) | (f[off + 12] & 0xFF);
         return HEADER + bodyLen + 3;
+    }
+
+    /** The byte after the header: STX; SYN (multi-packet) is valid but not handled here. */
+    private static void checkStart(int start) throws Sl651Exception {
+        if (start == ControlChar.SYN) {
+            throw new Sl651Exception(Sl651Exception.Kind.UNSUPPORTED, "multi-packet (SYN 16) frame");
+        }
+        if (start != ControlChar.STX) {
+            throw new Sl651Exception(Sl651Exception.Kind.MALFORMED, String.format("start byte %02X, not STX 02", start));
+        }
+    }
+
+    /**
+     * {@code len} bytes against the {@code need} the header's length field gives ({@code -1}: the header is not
+     * complete); {@code trailer} is the end byte and the CRC.
+     */
+    private static int checkWhole(int need, int len, int header, int trailer, String headerName) throws Sl651Exception {
+        if (need < 0) {
+            throw new Sl651Exception(Sl651Exception.Kind.TRUNCATED, len + " bytes, " + headerName + " has " + header);
+        }
+        if (len < need) {
+            throw new Sl651Exception(Sl651Exception.Kind.TRUNCATED, len + " bytes, the length field says " + need);
+        }
+        if (len > need) {
+            throw new Sl651Exception(Sl651Exception.Kind.LENGTH,
+                    len + " bytes, the length field says " + need + " (body " + (need - header - trailer) + ")");
+        }
+        return need;
+    }
+
+    /** The end byte where the length field puts it must be one the direction allows. */
+    private static int checkEnd(int end, boolean down, int bodyLen) throws Sl651Exception {
+        if (!(down ? ControlChar.isDownlinkEnd(end) : ControlChar.isUplinkEnd(end))) {
+            throw new Sl651Exception(Sl651Exception.Kind.LENGTH, String.format(
+                    "byte %02X where the length field (body %d) puts the end byte, not %s", end, bodyLen,
+                    down ? "a downlink end (03 04 05 06 15 17 1B)" : "ETX 03 or ETB 17"));
+        }
+        return end;
     }
 
     /** As {@link #checkHeader(byte[], int, int)} for frames of {@code encoding}. */
@@ -228,13 +245,7 @@ public record Sl651Frame(int centre, String station, int password, int function,
             }
         }
         if (len > 23) {
-            int start = f[off + 23] & 0xFF;
-            if (start == ControlChar.SYN) {
-                throw new Sl651Exception(Sl651Exception.Kind.UNSUPPORTED, "multi-packet (SYN 16) frame");
-            }
-            if (start != ControlChar.STX) {
-                throw new Sl651Exception(Sl651Exception.Kind.MALFORMED, String.format("start byte %02X, not STX 02", start));
-            }
+            checkStart(f[off + 23] & 0xFF);
         }
         if (len < 23) {
             return -1;
@@ -244,26 +255,11 @@ public record Sl651Frame(int centre, String station, int password, int function,
     }
 
     private static Sl651Frame decodeAscii(byte[] f, int off, int len) throws Sl651Exception {
-        int need = checkAsciiHeader(f, off, len);
-        if (need < 0) {
-            throw new Sl651Exception(Sl651Exception.Kind.TRUNCATED, len + " bytes, an ASCII header has " + ASCII_HEADER);
-        }
-        if (len < need) {
-            throw new Sl651Exception(Sl651Exception.Kind.TRUNCATED, len + " bytes, the length field says " + need);
-        }
-        if (len > need) {
-            throw new Sl651Exception(Sl651Exception.Kind.LENGTH,
-                    len + " bytes, the length field says " + need + " (body " + (need - ASCII_HEADER - 5) + ")");
-        }
+        int need = checkWhole(checkAsciiHeader(f, off, len), len, ASCII_HEADER, 5, "an ASCII header");
         byte[] fields = HEX.parseHex(new String(f, off + 1, 22, java.nio.charset.StandardCharsets.US_ASCII));
         boolean down = (fields[9] & 0xF0) == 0x80;
         int endAt = off + len - 5;
-        int end = f[endAt] & 0xFF;
-        if (!(down ? ControlChar.isDownlinkEnd(end) : ControlChar.isUplinkEnd(end))) {
-            throw new Sl651Exception(Sl651Exception.Kind.LENGTH, String.format(
-                    "byte %02X where the length field (body %d) puts the end byte, not %s", end, need - ASCII_HEADER - 5,
-                    down ? "a downlink end (03 04 05 06 15 17 1B)" : "ETX 03 or ETB 17"));
-        }
+        int end = checkEnd(f[endAt] & 0xFF, down, need - ASCII_HEADER - 5);
         String crcText = new String(f, off + len - 4, 4, java.nio.charset.StandardCharsets.US_ASCII);
         if (!crcText.chars().allMatch(c -> Character.digit(c, 16) >= 0)) {
             throw new Sl651Exception(Sl651Exception.Kind.CRC, "CRC \"" + crcText.replaceAll("\\p{Cntrl}", "?") + "\" is not 4 hex digits");

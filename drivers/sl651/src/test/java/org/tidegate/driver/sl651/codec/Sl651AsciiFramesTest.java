@@ -12,7 +12,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.LocalDateTime;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.tidegate.driver.modbus.codec.Crc16;
 import org.tidegate.driver.sl651.codec.Sl651Decoder.Event;
@@ -247,42 +246,9 @@ class Sl651AsciiFramesTest {
     @Test
     @org.junit.jupiter.api.Timeout(30)
     void fuzz() {
-        Random rnd = new Random(651_6_4L);
-        List<byte[]> seeds = List.of(ascii(TIMED), ascii(QUERY), ascii(KEEP_ALIVE));
-        long deadline = System.nanoTime() + 1_500_000_000L;
-        Sl651Decoder stream = new Sl651Decoder(Encoding.ASCII);
-        int n = 0;
-        int received = 0;
-        for (; n < 50_000 && System.nanoTime() < deadline; n++) {
-            byte[] b = seeds.get(rnd.nextInt(seeds.size())).clone();
-            int k = 1 + rnd.nextInt(4);
-            for (int m = 0; m < k; m++) {
-                b = Sl651KnownFramesTest.mutate(b, rnd, seeds);
-            }
-            if (rnd.nextInt(3) == 0) {
-                b = fixCrc(b);
-            }
-            try {
-                Report.decode(Sl651Frame.decode(Encoding.ASCII, b, 0, b.length));
-            } catch (Sl651Exception expected) {
-                assertTrue(expected.getMessage() != null);
-            }
-            Sl651Decoder d = new Sl651Decoder(Encoding.ASCII);
-            for (Event e : d.feed(b)) {
-                if (e instanceof Received) {
-                    received++;
-                }
-            }
-            d.flush();
-            assertEquals(0, d.buffered());
-            stream.feed(b);
-            assertTrue(stream.buffered() <= Sl651Frame.MAX_FRAME);
-        }
-        assertTrue(n > 1_000, "only " + n + " mutations in 1.5 s");
-        assertTrue(received > 0);
-        System.out.println("SL 651 ASCII fuzz: " + n + " mutations, " + received + " frames with a good CRC decoded");
-        stream.flush();
-        assertEquals(1, stream.feed(ascii(TIMED)).stream().filter(Received.class::isInstance).count());
+        int[] got = Sl651KnownFramesTest.fuzz(Encoding.ASCII, List.of(ascii(TIMED), ascii(QUERY), ascii(KEEP_ALIVE)), 651_6_4L,
+                50_000, 1_500, 300, Sl651AsciiFramesTest::fixCrc);
+        System.out.println("SL 651 ASCII fuzz: " + got[0] + " mutations, " + got[1] + " frames with a good CRC decoded");
     }
 
     /** Rewrites the CRC digits where the length field puts them, if the frame is that long and its length readable. */
