@@ -36,7 +36,9 @@ public final class SocketLine implements AutoCloseable {
     }
 
     /**
-     * Connects to {@code host:port}, waiting at most {@code timeoutMillis}.
+     * Connects to {@code host:port}, waiting at most {@code timeoutMillis} for the connection. A host name is
+     * resolved first by the JVM's resolver, with its own timeouts and cache (give an IP address where a name
+     * server may be unreachable).
      *
      * @throws IOException with the reason (refused, unreachable, timed out); nothing is left open
      */
@@ -46,7 +48,11 @@ public final class SocketLine implements AutoCloseable {
         SocketLine line = null;
         try {
             line = new SocketLine(ch, peer);
-            if (!ch.connect(new InetSocketAddress(host, port))) {
+            InetSocketAddress address = new InetSocketAddress(host, port);
+            if (address.isUnresolved()) {
+                throw new IOException("cannot resolve host " + host);
+            }
+            if (!ch.connect(address)) {
                 line.key.interestOps(SelectionKey.OP_CONNECT);
                 long deadline = deadline(timeoutMillis);
                 while (!ch.finishConnect()) {
