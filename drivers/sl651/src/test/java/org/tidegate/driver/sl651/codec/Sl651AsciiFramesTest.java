@@ -145,36 +145,10 @@ class Sl651AsciiFramesTest {
         return f;
     }
 
-    static List<Event> feedSplit(byte[] bytes, int a, int b) {
-        Sl651Decoder d = new Sl651Decoder(Encoding.ASCII);
-        List<Event> out = new ArrayList<>(d.feed(bytes, 0, a));
-        out.addAll(d.feed(bytes, a, b - a));
-        out.addAll(d.feed(bytes, b, bytes.length - b));
-        assertEquals(0, d.buffered());
-        return out;
-    }
-
     @Test
     void everyFrameByteByByteAndInEverySplit() throws Exception {
         for (String v : List.of(TIMED, QUERY, KEEP_ALIVE)) {
-            byte[] bytes = ascii(v);
-            Sl651Frame expected = Sl651Frame.decode(bytes);
-            Received want = new Received(expected, Report.decode(expected));
-            Sl651Decoder one = new Sl651Decoder(Encoding.ASCII);
-            List<Event> got = new ArrayList<>();
-            for (int i = 0; i < bytes.length; i++) {
-                List<Event> ev = one.feed(bytes[i]);
-                if (i < bytes.length - 1) {
-                    assertTrue(ev.isEmpty(), "event before the last byte at " + i);
-                }
-                got.addAll(ev);
-            }
-            assertEquals(List.of(want), got);
-            for (int a = 0; a <= bytes.length; a += 7) {
-                for (int b = a; b <= bytes.length; b++) {
-                    assertEquals(List.of(want), feedSplit(bytes, a, b), "split " + a + "/" + b);
-                }
-            }
+            Sl651KnownFramesTest.assertEverySplit(Encoding.ASCII, ascii(v), 7);
         }
     }
 

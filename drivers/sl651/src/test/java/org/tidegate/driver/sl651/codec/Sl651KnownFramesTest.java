@@ -173,8 +173,8 @@ class Sl651KnownFramesTest {
 
     // ---- the decoder ----
 
-    static List<Event> feedSplit(byte[] bytes, int... cuts) {
-        Sl651Decoder d = new Sl651Decoder();
+    static List<Event> feedSplit(Encoding encoding, byte[] bytes, int... cuts) {
+        Sl651Decoder d = new Sl651Decoder(encoding);
         List<Event> out = new ArrayList<>();
         int from = 0;
         for (int c : cuts) {
@@ -186,27 +186,34 @@ class Sl651KnownFramesTest {
         return out;
     }
 
+    /**
+     * The whole frame {@code bytes} fed byte by byte (nothing before the last byte) and in two-cut splits (the first
+     * cut every {@code step} bytes, the second everywhere after it) gives exactly its frame and report.
+     */
+    static void assertEverySplit(Encoding encoding, byte[] bytes, int step) throws Sl651Exception {
+        Sl651Frame expected = Sl651Frame.decode(encoding, bytes, 0, bytes.length);
+        Received want = new Received(expected, Report.decode(expected));
+        Sl651Decoder one = new Sl651Decoder(encoding);
+        List<Event> got = new ArrayList<>();
+        for (int i = 0; i < bytes.length; i++) {
+            List<Event> ev = one.feed(bytes[i]);
+            if (i < bytes.length - 1) {
+                assertTrue(ev.isEmpty(), "event before the last byte at " + i);
+            }
+            got.addAll(ev);
+        }
+        assertEquals(List.of(want), got);
+        for (int a = 0; a <= bytes.length; a += step) {
+            for (int b = a; b <= bytes.length; b++) {
+                assertEquals(List.of(want), feedSplit(encoding, bytes, a, b), "split " + a + "/" + b);
+            }
+        }
+    }
+
     @Test
     void everyFrameByteByByteAndInEverySplit() throws Exception {
         for (String v : List.of(TIMED, QUERY, KEEP_ALIVE)) {
-            byte[] bytes = hex(v);
-            Sl651Frame expected = Sl651Frame.decode(bytes);
-            Report report = Report.decode(expected);
-            Sl651Decoder one = new Sl651Decoder();
-            List<Event> got = new ArrayList<>();
-            for (int i = 0; i < bytes.length; i++) {
-                List<Event> ev = one.feed(bytes[i]);
-                if (i < bytes.length - 1) {
-                    assertTrue(ev.isEmpty(), "event before the last byte at " + i);
-                }
-                got.addAll(ev);
-            }
-            assertEquals(List.of(new Received(expected, report)), got);
-            for (int a = 0; a <= bytes.length; a++) {
-                for (int b = a; b <= bytes.length; b++) {
-                    assertEquals(List.of(new Received(expected, report)), feedSplit(bytes, a, b), v + " split " + a + "/" + b);
-                }
-            }
+            assertEverySplit(Encoding.HEX, hex(v), 1);
         }
     }
 
