@@ -68,6 +68,13 @@ class Sl651SchemaTest {
         Device hex = DeviceSchema.read(ConfigNode.parse("devices/st.json", json.replace(",\"encoding\":\"ascii\"", ""), new ConfigProblems()),
                 new Sl651Schema());
         assertEquals(org.tidegate.driver.sl651.codec.Encoding.HEX, ((Sl651Settings) hex.settings()).encoding());
+        Device named = DeviceSchema.read(ConfigNode.parse("devices/st.json", device("\"port\":\"/dev/ttyS1\",\"station\":\"0011223344\"",
+                "{\"id\":\"level\",\"address\":\"Z\"},{\"id\":\"rain\",\"address\":\"PJ\"}"), new ConfigProblems()), new Sl651Schema());
+        assertEquals(new Sl651ChannelSettings(0x39), named.channels().get(0).settings(), "Z is element 39 in either encoding");
+        assertEquals(new Sl651ChannelSettings(0x20), named.channels().get(1).settings());
+        refused(device("\"port\":\"/dev/ttyS1\",\"station\":\"0011223344\"", "{\"id\":\"x\",\"address\":\"ZZ\"}"),
+                "devices/st.json: $.channels[0].address: must be an element identifier, 2 hex digits 01-EF like 39 (water level) or 1F"
+                        + " (daily rainfall), or an ASCII identifier PD, PJ, PT, VT, Z");
     }
 
     @Test
