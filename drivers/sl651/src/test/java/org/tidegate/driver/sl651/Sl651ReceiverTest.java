@@ -48,12 +48,15 @@ class Sl651ReceiverTest {
     Path dir;
 
     static Device device(String connection) {
-        String json = "{\"id\":\"st-1\",\"protocol\":\"sl651\",\"pollIntervalMs\":200,"
+        return DeviceSchema.decode("test.json", deviceJson(connection), new Sl651Schema());
+    }
+
+    static String deviceJson(String connection) {
+        return "{\"id\":\"st-1\",\"protocol\":\"sl651\",\"pollIntervalMs\":200,"
                 + "\"connection\":{" + connection + ",\"station\":\"" + STATION + "\",\"centre\":5,\"password\":\"03E8\",\"reportTimeoutSeconds\":2},"
                 + "\"channels\":[{\"id\":\"level\",\"address\":\"39\",\"unit\":\"m\"},"
                 + "{\"id\":\"rain_day\",\"address\":\"1F\",\"unit\":\"mm\"},"
                 + "{\"id\":\"voltage\",\"address\":\"38\",\"unit\":\"V\"}]}";
-        return DeviceSchema.decode("test.json", json, new Sl651Schema());
     }
 
     static List<Element> elements(String level, LocalDateTime at) {
@@ -259,21 +262,30 @@ class Sl651ReceiverTest {
     void aStationThatStopsReadingCostsItsConnectionNotTheReceiver() throws Exception {
         int port = freePort();
         try (Sl651Driver driver = new Sl651Driver(new SerialBuses())) {
-            Device d = device("\"transport\":\"tcp\",\"bind\":\"127.0.0.1\",\"listenPort\":" + port);
+            // a long report timeout: the timeout counted below must be the acknowledgement's, not silence's
+            Device d = DeviceSchema.decode("test.json", deviceJson("\"transport\":\"tcp\",\"bind\":\"127.0.0.1\",\"listenPort\":" + port)
+                    .replace("\"reportTimeoutSeconds\":2", "\"reportTimeoutSeconds\":600"), new Sl651Schema());
             DeviceSession s = driver.open(d);
             connect(port, Encoding.HEX).close(); // listening
             Socket deaf = new Socket();
             deaf.setReceiveBufferSize(1024);
             deaf.connect(new java.net.InetSocketAddress("127.0.0.1", port), 2000);
+            java.util.concurrent.atomic.AtomicReference<Throwable> senderFailed = new java.util.concurrent.atomic.AtomicReference<>();
+            java.util.concurrent.atomic.AtomicInteger sentCount = new java.util.concurrent.atomic.AtomicInteger();
             Thread sender = new Thread(() -> {
                 LocalDateTime at = LocalDateTime.of(2026, 12, 1, 0, 0);
                 try (OutputStream out = deaf.getOutputStream()) {
-                    for (int serial = 1; serial <= 5000; serial++) {
-                        Report rep = new Report(FunctionCode.TIMED, serial, at, STATION, 0x48, at.plusMinutes(serial), elements("1.000", at));
+                    // until the receiver gives up on the connection: the kernel queues a few hundred KiB of unread
+                    // acknowledgements on loopback (whatever SO_RCVBUF says) before the receiver's writes block
+                    for (int i = 0; i < 300_000 && !deaf.isClosed(); i++) {
+                        Report rep = new Report(FunctionCode.TIMED, i % 0xFFFF + 1, at, STATION, 0x48, at.plusMinutes(i), elements("1.000", at));
                         out.write(new Sl651Frame(5, STATION, 0x03E8, FunctionCode.TIMED, false, rep.encode(), ControlChar.ETX).encode());
+                        sentCount.incrementAndGet();
                     }
                 } catch (java.io.IOException closedByTheReceiver) {
                     // expected once the receiver gives up on this connection
+                } catch (RuntimeException | Error e) {
+                    senderFailed.set(e);
                 }
             }, "deaf-station");
             sender.setDaemon(true);
@@ -281,19 +293,22 @@ class Sl651ReceiverTest {
             sender.start();
             long deadline = System.nanoTime() + 15_000_000_000L;
             while (s.faultCounts().getOrDefault("timeout", 0L) == 0) {
-                assertTrue(System.nanoTime() < deadline, "no acknowledgement timed out: " + s.faultCounts());
+                assertTrue(System.nanoTime() < deadline, "no acknowledgement timed out: " + s.faultCounts() + ", sender: " + senderFailed.get() + ", sent " + sentCount.get());
                 s.read(d.channels());
                 Thread.sleep(20);
             }
             long ms = (System.nanoTime() - t0) / 1_000_000;
             sender.join(5000);
+            assertEquals(null, senderFailed.get());
             assertFalse(sender.isAlive(), "the receiver closed the deaf station's connection");
             deaf.close();
             try (SimulatedStation ok = connect(port, Encoding.HEX)) {
                 LocalDateTime at = LocalDateTime.of(2026, 12, 2, 0, 0);
                 assertTrue(ok.report(FunctionCode.TIMED, at, elements("4.000", at)).acknowledged(), "the receiver still serves");
             }
-            System.out.printf("deaf station: acknowledgement write timed out after %d ms of sending, faults %s%n", ms, s.faultCounts());
+            assertEquals(Long.valueOf(1), s.faultCounts().get("timeout"), "the acknowledgement's timeout, no other: " + s.faultCounts());
+            System.out.printf("deaf station: %d reports sent, then an acknowledgement write timed out; %d ms in all, faults %s%n",
+                    sentCount.get(), ms, s.faultCounts());
             s.close();
         }
     }
