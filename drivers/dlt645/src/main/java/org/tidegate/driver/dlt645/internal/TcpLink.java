@@ -20,9 +20,9 @@ final class TcpLink implements MeterLink {
     private static final long CHAR_NANOS = new SerialSettings("tcp", 2400, SerialSettings.Parity.EVEN, 8, 1).charTimeNanos();
 
     /**
-     * The connection's send buffer: a request is a few dozen bytes and the master waits for each reply, so more
-     * than this queued means the far end stopped reading; with a small buffer the next write meets its deadline
-     * instead of the kernel queueing megabytes first.
+     * The send buffer asked for: a request is a few dozen bytes and the master waits for each reply, so more than
+     * this queued means the far end stopped reading. The kernel may queue more all the same; what bounds a write is
+     * its deadline.
      */
     static final int SEND_BUFFER = 4096;
 

@@ -15,9 +15,9 @@ import org.tidegate.driver.serial.WriteTimeoutException;
 
 /**
  * A TCP serial server that accepts and then never reads (its serial side stuck, its buffer full): a write on the
- * link meets its deadline as a {@link WriteTimeoutException} instead of blocking the poll thread (the link caps its
- * send buffer at {@link TcpLink#SEND_BUFFER}, so "full" comes after kilobytes, not megabytes), the link drops the
- * connection, and the next exchange connects anew.
+ * link meets its deadline as a {@link WriteTimeoutException} instead of blocking the poll thread (256 KiB of
+ * wake-up bytes are more than the kernel queues for a peer with a 1 KiB receive buffer and the link's
+ * {@link TcpLink#SEND_BUFFER}), the link drops the connection, and the next exchange connects anew.
  */
 @Timeout(20)
 class TcpLinkStuckPeerTest {

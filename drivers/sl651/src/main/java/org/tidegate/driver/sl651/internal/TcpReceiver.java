@@ -29,8 +29,9 @@ final class TcpReceiver extends Receiver {
     static final long ACCEPT_MS = 500;
     static final long ACK_WRITE_MS = 1000;
     /**
-     * The send buffer of a station's connection: acknowledgements are a few dozen bytes each, so this much unread
-     * means the station stopped reading, and the next acknowledgement meets its deadline.
+     * The send buffer asked for a station's connection: acknowledgements are a few dozen bytes each, so there is no
+     * use queueing more. The kernel may queue more all the same (on loopback it did, megabytes): what bounds a write
+     * to a station that stopped reading is {@link #ACK_WRITE_MS}.
      */
     static final int SEND_BUFFER = 8192;
     private static final RateLimitedLog LOG = new RateLimitedLog(1 / 60.0, 5);
