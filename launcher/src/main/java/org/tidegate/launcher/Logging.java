@@ -10,7 +10,7 @@ import org.tinylog.provider.ProviderRegistry;
  * Configures tinylog once for the whole process (the OSGi bundles share the launcher's tinylog through
  * the system bundle): a console writer and, for a running gateway, a rolling file in {@code HOME/logs}
  * (10 MB per file, 5 kept) so that an SD card is neither filled nor worn by logs, or the journal alone under systemd;
- * and for every running gateway, whatever else, the in-memory ring of its last lines ({@code org.tidegate.log},
+ * and always, whatever else, the in-memory ring of the last lines ({@code org.tidegate.log},
  * read by remote management's {@code gateway.logs} and the console's log page).
  */
 final class Logging {
@@ -42,9 +42,13 @@ final class Logging {
         apply(c);
     }
 
-    /** Console only, for short commands (validate, keygen, bench...). */
+    /**
+     * Console only, for short commands (validate, keygen, bench...), and the ring: {@code tidegate demo} runs a gateway
+     * in this process, whose console log page reads it (it costs only what is logged).
+     */
     static void console(String level) {
         Map<String, String> c = base(level);
+        ring(c, level);
         apply(c);
     }
 
