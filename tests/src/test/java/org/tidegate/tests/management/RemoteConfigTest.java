@@ -171,6 +171,12 @@ class RemoteConfigTest {
             assertTrue(lines.stream().anyMatch(l -> l.contains("device=pm-001 connection restarted for remote management")),
                     lines::toString);
             assertFalse(Files.exists(rig.home.resolve("logs/tidegate.log")), "still no log file");
+            Reply afterRestart = rig.mgmt.status();
+            JsonNode pm = null;
+            for (JsonNode d : afterRestart.result().path("devices")) {
+                pm = d.path("device").asText().equals("pm-001") ? d : pm;
+            }
+            assertTrue(pm != null && pm.path("restarts").asLong() == 1, () -> "restarts in gateway.status: " + afterRestart.reply());
 
             // apply a whole set: the document from get plus one device, in one change
             Reply whole = rig.mgmt.getConfig();

@@ -283,13 +283,14 @@ final class Operations {
         return o;
     }
 
-    private static ObjectNode health(DeviceHealth h) {
+    private ObjectNode health(DeviceHealth h) {
         ObjectNode o = JSON.createObjectNode();
         o.put("device", h.device());
         o.put("state", h.state());
         o.put("polls", h.polls());
         o.put("failedPolls", h.failedPolls());
         o.put("lastPollAt", h.lastPollAt());
+        o.put("restarts", restarts.restarts(h.device()));
         if (!h.lastError().isEmpty()) {
             o.put("lastError", h.lastError());
         }
