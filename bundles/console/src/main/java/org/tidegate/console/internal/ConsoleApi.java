@@ -23,6 +23,7 @@ import org.tidegate.config.LoadResult;
 import org.tidegate.core.config.ConfigProblem;
 import org.tidegate.core.model.Channel;
 import org.tidegate.core.pipeline.DeviceHealth;
+import org.tidegate.core.pipeline.DeviceRestarts;
 import org.tidegate.core.pipeline.GatewayDevice;
 import org.tidegate.crypto.PemKeys;
 import org.tidegate.crypto.SmKeys;
@@ -94,7 +95,7 @@ final class ConsoleApi {
             m.put("protocol", d.device().protocol());
             m.put("profile", d.device().profile());
             m.put("pollIntervalMs", d.device().pollInterval().toMillis());
-            org.tidegate.core.pipeline.DeviceRestarts restarts = gateway.restarts();
+            DeviceRestarts restarts = gateway.restarts();
             m.put("restarts", restarts == null ? 0 : restarts.restarts(h.device()));
             Map<String, Object> values = new LinkedHashMap<>();
             live.lastValues(h.device()).forEach((ch, l) -> {
