@@ -37,7 +37,7 @@ import org.tinylog.Logger;
 @Component(configurationPid = DeviceComponent.FACTORY_PID, configurationPolicy = ConfigurationPolicy.REQUIRE,
         service = {})
 @Designate(ocd = DeviceComponent.Config.class, factory = true)
-public class DeviceComponent implements GatewayDevice {
+public class DeviceComponent implements RestartableDevice {
 
     /** A device instance; written by the config bundle from {@code devices/*.json}. */
     @ObjectClassDefinition(name = "tidegate device", description = "One field device polled by the gateway")
@@ -131,7 +131,8 @@ public class DeviceComponent implements GatewayDevice {
     }
 
     /** Closes the driver session and opens a new one between two polls ({@link DevicePoller#restartSession()}). */
-    java.util.concurrent.CompletableFuture<DeviceHealth> restartConnection() {
+    @Override
+    public java.util.concurrent.CompletableFuture<DeviceHealth> restartConnection() {
         return poller.restartSession();
     }
 }

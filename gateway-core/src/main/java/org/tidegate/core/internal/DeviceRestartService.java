@@ -24,7 +24,8 @@ import org.tinylog.Logger;
 
 /**
  * The gateway's one {@link DeviceRestarts}: the device components (this bundle's {@link DeviceComponent}s, which
- * own the driver sessions and their poll threads) restart their own connection; this counts, logs and bounds it.
+ * own the driver sessions and their polls, found among the {@link GatewayDevice} services as
+ * {@link RestartableDevice}s) restart their own connection; this counts, logs and bounds it.
  */
 @Component(service = DeviceRestarts.class)
 public class DeviceRestartService implements DeviceRestarts {
@@ -50,7 +51,7 @@ public class DeviceRestartService implements DeviceRestarts {
             throw new IllegalArgumentException("restart deadline must be positive and at most " + MAX_DEADLINE
                     + ": " + deadline);
         }
-        DeviceComponent device = find(deviceId);
+        RestartableDevice device = find(deviceId);
         long n = counts.computeIfAbsent(deviceId, k -> new AtomicLong()).incrementAndGet();
         long t0 = System.nanoTime();
         Logger.info("device={} connection restart #{} asked by {}", deviceId, n, requestedBy);
@@ -84,10 +85,10 @@ public class DeviceRestartService implements DeviceRestarts {
         return n == null ? 0 : n.get();
     }
 
-    private DeviceComponent find(String deviceId) throws DeviceRestartException {
-        DeviceComponent found = null;
+    private RestartableDevice find(String deviceId) throws DeviceRestartException {
+        RestartableDevice found = null;
         for (GatewayDevice d : devices) {
-            if (d instanceof DeviceComponent c && d.device().id().equals(deviceId)) {
+            if (d instanceof RestartableDevice c && d.device().id().equals(deviceId)) {
                 found = c; // the newest registration last (a reload starts the new one before the old one is gone)
             }
         }
