@@ -82,10 +82,13 @@ public final class Provisioning {
 
     /**
      * Whether {@code home} has no identity yet: no gateway.json, one without an id, or no private key where it says
-     * (the default {@code keys/gateway.key.pem}). A gateway.json that is not a JSON object is no such case: that is a
-     * configuration error, for {@code tidegate validate} to name.
+     * (the default {@code keys/gateway.key.pem}). A home that is not a directory (a mistyped path) and a gateway.json
+     * that is not a JSON object are no such case: those are errors for {@code tidegate validate} to name.
      */
     public static boolean needed(Path home) {
+        if (!Files.isDirectory(home)) {
+            return false;
+        }
         Path config = home.resolve(GATEWAY_FILE);
         if (!Files.exists(config)) {
             return true;
