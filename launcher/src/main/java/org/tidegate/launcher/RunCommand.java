@@ -106,7 +106,14 @@ final class RunCommand implements PicocliCommand {
         }
         SystemdNotifier notifier = SystemdNotifier.fromEnvironment();
         if (unprovisioned) {
-            if (!awaitProvisioning(home, err, notifier)) {
+            boolean provisioned;
+            try {
+                provisioned = awaitProvisioning(home, err, notifier, durationMs);
+            } catch (InterruptedException e) {
+                Logger.info("--duration {} reached while waiting to be provisioned", this.duration);
+                return 0;
+            }
+            if (!provisioned) {
                 err.println("  the gateway has no identity yet: run `tidegate provision --home " + home + " ...` first");
                 return EX_CONFIG;
             }
@@ -197,13 +204,25 @@ final class RunCommand implements PicocliCommand {
      *
      * @return true once provisioned; false when no form can run here (the reason is on {@code err})
      */
-    private static boolean awaitProvisioning(Path home, PrintStream err, SystemdNotifier notifier) throws Exception {
+    private static boolean awaitProvisioning(Path home, PrintStream err, SystemdNotifier notifier, long durationMs)
+            throws Exception {
         ProvisioningWait wait = java.util.ServiceLoader.load(ProvisioningWait.class).findFirst().orElse(null);
         if (wait == null) {
             err.println("tidegate run: " + home + " is not provisioned and no provisioning form is installed");
             return false;
         }
         WatchdogFeeder[] feeder = new WatchdogFeeder[1];
+        // --duration bounds the wait too: the waiting thread is interrupted when it is reached.
+        Thread waiting = Thread.currentThread();
+        java.util.concurrent.ScheduledExecutorService timer = durationMs <= 0 ? null
+                : java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+                    Thread t = new Thread(r, "run-duration");
+                    t.setDaemon(true);
+                    return t;
+                });
+        if (timer != null) {
+            timer.schedule(waiting::interrupt, durationMs, TimeUnit.MILLISECONDS);
+        }
         try {
             return wait.await(home, err, () -> {
                 if (notifier.enabled()) {
@@ -216,6 +235,10 @@ final class RunCommand implements PicocliCommand {
                 }
             });
         } finally {
+            if (timer != null) {
+                timer.shutdownNow();
+                Thread.interrupted(); // a timer that fired just as the wait ended must not hit the start
+            }
             if (feeder[0] != null) {
                 feeder[0].close();
             }
