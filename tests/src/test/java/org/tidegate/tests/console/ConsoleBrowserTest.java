@@ -99,6 +99,8 @@ class ConsoleBrowserTest {
         Path out = tmp.resolve("gateway.out");
         java.util.concurrent.CompletableFuture<WebDriver> chromium = null;
         try {
+            // Chromium starts while the home is made and the gateway starts: the test's time is mostly waiting.
+            chromium = java.util.concurrent.CompletableFuture.supplyAsync(() -> chrome(tmp.resolve("chrome-profile")));
             int modbus = sim.startTcp("127.0.0.1", 0);
             DemoHome demo = DemoHome.create(home, broker.url())
                     .waterLevel("wl-001", "127.0.0.1", modbus, 500)
@@ -122,8 +124,6 @@ class ConsoleBrowserTest {
                     .redirectErrorStream(true).redirectOutput(out.toFile()).start();
             Process g = gateway;
             mark("gateway started, unprovisioned");
-            // Chromium starts while the gateway does: the test's time is mostly waiting.
-            chromium = java.util.concurrent.CompletableFuture.supplyAsync(() -> chrome(tmp.resolve("chrome-profile")));
             Path access = home.resolve("data/console-access.json");
             waitFor(Duration.ofSeconds(40), () -> Files.exists(access) && token(out) != null,
                     "the provisioning form and its one-time token on the console", out, g);
