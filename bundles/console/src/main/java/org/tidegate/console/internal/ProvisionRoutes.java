@@ -97,12 +97,10 @@ final class ProvisionRoutes implements ConsoleServer.Routes {
             x.error(409, "already provisioned: the gateway is starting");
             return;
         }
-        String id = b.get("id").asText().trim();
-        String broker = b.get("broker").asText().trim();
-        String cloudId = b.path("cloudId").asText("").trim();
-        if (cloudId.isEmpty()) {
-            cloudId = Provisioning.DEFAULT_CLOUD_ID;
-        }
+        // Checked as given, as the command line checks its arguments (the page trims what it sends).
+        String id = b.get("id").asText();
+        String broker = b.get("broker").asText();
+        String cloudId = b.has("cloudId") ? b.get("cloudId").asText() : Provisioning.DEFAULT_CLOUD_ID;
         boolean force = b.path("force").asBoolean(false);
         String pem = b.get("cloudKey").asText();
         Logger.info("console: write action by user={} from={}: provision {} as gateway id={} broker={} cloudId={}"
