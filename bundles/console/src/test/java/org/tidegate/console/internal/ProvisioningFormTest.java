@@ -81,6 +81,12 @@ class ProvisioningFormTest {
         assertEquals(303, root.code);
         Reply status = call("GET", base + "/api/status", null, null, null, "Bearer " + access.apiKey());
         assertEquals("unprovisioned", json(status).path("state").asText(), status.body);
+        ByteArrayOutputStream statusOut = new ByteArrayOutputStream();
+        assertEquals(StatusCommand.NOT_RUNNING, CommandLines.execute(new StatusCommand(), List.of("--home", home.toString()),
+                new PrintStream(statusOut, true, StandardCharsets.UTF_8), new PrintStream(statusOut, true, StandardCharsets.UTF_8)),
+                "tidegate status while the form waits");
+        assertTrue(statusOut.toString(StandardCharsets.UTF_8).contains("waits to be provisioned in the console at " + base + "/"),
+                statusOut.toString(StandardCharsets.UTF_8));
         Reply login = call("POST", base + "/api/login", null, null, "{\"password\": \"" + PASSWORD + "\"}");
         assertEquals(200, login.code, login.body);
         String cookie = login.cookie.substring(0, login.cookie.indexOf(';'));
