@@ -217,7 +217,8 @@ class ConsoleBrowserTest {
             shot(b, "login");
             // A wrong password is refused.
             login(b, "not-the-password");
-            waitFor(Duration.ofSeconds(5), () -> text(b, "message").contains("wrong password"), "wrong password refused", out, g);
+            // A deadline for a loaded machine: the check is a 210 000-round PBKDF2 beside two status JVMs starting.
+            waitFor(Duration.ofSeconds(15), () -> text(b, "message").contains("wrong password"), "wrong password refused", out, g);
             assertTrue(b.getCurrentUrl().endsWith("/login"));
             login(b, PASSWORD);
             waitFor(Duration.ofSeconds(10), () -> "overview".equals(attr(b, "body", "data-loaded")),
