@@ -2,7 +2,9 @@ package org.tidegate.core.poll;
 
 import java.time.Duration;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import org.tinylog.Logger;
 
 /**
@@ -12,6 +14,9 @@ import org.tinylog.Logger;
  * <p>Ticks are computed from the start time ({@code start + k * interval}), not from the end of the
  * previous poll, so the schedule does not drift. A poll that overruns its interval does not cause a
  * burst of catch-up polls: the ticks it covered are skipped and counted.
+ *
+ * <p>{@link #runSoon} runs a task on the poll thread between two polls (a connection restart: nothing else touches
+ * the device meanwhile), then polls at once and counts the schedule from there.
  */
 public final class PollScheduler implements AutoCloseable {
     private final String name;
@@ -20,6 +25,7 @@ public final class PollScheduler implements AutoCloseable {
     private final org.tidegate.core.health.Heartbeat heartbeat;
     private final Thread thread;
     private final AtomicLong skippedTicks = new AtomicLong();
+    private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
     private volatile boolean running = true;
 
     private PollScheduler(String name, Duration interval, Runnable poll, org.tidegate.core.health.Heartbeat heartbeat) {
@@ -51,10 +57,37 @@ public final class PollScheduler implements AutoCloseable {
         return skippedTicks.get();
     }
 
+    /**
+     * Runs {@code task} on the poll thread as soon as the poll in progress (if any) has finished, then polls at once;
+     * the ticks after that poll are counted from it. A task still queued when the scheduler closes is not run.
+     */
+    public void runSoon(Runnable task) {
+        tasks.add(Objects.requireNonNull(task));
+        LockSupport.unpark(thread);
+    }
+
+    /** @return whether any task ran */
+    private boolean runTasks() {
+        boolean ran = false;
+        for (Runnable t; (t = tasks.poll()) != null; ) {
+            ran = true;
+            try {
+                t.run();
+            } catch (RuntimeException e) {
+                Logger.error(e, "device={} task on the poll thread failed", name);
+            }
+        }
+        return ran;
+    }
+
     private void loop() {
         long start = System.nanoTime();
         long tick = 0;
         while (running) {
+            if (runTasks()) {
+                start = System.nanoTime(); // poll now, and the schedule goes on from this poll
+                tick = 0;
+            }
             try {
                 poll.run();
             } catch (RuntimeException e) {
@@ -72,12 +105,11 @@ public final class PollScheduler implements AutoCloseable {
                 due = start + next * intervalNanos;
             }
             tick = next;
-            long waitNanos = due - System.nanoTime();
-            if (waitNanos > 0) {
-                try {
-                    Thread.sleep(waitNanos / 1_000_000, (int) (waitNanos % 1_000_000));
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
+            // Sleep until the tick is due, or a task arrives (runSoon unparks), or close() interrupts.
+            for (long wait = due - System.nanoTime(); wait > 0 && running && tasks.isEmpty();
+                 wait = due - System.nanoTime()) {
+                LockSupport.parkNanos(this, wait);
+                if (Thread.currentThread().isInterrupted()) {
                     return;
                 }
             }
@@ -97,5 +129,6 @@ public final class PollScheduler implements AutoCloseable {
         if (thread.isAlive()) {
             Logger.warn("device={} poll thread did not stop within 5 s", name);
         }
+        tasks.clear();
     }
 }

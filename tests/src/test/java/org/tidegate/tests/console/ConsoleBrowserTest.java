@@ -276,16 +276,28 @@ class ConsoleBrowserTest {
                     out, g);
 
             mark("siren test");
-            // Restart one device's connection: a new poller, so its poll count starts again.
+            // Restart one device's connection: the simulator sees the old TCP connection closed and a new one; the
+            // device's counters go on, its restart count is 1; the action answers once the new connection polled.
             long polls = apiGet(base, apiKey, "/api/devices").findValues("device").stream().count();
             assertEquals(DEVICES.size(), polls);
             long pmPolls = devicePolls(base, apiKey, "pm-001");
+            long accepted = sim.tcpConnectionsAccepted();
+            java.util.Set<Integer> clientPorts = sim.tcpClientPorts();
             click(b, "[data-restart='pm-001']");
-            waitFor(Duration.ofSeconds(5), () -> text(b, "banner").contains("restarting"), "restart accepted", out, g);
-            waitFor(Duration.ofSeconds(15), () -> {
-                long n = devicePolls(base, apiKey, "pm-001");
-                return n >= 1 && n < pmPolls;
-            }, "pm-001 restarted (poll count reset)", out, g);
+            waitFor(Duration.ofSeconds(15), () -> text(b, "banner").contains("pm-001: connection restarted"),
+                    "restart done", out, g);
+            assertTrue(text(b, "banner").contains("first poll up"), text(b, "banner"));
+            assertTrue(sim.tcpConnectionsAccepted() > accepted, "a new TCP connection");
+            waitFor(Duration.ofSeconds(5), () -> !sim.tcpClientPorts().containsAll(clientPorts),
+                    "the old TCP connection closed", out, g);
+            assertTrue(devicePolls(base, apiKey, "pm-001") > pmPolls, "counters go on across a restart");
+            assertEquals(1, deviceField(base, apiKey, "pm-001", "restarts").asLong());
+            // the ring behind the log page has it, with who asked
+            JsonNode log = apiGet(base, apiKey, "/api/log?lines=100");
+            assertTrue(log.path("lines").toString().contains("device=pm-001 connection restarted for console user=admin"),
+                    log::toString);
+            assertTrue(log.path("lines").size() <= 100 && log.path("held").asLong() >= log.path("lines").size(),
+                    log::toString);
 
             mark("restart");
             // Log and configuration pages; every write action is in the log with who did it.
@@ -573,6 +585,15 @@ class ConsoleBrowserTest {
         } catch (IOException e) {
             return JSON.createObjectNode();
         }
+    }
+
+    static JsonNode deviceField(String base, String key, String device, String field) {
+        for (JsonNode d : apiGet(base, key, "/api/devices")) {
+            if (device.equals(d.path("device").asText())) {
+                return d.path(field);
+            }
+        }
+        return JSON.missingNode();
     }
 
     static long devicePolls(String base, String key, String device) {
