@@ -268,7 +268,7 @@ class ConsoleBrowserTest {
             b.get(base + "/#devices");
             waitFor(Duration.ofSeconds(10), () -> "false".equals(cell(b, "siren-01", "siren")), "the siren off", out, g);
             long before = System.currentTimeMillis();
-            b.findElement(By.cssSelector("[data-output-test='siren-01/siren']")).click();
+            click(b, "[data-output-test='siren-01/siren']");
             waitFor(Duration.ofSeconds(5), () -> text(b, "banner").contains("on for 5 s"), "the test accepted", out, g);
             waitFor(Duration.ofSeconds(5), () -> sirenTelemetry(arrivals, before, true), "the cloud sees siren=true", out, g);
             waitFor(Duration.ofSeconds(5), () -> "true".equals(cell(b, "siren-01", "siren")), "the page shows it on", out, g);
@@ -283,7 +283,7 @@ class ConsoleBrowserTest {
             long pmPolls = devicePolls(base, apiKey, "pm-001");
             long accepted = sim.tcpConnectionsAccepted();
             java.util.Set<Integer> clientPorts = sim.tcpClientPorts();
-            b.findElement(By.cssSelector("[data-restart='pm-001']")).click();
+            click(b, "[data-restart='pm-001']");
             waitFor(Duration.ofSeconds(15), () -> text(b, "banner").contains("pm-001: connection restarted"),
                     "restart done", out, g);
             assertTrue(text(b, "banner").contains("first poll up"), text(b, "banner"));
@@ -421,6 +421,22 @@ class ConsoleBrowserTest {
         ((org.openqa.selenium.JavascriptExecutor) b).executeScript("document.getElementById('message').textContent=''");
         pw.sendKeys(password);
         b.findElement(By.id("submit")).click();
+    }
+
+    /** Clicks a button of a page that redraws every second: one found just before a redraw is stale; find it again. */
+    static void click(WebDriver b, String css) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        while (true) {
+            try {
+                b.findElement(By.cssSelector(css)).click();
+                return;
+            } catch (org.openqa.selenium.StaleElementReferenceException e) {
+                if (System.nanoTime() > deadline) {
+                    throw e;
+                }
+                Thread.sleep(50);
+            }
+        }
     }
 
     static void type(WebDriver b, String id, String value) {

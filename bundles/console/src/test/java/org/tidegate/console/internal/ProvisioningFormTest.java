@@ -171,23 +171,23 @@ class ProvisioningFormTest {
         assertFalse(Files.exists(LocalAccess.path(home)));
     }
 
-    /** Runs the real {@code tidegate provision} (found as the launcher finds it) and returns its stderr. */
+    /** Runs the real {@code tidegate provision} (found as the launcher finds it): a refusal, its stderr. */
     private static String provisionCommand(List<String> argv) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int code = CommandLines.execute(provision(), asThisUser(argv), new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8));
-        assertEquals(1, code, "provision " + argv + ": " + out + err);
-        return err.toString(StandardCharsets.UTF_8).strip();
+        return runProvision(argv, 1);
     }
 
+    /** The same, provisioning: its stdout. */
     private static String provisionCommandOut(List<String> argv) {
+        return runProvision(argv, 0);
+    }
+
+    private static String runProvision(List<String> argv, int expectedCode) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         int code = CommandLines.execute(provision(), asThisUser(argv), new PrintStream(out, true, StandardCharsets.UTF_8),
                 new PrintStream(err, true, StandardCharsets.UTF_8));
-        assertEquals(0, code, "provision " + argv + ": " + out + err);
-        return out.toString(StandardCharsets.UTF_8);
+        assertEquals(expectedCode, code, "provision " + argv + ": " + out + err);
+        return (expectedCode == 0 ? out : err).toString(StandardCharsets.UTF_8).strip();
     }
 
     /**
