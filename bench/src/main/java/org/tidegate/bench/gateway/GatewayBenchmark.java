@@ -49,17 +49,21 @@ public final class GatewayBenchmark implements Benchmark {
     @Override
     public int run(List<String> argv, PrintStream out) throws Exception {
         Args args = Args.parse(argv, Set.of("devices", "runs", "settle", "measure", "samples-per-second", "channels",
-                "batch-polls", "body", "seconds", "backlog", "heap", "inflight", "jvm"), Set.of("no-floor"));
+                "batch-polls", "body", "seconds", "backlog", "heap", "inflight", "jvm", "console"), Set.of("no-floor"));
         if (args.get("samples-per-second") != null) {
             String body = args.get("body", "compact");
             if (!body.equals("compact") && !body.equals("json")) {
                 throw new Args.UsageException("--body: compact or json, got " + body);
             }
+            String console = args.get("console", "on");
+            if (!console.equals("on") && !console.equals("off")) {
+                throw new Args.UsageException("--console: on or off, got " + console);
+            }
             return new GatewayThroughput(new GatewayThroughput.Options(args.intValue("samples-per-second", 100_000),
                     args.intValue("devices", 50), args.intValue("channels", 100), args.intValue("batch-polls", 10),
                     body.equals("compact"), args.intValue("seconds", 60), args.intValue("settle", 20),
                     args.intValue("backlog", 0), args.intValue("heap", 64), args.intValue("inflight", 128),
-                    args.intValue("runs", 3), List.of(args.get("jvm", "").trim().split("\\s+"))), out)
+                    args.intValue("runs", 3), List.of(args.get("jvm", "").trim().split("\\s+")), console.equals("on")), out)
                     .run();
         }
         int devices = args.intValue("devices", 20);

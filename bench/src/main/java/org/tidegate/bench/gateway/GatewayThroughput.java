@@ -64,7 +64,7 @@ final class GatewayThroughput {
     private static final int METER_UNIT = 10;
 
     record Options(int samplesPerSecond, int devices, int channels, int batchPolls, boolean compact, int seconds,
-                   int settle, int backlog, int heapMb, int inflight, int runs, List<String> jvm) {
+                   int settle, int backlog, int heapMb, int inflight, int runs, List<String> jvm, boolean console) {
         int pollMs() {
             return (int) Math.max(50, Math.round(1000.0 * devices * channels / samplesPerSecond));
         }
@@ -107,9 +107,9 @@ final class GatewayThroughput {
     int run() throws Exception {
         out.printf(Locale.ROOT, "gateway throughput: %d devices x %d float32 channels, poll %d ms = %,.0f samples/s"
                         + " offered; batchPolls %d, body %s, window %d, -Xmx%dm; backlog %,d messages; %d s measured after"
-                        + " %d s; %d run(s); gateway: %s%n", o.devices, o.channels, o.pollMs(), offered(), o.batchPolls,
+                        + " %d s; %d run(s); console %s; gateway: %s%n", o.devices, o.channels, o.pollMs(), offered(), o.batchPolls,
                 o.compact ? "compact" : "json", o.inflight, o.heapMb, o.backlog, o.seconds, o.settle, o.runs,
-                GatewayJvm.describe(o.heapMb, o.jvm));
+                o.console ? "on (as shipped)" : "off", GatewayJvm.describe(o.heapMb, o.jvm));
         double[] formats = wireFormats();
         List<Result> results = new ArrayList<>();
         for (int r = 0; r < o.runs; r++) {
@@ -336,10 +336,10 @@ final class GatewayThroughput {
                   "broker": { "url": "%s", "reconnectMinMs": 200, "reconnectMaxMs": 2000, "inflight": %d },
                   "security": { "cloudId": "%s" },
                   "store": { "path": "data/queue.db" },
-                  "telemetry": { "batchPolls": %d, "body": "%s", "statusIntervalSeconds": 1 }
+                  "telemetry": { "batchPolls": %d, "body": "%s", "statusIntervalSeconds": 1 }%s
                 }
                 """.formatted(DemoHome.GATEWAY_ID, url, o.inflight, DemoHome.CLOUD_ID, o.batchPolls,
-                o.compact ? "compact" : "json"));
+                o.compact ? "compact" : "json", o.console ? "" : ",\n  \"console\": { \"enabled\": false }"));
         try (var files = Files.list(home.resolve("devices"))) {
             for (Path f : files.toList()) {
                 Files.delete(f);
