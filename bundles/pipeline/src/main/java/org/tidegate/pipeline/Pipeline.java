@@ -800,7 +800,9 @@ public final class Pipeline implements SampleSink, AutoCloseable {
             // On the store's thread: short, and never throws.
             if (pipelined.remove(o)) {
                 if (failure == null) {
-                    telemetryMessages.incrementAndGet();
+                    if (o.kind() == MessageKind.TELEMETRY) {
+                        telemetryMessages.incrementAndGet();
+                    }
                 } else {
                     queuedSamples.addAndGet(o.samples());
                     handOff.returnRoutine(o);
@@ -831,7 +833,11 @@ public final class Pipeline implements SampleSink, AutoCloseable {
         if (s == null) {
             return false;
         }
-        if (o.kind() == MessageKind.TELEMETRY && !o.replay() && !stopping) {
+        // Telemetry, and status that carries no lost count, go into the commit pipeline: the pipeline thread never
+        // waits for a routine commit, so an alarm behind a status message (every second in the benchmark) does not
+        // wait for that message's fsync as well as its own while a drain keeps the store busy.
+        boolean routineStatus = o.kind() == MessageKind.STATUS && lostUnreported == 0;
+        if ((o.kind() == MessageKind.TELEMETRY || routineStatus) && !o.replay() && !stopping) {
             return deliverPipelined(s, o, body);
         }
         try {

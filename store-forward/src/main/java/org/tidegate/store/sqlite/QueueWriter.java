@@ -347,6 +347,9 @@ final class QueueWriter {
         if (wal <= QueueDatabase.WAL_LIMIT_BYTES && !drained) {
             return;
         }
+        if (alarmWaiting()) {
+            return; // an alarm's commit never waits for a checkpoint: the next write checks the WAL again
+        }
         try {
             db.checkpoint();
             counters.countCheckpoint();
@@ -360,6 +363,16 @@ final class QueueWriter {
             }
             storage.writeFailed(e);
         }
+    }
+
+    /** True if an alarm append is queued for the next batch (the queue is short: a few hundred requests at most). */
+    private boolean alarmWaiting() {
+        for (Request r : requests) {
+            if (r instanceof Request.Append a && a.priority >= ALARM_PRIORITY) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private void applyCommitted(Effects fx, List<Request.Append> appends, List<Request.Acknowledge> acks) {
