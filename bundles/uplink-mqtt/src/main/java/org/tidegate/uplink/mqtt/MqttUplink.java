@@ -47,7 +47,8 @@ import org.tinylog.Logger;
  * <p>One thread owns the session: it connects (client id = gateway id, a sealed retained {@code offline} status
  * as the will, a Maximum Packet Size announced), publishes the sealed retained {@code online} status, subscribes
  * to the command topic, then drains the queue — highest priority first, oldest first — at QoS 1 within an
- * in-flight window and an optional rate limit. A message is deleted from the store only when its PUBACK arrives;
+ * in-flight window and an optional rate limit, plus {@value #ALARM_SLOTS} in-flight slots that only alarms use, so an
+ * alarm committed during a drain is published at once instead of after the next PUBACK. A message is deleted from the store only when its PUBACK arrives;
  * when the connection is lost, every message still in flight goes back to the queue and is sent again after the
  * reconnect. Reconnects back off exponentially with jitter, capped, forever; refusals that will not cure themselves
  * are retried at the cap; while alarms wait, the delay is capped at {@code alarmReconnectMs} and a TCP probe
