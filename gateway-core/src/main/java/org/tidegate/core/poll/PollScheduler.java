@@ -9,9 +9,9 @@ import org.tinylog.Logger;
 
 /**
  * Runs one device's poll at a fixed rate on the gateway's shared poll threads ({@link PollThreads}), so that one
- * slow or dead device does not hold up another while 50 devices do not cost 50 threads: when polls wait and every
- * worker has been blocked in a poll for {@link PollThreads#BLOCKED_MS} ms (devices that time out), the pool grows by
- * one, up to one worker per device.
+ * slow or dead device does not hold up another while 50 devices do not cost 50 threads: a poll that waits for a
+ * worker longer than {@link PollThreads#STALL_MS} ms (the workers are blocked on devices that time out, or cannot keep
+ * up) makes the pool grow by one, up to one worker per device.
  *
  * <p>Ticks are computed from the start time ({@code start + k * interval}), not from the end of the
  * previous poll, so the schedule does not drift. A poll that overruns its interval does not cause a

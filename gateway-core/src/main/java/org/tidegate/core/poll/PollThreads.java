@@ -14,21 +14,21 @@ import org.tinylog.Logger;
  * (85 threads in a 50-device gateway); a Modbus TCP poll spends most of its time waiting for a reply on loopback or
  * Ethernet, so a few workers keep up with many devices.
  *
- * <p>When polls wait for a worker and every worker has been inside its current poll for more than
- * {@value #BLOCKED_MS} ms, the workers are blocked (on devices that time out: a Modbus TCP poll takes milliseconds):
- * the pool grows by one worker (checked at every hand-over and every {@value #CHECK_MS} ms), up to one per device, so
- * a dead device delays another by a fraction of a second at most, once. Polls that merely wait for a CPU (a busy
- * machine) do not grow the pool: more threads would not make them faster. Workers idle for {@value #IDLE_SECONDS} s end; after {@value #SHRINK_MINUTES}
- * minutes without a stall the pool's size goes back down one step.
+ * <p>A poll that has waited for a worker longer than {@value #STALL_MS} ms means the workers cannot keep up: they are
+ * blocked on devices that time out, or the devices answer slowly for the rate asked (a poll is mostly waiting for a
+ * reply, so the workers needed are polls per second × reply time). The pool then grows by one worker (checked at
+ * every hand-over and every {@value #CHECK_MS} ms, at most one step per check), up to one per device, so a dead
+ * device delays another by a fraction of a second at most, once; after {@value #SHRINK_SECONDS} s without such a wait
+ * * it shrinks by one. Idle workers end after {@value #IDLE_SECONDS} s.
  */
 final class PollThreads {
     /** Workers to begin with (and never fewer while devices poll). */
     static final int BASE_WORKERS = 2;
-    /** A worker inside one poll this long is taken as blocked (a timeout, a dead device). */
-    static final long BLOCKED_MS = 100;
+    /** A poll waiting this long for a worker adds one. */
+    static final long STALL_MS = 20;
     private static final long CHECK_MS = 100;
     private static final long IDLE_SECONDS = 60;
-    private static final long SHRINK_MINUTES = 5;
+    private static final long SHRINK_SECONDS = 60;
     private static PollThreads shared;
 
     private final ScheduledThreadPoolExecutor timer;
@@ -36,9 +36,8 @@ final class PollThreads {
     private final LinkedBlockingQueue<Runnable> waiting = new LinkedBlockingQueue<>();
     private final AtomicInteger devices = new AtomicInteger();
     private final AtomicInteger grown = new AtomicInteger();
-    /** When each worker that is inside a poll began it. */
-    private final java.util.Map<Thread, Long> busySince = new java.util.concurrent.ConcurrentHashMap<>();
     private volatile long lastStall = System.nanoTime();
+    private long lastGrowth; // guarded by this
 
     PollThreads() {
         AtomicInteger n = new AtomicInteger();
@@ -105,7 +104,9 @@ final class PollThreads {
         Runnable head = waiting.peek();
         long now = System.nanoTime();
         int size = workers.getCorePoolSize();
-        if (head instanceof Queued q && allBlocked(size, now)) {
+        if (head instanceof Queued q && now - q.queuedAt > TimeUnit.MILLISECONDS.toNanos(STALL_MS)
+                && now - lastGrowth >= TimeUnit.MILLISECONDS.toNanos(CHECK_MS)) {
+            lastGrowth = now;
             lastStall = now;
             int limit = Math.max(BASE_WORKERS, devices.get());
             if (size < limit) {
@@ -113,29 +114,15 @@ final class PollThreads {
                 workers.setCorePoolSize(size + 1);
                 int g = grown.incrementAndGet();
                 if (g == 1 || g % 10 == 0) {
-                    Logger.info("poll threads: every worker blocked in a poll for over {} ms and a poll waiting {} ms:"
-                            + " {} workers now ({} devices)", BLOCKED_MS, (now - q.queuedAt) / 1_000_000, size + 1,
-                            devices.get());
+                    Logger.info("poll threads: a poll waited {} ms for a worker: {} workers now ({} devices)",
+                            (now - q.queuedAt) / 1_000_000, size + 1, devices.get());
                 }
             }
-        } else if (size > BASE_WORKERS && now - lastStall > TimeUnit.MINUTES.toNanos(SHRINK_MINUTES)) {
+        } else if (size > BASE_WORKERS && now - lastStall > TimeUnit.SECONDS.toNanos(SHRINK_SECONDS)) {
             lastStall = now;
             workers.setCorePoolSize(size - 1);
             workers.setMaximumPoolSize(size - 1);
         }
-    }
-
-    private boolean allBlocked(int workersNow, long now) {
-        if (busySince.size() < workersNow) {
-            return false; // a worker is free (or just finishing): the waiting poll gets it
-        }
-        long blocked = TimeUnit.MILLISECONDS.toNanos(BLOCKED_MS);
-        for (long since : busySince.values()) {
-            if (now - since < blocked) {
-                return false;
-            }
-        }
-        return true;
     }
 
     private final class Queued implements Runnable {
@@ -149,13 +136,7 @@ final class PollThreads {
 
         @Override
         public void run() {
-            Thread me = Thread.currentThread();
-            busySince.put(me, System.nanoTime());
-            try {
-                poll.run();
-            } finally {
-                busySince.remove(me);
-            }
+            poll.run();
         }
     }
 }
