@@ -75,6 +75,10 @@ public final class GatewayRuntime implements AutoCloseable {
         config.putAll(extraProperties);
         framework = new FrameworkFactory().newFramework(config);
         framework.init();
+        // The process's one ring of recent log lines (filled by tinylog's writer on this class path), for every bundle:
+        // registered by the system bundle, whose class space exports org.tidegate.log (runtime.properties).
+        framework.getBundleContext().registerService(org.tidegate.log.RecentLog.class,
+                org.tidegate.log.internal.LineRing.process(), null);
 
         Map<String, Path> onClassPath = bundlesOnClassPath();
         List<Bundle> installed = new ArrayList<>();

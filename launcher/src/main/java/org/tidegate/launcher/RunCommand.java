@@ -14,6 +14,7 @@ import org.tidegate.config.LoadResult;
 import org.tidegate.core.cli.Args;
 import org.tidegate.core.cli.DurationConverter;
 import org.tidegate.core.cli.PicocliCommand;
+import org.tidegate.core.cli.ProvisioningWait;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import java.time.Duration;
@@ -81,14 +82,12 @@ final class RunCommand implements PicocliCommand {
         if (recovery == org.tidegate.config.HomeSwitch.Recovery.RESTORED_OLD) {
             err.println("tidegate run: an interrupted remote configuration change was rolled back to the previous files");
         }
+        // No identity yet: the console's provisioning form (if any) waits for one below, once logging is set up.
+        boolean unprovisioned = org.tidegate.crypto.Provisioning.needed(home);
         // The same check as `tidegate validate`, file access included (for the user this process runs as).
-        LoadResult check = HomeLoader.check(home, me);
-        if (!check.ok()) {
-            err.println("tidegate run: " + home + " has " + check.errors().size() + " configuration error(s):");
-            for (ConfigProblem p : check.errors()) {
-                err.println("  " + p);
-            }
-            return EX_CONFIG;
+        LoadResult check = unprovisioned ? null : HomeLoader.check(home, me);
+        if (check != null && !check.ok()) {
+            return refuse(home, check, err);
         }
         // Before anything writes under data/: the framework cache alone needs ~30 MB, and without it the start
         // fails deep inside Felix with a stack trace.
@@ -104,6 +103,24 @@ final class RunCommand implements PicocliCommand {
             Logging.journal(level);
         } else {
             Logging.consoleAndFile(level, home.resolve("logs"));
+        }
+        SystemdNotifier notifier = SystemdNotifier.fromEnvironment();
+        if (unprovisioned) {
+            boolean provisioned;
+            try {
+                provisioned = awaitProvisioning(home, err, notifier, durationMs);
+            } catch (InterruptedException e) {
+                Logger.info("--duration {} reached while waiting to be provisioned", this.duration);
+                return 0;
+            }
+            if (!provisioned) {
+                err.println("  the gateway has no identity yet: run `tidegate provision --home " + home + " ...` first");
+                return EX_CONFIG;
+            }
+            check = HomeLoader.check(home, me);
+            if (!check.ok()) {
+                return refuse(home, check, err);
+            }
         }
         String fingerprint;
         try {
@@ -125,7 +142,6 @@ final class RunCommand implements PicocliCommand {
         GatewayRuntime runtime = new GatewayRuntime(home, Map.of("tidegate.config.scanSeconds", String.valueOf(scan)),
                 List.of());
         CountDownLatch stopped = new CountDownLatch(1);
-        SystemdNotifier notifier = SystemdNotifier.fromEnvironment();
         WatchdogFeeder[] feeder = new WatchdogFeeder[1];
         Thread hook = new Thread(() -> {
             Logger.info("stop requested: shutting down");
@@ -171,5 +187,61 @@ final class RunCommand implements PicocliCommand {
             stopped.await();
         }
         return 0;
+    }
+
+    private static int refuse(Path home, LoadResult check, PrintStream err) {
+        err.println("tidegate run: " + home + " has " + check.errors().size() + " configuration error(s):");
+        for (ConfigProblem p : check.errors()) {
+            err.println("  " + p);
+        }
+        return EX_CONFIG;
+    }
+
+    /**
+     * Lets the console's provisioning form (a {@link ProvisioningWait} on the class path) give the home its identity.
+     * Under systemd the wait counts as up (READY=1, the watchdog fed): a technician may take a while, and a restart
+     * would only make a new login token.
+     *
+     * @return true once provisioned; false when no form can run here (the reason is on {@code err})
+     */
+    private static boolean awaitProvisioning(Path home, PrintStream err, SystemdNotifier notifier, long durationMs)
+            throws Exception {
+        ProvisioningWait wait = java.util.ServiceLoader.load(ProvisioningWait.class).findFirst().orElse(null);
+        if (wait == null) {
+            err.println("tidegate run: " + home + " is not provisioned and no provisioning form is installed");
+            return false;
+        }
+        WatchdogFeeder[] feeder = new WatchdogFeeder[1];
+        // --duration bounds the wait too: the waiting thread is interrupted when it is reached.
+        Thread waiting = Thread.currentThread();
+        java.util.concurrent.ScheduledExecutorService timer = durationMs <= 0 ? null
+                : java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+                    Thread t = new Thread(r, "run-duration");
+                    t.setDaemon(true);
+                    return t;
+                });
+        if (timer != null) {
+            timer.schedule(waiting::interrupt, durationMs, TimeUnit.MILLISECONDS);
+        }
+        try {
+            return wait.await(home, err, () -> {
+                if (notifier.enabled()) {
+                    notifier.send("READY=1\nSTATUS=waiting to be provisioned (the console's provisioning form)");
+                    Duration every = WatchdogFeeder.interval(System.getenv("WATCHDOG_USEC"),
+                            System.getenv("WATCHDOG_PID"), ProcessHandle.current().pid());
+                    if (every != null) {
+                        feeder[0] = new WatchdogFeeder(notifier, () -> "", every).start();
+                    }
+                }
+            });
+        } finally {
+            if (timer != null) {
+                timer.shutdownNow();
+                Thread.interrupted(); // a timer that fired just as the wait ended must not hit the start
+            }
+            if (feeder[0] != null) {
+                feeder[0].close();
+            }
+        }
     }
 }

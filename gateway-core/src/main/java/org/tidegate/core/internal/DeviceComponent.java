@@ -37,7 +37,7 @@ import org.tinylog.Logger;
 @Component(configurationPid = DeviceComponent.FACTORY_PID, configurationPolicy = ConfigurationPolicy.REQUIRE,
         service = {})
 @Designate(ocd = DeviceComponent.Config.class, factory = true)
-public class DeviceComponent implements GatewayDevice {
+public class DeviceComponent implements RestartableDevice {
 
     /** A device instance; written by the config bundle from {@code devices/*.json}. */
     @ObjectClassDefinition(name = "tidegate device", description = "One field device polled by the gateway")
@@ -75,7 +75,8 @@ public class DeviceComponent implements GatewayDevice {
         }
         // The same schema that `tidegate validate` and the config bundle checked the files with.
         Device device = DeviceSchema.decode("configuration " + properties.get("service.pid"), json, driver.schema());
-        this.poller = new DevicePoller(device, driver.open(device), () -> sinks);
+        // An opener, not a session: a connection restart (DeviceRestartService) opens a new session the same way.
+        this.poller = new DevicePoller(device, () -> driver.open(device), () -> sinks);
         // A poll may take its timeouts and retries on every channel: a generous bound, the watchdog is for wedges.
         this.heartbeat = liveness.register("poll device=" + device.id(),
                 device.pollInterval().multipliedBy(3).plusSeconds(60));
@@ -127,5 +128,11 @@ public class DeviceComponent implements GatewayDevice {
     @Override
     public ChannelReading readNow(String channelId) {
         return poller.readNow(channelId);
+    }
+
+    /** Closes the driver session and opens a new one between two polls ({@link DevicePoller#restartSession()}). */
+    @Override
+    public java.util.concurrent.CompletableFuture<DeviceHealth> restartConnection() {
+        return poller.restartSession();
     }
 }

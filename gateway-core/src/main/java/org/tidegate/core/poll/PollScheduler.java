@@ -17,6 +17,9 @@ import org.tinylog.Logger;
  * previous poll, so the schedule does not drift. A poll that overruns its interval does not cause a
  * burst of catch-up polls: the ticks it covered are skipped and counted. A device has at most one poll queued or
  * running at any time.
+ *
+ * <p>{@link #runSoon} runs a task on the poll's worker between two polls (a connection restart: nothing else touches
+ * the device meanwhile), then polls at once and counts the schedule from there.
  */
 public final class PollScheduler implements AutoCloseable {
     private final String name;
@@ -25,8 +28,10 @@ public final class PollScheduler implements AutoCloseable {
     private final org.tidegate.core.health.Heartbeat heartbeat;
     private final PollThreads threads;
     private final AtomicLong skippedTicks = new AtomicLong();
-    private final long start;
-    private long tick; // the poll task's own (one poll at a time)
+    private final java.util.concurrent.ConcurrentLinkedQueue<Runnable> tasks =
+            new java.util.concurrent.ConcurrentLinkedQueue<>();
+    private long start; // the poll task's own (one poll at a time), like tick
+    private long tick;
     private volatile boolean running = true;
     private boolean polling; // guarded by this
     private ScheduledFuture<?> next; // guarded by this
@@ -67,6 +72,37 @@ public final class PollScheduler implements AutoCloseable {
         return skippedTicks.get();
     }
 
+    /**
+     * Runs {@code task} before the next poll, as soon as the poll in progress (if any) has finished, then polls at
+     * once; the ticks after that poll are counted from it. A task still queued when the scheduler closes is not run.
+     */
+    public void runSoon(Runnable task) {
+        tasks.add(Objects.requireNonNull(task));
+        synchronized (this) {
+            if (!running || polling) {
+                return; // the poll in progress hands over to it when it finishes
+            }
+            if (next != null) {
+                next.cancel(false);
+            }
+        }
+        dispatch();
+    }
+
+    /** @return whether any task ran */
+    private boolean runTasks() {
+        boolean ran = false;
+        for (Runnable t; (t = tasks.poll()) != null; ) {
+            ran = true;
+            try {
+                t.run();
+            } catch (RuntimeException e) {
+                Logger.error(e, "device={} task on the poll thread failed", name);
+            }
+        }
+        return ran;
+    }
+
     /** On the timer (or the starting thread): hands the due poll to a worker. */
     private void dispatch() {
         synchronized (this) {
@@ -81,6 +117,10 @@ public final class PollScheduler implements AutoCloseable {
     /** On a worker: one poll, then the next due tick on the timer (ticks already past are skipped and counted). */
     private void pollOnce() {
         try {
+            if (running && runTasks()) {
+                start = System.nanoTime(); // poll now, and the schedule goes on from this poll
+                tick = 0;
+            }
             if (running) {
                 poll.run();
             }
@@ -102,7 +142,7 @@ public final class PollScheduler implements AutoCloseable {
             synchronized (this) {
                 polling = false;
                 if (running) {
-                    next = threads.schedule(this::dispatch, due - System.nanoTime());
+                    next = threads.schedule(this::dispatch, tasks.isEmpty() ? due - System.nanoTime() : 0);
                 }
                 notifyAll();
             }
@@ -117,6 +157,7 @@ public final class PollScheduler implements AutoCloseable {
                 return;
             }
             running = false;
+            tasks.clear();
             if (next != null) {
                 next.cancel(false);
             }

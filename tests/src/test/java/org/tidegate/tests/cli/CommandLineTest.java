@@ -113,8 +113,10 @@ class CommandLineTest {
         Files.createDirectories(home.resolve("devices"));
         Files.createDirectories(home.resolve("profiles"));
         Files.createDirectories(home.resolve("keys"));
+        // The console off: with it, run on a home without identity waits for its provisioning form instead of
+        // refusing (ConsoleBrowserTest provisions through it).
         Files.writeString(home.resolve("gateway.json"), """
-                { "id": "gw-cli-1", "broker": { "url": "tcp://127.0.0.1:1" } }""");
+                { "id": "gw-cli-1", "broker": { "url": "tcp://127.0.0.1:1" }, "console": { "enabled": false } }""");
         // A Modbus device nobody answers: its component must start, poll (bad samples) and stop cleanly.
         Files.writeString(home.resolve("devices/pm-9.json"), """
                 { "id": "pm-9", "protocol": "modbus", "pollIntervalMs": 500, "timeoutMs": 200, "retries": 0,

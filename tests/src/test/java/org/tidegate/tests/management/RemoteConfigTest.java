@@ -21,7 +21,8 @@ import org.tidegate.crypto.SmKeys;
  * Remote configuration against the real gateway process and a real broker: get, put/delete a device and a profile,
  * conflicts (two changes on one base; a local file edit between get and put), a duplicate answered with its stored
  * outcome, an invalid profile answered with every problem and nothing applied, a coil written and read back, a
- * read-only channel refused, and the audit of every command.
+ * read-only channel refused, a device's connection restarted (the simulator sees a new TCP connection), log lines
+ * through the recent-log ring of a gateway that logs to the journal only (no file), and the audit of every command.
  */
 @Timeout(300)
 class RemoteConfigTest {
@@ -31,7 +32,9 @@ class RemoteConfigTest {
     @Test
     void changesNameTheirRevisionAndApplyAllOrNothing() throws Exception {
         try (ManagementRig rig = new ManagementRig(tmp, 10, 10)) {
+            rig.journalOnly = true; // as under systemd: no log file, and gateway.logs must still answer
             rig.startGateway("pm-001");
+            assertFalse(Files.exists(rig.home.resolve("logs/tidegate.log")), "journal only: no log file");
 
             // get: the running document and its revision; secrets never leave the gateway
             Reply get = rig.mgmt.getConfig();
@@ -140,17 +143,40 @@ class RemoteConfigTest {
             assertEquals(0, rig.telemetrySince("pump-01", deletedAt + 500), "no telemetry after the delete");
             assertTrue(rig.telemetrySince("pm-001", deletedAt) > 0, "the others go on");
 
-            // status, logs: the running revision; log lines without secrets
+            // status: the running revision
             Reply status = rig.mgmt.status();
             assertEquals(delete.result().path("revision").asLong(), status.result().path("revision").asLong());
-            Reply logs = rig.mgmt.logs(20);
-            assertTrue(logs.ok());
-            assertTrue(logs.result().path("lines").size() > 0 && logs.result().path("lines").size() <= 20);
 
-            // restart a device's connection: a new session, polling again
+            // restart a device's connection: the simulator sees its TCP connection closed and a new one, polled at once
+            long accepted = rig.sim.tcpConnectionsAccepted();
+            java.util.Set<Integer> clientPorts = rig.sim.tcpClientPorts();
             Reply restart = rig.mgmt.restart("pm-001");
             assertTrue(restart.ok(), restart.reply()::toString);
             assertEquals("up", restart.result().path("state").asText(), restart.reply()::toString);
+            assertEquals(1, restart.result().path("restarts").asLong(), restart.reply()::toString);
+            assertTrue(rig.sim.tcpConnectionsAccepted() > accepted, "a new TCP connection");
+            rig.waitFor(Duration.ofSeconds(5), () -> !rig.sim.tcpClientPorts().containsAll(clientPorts),
+                    "pm-001's old TCP connection closed");
+            Reply unknown = rig.mgmt.restart("no-such-device");
+            assertEquals("NOT_FOUND", unknown.code(), unknown.reply()::toString);
+            assertTrue(unknown.reply().path("error").asText().contains("no running device \"no-such-device\""),
+                    unknown.reply()::toString);
+
+            // logs: lines the gateway logged (the restart, with who asked), from the ring, though there is no file
+            Reply logs = rig.mgmt.logs(20);
+            assertTrue(logs.ok(), logs.reply()::toString);
+            List<String> lines = new ArrayList<>();
+            logs.result().path("lines").forEach(l -> lines.add(l.asText()));
+            assertTrue(lines.size() > 0 && lines.size() <= 20, lines::toString);
+            assertTrue(lines.stream().anyMatch(l -> l.contains("device=pm-001 connection restarted for remote management")),
+                    lines::toString);
+            assertFalse(Files.exists(rig.home.resolve("logs/tidegate.log")), "still no log file");
+            Reply afterRestart = rig.mgmt.status();
+            JsonNode pm = null;
+            for (JsonNode d : afterRestart.result().path("devices")) {
+                pm = d.path("device").asText().equals("pm-001") ? d : pm;
+            }
+            assertTrue(pm != null && pm.path("restarts").asLong() == 1, () -> "restarts in gateway.status: " + afterRestart.reply());
 
             // apply a whole set: the document from get plus one device, in one change
             Reply whole = rig.mgmt.getConfig();

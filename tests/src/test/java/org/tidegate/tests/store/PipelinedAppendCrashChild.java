@@ -1,14 +1,12 @@
 package org.tidegate.tests.store;
 
-import java.io.FileOutputStream;
+import static org.tidegate.tests.store.CrashChildRun.line;
+
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import org.tidegate.store.StoredMessage;
-import org.tidegate.store.sqlite.QueueOptions;
 import org.tidegate.store.sqlite.SequenceFile;
 import org.tidegate.store.sqlite.SqliteQueue;
 
@@ -26,29 +24,12 @@ import org.tidegate.store.sqlite.SqliteQueue;
 public final class PipelinedAppendCrashChild {
     private static final int APPENDERS = 2;
     private static final int DEPTH = 128;
-    private static FileOutputStream log;
 
     private PipelinedAppendCrashChild() {
     }
 
     public static void main(String[] args) throws Exception {
-        Path dir = Path.of(args[0]);
-        int run = Integer.parseInt(args[1]);
-        log = new FileOutputStream(dir.resolve("log-" + run + ".txt").toFile(), true);
-        SqliteQueue queue = SqliteQueue.open(QueueOptions.defaults(dir.resolve("queue.db")));
-        SequenceFile sequence = SequenceFile.forQueue(queue);
-        List<Thread> threads = new ArrayList<>();
-        for (int t = 0; t < APPENDERS; t++) {
-            long seed = run * 1000L + t;
-            threads.add(new Thread(() -> append(queue, sequence, new Random(seed)), "appender-" + t));
-        }
-        threads.add(new Thread(() -> drain(queue, new Random(run)), "drainer"));
-        threads.forEach(Thread::start);
-        System.out.println("READY");
-        System.out.flush();
-        for (Thread t : threads) {
-            t.join();
-        }
+        CrashChildRun.main(args, APPENDERS, PipelinedAppendCrashChild::append, PipelinedAppendCrashChild::drain);
     }
 
     private static void append(SqliteQueue queue, SequenceFile sequence, Random random) {
@@ -114,9 +95,5 @@ public final class PipelinedAppendCrashChild {
             e.printStackTrace();
             System.exit(3);
         }
-    }
-
-    private static synchronized void line(String s) throws IOException {
-        log.write((s + "\n").getBytes(StandardCharsets.US_ASCII));
     }
 }

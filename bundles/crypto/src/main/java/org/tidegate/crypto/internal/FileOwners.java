@@ -19,7 +19,7 @@ import org.tidegate.core.config.HomeAccess;
  * Who gets the files {@code tidegate provision} writes when root runs it: root can read everything, so a home
  * provisioned by root "works" until the service, which runs as its own user, cannot open its key.
  */
-final class FileOwners {
+public final class FileOwners {
     /** The Debian package's service user: the one suggested when nothing else names one. */
     static final String PACKAGE_USER = "tidegate";
 
@@ -67,7 +67,7 @@ final class FileOwners {
      * profiles/, devices/) readable by its primary group: owned by {@code owner} too where the home is, kept by root
      * where root owns the home (the package's /etc/tidegate, which the service only reads).
      */
-    static void giveTo(Path home, HomeAccess.User owner, List<Path> keyFiles) throws IOException {
+    public static void giveTo(Path home, HomeAccess.User owner, List<Path> keyFiles) throws IOException {
         UserPrincipalLookupService names = home.getFileSystem().getUserPrincipalLookupService();
         UserPrincipal user = names.lookupPrincipalByName(owner.name());
         GroupPrincipal group = names.lookupPrincipalByGroupName(String.valueOf(groupName(owner)));

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Set;
 import org.tidegate.core.config.HomeAccess;
 import org.tidegate.crypto.PemKeys;
+import org.tidegate.crypto.Provisioning;
 
 /**
  * {@code tidegate provision --first-boot}: for batches of SD cards flashed with one image, each card carries its own
@@ -31,7 +32,7 @@ final class FirstBootFile {
     private FirstBootFile() {
     }
 
-    static int consume(Path home, HomeAccess.User owner, ProvisionCommand provision, PrintStream out, PrintStream err)
+    static int consume(Path home, HomeAccess.User owner, PrintStream out, PrintStream err)
             throws Exception {
         List<Path> candidates = new ArrayList<>();
         candidates.add(home.resolve(HOME_FILE));
@@ -85,8 +86,9 @@ final class FirstBootFile {
             return 1;
         }
         out.println("first boot: provisioning from " + file);
-        int code = provision.provision(home, root.get("id").asText(), root.get("broker").asText(), cloudKey, null,
-                root.path("cloudId").asText(SecuritySection.DEFAULT_CLOUD_ID), false, owner, out, err);
+        int code = ProvisionCommand.provision(new Provisioning.Request(home, root.get("id").asText(),
+                root.get("broker").asText(), cloudKey, null, root.path("cloudId").asText(Provisioning.DEFAULT_CLOUD_ID),
+                false), owner, out, err);
         if (code != 0) {
             err.println("provision: " + file + " kept: it did not provision the gateway");
             return code;

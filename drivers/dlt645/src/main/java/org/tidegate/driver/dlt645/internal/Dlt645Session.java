@@ -30,6 +30,7 @@ import org.tidegate.driver.dlt645.codec.FrameDecoder;
 import org.tidegate.driver.dlt645.codec.MeterAddress;
 import org.tidegate.driver.dlt645.codec.MeterError;
 import org.tidegate.driver.dlt645.codec.ReadReply;
+import org.tidegate.driver.serial.WriteTimeoutException;
 import org.tinylog.Logger;
 
 /**
@@ -333,7 +334,7 @@ public final class Dlt645Session implements DeviceSession {
             lastSyncNanos = now;
             Logger.debug("device={} broadcast time sync", deviceId);
         } catch (IOException e) {
-            count(ReadStatus.NOT_CONNECTED);
+            count(e instanceof WriteTimeoutException ? ReadStatus.TIMEOUT : ReadStatus.NOT_CONNECTED);
             LOG.warn(deviceId + "/sync", "device={} time sync not sent: {}", deviceId, e.getMessage());
         }
     }
@@ -368,6 +369,9 @@ public final class Dlt645Session implements DeviceSession {
     private Frame transact(Frame request, int function) throws Failure {
         try {
             return bus.exchange(line -> exchange(line, request, function));
+        } catch (WriteTimeoutException e) {
+            // the link took no more bytes: the meter (or its serial server) is there but stuck, a timeout
+            throw new Failure(ReadStatus.TIMEOUT, who(request) + ": " + e.getMessage());
         } catch (IOException e) {
             throw new Failure(ReadStatus.NOT_CONNECTED, e.getMessage());
         } catch (FailureCarrier c) {

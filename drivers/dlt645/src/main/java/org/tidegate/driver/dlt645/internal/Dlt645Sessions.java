@@ -1,7 +1,6 @@
 package org.tidegate.driver.dlt645.internal;
 
-import java.util.HashMap;
-import java.util.Map;
+import org.tidegate.core.driver.support.SharedByKey;
 import org.tidegate.core.model.Device;
 import org.tidegate.driver.dlt645.Dlt645Settings;
 import org.tidegate.driver.serial.SerialBus;
@@ -14,16 +13,7 @@ import org.tidegate.driver.serial.SerialBuses;
  */
 public final class Dlt645Sessions {
     private final SerialBuses buses;
-    private final Map<String, TcpEntry> tcp = new HashMap<>();
-
-    private static final class TcpEntry {
-        final TcpLink link;
-        int users;
-
-        TcpEntry(TcpLink link) {
-            this.link = link;
-        }
-    }
+    private final SharedByKey<String, TcpLink> tcp = new SharedByKey<>(TcpLink::close);
 
     public Dlt645Sessions(SerialBuses buses) {
         this.buses = buses;
@@ -45,24 +35,10 @@ public final class Dlt645Sessions {
         return new Dlt645Session(device.id(), settings, link, timeout, device.retries(), device.pollInterval().toMillis());
     }
 
-    private synchronized MeterLink tcp(Dlt645Settings.Tcp endpoint, long timeout, long maxBackoff) {
+    private MeterLink tcp(Dlt645Settings.Tcp endpoint, long timeout, long maxBackoff) {
         String key = endpoint.host() + ":" + endpoint.port();
-        TcpEntry e = tcp.get(key);
-        if (e == null) {
-            TcpLink[] self = new TcpLink[1];
-            self[0] = new TcpLink(endpoint.host(), endpoint.port(), timeout, maxBackoff, () -> releaseTcp(key, self[0]));
-            e = new TcpEntry(self[0]);
-            tcp.put(key, e);
-        }
-        e.users++;
-        return e.link;
-    }
-
-    private synchronized void releaseTcp(String key, TcpLink link) {
-        TcpEntry e = tcp.get(key);
-        if (e != null && e.link == link && --e.users == 0) {
-            tcp.remove(key);
-            link.close();
-        }
+        TcpLink[] self = new TcpLink[1];
+        return tcp.acquire(key, () -> self[0] = new TcpLink(endpoint.host(), endpoint.port(), timeout, maxBackoff,
+                () -> tcp.release(key, self[0])), shared -> { });
     }
 }

@@ -1,25 +1,30 @@
 package org.tidegate.driver.dlt645.internal;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
-import java.net.Socket;
-import java.net.SocketTimeoutException;
 import java.util.concurrent.locks.ReentrantLock;
 import org.tidegate.core.retry.Backoff;
 import org.tidegate.driver.serial.SerialSettings;
+import org.tidegate.driver.serial.SocketLine;
 import org.tinylog.Logger;
 
 /**
  * Meters behind a TCP serial server (or a meter's own network module): one connection, opened on first use,
  * shared by the meters configured on the same host and port with a fair lock as a serial bus is. After it fails
  * the connection is closed, and reconnecting waits 100 ms, doubling (with jitter, core {@link Backoff}) up to a cap.
- * The connect itself is bounded by the request's timeout.
+ * Every blocking call has a deadline ({@link SocketLine}): the connect and each write and read are bounded by the
+ * request's timeout, so a serial server that stops reading (its buffer full, its serial side stuck) fails the
+ * request as a {@link org.tidegate.driver.serial.WriteTimeoutException} instead of stalling the poll thread.
  */
 final class TcpLink implements MeterLink {
     /** The character time used for the inter-request gap: that of the usual meter line, 2400 8E1. */
     private static final long CHAR_NANOS = new SerialSettings("tcp", 2400, SerialSettings.Parity.EVEN, 8, 1).charTimeNanos();
+
+    /**
+     * The send buffer asked for: a request is a few dozen bytes and the master waits for each reply, so more than
+     * this queued means the far end stopped reading. The kernel may queue more all the same; what bounds a write is
+     * its deadline.
+     */
+    static final int SEND_BUFFER = 4096;
 
     private final String host;
     private final int port;
@@ -27,9 +32,7 @@ final class TcpLink implements MeterLink {
     private final ReentrantLock lock = new ReentrantLock(true);
     private final Backoff backoff;
     private final Runnable release;
-    private Socket socket;
-    private InputStream in;
-    private OutputStream out;
+    private SocketLine socket;
     private String lastError = "";
     private volatile long lastEnd = System.nanoTime();
 
@@ -59,18 +62,17 @@ final class TcpLink implements MeterLink {
     }
 
     private Wire open() throws IOException {
-        if (socket == null) {
+        if (socket == null || !socket.isOpen()) {
+            socket = null;
             long now = System.nanoTime();
             if (!backoff.mayAttempt(now)) {
                 throw new IOException("tcp " + describe() + " unavailable (" + lastError + "), next attempt in "
                         + backoff.remainingMillis(now) + " ms");
             }
-            Socket s = new Socket();
             try {
-                s.connect(new InetSocketAddress(host, port), (int) Math.max(1, connectTimeoutMillis));
-                s.setTcpNoDelay(true);
+                socket = SocketLine.connect(host, port, Math.max(1, connectTimeoutMillis));
+                socket.sendBuffer(SEND_BUFFER);
             } catch (IOException e) {
-                s.close();
                 backoff.failed(System.nanoTime());
                 String err = "cannot connect to " + describe() + ": " + e.getMessage();
                 if (!err.equals(lastError)) {
@@ -79,41 +81,25 @@ final class TcpLink implements MeterLink {
                 lastError = err;
                 throw new IOException(err, e);
             }
-            socket = s;
-            in = s.getInputStream();
-            out = s.getOutputStream();
             backoff.reset();
             lastError = "";
             Logger.info("dlt645 connected to {}", describe());
         }
-        Socket s = socket;
+        SocketLine s = socket;
         return new Wire() {
             @Override
             public void discardInput() throws IOException {
-                int n = in.available();
-                if (n > 0) {
-                    in.skipNBytes(n);
-                }
+                s.discardInput();
             }
 
             @Override
             public void write(byte[] b, int off, int len, long timeoutMillis) throws IOException {
-                out.write(b, off, len);
-                out.flush();
+                s.write(b, off, len, timeoutMillis);
             }
 
             @Override
             public int read(byte[] buf, int off, int len, long timeoutMillis) throws IOException {
-                s.setSoTimeout((int) Math.max(1, Math.min(Integer.MAX_VALUE, timeoutMillis)));
-                try {
-                    int n = in.read(buf, off, len);
-                    if (n < 0) {
-                        throw new IOException(describe() + " closed the connection");
-                    }
-                    return n;
-                } catch (SocketTimeoutException e) {
-                    return 0;
-                }
+                return s.read(buf, off, len, timeoutMillis);
             }
         };
     }
@@ -121,11 +107,7 @@ final class TcpLink implements MeterLink {
     private void closeSocket(String why) {
         if (socket != null) {
             Logger.warn("dlt645 {} closing: {}", describe(), why);
-            try {
-                socket.close();
-            } catch (IOException ignored) {
-                // closing
-            }
+            socket.close();
             socket = null;
         }
     }

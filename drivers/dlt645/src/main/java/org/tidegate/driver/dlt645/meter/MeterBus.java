@@ -83,33 +83,20 @@ public final class MeterBus implements AutoCloseable {
      * client at a time (a new one is taken when the last closes). {@code port} 0 picks a free one, see {@link #tcpPort()}.
      */
     public static MeterBus startTcp(String bind, int port, List<SimulatedMeter> meters) throws IOException {
-        java.net.ServerSocket server = new java.net.ServerSocket();
-        server.setReuseAddress(true);
-        server.bind(new java.net.InetSocketAddress(bind, port));
-        server.setSoTimeout(100);
+        org.tidegate.driver.serial.SocketListener server = org.tidegate.driver.serial.SocketListener.bind(bind, port);
         Pipe p = new Pipe() {
-            private java.net.Socket client;
+            private org.tidegate.driver.serial.SocketLine client;
 
             @Override
             public int read(byte[] buf, long timeoutMillis) throws IOException {
                 if (client == null) {
-                    try {
-                        client = server.accept();
-                    } catch (java.net.SocketTimeoutException none) {
+                    client = server.accept(Math.min(100, Math.max(1, timeoutMillis)));
+                    if (client == null) {
                         return 0;
                     }
                 }
-                client.setSoTimeout((int) timeoutMillis);
                 try {
-                    int n = client.getInputStream().read(buf);
-                    if (n < 0) {
-                        client.close();
-                        client = null;
-                        return 0;
-                    }
-                    return n;
-                } catch (java.net.SocketTimeoutException quiet) {
-                    return 0;
+                    return client.read(buf, 0, buf.length, timeoutMillis);
                 } catch (IOException gone) {
                     client.close();
                     client = null;
@@ -120,30 +107,25 @@ public final class MeterBus implements AutoCloseable {
             @Override
             public void write(byte[] w) throws IOException {
                 if (client != null) {
-                    client.getOutputStream().write(w);
-                    client.getOutputStream().flush();
+                    client.write(w, 0, w.length, 2000);
                 }
             }
 
             @Override
             public String name() {
-                return "tcp-" + server.getLocalPort();
+                return "tcp-" + server.localPort();
             }
 
             @Override
             public void close() {
-                try {
-                    if (client != null) {
-                        client.close();
-                    }
-                    server.close();
-                } catch (IOException ignored) {
-                    // closing
+                if (client != null) {
+                    client.close();
                 }
+                server.close();
             }
         };
         MeterBus b = new MeterBus(p, meters);
-        b.tcpPort = server.getLocalPort();
+        b.tcpPort = server.localPort();
         b.thread.start();
         Logger.info("dlt645 meters behind tcp {}:{}: {} meters", bind, b.tcpPort, meters.size());
         return b;

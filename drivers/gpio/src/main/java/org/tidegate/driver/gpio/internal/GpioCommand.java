@@ -2,41 +2,26 @@ package org.tidegate.driver.gpio.internal;
 
 import java.io.PrintStream;
 import java.nio.file.Path;
-import java.util.List;
-import java.util.Set;
-import org.tidegate.core.cli.Args;
-import org.tidegate.core.cli.Subcommand;
+import org.tidegate.core.cli.PicocliCommand;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * {@code tidegate gpio}: what real GPIO would use on this board (docs/gpio.md, "Checking a board"): the gpiod native
  * libraries for this architecture and every GPIO chip this user can open. Exit 0 when real GPIO is usable.
  */
-public class GpioCommand implements Subcommand {
-    @Override
-    public String name() {
-        return "gpio";
-    }
+@Command(name = "gpio", description = {
+        "check real GPIO on this board: gpiod native libraries, GPIO chips this user can open", "",
+        "Loads Pi4J's gpiod native libraries for this architecture (aarch64, armhf) and opens every",
+        "DIR/gpiochip* (default /dev) as the gateway would, printing name, label and line count.",
+        "Exit 0 when real GPIO is usable, 1 with the reason when it is not. Run it as the service user:",
+        "  sudo -u tidegate tidegate gpio"})
+public class GpioCommand implements PicocliCommand {
+    @Option(names = "--dev", paramLabel = "DIR", description = "where the GPIO chips are (default: ${DEFAULT-VALUE})")
+    Path dev = GpioBackend.DEV;
 
     @Override
-    public String summary() {
-        return "check real GPIO on this board: gpiod native libraries, GPIO chips this user can open";
-    }
-
-    @Override
-    public String usage() {
-        return """
-                tidegate gpio [--dev DIR]
-
-                Loads Pi4J's gpiod native libraries for this architecture (aarch64, armhf) and opens every
-                DIR/gpiochip* (default /dev) as the gateway would, printing name, label and line count.
-                Exit 0 when real GPIO is usable, 1 with the reason when it is not. Run it as the service user:
-                sudo -u tidegate tidegate gpio""";
-    }
-
-    @Override
-    public int run(List<String> argv, PrintStream out, PrintStream err) throws Exception {
-        Args args = Args.parse(argv, Set.of("dev"), Set.of());
-        Path dev = Path.of(args.get("dev", GpioBackend.DEV.toString()));
+    public int run(PrintStream out, PrintStream err) throws Exception {
         GpiodProbe.Report r = GpiodProbe.probe(dev);
         out.println("architecture: " + r.architecture());
         out.println("gpiod native libraries: " + (r.nativeProblem() == null ? "loaded" : r.nativeProblem()));
