@@ -32,12 +32,6 @@ import org.tidegate.simulator.Simulator;
  * once settled, and the delivered message rate; runs at {@code -Xmx64m}, then looks for the heap floor.
  */
 public final class GatewayBenchmark implements Benchmark {
-    /**
-     * Extra options of the gateway JVM in the throughput run (besides -Xmx and -XX:+UseSerialGC): the systemd
-     * unit's small-board settings (C1 only, small stacks) and a bounded code cache; MALLOC_ARENA_MAX=2 is set
-     * in the gateway's environment unless already set.
-     */
-    static final String DEFAULT_GATEWAY_JVM = "-XX:TieredStopAtLevel=1 -Xss512k -XX:ReservedCodeCacheSize=32m";
     @Override
     public String name() {
         return "gateway";
@@ -55,17 +49,21 @@ public final class GatewayBenchmark implements Benchmark {
     @Override
     public int run(List<String> argv, PrintStream out) throws Exception {
         Args args = Args.parse(argv, Set.of("devices", "runs", "settle", "measure", "samples-per-second", "channels",
-                "batch-polls", "body", "seconds", "backlog", "heap", "inflight", "jvm"), Set.of("no-floor"));
+                "batch-polls", "body", "seconds", "backlog", "heap", "inflight", "jvm", "console"), Set.of("no-floor"));
         if (args.get("samples-per-second") != null) {
             String body = args.get("body", "compact");
             if (!body.equals("compact") && !body.equals("json")) {
                 throw new Args.UsageException("--body: compact or json, got " + body);
             }
+            String console = args.get("console", "on");
+            if (!console.equals("on") && !console.equals("off")) {
+                throw new Args.UsageException("--console: on or off, got " + console);
+            }
             return new GatewayThroughput(new GatewayThroughput.Options(args.intValue("samples-per-second", 100_000),
                     args.intValue("devices", 50), args.intValue("channels", 100), args.intValue("batch-polls", 10),
                     body.equals("compact"), args.intValue("seconds", 60), args.intValue("settle", 20),
                     args.intValue("backlog", 0), args.intValue("heap", 64), args.intValue("inflight", 128),
-                    args.intValue("runs", 3), List.of(args.get("jvm", DEFAULT_GATEWAY_JVM).trim().split("\\s+"))), out)
+                    args.intValue("runs", 3), List.of(args.get("jvm", "").trim().split("\\s+")), console.equals("on")), out)
                     .run();
         }
         int devices = args.intValue("devices", 20);
@@ -139,12 +137,9 @@ public final class GatewayBenchmark implements Benchmark {
                         }, 500)) {
                     receiver.start();
                     receiver.awaitSubscribed(10, TimeUnit.SECONDS);
-                    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-                    List<String> cmd = List.of(java, "-Xmx" + heapMb + "m", "-XX:+UseSerialGC", "-XX:+ExitOnOutOfMemoryError",
-                            "-cp", System.getProperty("java.class.path"), "org.tidegate.launcher.Main",
-                            "run", "--home", home.toString(), "--log-level", "warn", "--scan-seconds", "0");
                     long t0 = System.nanoTime();
-                    Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
+                    Process p = GatewayJvm.run(heapMb, List.of(), List.of("--home", home.toString(), "--log-level", "warn",
+                                    "--scan-seconds", "0")).redirectErrorStream(true)
                             .redirectOutput(home.resolve("gateway.out").toFile()).start();
                     try {
                         long deadline = t0 + TimeUnit.SECONDS.toNanos(90);

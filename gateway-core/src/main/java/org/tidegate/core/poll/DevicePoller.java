@@ -87,7 +87,7 @@ public final class DevicePoller implements AutoCloseable {
         return device;
     }
 
-    /** Starts polling at the device's interval on its own thread. */
+    /** Starts polling at the device's interval on the shared poll threads ({@link PollScheduler}). */
     public synchronized DevicePoller start() {
         return start(org.tidegate.core.health.Heartbeat.NONE);
     }

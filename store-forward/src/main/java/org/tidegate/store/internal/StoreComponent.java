@@ -133,6 +133,26 @@ public class StoreComponent implements StoreAndForwardQueue, SequenceSource {
     }
 
     @Override
+    public List<StoredMessage> takeBatch(int max, int minPriority) {
+        return queue.takeBatch(max, minPriority);
+    }
+
+    @Override
+    public long alarmsPending() {
+        return queue.alarmsPending();
+    }
+
+    @Override
+    public void addPendingListener(Runnable listener) {
+        queue.addPendingListener(listener);
+    }
+
+    @Override
+    public void removePendingListener(Runnable listener) {
+        queue.removePendingListener(listener);
+    }
+
+    @Override
     public void acknowledge(long id) {
         queue.acknowledge(id);
     }
