@@ -131,7 +131,7 @@ receive() { # receive LOG: the cloud side, with a persistent session so nothing 
 receive "$work/received1.jsonl"
 gateway() { # gateway LOG: as the service user, as the unit runs it (JAVA_OPTS of the unit)
   chroot "$root" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/var/lib/tidegate LANG=C.UTF-8 \
-    JAVA_OPTS="-Xmx96m -XX:TieredStopAtLevel=1 -Xss512k" \
+    JAVA_OPTS="-Xmx96m" \
     runuser -u tidegate -- tidegate run --home /etc/tidegate > "$1" 2>&1 & gw=$!; pids="$pids $gw"
 }
 wait_for() { # wait_for SECONDS FILE PATTERN
