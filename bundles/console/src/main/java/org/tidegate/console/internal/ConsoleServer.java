@@ -43,7 +43,8 @@ final class ConsoleServer implements AutoCloseable {
     private final String apiKey;
     private final Routes routes;
     private final List<HttpServer> servers = new ArrayList<>();
-    private final Map<String, byte[]> assets = new LinkedHashMap<>();
+    // filled lazily by the server's worker threads, several at once when a browser loads a page
+    private final Map<String, byte[]> assets = new java.util.concurrent.ConcurrentHashMap<>();
     private final String index;
 
     /** The API behind the pages: each returns what goes into the JSON answer. */
