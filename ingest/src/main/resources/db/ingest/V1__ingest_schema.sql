@@ -14,7 +14,7 @@ CREATE TABLE gateways (
 
 -- The idempotency key: one row per envelope ever stored. An envelope whose (gateway, seq) is here is a repeat
 -- (broker redelivery, a second ingest process, a gateway re-sending after a crash) and stores nothing.
--- Rows older than the retention (IngestOptions.seenRetention, default 400 days, at least the longest
+-- Rows older than the retention (IngestOptions.seenRetention, default 60 days, at least the longest
 -- store-and-forward backlog) are purged by the service.
 CREATE TABLE envelopes_seen (
     gateway      text        NOT NULL,

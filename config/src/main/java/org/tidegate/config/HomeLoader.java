@@ -2,6 +2,7 @@ package org.tidegate.config;
 
 import java.nio.file.Path;
 import org.tidegate.config.internal.HomeReader;
+import org.tidegate.core.config.HomeAccess;
 
 /**
  * Reads and validates a gateway home directory: {@code gateway.json}, {@code profiles/*.json},
@@ -21,6 +22,15 @@ public final class HomeLoader {
     /** Checks the home directory with the given schemas. */
     public static LoadResult check(Path home, ConfigSchemas schemas) {
         return HomeReader.check(home, schemas);
+    }
+
+    /**
+     * Checks the home directory with the schemas of this class path, and that {@code runAs} can read and write
+     * its files as a running gateway must ({@link HomeAccess}): {@code tidegate validate} checks the service user,
+     * {@code tidegate run} the user it runs as, so the two agree.
+     */
+    public static LoadResult check(Path home, HomeAccess.User runAs) {
+        return HomeReader.checkAs(home, ConfigSchemas.fromClassPath(), runAs);
     }
 
     /**

@@ -37,7 +37,7 @@ public record IngestOptions(BrokerConnection broker, String prefix, String group
     public static final int DEFAULT_INFLIGHT = 2000;
     public static final int DEFAULT_BATCH = 1000;
     public static final long DEFAULT_LINGER_MS = 20;
-    public static final Duration DEFAULT_SEEN_RETENTION = Duration.ofDays(400);
+    public static final Duration DEFAULT_SEEN_RETENTION = Duration.ofDays(60);
 
     public IngestOptions {
         Objects.requireNonNull(broker, "broker");

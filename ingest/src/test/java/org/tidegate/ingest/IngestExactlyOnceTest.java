@@ -103,9 +103,15 @@ class IngestExactlyOnceTest {
                 t.start();
             }
 
-            Thread.sleep(3000);
+            // mid-stream: once both processes are storing (a loaded machine may take a while to get there)
+            long streamDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (Db.count(url, "SELECT count(*) FROM envelopes_seen WHERE content_type = 1") < 100
+                    || totals(a, "ingest-a", 1)[0] == 0 || totals(b, "ingest-b", 1)[0] == 0) {
+                assertTrue(System.nanoTime() < streamDeadline, "nothing stored before the kill\n" + tail("ingest-a", 1)
+                        + "\n" + tail("ingest-b", 1));
+                Thread.sleep(100);
+            }
             long storedBeforeKill = Db.count(url, "SELECT count(*) FROM envelopes_seen");
-            assertTrue(storedBeforeKill > 0, "nothing stored before the kill");
             long killAt = System.currentTimeMillis();
             a.destroyForcibly(); // SIGKILL mid-stream: whatever it held unacknowledged is redelivered to its session
             assertTrue(a.waitFor(10, TimeUnit.SECONDS));

@@ -75,6 +75,10 @@ public final class GatewayRuntime implements AutoCloseable {
         config.putAll(extraProperties);
         framework = new FrameworkFactory().newFramework(config);
         framework.init();
+        // The process's one ring of recent log lines (filled by tinylog's writer on this class path), for every bundle:
+        // registered by the system bundle, whose class space exports org.tidegate.log (runtime.properties).
+        framework.getBundleContext().registerService(org.tidegate.log.RecentLog.class,
+                org.tidegate.log.internal.LineRing.process(), null);
 
         Map<String, Path> onClassPath = bundlesOnClassPath();
         List<Bundle> installed = new ArrayList<>();
@@ -120,6 +124,37 @@ public final class GatewayRuntime implements AutoCloseable {
 
     public synchronized Framework framework() {
         return framework;
+    }
+
+    /**
+     * The liveness verdict of the gateway-core bundle ({@code org.tidegate.core.health}): "" while every watched
+     * thread progresses, else which is late; null when the framework or the registry is not running.
+     */
+    public String livenessVerdict() {
+        Framework f = framework();
+        if (f == null || f.getState() != Bundle.ACTIVE) {
+            return null;
+        }
+        try {
+            org.osgi.framework.BundleContext c = f.getBundleContext();
+            // getAllServiceReferences: the typed lookup would check that the system bundle sees the registering
+            // bundle's class space for the interface, and Felix answers no for a java.* interface here.
+            org.osgi.framework.ServiceReference<?>[] refs = c.getAllServiceReferences(
+                    java.util.function.Supplier.class.getName(), "(tidegate.liveness=true)");
+            for (org.osgi.framework.ServiceReference<?> ref : refs == null ? new org.osgi.framework.ServiceReference<?>[0] : refs) {
+                Object s = c.getService(ref);
+                if (s instanceof java.util.function.Supplier<?> supplier) {
+                    try {
+                        return String.valueOf(supplier.get());
+                    } finally {
+                        c.ungetService(ref);
+                    }
+                }
+            }
+            return null;
+        } catch (org.osgi.framework.InvalidSyntaxException | IllegalStateException e) {
+            return null;
+        }
     }
 
     /**

@@ -9,17 +9,46 @@ import org.tinylog.provider.ProviderRegistry;
 /**
  * Configures tinylog once for the whole process (the OSGi bundles share the launcher's tinylog through
  * the system bundle): a console writer and, for a running gateway, a rolling file in {@code HOME/logs}
- * (10 MB per file, 5 kept) so that an SD card is neither filled nor worn by logs.
+ * (10 MB per file, 5 kept) so that an SD card is neither filled nor worn by logs, or the journal alone under systemd;
+ * and always, whatever else, the in-memory ring of the last lines ({@code org.tidegate.log},
+ * read by remote management's {@code gateway.logs} and the console's log page).
  */
 final class Logging {
+    /** Lines with their date, as the file and the ring keep them. */
+    private static final String DATED_FORMAT = "{date:yyyy-MM-dd HH:mm:ss.SSS} {level|min-size=5} [{thread}] {class-name}: {message}";
+    /** The ring's bounds: a few thousand lines, and never more than 1 MiB of heap. */
+    static final int RING_LINES = 5000;
+    static final long RING_BYTES = 1L << 20;
+
     private static final java.util.concurrent.atomic.AtomicBoolean shutDown = new java.util.concurrent.atomic.AtomicBoolean();
 
     private Logging() {
     }
 
-    /** Console only, for short commands (validate, keygen, bench...). */
+    /**
+     * Whether stderr is the systemd journal ({@code JOURNAL_STREAM} names the stream systemd connected it to): the
+     * journal then keeps, timestamps and rotates the log, and a file copy would only wear the SD card.
+     */
+    static boolean underJournal() {
+        String stream = System.getenv("JOURNAL_STREAM");
+        return stream != null && !stream.isBlank();
+    }
+
+    /** The journal only (stderr, without a timestamp: journald adds its own), for a gateway under systemd. */
+    static void journal(String level) {
+        Map<String, String> c = base(level);
+        c.put("writerConsole.format", "{level|min-size=5} [{thread}] {class-name}: {message}");
+        ring(c, level);
+        apply(c);
+    }
+
+    /**
+     * Console only, for short commands (validate, keygen, bench...), and the ring: {@code tidegate demo} runs a gateway
+     * in this process, whose console log page reads it (it costs only what is logged).
+     */
     static void console(String level) {
         Map<String, String> c = base(level);
+        ring(c, level);
         apply(c);
     }
 
@@ -30,11 +59,21 @@ final class Logging {
         c.put("writerFile.level", level);
         c.put("writerFile.file", logDir.resolve("tidegate-{count}.log").toString());
         c.put("writerFile.latest", logDir.resolve("tidegate.log").toString());
-        c.put("writerFile.format", "{date:yyyy-MM-dd HH:mm:ss.SSS} {level|min-size=5} [{thread}] {class-name}: {message}");
+        c.put("writerFile.format", DATED_FORMAT);
         c.put("writerFile.policies", "startup, size: 10mb");
         c.put("writerFile.backups", "5");
         c.put("writerFile.charset", "UTF-8");
+        ring(c, level);
         apply(c);
+    }
+
+    /** The recent-log ring ({@code org.tidegate.log.internal.RecentLogWriter}, found by tinylog by its name). */
+    private static void ring(Map<String, String> c, String level) {
+        c.put("writerRing", "recent log");
+        c.put("writerRing.level", level);
+        c.put("writerRing.format", DATED_FORMAT);
+        c.put("writerRing.lines", String.valueOf(RING_LINES));
+        c.put("writerRing.bytes", String.valueOf(RING_BYTES));
     }
 
     private static Map<String, String> base(String level) {

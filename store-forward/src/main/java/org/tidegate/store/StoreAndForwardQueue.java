@@ -64,6 +64,31 @@ public interface StoreAndForwardQueue extends AutoCloseable {
      */
     List<StoredMessage> takeBatch(int max);
 
+    /**
+     * As {@link #takeBatch(int)}, handing out only messages of priority {@code minPriority} or higher (1.3): the
+     * uplink fills the in-flight slots it keeps for alarms with alarms only, never with the backlog.
+     *
+     * @throws IllegalArgumentException {@code minPriority} outside 0 … 9
+     */
+    List<StoredMessage> takeBatch(int max, int minPriority);
+
+    /**
+     * Alarms ({@link #ALARM_PRIORITY}) pending now, not in flight, those held in memory included (1.3). Read from the
+     * state the store publishes after every change, so it costs no round trip to the store's thread: the uplink
+     * asks it before every take.
+     */
+    long alarmsPending();
+
+    /**
+     * Runs {@code listener} every time the store published a change while messages are pending (after each commit
+     * or take, on the store's own thread: it must be short and never block) (1.3). The uplink rings its own wake-up
+     * with it, so an alarm committed while the in-flight window is full is published at once instead of at the
+     * next PUBACK or poll.
+     */
+    void addPendingListener(Runnable listener);
+
+    void removePendingListener(Runnable listener);
+
     /** The uplink's broker confirmed this message: delete it. Unknown ids are ignored. */
     void acknowledge(long id);
 

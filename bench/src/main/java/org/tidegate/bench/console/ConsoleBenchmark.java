@@ -45,18 +45,23 @@ public final class ConsoleBenchmark implements Benchmark {
     @Option(names = "--measure", paramLabel = "SECONDS", defaultValue = "20", description = "seconds RSS is sampled, once a second (default ${DEFAULT-VALUE})")
     int measure;
 
+    @Option(names = "--pretouch", description = "start both gateways with -XX:+AlwaysPreTouch (the whole heap resident)")
+    boolean pretouch;
+
     @Override
     public int measure(PrintStream out) throws Exception {
-        out.printf("demo site (5 devices), gateway JVM -Xmx128m -XX:+UseSerialGC; %d runs each, settle %d s, measure %d s%n",
-                runs, settle, measure);
+        // With the whole heap touched at start (-XX:+AlwaysPreTouch) both JVMs hold the same 128 MB of heap resident,
+        // so the difference is what the console adds outside the heap's bound (code, classes, threads).
+        out.printf("demo site (5 devices), gateway JVM -Xmx128m -XX:+UseSerialGC%s; %d runs each, settle %d s, measure %d s%n",
+                pretouch ? " -XX:+AlwaysPreTouch" : "", runs, settle, measure);
         List<Double> off = new ArrayList<>();
         List<Double> on = new ArrayList<>();
         long requests = 0;
         for (int i = 0; i < runs; i++) {
-            double a = once(false, settle, measure, null);
+            double a = once(false, settle, measure, null, pretouch);
             off.add(a);
             AtomicLong served = new AtomicLong();
-            double b = once(true, settle, measure, served);
+            double b = once(true, settle, measure, served, pretouch);
             on.add(b);
             requests += served.get();
             out.printf("  run %d: console off %.1f MB, console on and read %.1f MB (%d API requests)%n", i + 1, a, b,
@@ -70,12 +75,13 @@ public final class ConsoleBenchmark implements Benchmark {
         report.put(out, "rss_mb_console_on_median", "RSS with the console read every second (median)", mOn, "MB");
         report.put(out, "rss_mb_growth", "growth", mOn - mOff, "MB");
         report.put(out, "rss_ratio", "ratio on/off", mOn / mOff, "x");
-        report.put("budget_mb", 20).put("api_requests", requests);
+        report.put("budget_mb", 20).put("api_requests", requests).put("pretouch", pretouch);
         report.printJson(out);
         return 0;
     }
 
-    private static double once(boolean console, int settleSeconds, int measureSeconds, AtomicLong served) throws Exception {
+    private static double once(boolean console, int settleSeconds, int measureSeconds, AtomicLong served, boolean pretouch)
+            throws Exception {
         Path home = Files.createTempDirectory("tidegate-bench-console-");
         try (Simulator sim = new Simulator(1.0)) {
             int modbus = sim.startTcp("127.0.0.1", 0);
@@ -92,9 +98,12 @@ public final class ConsoleBenchmark implements Benchmark {
                 gw.putObject("console").put("enabled", console).put("port", port);
                 Files.writeString(home.resolve("gateway.json"), JSON.writeValueAsString(gw));
                 String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-                List<String> cmd = List.of(java, "-Xmx128m", "-XX:+UseSerialGC", "-XX:+ExitOnOutOfMemoryError",
-                        "-cp", System.getProperty("java.class.path"), "org.tidegate.launcher.Main",
-                        "run", "--home", home.toString(), "--log-level", "warn");
+                List<String> cmd = new ArrayList<>(List.of(java, "-Xmx128m", "-XX:+UseSerialGC", "-XX:+ExitOnOutOfMemoryError"));
+                if (pretouch) {
+                    cmd.add("-XX:+AlwaysPreTouch");
+                }
+                cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "org.tidegate.launcher.Main",
+                        "run", "--home", home.toString(), "--log-level", "warn"));
                 Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
                         .redirectOutput(home.resolve("gateway.out").toFile()).start();
                 Thread reader = null;

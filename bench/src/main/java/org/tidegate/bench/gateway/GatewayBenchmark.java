@@ -36,14 +36,8 @@ import picocli.CommandLine.Option;
         "start-up, RSS and rate: 20 devices / 200 channels at 1 s, -Xmx64m, heap floor; with --samples-per-second N:"
                 + " throughput of the whole gateway (samples/s verified, CPU, RSS, depth, wire bytes, alarm latency)",
         "", "Without --samples-per-second: start-up, RSS and rate at -Xmx64m, then the heap floor (--devices, --runs,",
-        "--settle, --measure, --no-floor). With it: the throughput run (every other option)."})
+        "--settle, --measure, --no-floor). With it: the throughput run (the other options)."})
 public final class GatewayBenchmark implements Benchmark {
-    /**
-     * Extra options of the gateway JVM in the throughput run (besides -Xmx and -XX:+UseSerialGC): the systemd
-     * unit's small-board settings (C1 only, small stacks) and a bounded code cache; MALLOC_ARENA_MAX=2 is set
-     * in the gateway's environment unless already set.
-     */
-    static final String DEFAULT_GATEWAY_JVM = "-XX:TieredStopAtLevel=1 -Xss512k -XX:ReservedCodeCacheSize=32m";
     record Run(int heapMb, boolean ok, double startupMs, double rssMb, double messagesPerSecond, String note) {
     }
 
@@ -96,9 +90,13 @@ public final class GatewayBenchmark implements Benchmark {
             description = "the uplink's QoS 1 messages in flight, throughput run (default ${DEFAULT-VALUE})")
     int inflight;
 
-    @Option(names = "--jvm", paramLabel = "OPTIONS", defaultValue = DEFAULT_GATEWAY_JVM,
-            description = "extra gateway JVM options, throughput run, one argument (default \"${DEFAULT-VALUE}\")")
+    @Option(names = "--jvm", paramLabel = "OPTIONS", defaultValue = "",
+            description = "more gateway JVM options as one argument, after bin/tidegate's own, throughput run")
     String jvm;
+
+    @Option(names = "--console", paramLabel = "on|off", defaultValue = "on",
+            description = "the gateway's web console, throughput run (default ${DEFAULT-VALUE})")
+    String console;
 
     @Override
     public int measure(PrintStream out) throws Exception {
@@ -106,11 +104,14 @@ public final class GatewayBenchmark implements Benchmark {
             if (!body.equals("compact") && !body.equals("json")) {
                 throw new Args.UsageException("--body: compact or json, got " + body);
             }
+            if (!console.equals("on") && !console.equals("off")) {
+                throw new Args.UsageException("--console: on or off, got " + console);
+            }
             return new GatewayThroughput(new GatewayThroughput.Options(samplesPerSecond,
                     devices != null ? devices : 50, channels, batchPolls,
                     body.equals("compact"), seconds, settle,
                     backlog, heap, inflight,
-                    runs, List.of(jvm.trim().split("\\s+"))), out)
+                    runs, List.of(jvm.trim().split("\\s+")), console.equals("on")), out)
                     .run();
         }
         int devices = this.devices != null ? this.devices : 20;
@@ -181,12 +182,9 @@ public final class GatewayBenchmark implements Benchmark {
                         }, 500)) {
                     receiver.start();
                     receiver.awaitSubscribed(10, TimeUnit.SECONDS);
-                    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-                    List<String> cmd = List.of(java, "-Xmx" + heapMb + "m", "-XX:+UseSerialGC", "-XX:+ExitOnOutOfMemoryError",
-                            "-cp", System.getProperty("java.class.path"), "org.tidegate.launcher.Main",
-                            "run", "--home", home.toString(), "--log-level", "warn", "--scan-seconds", "0");
                     long t0 = System.nanoTime();
-                    Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
+                    Process p = GatewayJvm.run(heapMb, List.of(), List.of("--home", home.toString(), "--log-level", "warn",
+                                    "--scan-seconds", "0")).redirectErrorStream(true)
                             .redirectOutput(home.resolve("gateway.out").toFile()).start();
                     try {
                         long deadline = t0 + TimeUnit.SECONDS.toNanos(90);

@@ -64,7 +64,7 @@ final class GatewayThroughput {
     private static final int METER_UNIT = 10;
 
     record Options(int samplesPerSecond, int devices, int channels, int batchPolls, boolean compact, int seconds,
-                   int settle, int backlog, int heapMb, int inflight, int runs, List<String> jvm) {
+                   int settle, int backlog, int heapMb, int inflight, int runs, List<String> jvm, boolean console) {
         int pollMs() {
             return (int) Math.max(50, Math.round(1000.0 * devices * channels / samplesPerSecond));
         }
@@ -73,7 +73,7 @@ final class GatewayThroughput {
     record Result(double samplesPerSecond, double expected, double gatewayCores, double machineCores,
                   double storeDrainSeconds, double rssMb,
                   double wireBytesPerSample, double drainSeconds, double[] alarmSampledMs, double[] alarmChangeMs,
-                  double[] alarmSampledDrainMs, long refused, String note) {
+                  double[] alarmSampledDrainMs, double[] alarmSealedMs, long refused, String note) {
     }
 
     /** A meter with {@code channels} float32 input registers (ir 0, 2, …) and an alarm input at hr 0. */
@@ -107,8 +107,9 @@ final class GatewayThroughput {
     int run() throws Exception {
         out.printf(Locale.ROOT, "gateway throughput: %d devices x %d float32 channels, poll %d ms = %,.0f samples/s"
                         + " offered; batchPolls %d, body %s, window %d, -Xmx%dm; backlog %,d messages; %d s measured after"
-                        + " %d s; %d run(s); gateway JVM -Xmx%dm -XX:+UseSerialGC %s%n", o.devices, o.channels, o.pollMs(), offered(), o.batchPolls,
-                o.compact ? "compact" : "json", o.inflight, o.heapMb, o.backlog, o.seconds, o.settle, o.runs, o.heapMb, String.join(" ", o.jvm));
+                        + " %d s; %d run(s); console %s; gateway: %s%n", o.devices, o.channels, o.pollMs(), offered(), o.batchPolls,
+                o.compact ? "compact" : "json", o.inflight, o.heapMb, o.backlog, o.seconds, o.settle, o.runs,
+                o.console ? "on (as shipped)" : "off", GatewayJvm.describe(o.heapMb, o.jvm));
         double[] formats = wireFormats();
         List<Result> results = new ArrayList<>();
         for (int r = 0; r < o.runs; r++) {
@@ -117,11 +118,12 @@ final class GatewayThroughput {
             out.printf(Locale.ROOT, "  run %d: %,.0f live samples/s delivered and verified (%,.0f offered), gateway %.2f"
                             + " cores (machine %.2f), RSS %.1f MB, %.2f wire bytes/sample, backlog: all at the broker after %.1f s, all verified at the receiver after %.1f s,"
                             + " alarm sampled->receiver p50 %.1f p99 %.1f ms (during drain p99 %.1f ms, n=%d),"
-                            + " change->receiver p99 %.1f ms, refused %d %s%n",
+                            + " change->receiver p99 %.1f ms, poll->sealed (pipeline and sealing) p99 %.1f ms, refused %d %s%n",
                     r + 1, res.samplesPerSecond, res.expected, res.gatewayCores, res.machineCores, res.rssMb,
                     res.wireBytesPerSample, res.storeDrainSeconds, res.drainSeconds, BenchReport.percentile(res.alarmSampledMs, 50),
                     BenchReport.percentile(res.alarmSampledMs, 99), BenchReport.percentile(res.alarmSampledDrainMs, 99),
-                    res.alarmSampledDrainMs.length, BenchReport.percentile(res.alarmChangeMs, 99), res.refused, res.note);
+                    res.alarmSampledDrainMs.length, BenchReport.percentile(res.alarmChangeMs, 99),
+                    BenchReport.percentile(res.alarmSealedMs, 99), res.refused, res.note);
         }
         BenchReport report = new BenchReport("gateway-throughput");
         report.put("devices", o.devices).put("channels", o.channels).put("pollMs", o.pollMs())
@@ -240,16 +242,8 @@ final class GatewayThroughput {
             counter.setCallback(new CountingCallback(c));
             counter.connect(new MqttConnectionOptions()).waitForCompletion(10_000);
             counter.subscribe("tidegate/+/telemetry/" + BACKLOG_DEVICE, 0).waitForCompletion(10_000);
-            String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-            List<String> cmd = new ArrayList<>(List.of(java, "-Xmx" + o.heapMb + "m", "-XX:+UseSerialGC",
-                    "-XX:+ExitOnOutOfMemoryError"));
-            cmd.addAll(o.jvm);
-            cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "org.tidegate.launcher.Main", "run",
-                    "--home", home.toString(), "--log-level", "warn", "--scan-seconds", "0"));
-            ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
-                    .redirectOutput(home.resolve("gateway.out").toFile());
-            // glibc gives every thread that mallocs its own arena (64 MB reserved, partly resident): two suffice.
-            pb.environment().putIfAbsent("MALLOC_ARENA_MAX", "2");
+            ProcessBuilder pb = GatewayJvm.run(o.heapMb, o.jvm, List.of("--home", home.toString(), "--log-level", "warn",
+                    "--scan-seconds", "0")).redirectErrorStream(true).redirectOutput(home.resolve("gateway.out").toFile());
             Process p = pb.start();
             Thread toggler = new Thread(() -> toggleAlarm(alarmMeter, c), "bench-alarm-toggler");
             toggler.setDaemon(true);
@@ -301,7 +295,7 @@ final class GatewayThroughput {
                 }
                 return new Result(rate, offered(), cores, machine, storeDrain, BenchReport.median(rss.stream()
                         .mapToDouble(Double::doubleValue).filter(d -> !Double.isNaN(d)).toArray()), wire, drain, toArray(c.alarmSampled),
-                        toArray(c.alarmChange), toArray(c.alarmSampledDuringDrain), c.refused.get(), note);
+                        toArray(c.alarmChange), toArray(c.alarmSampledDuringDrain), toArray(c.alarmSealed), c.refused.get(), note);
             } finally {
                 c.stop = true;
                 p.destroy();
@@ -324,7 +318,7 @@ final class GatewayThroughput {
 
     private Result failed(String note) {
         return new Result(0, offered(), Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN, new double[0],
-                new double[0], new double[0], 0, note);
+                new double[0], new double[0], new double[0], 0, note);
     }
 
     private void line(int run, Counters c, long pid) {
@@ -342,10 +336,10 @@ final class GatewayThroughput {
                   "broker": { "url": "%s", "reconnectMinMs": 200, "reconnectMaxMs": 2000, "inflight": %d },
                   "security": { "cloudId": "%s" },
                   "store": { "path": "data/queue.db" },
-                  "telemetry": { "batchPolls": %d, "body": "%s", "statusIntervalSeconds": 1 }
+                  "telemetry": { "batchPolls": %d, "body": "%s", "statusIntervalSeconds": 1 }%s
                 }
                 """.formatted(DemoHome.GATEWAY_ID, url, o.inflight, DemoHome.CLOUD_ID, o.batchPolls,
-                o.compact ? "compact" : "json"));
+                o.compact ? "compact" : "json", o.console ? "" : ",\n  \"console\": { \"enabled\": false }"));
         try (var files = Files.list(home.resolve("devices"))) {
             for (Path f : files.toList()) {
                 Files.delete(f);
@@ -531,6 +525,8 @@ final class GatewayThroughput {
         final List<Double> alarmSampled = new ArrayList<>();
         final List<Double> alarmChange = new ArrayList<>();
         final List<Double> alarmSampledDuringDrain = new ArrayList<>();
+        /** Poll that saw the change -> the envelope's created-at (the pipeline and sealing, before the store). */
+        final List<Double> alarmSealed = new ArrayList<>();
         volatile int arrivedBytes;
         volatile long alarmArrivedAt;
         final AtomicLong backlogAtBroker = new AtomicLong();
@@ -561,6 +557,7 @@ final class GatewayThroughput {
                 Long toggled = toggles.poll();
                 synchronized (this) {
                     alarmSampled.add(sampled);
+                    alarmSealed.add((double) (m.opened().createdAtMillis() - body.path("t").asLong()));
                     if (toggled != null) {
                         alarmChange.add((double) (now - toggled));
                     }

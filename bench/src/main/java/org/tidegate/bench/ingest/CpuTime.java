@@ -3,6 +3,8 @@ package org.tidegate.bench.ingest;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.stream.Stream;
 
 /**
@@ -43,6 +45,46 @@ final class CpuTime {
             return total;
         }
         return total;
+    }
+
+    /**
+     * CPU seconds of {@code pid}'s threads so far, grouped by what they do (from the thread names in
+     * /proc/PID/task/TID/comm): ingest verifiers, the writer, Paho's MQTT threads, the JIT compilers, the garbage
+     * collector, the rest.
+     */
+    static Map<String, Double> byThreadGroup(long pid) {
+        Map<String, Double> groups = new TreeMap<>();
+        try (Stream<Path> tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
+            for (Path t : (Iterable<Path>) tasks::iterator) {
+                try {
+                    String comm = Files.readString(t.resolve("comm")).trim();
+                    String s = Files.readString(t.resolve("stat"));
+                    String[] f = s.substring(s.lastIndexOf(')') + 2).split(" ");
+                    double cpu = (Long.parseLong(f[11]) + Long.parseLong(f[12])) / TICKS_PER_SECOND;
+                    groups.merge(group(comm), cpu, Double::sum);
+                } catch (IOException | RuntimeException gone) {
+                    // the thread ended meanwhile
+                }
+            }
+        } catch (IOException e) {
+            return groups;
+        }
+        return groups;
+    }
+
+    private static String group(String comm) {
+        if (comm.startsWith("ingest-verify")) {
+            return "verify";
+        } else if (comm.startsWith("ingest-writer")) {
+            return "writer";
+        } else if (comm.startsWith("MQTT")) {
+            return "mqtt";
+        } else if (comm.startsWith("C1 Compiler") || comm.startsWith("C2 Compiler")) {
+            return "jit";
+        } else if (comm.startsWith("GC ") || comm.startsWith("VM Thread")) {
+            return "gc";
+        }
+        return "other";
     }
 
     /** ppid, utime, stime of {@code pid}, or null. */

@@ -14,6 +14,8 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.paho.mqttv5.client.IMqttToken;
@@ -27,6 +29,9 @@ import org.postgresql.copy.CopyIn;
 import org.tidegate.bench.BenchReport;
 import org.tidegate.bench.Benchmark;
 import org.tidegate.cloud.broker.MosquittoBroker;
+import org.tidegate.core.body.CompactTelemetry;
+import org.tidegate.core.cli.Args;
+import org.tidegate.core.model.Sample;
 import org.tidegate.crypto.ContentType;
 import org.tidegate.crypto.EnvelopeSealer;
 import org.tidegate.crypto.PemKeys;
@@ -44,26 +49,43 @@ import picocli.CommandLine.Option;
  * run (the peer: PostgreSQL's own bulk path, no MQTT, no crypto, one transaction).
  *
  * <p>Method, per run and process count: TRUNCATE; a fresh broker and a fresh group; the ingest processes start and
- * subscribe; a warm-up workload (half the size of the measured one) is published and stored, so the JIT has compiled
- * the hot paths as in a long-running service; the processes are stopped with SIGSTOP (connections stay); the measured
- * workload (sealed, signed and encrypted telemetry of {@code --gateways} gateways, {@code --samples} samples each) is
- * published at QoS 1 and queues in their sessions; SIGCONT, and the clock runs from the first stored reading of it to
- * the last, polling {@code count(*)}. So it measures the ingest (receive, verify, decrypt, parse, store, commit,
- * acknowledge), not the publisher. Beside the wall-clock rate it reports readings per CPU-second of the ingest JVMs
- * plus PostgreSQL (from /proc), which holds on a machine shared with other work.
+ * subscribe; a warm-up workload (half the size of the measured one) is published and stored, again after a TRUNCATE
+ * until the JIT compilers have settled ({@link #warmUp}), so the hot paths are compiled as in a long-running service;
+ * TRUNCATE; the processes are stopped with SIGSTOP (connections stay); the measured workload (sealed, signed and
+ * encrypted telemetry of {@code --gateways} gateways, {@code --samples} samples each, JSON or compact bodies) is
+ * published at QoS 1 and queues in their sessions; SIGCONT, and the clock runs from the first stored envelope of it
+ * to the last, polling {@code count(*)} of {@code envelopes_seen} (written in the transaction that stores the
+ * envelope's readings, and a fortieth of their count to scan); at the end {@code readings} must hold every sample.
+ * So it measures the ingest (receive, verify, decrypt, parse, store, commit, acknowledge), not the publisher. Beside
+ * the wall-clock rate it reports readings per CPU-second of the ingest JVMs plus PostgreSQL (from /proc, without the
+ * benchmark's own polling backend), the CPU per reading of each (the ingest JVMs also by thread group) and of
+ * mosquitto, which hold on a machine shared with other work.
  */
 @Command(name = "ingest", description = "ingest into PostgreSQL: readings/s with 1 and 2 ingest processes vs a plain COPY of the same rows")
 public final class IngestBenchmark implements Benchmark {
+    private static final long POLL_MS = 20;
+    private static final int WARM_ROUNDS = 4;
+    private static final double WARM_JIT_SHARE = 0.05;
     /**
      * One measured run.
      *
      * @param perSecond     readings per wall-clock second
      * @param clientCpu     CPU seconds of the ingest processes (or the COPY client thread) while measuring
-     * @param serverCpu     CPU seconds of PostgreSQL (postmaster and its children) while measuring
+     * @param serverCpu     CPU seconds of PostgreSQL (postmaster and its children, less the benchmark's own polling
+     *                      backend) while measuring
+     * @param brokerCpu     CPU seconds of mosquitto while measuring (0 for the COPY peer, which has no broker)
+     * @param clientThreads the ingest processes' CPU seconds by thread group ({@link CpuTime#byThreadGroup})
+     * @param warmUp        how the warm-up went (rounds, the JIT compilers' share of the last one)
      */
-    record Measured(double perSecond, long readings, double clientCpu, double serverCpu) {
+    record Measured(double perSecond, long readings, double clientCpu, double serverCpu, double brokerCpu,
+                    Map<String, Double> clientThreads, String warmUp) {
+        /** Readings per CPU-second of client plus PostgreSQL (the broker is shown apart: the peer has none). */
         double perCpuSecond() {
             return readings / (clientCpu + serverCpu);
+        }
+
+        double micros(double cpuSeconds) {
+            return cpuSeconds / readings * 1e6;
         }
     }
 
@@ -85,23 +107,32 @@ public final class IngestBenchmark implements Benchmark {
     @Option(names = "--heap", paramLabel = "MB", defaultValue = "256", description = "-Xmx of each ingest process in MB (default ${DEFAULT-VALUE})")
     int heap;
 
+    @Option(names = "--body", paramLabel = "json|compact", defaultValue = "json", description = "telemetry body encoding (default ${DEFAULT-VALUE})")
+    String bodyForm;
+
     @Option(names = "--keep", description = "keep the work directory (PostgreSQL cluster, logs) afterwards")
     boolean keep;
 
     @Override
     public int measure(PrintStream out) throws Exception {
+        if (!bodyForm.equals("json") && !bodyForm.equals("compact")) {
+            throw new Args.UsageException("--body must be json or compact, got " + bodyForm);
+        }
+        boolean compact = bodyForm.equals("compact");
         if (!MosquittoBroker.installed() || !PostgresCluster.installed()) {
             out.println("ingest benchmark: needs mosquitto and PostgreSQL (Debian: apt-get install mosquitto postgresql)");
             return 1;
         }
         Path work = Files.createTempDirectory("tidegate-bench-ingest");
         try (PostgresCluster pg = PostgresCluster.start(true)) {
-            Workload w = Workload.create(work, envelopes, samples, gateways);
+            Workload w = Workload.create(work, envelopes, samples, gateways, compact);
             long rows = (long) envelopes * samples;
             out.printf(Locale.ROOT, "ingest benchmark: %d envelopes x %d samples = %d readings from %d gateways,"
-                            + " %d runs, batch %d, ingest heap %d MB; %s (fsync on, synchronous_commit on), %s%n",
-                    envelopes, samples, rows, gateways, runs, batch, heap, pg.describe(),
+                            + " %s bodies, %d runs, batch %d, ingest heap %d MB; %s (fsync on, synchronous_commit on),"
+                            + " %s%n",
+                    envelopes, samples, rows, gateways, bodyForm, runs, batch, heap, pg.describe(),
                     new MosquittoBroker(work.resolve("probe")).describe());
+            out.printf(Locale.ROOT, "workload: %s%n", describeWorkload(samples, compact));
             double[] one = new double[runs];
             double[] two = new double[runs];
             double[] copy = new double[runs];
@@ -109,6 +140,10 @@ public final class IngestBenchmark implements Benchmark {
             double[] twoCpu = new double[runs];
             double[] copyCpu = new double[runs];
             double[] twoClientCpuPerMillion = new double[runs];
+            double[] twoServerUs = new double[runs];
+            double[] twoBrokerUs = new double[runs];
+            double[] copyClientUs = new double[runs];
+            double[] copyServerUs = new double[runs];
             for (int r = 0; r < runs; r++) {
                 Measured m1 = ingestRun(work, pg, w, 1, r, batch, heap);
                 Measured m2 = ingestRun(work, pg, w, 2, r, batch, heap);
@@ -119,13 +154,26 @@ public final class IngestBenchmark implements Benchmark {
                 oneCpu[r] = m1.perCpuSecond();
                 twoCpu[r] = m2.perCpuSecond();
                 copyCpu[r] = mc.perCpuSecond();
-                twoClientCpuPerMillion[r] = m2.clientCpu() / m2.readings() * 1e6;
+                twoClientCpuPerMillion[r] = m2.micros(m2.clientCpu());
+                twoServerUs[r] = m2.micros(m2.serverCpu());
+                twoBrokerUs[r] = m2.micros(m2.brokerCpu());
+                copyClientUs[r] = mc.micros(mc.clientCpu());
+                copyServerUs[r] = mc.micros(mc.serverCpu());
                 out.printf(Locale.ROOT, "  run %d: 1 process %,.0f readings/s, 2 processes %,.0f, COPY %,.0f;"
                                 + " per CPU-second (client + PostgreSQL): %,.0f, %,.0f, COPY %,.0f; load average %s%n",
                         r + 1, one[r], two[r], copy[r], oneCpu[r], twoCpu[r], copyCpu[r], loadAverage());
+                out.printf(Locale.ROOT, "         CPU per reading: 2 processes: ingest JVMs %.2f us, PostgreSQL %.2f us,"
+                                + " mosquitto %.2f us; COPY: client %.2f us, PostgreSQL %.2f us%n",
+                        twoClientCpuPerMillion[r], twoServerUs[r], twoBrokerUs[r], copyClientUs[r], copyServerUs[r]);
+                StringBuilder split = new StringBuilder();
+                m2.clientThreads().forEach((k, v) -> split.append(split.length() == 0 ? "" : ", ")
+                        .append(String.format(Locale.ROOT, "%s %.2f", k, m2.micros(v))));
+                out.printf(Locale.ROOT, "         ingest JVMs' CPU per reading by thread (us): %s; %s (1 process: %s)%n",
+                        split, m2.warmUp(), m1.warmUp());
             }
             BenchReport report = new BenchReport("ingest");
-            report.put("envelopes", envelopes).put("samples", samples).put("gateways", gateways).put("runs", runs);
+            report.put("envelopes", envelopes).put("samples", samples).put("gateways", gateways).put("body", bodyForm)
+                    .put("runs", runs);
             out.println("medians:");
             double m1 = BenchReport.median(one);
             double m2 = BenchReport.median(two);
@@ -145,6 +193,14 @@ public final class IngestBenchmark implements Benchmark {
             report.put(out, "cpu_ratio_2_processes_vs_copy", "CPU efficiency, 2 processes / COPY", c2 / cc, "");
             report.put(out, "ingest_cpu_us_per_reading", "ingest JVMs' CPU per reading (2 processes)",
                     BenchReport.median(twoClientCpuPerMillion), "us");
+            report.put(out, "ingest_pg_cpu_us_per_reading", "PostgreSQL's CPU per reading (2 processes)",
+                    BenchReport.median(twoServerUs), "us");
+            report.put(out, "ingest_broker_cpu_us_per_reading", "mosquitto's CPU per reading (2 processes)",
+                    BenchReport.median(twoBrokerUs), "us");
+            report.put(out, "copy_client_cpu_us_per_reading", "COPY client's CPU per reading",
+                    BenchReport.median(copyClientUs), "us");
+            report.put(out, "copy_pg_cpu_us_per_reading", "PostgreSQL's CPU per reading (COPY)",
+                    BenchReport.median(copyServerUs), "us");
             report.put("load_average_at_end", loadAverage());
             report.put("goal_50000_met", m2 >= 50_000);
             report.put("goal_half_copy_met", m2 / mc >= 0.5);
@@ -166,6 +222,7 @@ public final class IngestBenchmark implements Benchmark {
         Path brokerDir = work.resolve("mosquitto-" + processes + "-" + run);
         try (MosquittoBroker broker = new MosquittoBroker(brokerDir)) {
             broker.start();
+            long brokerPid = childPid(brokerDir.toString());
             String group = "bench" + processes + "r" + run;
             List<Process> ps = new ArrayList<>();
             try {
@@ -175,10 +232,7 @@ public final class IngestBenchmark implements Benchmark {
                 for (int i = 0; i < processes; i++) {
                     awaitLine(work, group + "-" + i, "SUBSCRIBED", ps.get(i));
                 }
-                // warm-up: a long-running service has compiled its hot paths; a fresh JVM has not
-                w.publish(broker.url(), true);
-                long warm = w.warmRows();
-                awaitCount(pg, warm, ps);
+                String warmUp = warmUp(pg, broker, w, ps);
                 // the measured workload queues while the processes are stopped (SIGSTOP keeps their connections)
                 for (Process p : ps) {
                     signal(p, "-STOP");
@@ -187,7 +241,9 @@ public final class IngestBenchmark implements Benchmark {
                 for (Process p : ps) {
                     signal(p, "-CONT");
                 }
-                return measure(pg, warm, warm + w.rows(), ps);
+                Measured m = measure(pg, w, ps, brokerPid);
+                return new Measured(m.perSecond(), m.readings(), m.clientCpu(), m.serverCpu(), m.brokerCpu(),
+                        m.clientThreads(), warmUp);
             } finally {
                 for (Process p : ps) {
                     signal(p, "-CONT");
@@ -197,22 +253,72 @@ public final class IngestBenchmark implements Benchmark {
         }
     }
 
+    private static Map<String, Double> threadGroups(List<Process> ps) {
+        Map<String, Double> sum = new TreeMap<>();
+        for (Process p : ps) {
+            CpuTime.byThreadGroup(p.pid()).forEach((k, v) -> sum.merge(k, v, Double::sum));
+        }
+        return sum;
+    }
+
+    /**
+     * A long-running service has compiled its hot paths; a fresh JVM has not, and on a loaded machine its JIT
+     * compilers were seen still busy after one warm-up round (a third of the JVMs' CPU in the measured window). So
+     * the warm-up workload is stored again (after a TRUNCATE, so the same frames are new to the database) until the
+     * compilers take less than {@value #WARM_JIT_SHARE} of the processes' CPU in a round, at most
+     * {@value #WARM_ROUNDS} rounds.
+     */
+    private static String warmUp(PostgresCluster pg, MosquittoBroker broker, Workload w, List<Process> ps)
+            throws Exception {
+        double share = 1;
+        int round = 0;
+        while (round < WARM_ROUNDS && share >= WARM_JIT_SHARE) {
+            if (round++ > 0) {
+                truncate(pg);
+            }
+            Map<String, Double> before = threadGroups(ps);
+            w.publish(broker.url(), true);
+            awaitEnvelopes(pg, w.warm(), ps);
+            Map<String, Double> after = threadGroups(ps);
+            double total = after.values().stream().mapToDouble(Double::doubleValue).sum()
+                    - before.values().stream().mapToDouble(Double::doubleValue).sum();
+            double jit = after.getOrDefault("jit", 0.0) - before.getOrDefault("jit", 0.0);
+            share = total > 0 ? jit / total : 0;
+        }
+        truncate(pg);
+        return String.format(Locale.ROOT, "%d warm-up round%s, JIT %.0f %% of the last", round, round == 1 ? "" : "s",
+                100 * share);
+    }
+
+    /** The pid of this JVM's child process whose command line mentions {@code text} (the broker), or 0. */
+    private static long childPid(String text) {
+        return ProcessHandle.current().children()
+                .filter(h -> h.info().arguments().map(args -> String.join(" ", args).contains(text)).orElse(false))
+                .mapToLong(ProcessHandle::pid).findFirst().orElse(0);
+    }
+
     private static void signal(Process p, String sig) throws IOException, InterruptedException {
         if (p.isAlive()) {
             new ProcessBuilder("kill", sig, Long.toString(p.pid())).inheritIO().start().waitFor(5, TimeUnit.SECONDS);
         }
     }
 
-    private static void awaitCount(PostgresCluster pg, long rows, List<Process> ps) throws Exception {
+    /**
+     * Stored envelopes, committed: {@code envelopes_seen} gets an envelope's key in the transaction that stores its
+     * readings, so its row count is the progress of {@code readings} at a fortieth of the cost of counting readings
+     * (a count over readings every 20 ms kept one core of PostgreSQL busy and was charged to the ingest).
+     */
+    private static long storedEnvelopes(Statement s) throws SQLException {
+        try (ResultSet r = s.executeQuery("SELECT count(*) FROM envelopes_seen")) {
+            r.next();
+            return r.getLong(1);
+        }
+    }
+
+    private static void awaitEnvelopes(PostgresCluster pg, long envelopes, List<Process> ps) throws Exception {
         try (Connection c = DriverManager.getConnection(pg.jdbcUrl()); Statement s = c.createStatement()) {
             long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
-            while (true) {
-                try (ResultSet r = s.executeQuery("SELECT count(*) FROM readings")) {
-                    r.next();
-                    if (r.getLong(1) >= rows) {
-                        return;
-                    }
-                }
+            while (storedEnvelopes(s) < envelopes) {
                 for (Process p : ps) {
                     if (!p.isAlive()) {
                         throw new IOException("an ingest process exited with " + p.exitValue() + " during warm-up");
@@ -226,42 +332,66 @@ public final class IngestBenchmark implements Benchmark {
         }
     }
 
-    private static Measured measure(PostgresCluster pg, long before, long rows, List<Process> ps) throws Exception {
+    /**
+     * From the first stored envelope of the measured workload to the last, polling every {@value #POLL_MS} ms; then
+     * checks that {@code readings} holds every sample of it exactly.
+     */
+    private static Measured measure(PostgresCluster pg, Workload w, List<Process> ps, long brokerPid)
+            throws Exception {
+        long before = 0; // the warm-up's rows were truncated
+        long envelopes = w.measured();
         try (Connection c = DriverManager.getConnection(pg.jdbcUrl()); Statement s = c.createStatement()) {
+            long ownBackend;
+            try (ResultSet r = s.executeQuery("SELECT pg_backend_pid()")) {
+                r.next();
+                ownBackend = r.getLong(1);
+            }
             long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);
             long first = 0;
             long firstCount = 0;
             double clientCpu0 = 0;
             double serverCpu0 = 0;
+            double brokerCpu0 = 0;
+            Map<String, Double> threads0 = Map.of();
             while (true) {
-                long n;
-                try (ResultSet r = s.executeQuery("SELECT count(*) FROM readings")) {
-                    r.next();
-                    n = r.getLong(1);
-                }
+                long n = storedEnvelopes(s);
                 long now = System.nanoTime();
                 if (first == 0 && n > before) {
                     first = now;
                     firstCount = n;
                     clientCpu0 = ps.stream().mapToDouble(p -> CpuTime.of(p.pid())).sum();
-                    serverCpu0 = CpuTime.withChildren(pg.serverPid());
+                    serverCpu0 = CpuTime.withChildren(pg.serverPid()) - CpuTime.of(ownBackend);
+                    brokerCpu0 = CpuTime.of(brokerPid);
+                    threads0 = threadGroups(ps);
                 }
-                if (n >= rows) {
+                if (n >= envelopes) {
                     // the first poll that saw rows started the clock; what was already there counts as before it
                     double clientCpu = ps.stream().mapToDouble(p -> CpuTime.of(p.pid())).sum() - clientCpu0;
-                    double serverCpu = CpuTime.withChildren(pg.serverPid()) - serverCpu0;
-                    return new Measured((rows - firstCount) / ((now - first) / 1e9), rows - firstCount, clientCpu,
-                            serverCpu);
+                    double serverCpu = CpuTime.withChildren(pg.serverPid()) - CpuTime.of(ownBackend) - serverCpu0;
+                    double brokerCpu = CpuTime.of(brokerPid) - brokerCpu0;
+                    Map<String, Double> threads = new TreeMap<>(threadGroups(ps));
+                    threads0.forEach((k, v) -> threads.merge(k, -v, Double::sum));
+                    long readings = (envelopes - firstCount) * w.samples();
+                    try (ResultSet r = s.executeQuery("SELECT count(*) FROM readings")) {
+                        r.next();
+                        long expected = envelopes * w.samples();
+                        if (r.getLong(1) != expected) {
+                            throw new IOException("readings holds " + r.getLong(1) + " rows, expected " + expected);
+                        }
+                    }
+                    return new Measured(readings / ((now - first) / 1e9), readings, clientCpu, serverCpu, brokerCpu,
+                            threads, "");
                 }
                 for (Process p : ps) {
                     if (!p.isAlive()) {
-                        throw new IOException("an ingest process exited with " + p.exitValue() + " at " + n + " rows");
+                        throw new IOException("an ingest process exited with " + p.exitValue() + " at " + n
+                                + " envelopes");
                     }
                 }
                 if (now > deadline) {
-                    throw new IOException("ingest stored only " + n + " of " + rows + " readings in 10 minutes");
+                    throw new IOException("ingest stored only " + n + " of " + envelopes + " envelopes in 10 minutes");
                 }
-                Thread.sleep(20);
+                Thread.sleep(POLL_MS);
             }
         }
     }
@@ -289,8 +419,21 @@ public final class IngestBenchmark implements Benchmark {
             if (n != w.rows()) {
                 throw new IOException("COPY stored " + n + " of " + w.rows() + " rows");
             }
-            return new Measured(n / ((t1 - t0) / 1e9), n, client, server);
+            return new Measured(n / ((t1 - t0) / 1e9), n, client, server, 0, Map.of(), "");
         }
+    }
+
+    /** What the envelopes hold beside what a gateway as shipped sends (docs/configuration.md, telemetry). */
+    private static String describeWorkload(int samples, boolean compact) {
+        String shipped = "a gateway as shipped (telemetry.batchPolls 1, body json) sends one poll of one device per"
+                + " envelope: 1-9 samples with the reference site's profiles (config/examples/riverside)";
+        if (samples <= 9 && !compact) {
+            return samples + " samples per envelope, JSON: the shipped batching (" + shipped + ")";
+        }
+        return samples + " samples per envelope, " + (compact ? "compact" : "JSON") + ": a batching gateway"
+                + " (telemetry.batchPolls " + Math.max(2, (samples + 8) / 9) + " on a 9-channel meter, or "
+                + samples + " channels per poll" + (compact ? ", telemetry.body compact" : "") + "); " + shipped
+                + " (--samples 9)";
     }
 
     private static String loadAverage() {
@@ -353,9 +496,15 @@ public final class IngestBenchmark implements Benchmark {
 
     /** The sealed envelopes (with their topics) and the same samples as COPY rows. */
     private record Workload(List<String> topics, List<byte[]> frames, List<String[]> meta, int samples,
-                            long baseTime, int warm) {
-        /** The first {@code warm} frames warm the ingest up; the measured workload (and the COPY's rows) follow. */
-        static Workload create(Path work, int envelopes, int samples, int gateways) throws Exception {
+                            long baseTime, int warm, boolean compact) {
+        /**
+         * The first {@code warm} frames warm the ingest up; the measured workload (and the COPY's rows) follow.
+         *
+         * @param compact compact telemetry bodies (float32 values, as a gateway reading float registers sends them)
+         *                instead of JSON
+         */
+        static Workload create(Path work, int envelopes, int samples, int gateways, boolean compact)
+                throws Exception {
             int warm = Math.max(gateways, envelopes / 2);
             envelopes += warm;
             KeyPair cloud = SmKeys.generate();
@@ -377,22 +526,38 @@ public final class IngestBenchmark implements Benchmark {
                 long seq = i / gateways + 1;
                 String device = "meter-" + (seq % 5);
                 long t = base + seq * 1000;
-                StringBuilder body = new StringBuilder(64 + samples * 64).append("{\"gateway\":\"").append(s.senderId())
-                        .append("\",\"device\":\"").append(device).append("\",\"samples\":[");
-                for (int c = 0; c < samples; c++) {
-                    body.append(c == 0 ? "" : ",").append("{\"ch\":\"ch").append(c).append("\",\"t\":").append(t)
-                            .append(",\"v\":").append(value(i, c)).append(",\"u\":\"V\",\"q\":\"good\"}");
+                byte[] body;
+                if (compact) {
+                    List<Sample> list = new ArrayList<>(samples);
+                    for (int c = 0; c < samples; c++) {
+                        list.add(Sample.good(device, "ch" + c, t, value(i, c, true), "V"));
+                    }
+                    body = CompactTelemetry.encode(s.senderId(), device, list);
+                } else {
+                    StringBuilder json = new StringBuilder(64 + samples * 64).append("{\"gateway\":\"")
+                            .append(s.senderId()).append("\",\"device\":\"").append(device).append("\",\"samples\":[");
+                    for (int c = 0; c < samples; c++) {
+                        json.append(c == 0 ? "" : ",").append("{\"ch\":\"ch").append(c).append("\",\"t\":").append(t)
+                                .append(",\"v\":").append(value(i, c, false)).append(",\"u\":\"V\",\"q\":\"good\"}");
+                    }
+                    body = json.append("]}").toString().getBytes(StandardCharsets.UTF_8);
                 }
-                body.append("]}");
                 topics.add("tidegate/" + s.senderId() + "/telemetry/" + device);
-                frames.add(s.seal(ContentType.TELEMETRY, 4, seq, t, body.toString().getBytes(StandardCharsets.UTF_8)));
+                frames.add(s.seal(ContentType.TELEMETRY, 4, seq, t, body));
                 meta.add(new String[] {s.senderId(), device, Long.toString(seq), Long.toString(t)});
             }
-            return new Workload(topics, frames, meta, samples, base, warm);
+            return new Workload(topics, frames, meta, samples, base, warm, compact);
         }
 
-        static double value(int i, int c) {
-            return 220.0 + ((i * 31 + c * 7) % 200) / 10.0;
+        /** A voltage; as float32 (what a compact body carries for a float register) when {@code float32}. */
+        static double value(int i, int c, boolean float32) {
+            double v = 220.0 + ((i * 31 + c * 7) % 200) / 10.0;
+            return float32 ? (double) (float) v : v;
+        }
+
+        /** Envelopes of the measured part. */
+        long measured() {
+            return frames.size() - warm;
         }
 
         /** Readings of the measured part. */
@@ -400,26 +565,26 @@ public final class IngestBenchmark implements Benchmark {
             return (long) (frames.size() - warm) * samples;
         }
 
-        long warmRows() {
-            return (long) warm * samples;
-        }
-
+        /** Every reading of the measured part, encoded while it streams (as the ingest's writer does). */
         void copyTo(CopyIn in) throws SQLException {
-            ReadingsCopy copy = new ReadingsCopy(1000 * samples);
+            ReadingsCopy copy = new ReadingsCopy();
             long now = System.currentTimeMillis();
+            String[] channels = new String[samples];
+            for (int c = 0; c < samples; c++) {
+                channels[c] = "ch" + c;
+            }
             for (int i = warm; i < meta.size(); i++) {
                 String[] m = meta.get(i);
+                long t = Long.parseLong(m[3]);
+                long seq = Long.parseLong(m[2]);
                 for (int c = 0; c < samples; c++) {
-                    copy.add(m[0], m[1], "ch" + c, Long.parseLong(m[3]), value(i, c), null, null, "V", "good",
-                            Long.parseLong(m[2]), now);
-                }
-                if (i % 1000 == 999) {
-                    byte[] b = copy.take();
-                    in.writeToCopy(b, 0, b.length);
+                    copy.add(m[0], m[1], channels[c], t, value(i, c, compact), null, null, "V", "good", seq, now);
+                    if (copy.full()) {
+                        copy.flushTo(in);
+                    }
                 }
             }
-            byte[] b = copy.finish();
-            in.writeToCopy(b, 0, b.length);
+            copy.finishTo(in);
         }
 
         /** Publishes everything at QoS 1 with a window of 1000 unacknowledged messages. */

@@ -269,7 +269,7 @@ public final class UplinkBenchmark implements Benchmark {
         }
     }
 
-    /** What sealing alone costs: the upper bound of the outbox, which seals under one lock. */
+    /** What sealing alone costs on one thread (the outbox seals outside its numbering lock, so producers add up). */
     private static double sealRate(KeyPair gateway, KeyPair cloud, byte[] body, int messages) throws Exception {
         org.tidegate.crypto.EnvelopeSealer sealer = new org.tidegate.crypto.EnvelopeSealer(GW, gateway.getPrivate(),
                 cloud.getPublic(), org.tidegate.crypto.SealerOptions.defaults());

@@ -1,7 +1,17 @@
 package org.tidegate.cloud;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateFactory;
 import java.util.UUID;
+import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocketFactory;
+import javax.net.ssl.TrustManagerFactory;
 import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
 
 /**
@@ -50,6 +60,29 @@ public record BrokerConnection(String url, String clientId, boolean cleanSession
 
     public BrokerConnection withTls(SSLSocketFactory factory) {
         return new BrokerConnection(url, clientId, cleanSession, username, password, factory, maxPacketBytes);
+    }
+
+    /**
+     * TLS trusting exactly the PEM certificate(s) in {@code caFile} (Paho verifies the host name), for
+     * {@code ssl://}; the command-line tools' {@code --ca}.
+     */
+    public BrokerConnection withCaFile(Path caFile) throws IOException, GeneralSecurityException {
+        KeyStore trust = KeyStore.getInstance("PKCS12");
+        trust.load(null, null);
+        try (InputStream in = Files.newInputStream(caFile)) {
+            int i = 0;
+            for (Certificate c : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
+                trust.setCertificateEntry("ca" + i++, c);
+            }
+            if (i == 0) {
+                throw new GeneralSecurityException("no certificate in " + caFile);
+            }
+        }
+        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        tmf.init(trust);
+        SSLContext ctx = SSLContext.getInstance("TLS");
+        ctx.init(null, tmf.getTrustManagers(), null);
+        return withTls(ctx.getSocketFactory());
     }
 
     public BrokerConnection withMaxPacketBytes(long bytes) {

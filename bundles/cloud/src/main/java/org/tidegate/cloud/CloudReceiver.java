@@ -2,17 +2,7 @@ package org.tidegate.cloud;
 
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import org.eclipse.paho.mqttv5.client.IMqttToken;
-import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
-import org.eclipse.paho.mqttv5.client.MqttCallback;
-import org.eclipse.paho.mqttv5.client.MqttDisconnectResponse;
-import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
-import org.eclipse.paho.mqttv5.common.MqttException;
-import org.eclipse.paho.mqttv5.common.MqttMessage;
-import org.eclipse.paho.mqttv5.common.MqttSubscription;
-import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
 import org.tidegate.crypto.Envelope;
 import org.tidegate.crypto.EnvelopeException;
 import org.tidegate.crypto.EnvelopeHeader;
@@ -24,8 +14,9 @@ import org.tinylog.Logger;
  * and {@code reply} at QoS 1, opens every envelope with the crypto bundle's {@link EnvelopeOpener} (give it a
  * {@link org.tidegate.crypto.DuplicateFilter} to drop repeats per sender) and reports each message to the
  * {@link Listener}, accepted or refused. Each frame must fit its topic ({@link RouteCheck}; otherwise refused as
- * {@code TOPIC_MISMATCH}). Reconnects by itself, quickly, and subscribes again each time. MQTT 5, with the
- * connection's Maximum Packet Size announced ({@link BrokerConnection#maxPacketBytes()}).
+ * {@code TOPIC_MISMATCH}). Reconnects by itself, quickly, and subscribes again each time ({@link BrokerSubscription},
+ * shared with the ingest service). MQTT 5, with the connection's Maximum Packet Size announced
+ * ({@link BrokerConnection#maxPacketBytes()}).
  */
 public final class CloudReceiver implements AutoCloseable {
 
@@ -36,154 +27,39 @@ public final class CloudReceiver implements AutoCloseable {
         void refused(Refused message);
     }
 
-    private final BrokerConnection broker;
     private final String prefix;
     private final EnvelopeOpener opener;
     private final Listener listener;
     private final RouteCheck route;
-    private final long reconnectMs;
-    private volatile boolean running;
-    private final Object subscription = new Object();
-    private boolean subscribed;
-    private volatile MqttAsyncClient client;
-    private Thread thread;
-    private final Object wake = new Object();
+    private final BrokerSubscription subscription;
 
+    /** @param reconnectMs the period of reconnect attempts (jittered between half of it and all of it) */
     public CloudReceiver(BrokerConnection broker, String prefix, EnvelopeOpener opener, Listener listener,
                          long reconnectMs) {
-        this.broker = Objects.requireNonNull(broker);
         this.prefix = prefix == null || prefix.isEmpty() ? "tidegate" : prefix;
         this.opener = Objects.requireNonNull(opener);
         this.listener = Objects.requireNonNull(listener);
         this.route = new RouteCheck(this.prefix);
-        this.reconnectMs = Math.max(10, reconnectMs);
+        this.subscription = new BrokerSubscription(Objects.requireNonNull(broker), topicFilters(),
+                BrokerSubscription.Settings.automatic("receiver", Math.max(10, reconnectMs)),
+                (topic, message, connection) -> handle(topic, message.getPayload()));
     }
 
     public List<String> topicFilters() {
         return List.of(prefix + "/+/telemetry/+", prefix + "/+/alarm/+", prefix + "/+/status", prefix + "/+/reply");
     }
 
-    public synchronized void start() {
-        if (running) {
-            return;
-        }
-        running = true;
-        thread = new Thread(this::run, "tidegate-cloud-receiver");
-        thread.setDaemon(true);
-        thread.start();
+    public void start() {
+        subscription.start();
     }
 
     /** Waits until the subscriptions are in place (on the current connection). */
     public boolean awaitSubscribed(long timeout, TimeUnit unit) throws InterruptedException {
-        long deadline = System.nanoTime() + unit.toNanos(timeout);
-        synchronized (subscription) {
-            while (!subscribed) {
-                long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
-                if (left <= 0) {
-                    return false;
-                }
-                subscription.wait(left);
-            }
-            return true;
-        }
-    }
-
-    private void subscribed(boolean value) {
-        synchronized (subscription) {
-            subscribed = value;
-            subscription.notifyAll();
-        }
+        return subscription.awaitSubscribed(timeout, unit);
     }
 
     public boolean connected() {
-        MqttAsyncClient c = client;
-        synchronized (subscription) {
-            return c != null && c.isConnected() && subscribed;
-        }
-    }
-
-    private void run() {
-        String lastProblem = "";
-        while (running) {
-            MqttAsyncClient c = null;
-            try {
-                c = new MqttAsyncClient(broker.url(), broker.clientId(), new MemoryPersistence());
-                CountDownLatch lost = new CountDownLatch(1);
-                c.setCallback(new MqttCallback() {
-                    @Override
-                    public void disconnected(MqttDisconnectResponse response) {
-                        Logger.warn("receiver: connection to {} lost: {}", broker.url(), response.getException() != null
-                                ? response.getException().getMessage() : "reason " + response.getReturnCode());
-                        subscribed(false);
-                        lost.countDown();
-                    }
-
-                    @Override
-                    public void mqttErrorOccurred(MqttException exception) {
-                        Logger.warn("receiver: MQTT error: {}", exception.getMessage());
-                    }
-
-                    @Override
-                    public void messageArrived(String topic, MqttMessage message) {
-                        try {
-                            handle(topic, message.getPayload());
-                        } catch (Throwable t) {
-                            // never into Paho: the frame is acknowledged and not redelivered forever
-                            Logger.error("receiver: a frame on {} could not be handled: {}", topic, t.toString());
-                        }
-                    }
-
-                    @Override
-                    public void deliveryComplete(IMqttToken token) {
-                    }
-
-                    @Override
-                    public void connectComplete(boolean reconnect, String serverURI) {
-                    }
-
-                    @Override
-                    public void authPacketArrived(int reasonCode, MqttProperties properties) {
-                    }
-                });
-                c.connect(broker.options()).waitForCompletion(15_000);
-                List<String> filters = topicFilters();
-                MqttSubscription[] subs = filters.stream().map(f -> new MqttSubscription(f, 1))
-                        .toArray(MqttSubscription[]::new);
-                c.subscribe(subs).waitForCompletion(15_000);
-                client = c;
-                lastProblem = "";
-                Logger.info("receiver: connected to {} as {}, subscribed to {}", broker.url(), broker.clientId(), filters);
-                subscribed(true);
-                while (running && !lost.await(200, TimeUnit.MILLISECONDS)) {
-                    // connected
-                }
-            } catch (MqttException e) {
-                String problem = e.getMessage() + (e.getCause() != null ? " (" + e.getCause() + ")" : "");
-                if (!problem.equals(lastProblem)) {
-                    Logger.warn("receiver: cannot connect to {}: {}; retrying every {} ms", broker.url(), problem,
-                            reconnectMs);
-                    lastProblem = problem;
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            } finally {
-                subscribed(false);
-                client = null;
-                if (c != null) {
-                    close(c);
-                }
-            }
-            synchronized (wake) {
-                if (running) {
-                    try {
-                        wake.wait(reconnectMs);
-                    } catch (InterruptedException e) {
-                        return;
-                    }
-                }
-            }
-        }
+        return subscription.subscribed();
     }
 
     /** Opens one frame and reports it; public so that other transports (and tests) can feed frames in. */
@@ -209,38 +85,8 @@ public final class CloudReceiver implements AutoCloseable {
         }
     }
 
-    private static void close(MqttAsyncClient c) {
-        try {
-            if (c.isConnected()) {
-                c.disconnect(1000).waitForCompletion(2000);
-            }
-        } catch (MqttException ignored) {
-            // gone
-        }
-        try {
-            c.close(true);
-        } catch (MqttException ignored) {
-            // closed
-        }
-    }
-
     @Override
     public void close() {
-        Thread t;
-        synchronized (this) {
-            if (!running) {
-                return;
-            }
-            running = false;
-            t = thread;
-        }
-        synchronized (wake) {
-            wake.notifyAll();
-        }
-        try {
-            t.join(5000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        subscription.close();
     }
 }

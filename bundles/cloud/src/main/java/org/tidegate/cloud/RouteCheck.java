@@ -1,6 +1,7 @@
 package org.tidegate.cloud;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.TextNode;
 import java.util.Objects;
 import org.tidegate.crypto.ContentType;
 import org.tidegate.crypto.EnvelopeException;
@@ -40,10 +41,33 @@ public final class RouteCheck {
     }
 
     /**
-     * As {@link #check(String, Opened)}, with the body already parsed by the caller (the ingest parses it once for
-     * both the check and its rows); {@code body} null parses it here.
+     * As {@link #check(String, Opened)}, with the body already parsed by the caller; {@code body} null parses it
+     * here.
      */
     public void check(String topic, Opened o, JsonNode parsedBody) throws EnvelopeException {
+        String device = topicDevice(topic, o);
+        if (device != null) {
+            JsonNode body = parsedBody != null ? parsedBody : BodyReader.read(o.body());
+            JsonNode named = body == null || !body.isObject() ? null : body.get("device");
+            if (named == null || !named.isTextual() || !named.asText().equals(device)) {
+                throw deviceMismatch(o, topic, device, named == null ? "missing" : named.toString());
+            }
+        }
+    }
+
+    /**
+     * As {@link #check(String, Opened)}, with the body's {@code "device"} already read by the caller as a string
+     * (the ingest decodes telemetry without a JSON tree); {@code bodyDevice} null if the body has none.
+     */
+    public void checkDevice(String topic, Opened o, String bodyDevice) throws EnvelopeException {
+        String device = topicDevice(topic, o);
+        if (device != null && !device.equals(bodyDevice)) {
+            throw deviceMismatch(o, topic, device, bodyDevice == null ? "missing" : TextNode.valueOf(bodyDevice).toString());
+        }
+    }
+
+    /** Everything but the body: the topic's device level for telemetry and alarms, null for status and reply. */
+    private String topicDevice(String topic, Opened o) throws EnvelopeException {
         String head = prefix + "/";
         if (!topic.startsWith(head)) {
             throw mismatch(o, topic, "is not under the prefix \"" + prefix + "\"");
@@ -74,15 +98,11 @@ public final class RouteCheck {
         if (parts.length != (perDevice ? 3 : 2)) {
             throw mismatch(o, topic, perDevice ? "must end in /" + kind + "/{device}" : "must end in /" + kind);
         }
-        if (perDevice) {
-            String device = parts[2];
-            JsonNode body = parsedBody != null ? parsedBody : BodyReader.read(o.body());
-            JsonNode named = body == null || !body.isObject() ? null : body.get("device");
-            if (named == null || !named.isTextual() || !named.asText().equals(device)) {
-                throw mismatch(o, topic, "names device \"" + device + "\" but the body's \"device\" is "
-                        + (named == null ? "missing" : named.toString()));
-            }
-        }
+        return perDevice ? parts[2] : null;
+    }
+
+    private static EnvelopeException deviceMismatch(Opened o, String topic, String device, String named) {
+        return mismatch(o, topic, "names device \"" + device + "\" but the body's \"device\" is " + named);
     }
 
     private static EnvelopeException mismatch(Opened o, String topic, String why) {

@@ -20,6 +20,7 @@ import org.tidegate.core.config.ConfigNode;
 import org.tidegate.core.config.ConfigProblems;
 import org.tidegate.core.config.DeviceSchema;
 import org.tidegate.core.config.DriverSchema;
+import org.tidegate.core.config.HomeAccess;
 import org.tidegate.core.config.HomeCheck;
 import org.tidegate.core.config.HomeInfo;
 import org.tidegate.core.config.SectionSchema;
@@ -53,6 +54,13 @@ public final class HomeReader {
 
     public static LoadResult check(Path home, ConfigSchemas schemas) {
         return new HomeReader(home, schemas, null).run();
+    }
+
+    /** As {@link #check(Path, ConfigSchemas)}, and whether {@code runAs} can read and write the files ({@link HomeAccess}). */
+    public static LoadResult checkAs(Path home, ConfigSchemas schemas, HomeAccess.User runAs) {
+        HomeReader r = new HomeReader(home, schemas, null);
+        HomeAccess.check(r.home, runAs, r.problems);
+        return r.run();
     }
 
     /**

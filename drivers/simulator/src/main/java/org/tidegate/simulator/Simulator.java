@@ -47,6 +47,20 @@ public final class Simulator implements AutoCloseable {
         return s.port();
     }
 
+    /** TCP connections its Modbus TCP endpoints accepted so far (a client's reconnect or connection restart adds one). */
+    public synchronized long tcpConnectionsAccepted() {
+        return endpoints.stream().filter(e -> e instanceof ModbusTcpSlave)
+                .mapToLong(e -> ((ModbusTcpSlave) e).connectionsAccepted()).sum();
+    }
+
+    /** The client ports of the TCP connections open now, on every Modbus TCP endpoint. */
+    public synchronized java.util.Set<Integer> tcpClientPorts() {
+        java.util.Set<Integer> ports = new java.util.TreeSet<>();
+        endpoints.stream().filter(e -> e instanceof ModbusTcpSlave)
+                .forEach(e -> ports.addAll(((ModbusTcpSlave) e).openConnectionPorts()));
+        return ports;
+    }
+
     /** Starts a Modbus RTU endpoint on a serial port (e.g. one end of a socat pty pair). */
     public synchronized void startRtu(SerialSettings settings) throws IOException {
         endpoints.add(ModbusRtuSlave.start(units, settings));

@@ -31,7 +31,8 @@ import org.tidegate.driver.sl651.Sl651Schema;
 
 /**
  * {@code tidegate simulate} with the utility protocols: the three DL/T 645 meters on a pty answer the gateway's
- * driver, and the SL 651 station reports to the gateway's receiver over TCP, again and again at its interval.
+ * driver, and the SL 651 station reports to the gateway's receiver over TCP, again and again at its interval, in ASCII
+ * mode ({@code --sl651-encoding ascii}; HEX is what the receiver's own tests use).
  */
 @Timeout(60)
 class UtilitySimulatorsTest {
@@ -57,7 +58,7 @@ class UtilitySimulatorsTest {
             port = probe.getLocalPort();
         }
         Device station = DeviceSchema.decode("st.json", "{\"id\":\"st\",\"protocol\":\"sl651\",\"connection\":{\"transport\":\"tcp\","
-                + "\"bind\":\"127.0.0.1\",\"listenPort\":" + port + ",\"station\":\"0011223344\",\"centre\":5,\"password\":\"03E8\"},"
+                + "\"bind\":\"127.0.0.1\",\"listenPort\":" + port + ",\"station\":\"0011223344\",\"centre\":5,\"password\":\"03E8\",\"encoding\":\"ascii\"},"
                 + "\"channels\":[{\"id\":\"level\",\"address\":\"39\"},{\"id\":\"voltage\",\"address\":\"38\"}]}", new Sl651Schema());
         try (SocatPair pair = SocatPair.start(dir);
              Dlt645Driver meters = new Dlt645Driver(new SerialBuses());
@@ -71,7 +72,7 @@ class UtilitySimulatorsTest {
             CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> {
                 try {
                     return CommandLines.execute(simulate, List.of("--tcp-port", "-1", "--duration", "5s", "--dlt645-port", pair.endB().toString(), "--dlt645-parity", "none",
-                            "--sl651-tcp", "127.0.0.1:" + port, "--sl651-interval", "1s"), out, out);
+                            "--sl651-tcp", "127.0.0.1:" + port, "--sl651-interval", "1s", "--sl651-encoding", "ascii"), out, out);
                 } catch (Exception e) {
                     throw new RuntimeException(e);
                 }
@@ -108,6 +109,7 @@ class UtilitySimulatorsTest {
             assertEquals(0, exit.get(20, TimeUnit.SECONDS), outBytes.toString());
             String printed = outBytes.toString();
             assertTrue(printed.contains("DL/T 645 meters 000000000001") && printed.contains("SL 651 station 0011223344"), printed);
+            assertTrue(printed.contains("ascii frames"), printed);
             st.close();
         }
     }

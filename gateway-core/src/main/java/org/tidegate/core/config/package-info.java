@@ -12,6 +12,8 @@
  *   <li>{@link DeviceSchema}: the generic part of a device (id, poll interval, timeouts, channels' scale and unit)
  *       around a driver's schema; the config bundle and the device component decode a device with it, so
  *       {@code tidegate validate} and the running gateway accept exactly the same files.</li>
+ *   <li>{@link HomeAccess}: whether the user who runs the gateway can read and write the home's files; validate and
+ *       run make the same check.</li>
  * </ul>
  *
  * <p>Schemas are found the same way everywhere: from {@code META-INF/services/<interface name>} descriptors,
@@ -19,5 +21,5 @@
  * framework. An implementation has a public no-argument constructor and keeps no state.
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("1.0.0")
+@org.osgi.annotation.versioning.Version("1.1.0")
 package org.tidegate.core.config;

@@ -12,8 +12,11 @@ import org.tidegate.core.model.Channel;
 public interface DeviceSession extends AutoCloseable {
 
     /**
-     * Reads a batch of channels. Never throws for a device or channel problem: every channel gets its
-     * own {@link ChannelReading}, in the order given, with a status saying what went wrong.
+     * Reads a batch of channels. Never throws for a device or channel problem. A polled device (Modbus, DL/T 645,
+     * GPIO) gives every channel its own {@link ChannelReading}, in the order given, with a status saying what went
+     * wrong. A device that reports by itself (an SL 651 station the gateway listens to) returns what arrived since
+     * the last call: several readings of a channel (each with its own observation time), or none at all; the poller
+     * counts an empty answer as the device being up.
      */
     List<ChannelReading> read(List<Channel> channels);
 

@@ -37,7 +37,7 @@ import org.tinylog.Logger;
 @Component(configurationPid = DeviceComponent.FACTORY_PID, configurationPolicy = ConfigurationPolicy.REQUIRE,
         service = {})
 @Designate(ocd = DeviceComponent.Config.class, factory = true)
-public class DeviceComponent implements GatewayDevice {
+public class DeviceComponent implements RestartableDevice {
 
     /** A device instance; written by the config bundle from {@code devices/*.json}. */
     @ObjectClassDefinition(name = "tidegate device", description = "One field device polled by the gateway")
@@ -60,11 +60,13 @@ public class DeviceComponent implements GatewayDevice {
     private final List<SampleSink> sinks = new CopyOnWriteArrayList<>();
     private final FieldDriver driver;
     private final DevicePoller poller;
+    private final org.tidegate.core.health.Heartbeat heartbeat;
     private final ServiceRegistration<GatewayDevice> registration;
 
     @Activate
     public DeviceComponent(@Reference(name = "driver") FieldDriver driver, BundleContext context, Config config,
-                           Map<String, Object> properties) throws DriverException {
+                           Map<String, Object> properties,
+                           @Reference(name = "liveness") org.tidegate.core.health.Liveness liveness) throws DriverException {
         this.driver = driver;
         String json = config.device_json();
         if (json == null || json.isBlank()) {
@@ -73,8 +75,12 @@ public class DeviceComponent implements GatewayDevice {
         }
         // The same schema that `tidegate validate` and the config bundle checked the files with.
         Device device = DeviceSchema.decode("configuration " + properties.get("service.pid"), json, driver.schema());
-        this.poller = new DevicePoller(device, driver.open(device), () -> sinks);
-        poller.start();
+        // An opener, not a session: a connection restart (DeviceRestartService) opens a new session the same way.
+        this.poller = new DevicePoller(device, () -> driver.open(device), () -> sinks);
+        // A poll may take its timeouts and retries on every channel: a generous bound, the watchdog is for wedges.
+        this.heartbeat = liveness.register("poll device=" + device.id(),
+                device.pollInterval().multipliedBy(3).plusSeconds(60));
+        poller.start(heartbeat);
         Dictionary<String, Object> props = new Hashtable<>();
         props.put(DEVICE_ID_PROPERTY, device.id());
         props.put(FieldDriver.PROTOCOL_PROPERTY, device.protocol());
@@ -100,6 +106,7 @@ public class DeviceComponent implements GatewayDevice {
             // the framework is stopping and took it already
         }
         poller.close();
+        heartbeat.close();
         Logger.info("device={} stopped", poller.device().id());
     }
 
@@ -121,5 +128,11 @@ public class DeviceComponent implements GatewayDevice {
     @Override
     public ChannelReading readNow(String channelId) {
         return poller.readNow(channelId);
+    }
+
+    /** Closes the driver session and opens a new one between two polls ({@link DevicePoller#restartSession()}). */
+    @Override
+    public java.util.concurrent.CompletableFuture<DeviceHealth> restartConnection() {
+        return poller.restartSession();
     }
 }

@@ -1,7 +1,5 @@
 package org.tidegate.ingest.internal;
 
-import java.io.ByteArrayInputStream;
-import java.io.IOException;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -15,6 +13,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import org.postgresql.PGConnection;
+import org.postgresql.copy.CopyIn;
 import org.tidegate.ingest.ReadingsCopy;
 
 /**
@@ -34,6 +33,7 @@ import org.tidegate.ingest.ReadingsCopy;
  * One connection, one thread.
  */
 final class BatchWriter {
+    private static final long DAY_MS = 86_400_000L;
     private static final String SEEN = "INSERT INTO envelopes_seen (gateway, seq, content_type, created_at, received_at)"
             + " SELECT g, s, t, timestamptz 'epoch' + c * interval '1 millisecond', ?"
             + " FROM unnest(?::text[], ?::bigint[], ?::smallint[], ?::bigint[]) AS k(g, s, t, c)"
@@ -75,14 +75,21 @@ final class BatchWriter {
     Result write(List<Verified> batch, long now) throws SQLException {
         List<Verified> accepted = new ArrayList<>();
         List<Verified> refused = new ArrayList<>();
-        List<Long> sampleTimes = new ArrayList<>();
+        Set<Long> sampleDays = new HashSet<>(); // one sample time per UTC day: what the partitions depend on
         for (Verified v : batch) {
             (v.isAccepted() ? accepted : refused).add(v);
             if (v.isAccepted() && v.decoded() instanceof Decoded.Telemetry t) {
-                t.readings().forEach(r -> sampleTimes.add(r.timeMillis()));
+                long lastDay = Long.MIN_VALUE;
+                for (Reading r : t.readings()) {
+                    long day = Math.floorDiv(r.timeMillis(), DAY_MS);
+                    if (day != lastDay) {
+                        sampleDays.add(day * DAY_MS);
+                        lastDay = day;
+                    }
+                }
             }
         }
-        partitions.ensureFor(db, sampleTimes, now);
+        partitions.ensureFor(db, sampleDays, now);
         accepted.sort(Comparator.comparing((Verified v) -> v.opened().sender()).thenComparingLong(v -> v.opened().sequence()));
         Timestamp received = new Timestamp(now);
         try {
@@ -90,8 +97,8 @@ final class BatchWriter {
             int rows = 0;
             int duplicates = 0;
             int stored = 0;
-            ReadingsCopy copy = new ReadingsCopy(sampleTimes.size());
             List<Verified> others = new ArrayList<>();
+            List<Verified> telemetry = new ArrayList<>();
             for (Verified v : accepted) {
                 // remove: the same envelope twice in one batch is stored once
                 if (!fresh.remove(new Key(v.opened().sender(), v.opened().sequence()))) {
@@ -100,17 +107,16 @@ final class BatchWriter {
                 }
                 stored++;
                 if (v.decoded() instanceof Decoded.Telemetry t) {
-                    for (Reading r : t.readings()) {
-                        copy.add(v.opened().sender(), r.device(), r.channel(), r.timeMillis(), r.number(), r.bool(),
-                                r.text(), r.unit(), r.quality(), v.opened().sequence(), now);
+                    if (!t.readings().isEmpty()) {
+                        telemetry.add(v);
                     }
                     rows += t.readings().size();
                 } else {
                     others.add(v);
                 }
             }
-            if (copy.rows() > 0) {
-                copy(copy.finish());
+            if (!telemetry.isEmpty()) {
+                copy(telemetry, now);
             }
             if (!others.isEmpty()) {
                 others(others, received);
@@ -162,11 +168,32 @@ final class BatchWriter {
         return fresh;
     }
 
-    private void copy(byte[] stream) throws SQLException {
+    /** The new envelopes' readings, encoded while they stream into one binary COPY. */
+    private void copy(List<Verified> telemetry, long now) throws SQLException {
+        CopyIn in = db.unwrap(PGConnection.class).getCopyAPI().copyIn(ReadingsCopy.SQL);
         try {
-            db.unwrap(PGConnection.class).getCopyAPI().copyIn(ReadingsCopy.SQL, new ByteArrayInputStream(stream));
-        } catch (IOException e) {
-            throw new SQLException("COPY into readings failed: " + e.getMessage(), "08006", e);
+            ReadingsCopy copy = new ReadingsCopy();
+            for (Verified v : telemetry) {
+                String gateway = v.opened().sender();
+                long seq = v.opened().sequence();
+                for (Reading r : ((Decoded.Telemetry) v.decoded()).readings()) {
+                    copy.add(gateway, r.device(), r.channel(), r.timeMillis(), r.number(), r.bool(), r.text(),
+                            r.unit(), r.quality(), seq, now);
+                    if (copy.full()) {
+                        copy.flushTo(in);
+                    }
+                }
+            }
+            copy.finishTo(in);
+            in.endCopy();
+        } finally {
+            if (in.isActive()) {
+                try {
+                    in.cancelCopy(); // a failure half-way: the transaction is rolled back by the caller
+                } catch (SQLException alsoFailed) {
+                    // the connection is probably gone; the first failure is the one to report
+                }
+            }
         }
     }
 

@@ -56,9 +56,9 @@ public final class IngestCommand implements PicocliCommand {
             description = "shared-subscription group (default ${DEFAULT-VALUE})")
     String group;
 
-    @Option(names = "--id", paramLabel = "ID", description = {
-            "this instance's MQTT client id, stable across restarts (default GROUP-HOSTNAME): its persistent session",
-            "keeps what it was handed and had not acknowledged; two instances on one host need distinct ids"})
+    @Option(names = "--id", paramLabel = "ID", description = {"this instance's MQTT client id, stable across restarts"
+            + " (default GROUP-HOSTNAME): its persistent session keeps what it was handed and had not acknowledged;"
+            + " two instances on one host need distinct ids"})
     String id;
 
     @Option(names = "--inflight", paramLabel = "N", defaultValue = "" + IngestOptions.DEFAULT_INFLIGHT,
@@ -71,20 +71,21 @@ public final class IngestCommand implements PicocliCommand {
 
     @Option(names = "--linger", paramLabel = "MS", defaultValue = "" + IngestOptions.DEFAULT_LINGER_MS,
             description = "how long a batch waits to fill (default ${DEFAULT-VALUE})")
-    int lingerMs;
+    int linger;
 
-    @Option(names = "--verify-threads", paramLabel = "N", description = "threads verifying envelopes (default: the number of cores)")
+    @Option(names = "--verify-threads", paramLabel = "N",
+            description = "threads verifying envelopes (default: the number of cores)")
     Integer verifyThreads;
 
-    @Option(names = "--retention", paramLabel = "DAYS", defaultValue = "400",
-            description = "keep idempotency keys this long, at least the longest gateway backlog (default ${DEFAULT-VALUE})")
-    int retentionDays;
+    @Option(names = "--retention", paramLabel = "DAYS", description = "keep idempotency keys this long, at least the"
+            + " longest gateway backlog (default 60: twice the gateway store's default maxAge)")
+    Integer retentionDays;
 
-    @Option(names = "--progress", paramLabel = "DURATION", defaultValue = "10s", converter = DurationConverter.class,
+    @Option(names = "--progress", paramLabel = "DURATION", converter = DurationConverter.class, defaultValue = "10s",
             description = "progress line interval (default ${DEFAULT-VALUE})")
     Duration progress;
 
-    @Option(names = "--for", paramLabel = "DURATION", defaultValue = "0", converter = DurationConverter.class,
+    @Option(names = "--for", paramLabel = "DURATION", converter = DurationConverter.class,
             description = "exit after this long (default: run until stopped)")
     Duration forDuration;
 
@@ -108,21 +109,22 @@ public final class IngestCommand implements PicocliCommand {
             err.println("ingest: no gateway public keys in " + trustDir);
             return 1;
         }
-        String id = this.id != null ? this.id : group + "-" + hostName();
-        BrokerConnection broker = brokerOptions.connection(id).persistent(id);
+        String instance = id != null ? id : group + "-" + hostName();
+        BrokerConnection broker = brokerOptions.connection(instance).persistent(instance);
         String dbPassword = dbPasswordEnv == null ? "" : System.getenv(dbPasswordEnv);
         IngestOptions o;
         try {
             o = IngestOptions.defaults(broker, jdbc).withGroup(group).withPrefix(brokerOptions.prefix())
                     .withDbCredentials(dbUser, dbPassword == null ? "" : dbPassword)
-                    .withFlow(inflight, batch, lingerMs)
+                    .withFlow(inflight, batch, linger)
                     .withVerifyThreads(verifyThreads != null ? verifyThreads : Runtime.getRuntime().availableProcessors())
-                    .withSeenRetention(Duration.ofDays(retentionDays))
+                    .withSeenRetention(Duration.ofDays(retentionDays != null ? retentionDays
+                            : IngestOptions.DEFAULT_SEEN_RETENTION.toDays()))
                     .withProgressLog(wholeSeconds(progress) * 1000);
         } catch (IllegalArgumentException e) {
             throw new Args.UsageException(e.getMessage());
         }
-        long seconds = wholeSeconds(forDuration);
+        long seconds = forDuration == null ? 0 : wholeSeconds(forDuration);
         CountDownLatch stop = new CountDownLatch(1);
         IngestService service;
         try {
@@ -140,8 +142,8 @@ public final class IngestCommand implements PicocliCommand {
             stop.countDown();
         }, "ingest-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
-        progress(err, "ingest: " + id + " in group " + group + " on " + url + ", trusting " + trusted.asMap().size()
-                + " gateways");
+        progress(err, "ingest: " + instance + " in group " + group + " on " + url + ", trusting "
+                + trusted.asMap().size() + " gateways");
         if (!service.awaitSubscribed(30, TimeUnit.SECONDS)) {
             progress(err, "ingest: not subscribed yet after 30 s; still trying (see the log)");
         } else {
@@ -157,14 +159,14 @@ public final class IngestCommand implements PicocliCommand {
         return 0;
     }
 
+    /** As the old option parser read durations: whole seconds, anything above 0 and below 1 s as 1 s. */
+    private static long wholeSeconds(Duration d) {
+        return d.toMillis() > 0 && d.toMillis() < 1000 ? 1 : d.toSeconds();
+    }
+
     private static synchronized void progress(PrintStream err, String line) {
         err.println(LocalTime.now().truncatedTo(ChronoUnit.MILLIS) + " " + line);
         err.flush();
-    }
-
-    /** Whole seconds as the options always counted them: 500ms is 1 s, not 0 (which would mean "forever"). */
-    private static long wholeSeconds(Duration d) {
-        return d.toMillis() > 0 && d.toMillis() < 1000 ? 1 : d.toSeconds();
     }
 
     private static String hostName() {

@@ -17,6 +17,8 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import org.eclipse.paho.mqttv5.common.MqttMessage;
+import org.tidegate.cloud.BrokerSubscription;
 import org.tidegate.core.retry.Backoff;
 import org.tidegate.crypto.EnvelopeOpener;
 import org.tidegate.crypto.TrustedSenders;
@@ -25,7 +27,8 @@ import org.tidegate.ingest.IngestStats;
 import org.tinylog.Logger;
 
 /**
- * One ingest process: {@link MqttSource} → bounded inbound queue → verifier threads ({@link Verifier}) → bounded
+ * One ingest process: the shared MQTT subscription ({@link BrokerSubscription}: a persistent MQTT 5 session under the
+ * instance's stable client id, manual acknowledgements, the Receive Maximum) → bounded inbound queue → verifier threads ({@link Verifier}) → bounded
  * ready queue → one writer thread ({@link BatchWriter}, one transaction per batch) → acknowledgements. Nothing is
  * acknowledged before the transaction holding it committed; a failed transaction is retried (with back-off, on a
  * new database connection) and its messages stay unacknowledged meanwhile, so the broker stops sending once the
@@ -34,6 +37,11 @@ import org.tinylog.Logger;
 public final class IngestEngine implements AutoCloseable {
     private static final long MAINTENANCE_MS = 3_600_000L;
     private static final long LAST_SEEN_FLUSH_MS = 1_000L;
+    // Short on purpose: a restarted mosquitto (2.0.11) restores persistent sessions but not their shared
+    // subscriptions, and whatever gateways publish before we subscribe again has no subscriber and is dropped.
+    // A few cloud processes retrying every 50-250 ms cost nothing; gateways back off from 1 s with jitter.
+    static final long RECONNECT_MIN_MS = 100;
+    static final long RECONNECT_MAX_MS = 250;
 
     private final IngestOptions options;
     private final TrustedSenders trusted;
@@ -41,7 +49,7 @@ public final class IngestEngine implements AutoCloseable {
     private final Consumer<String> progressSink;
     private final BlockingQueue<Inbound> inbound;
     private final BlockingQueue<Verified> ready;
-    private final MqttSource source;
+    private final BrokerSubscription source;
     private final Partitions partitions;
     private final List<Thread> threads = new ArrayList<>();
     private volatile boolean running;
@@ -73,8 +81,10 @@ public final class IngestEngine implements AutoCloseable {
         this.inbound = new LinkedBlockingQueue<>(2 * options.inflight());
         this.ready = new LinkedBlockingQueue<>(2 * options.inflight());
         this.partitions = new Partitions(options.partitionDaysAhead(), options.partitionDaysBack());
-        this.source = new MqttSource(options.broker(), options.topicFilters(), options.inflight(), this::arrived,
-                this::newConnection);
+        // manual acknowledgements: a PUBACK goes out only after the transaction holding the message committed
+        this.source = new BrokerSubscription(options.broker(), options.topicFilters(),
+                new BrokerSubscription.Settings("ingest", true, options.inflight(), RECONNECT_MIN_MS, RECONNECT_MAX_MS,
+                        this::newConnection), this::arrived);
     }
 
     /** Migrates the schema, registers the gateways, creates partitions ahead, then subscribes. */
@@ -141,7 +151,10 @@ public final class IngestEngine implements AutoCloseable {
                 source.subscribed(), source.connects());
     }
 
-    private void arrived(Inbound in) {
+    /** On Paho's callback thread. */
+    private void arrived(String topic, MqttMessage message, long connection) {
+        Inbound in = new Inbound(topic, message.getPayload(), message.getId(), message.getQos(), connection,
+                System.nanoTime());
         received.incrementAndGet();
         unacked.incrementAndGet();
         try {
@@ -280,7 +293,7 @@ public final class IngestEngine implements AutoCloseable {
 
     private void ackAll(List<Verified> batch) {
         for (Verified v : batch) {
-            if (source.ack(v.in())) {
+            if (source.ack(v.in().messageId(), v.in().qos(), v.in().connection())) {
                 acked.incrementAndGet();
             }
             unacked.decrementAndGet();

@@ -39,7 +39,7 @@ class BodyDecoderTest {
         assertRefused("{\"device\":\"" + "x".repeat(65) + "\",\"samples\":[]}", "at most 64");
         assertRefused("{\"device\":\"d\",\"samples\":[{\"ch\":\"c\",\"t\":1,\"v\":\"a\\u0000b\"}]}", "NUL");
         assertRefused("[1,2]", "not a JSON object");
-        assertRefused("{oops", "not JSON");
+        assertRefused("{oops", "neither JSON");
     }
 
     @Test

@@ -2,7 +2,12 @@ package org.tidegate.store.internal;
 
 import java.util.Collection;
 import java.util.List;
+import java.time.Duration;
 import java.util.Map;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.tidegate.core.health.Heartbeat;
+import org.tidegate.core.health.Liveness;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
@@ -64,6 +69,7 @@ public class StoreComponent implements StoreAndForwardQueue, SequenceSource {
 
     private final SqliteQueue queue;
     private final SequenceFile sequence;
+    private Heartbeat heartbeat = Heartbeat.NONE;
 
     /**
      * Activation by Declarative Services.
@@ -71,8 +77,14 @@ public class StoreComponent implements StoreAndForwardQueue, SequenceSource {
      * @throws IllegalArgumentException if the configuration breaks the schema (every problem listed)
      */
     @Activate
-    public StoreComponent(Map<String, Object> properties) throws StoreException {
+    public StoreComponent(Map<String, Object> properties,
+                          @Reference(cardinality = ReferenceCardinality.OPTIONAL) Liveness liveness) throws StoreException {
         this(StoreSection.read(properties));
+        if (liveness != null) {
+            // A batch commit with fsync on a slow SD card takes seconds; a minute of silence is a wedge.
+            heartbeat = liveness.register("store", Duration.ofSeconds(60));
+            queue.heartbeat(heartbeat);
+        }
     }
 
     StoreComponent(StoreConfig config) throws StoreException {
@@ -100,6 +112,7 @@ public class StoreComponent implements StoreAndForwardQueue, SequenceSource {
 
     @Deactivate
     void deactivate() {
+        heartbeat.close();
         queue.close();
         sequence.close();
     }
@@ -117,6 +130,26 @@ public class StoreComponent implements StoreAndForwardQueue, SequenceSource {
     @Override
     public List<StoredMessage> takeBatch(int max) {
         return queue.takeBatch(max);
+    }
+
+    @Override
+    public List<StoredMessage> takeBatch(int max, int minPriority) {
+        return queue.takeBatch(max, minPriority);
+    }
+
+    @Override
+    public long alarmsPending() {
+        return queue.alarmsPending();
+    }
+
+    @Override
+    public void addPendingListener(Runnable listener) {
+        queue.addPendingListener(listener);
+    }
+
+    @Override
+    public void removePendingListener(Runnable listener) {
+        queue.removePendingListener(listener);
     }
 
     @Override

@@ -5,23 +5,50 @@ import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * How many messages can be taken right now, published by the writer thread after every change, so that
- * {@code awaitAvailable} blocks on a condition instead of asking the writer (and the uplink need not spin).
+ * How many messages (and how many of them alarms) can be taken right now, published by the writer thread after
+ * every change, so that {@code awaitAvailable} blocks on a condition instead of asking the writer (and the uplink
+ * need not spin), and the uplink learns of a waiting alarm without a round trip to the writer: it is told through
+ * its listener the moment the alarm's commit returned.
  */
 final class PendingCount {
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
+    private final java.util.List<Runnable> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
     private long pending;
+    private volatile long alarms;
     private volatile boolean closed;
 
-    void publish(long n) {
+    /** @param n messages that can be taken, {@code alarmCount} of them alarms (ALARM_PRIORITY) */
+    void publish(long n, long alarmCount) {
         lock.lock();
         try {
             pending = n;
+            alarms = alarmCount;
             changed.signalAll();
         } finally {
             lock.unlock();
         }
+        if (n > 0) {
+            for (Runnable l : listeners) {
+                try {
+                    l.run();
+                } catch (RuntimeException e) {
+                    org.tinylog.Logger.warn(e, "store: a pending listener failed");
+                }
+            }
+        }
+    }
+
+    long alarms() {
+        return alarms;
+    }
+
+    void addListener(Runnable l) {
+        listeners.add(java.util.Objects.requireNonNull(l));
+    }
+
+    void removeListener(Runnable l) {
+        listeners.remove(l);
     }
 
     /** From now on waiters return false; call {@link #wakeAll()} once the queue is closed. */

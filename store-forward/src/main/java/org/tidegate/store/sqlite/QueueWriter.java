@@ -60,6 +60,8 @@ final class QueueWriter {
     private final Thread thread;
     private final QueueCounters counters = new QueueCounters();
     private volatile long maxSequenceAtOpen;
+    /** Beaten on every turn of the writer's loop (at least every IDLE_TICK_MS): the watchdog's view of it. */
+    volatile org.tidegate.core.health.Heartbeat heartbeat = org.tidegate.core.health.Heartbeat.NONE;
 
     // ---- Owned by the writer thread (and by the opening thread before it starts). ----
     private final Storage storage;
@@ -131,6 +133,7 @@ final class QueueWriter {
                     maintenance();
                     nextMaintenance = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(IDLE_TICK_MS);
                 }
+                heartbeat.beat();
                 Request first = requests.poll(IDLE_TICK_MS, TimeUnit.MILLISECONDS);
                 if (first == null) {
                     continue;
@@ -170,7 +173,7 @@ final class QueueWriter {
         // transaction). Acknowledgements in the batch are of messages in flight, which a take never hands out.
         for (Request r : batch) {
             if (r instanceof Request.Take t) {
-                List<StoredMessage> taken = take(t.max);
+                List<StoredMessage> taken = take(t.max, t.minPriority);
                 publishPending();
                 t.result.complete(taken);
             }
@@ -344,6 +347,9 @@ final class QueueWriter {
         if (wal <= QueueDatabase.WAL_LIMIT_BYTES && !drained) {
             return;
         }
+        if (alarmWaiting()) {
+            return; // an alarm's commit never waits for a checkpoint: the next write checks the WAL again
+        }
         try {
             db.checkpoint();
             counters.countCheckpoint();
@@ -357,6 +363,16 @@ final class QueueWriter {
             }
             storage.writeFailed(e);
         }
+    }
+
+    /** True if an alarm append is queued for the next batch (the queue is short: a few hundred requests at most). */
+    private boolean alarmWaiting() {
+        for (Request r : requests) {
+            if (r instanceof Request.Append a && a.priority >= ALARM_PRIORITY) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private void applyCommitted(Effects fx, List<Request.Append> appends, List<Request.Acknowledge> acks) {
@@ -459,17 +475,17 @@ final class QueueWriter {
      * then alarms held in memory (they are newer than the database's). If the read fails (not corruption),
      * nothing is handed out from the database this time.
      */
-    private List<StoredMessage> take(int max) {
+    private List<StoredMessage> take(int max, int minPriority) {
         List<StoredMessage> out = new ArrayList<>();
         long[] newCursors = backlog.cursors();
         QueueDatabase db = storage.openIfDue();
         if (db != null) {
             try {
-                out = readPending(db, max, newCursors);
+                out = readPending(db, max, minPriority, newCursors);
             } catch (SQLException e) {
                 if (Quarantine.isCorruption(e)) {
                     quarantineAtRunTime(e);
-                    return take(max);
+                    return take(max, minPriority);
                 }
                 Logger.error(e, "store: cannot read the queue database {}", options.path());
                 out = new ArrayList<>();
@@ -491,9 +507,10 @@ final class QueueWriter {
      * (the acknowledgement's, typically), so draining costs one fsync per batch, not two. A crash before
      * then under-counts attempts by one; it loses no message.
      */
-    private List<StoredMessage> readPending(QueueDatabase db, int max, long[] newCursors) throws SQLException {
+    private List<StoredMessage> readPending(QueueDatabase db, int max, int minPriority, long[] newCursors)
+            throws SQLException {
         List<StoredMessage> out = new ArrayList<>();
-        for (int p = MAX_PRIORITY; p >= MIN_PRIORITY && out.size() < max; p--) {
+        for (int p = MAX_PRIORITY; p >= Math.max(MIN_PRIORITY, minPriority) && out.size() < max; p--) {
             if (backlog.waiting(p) <= 0) {
                 continue;
             }
@@ -548,8 +565,10 @@ final class QueueWriter {
 
     private void publishPending() {
         // With the database closed (unavailable) only alarms held in memory can be taken.
-        long n = storage.current() == null ? 0 : backlog.messages() - backlog.inFlight();
-        pending.publish(n + alarms.waiting());
+        boolean open = storage.current() != null;
+        long n = open ? backlog.messages() - backlog.inFlight() : 0;
+        long alarmsWaiting = (open ? backlog.waiting(ALARM_PRIORITY) : 0) + alarms.waiting();
+        pending.publish(n + alarms.waiting(), alarmsWaiting);
     }
 
     private void shutdown() {

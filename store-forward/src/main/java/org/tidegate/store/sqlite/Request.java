@@ -53,10 +53,13 @@ abstract class Request {
 
     static final class Take extends Request {
         final int max;
+        /** Only messages of this priority or higher (the uplink's alarm slots take alarms only). */
+        final int minPriority;
         final CompletableFuture<List<StoredMessage>> result = new CompletableFuture<>();
 
-        Take(int max) {
+        Take(int max, int minPriority) {
             this.max = max;
+            this.minPriority = minPriority;
         }
 
         @Override

@@ -134,11 +134,34 @@ public final class SqliteQueue implements StoreAndForwardQueue {
 
     @Override
     public List<StoredMessage> takeBatch(int max) {
+        return takeBatch(max, MIN_PRIORITY);
+    }
+
+    @Override
+    public List<StoredMessage> takeBatch(int max, int minPriority) {
+        if (minPriority < MIN_PRIORITY || minPriority > MAX_PRIORITY) {
+            throw new IllegalArgumentException("minPriority must be 0 … 9, got " + minPriority);
+        }
         if (max <= 0) {
             return List.of();
         }
-        Request.Take request = new Request.Take(max);
+        Request.Take request = new Request.Take(max, minPriority);
         return submitQuietly(request, request.result, List.of());
+    }
+
+    @Override
+    public long alarmsPending() {
+        return pending.alarms();
+    }
+
+    @Override
+    public void addPendingListener(Runnable listener) {
+        pending.addListener(listener);
+    }
+
+    @Override
+    public void removePendingListener(Runnable listener) {
+        pending.removeListener(listener);
     }
 
     @Override
@@ -188,6 +211,11 @@ public final class SqliteQueue implements StoreAndForwardQueue {
         Request.Stats request = new Request.Stats();
         QueueStats s = submitQuietly(request, request.result, null);
         return s == null ? writer.counters().whenClosed() : s;
+    }
+
+    /** Reports the writer thread's progress to {@code heartbeat} from now on (the service watchdog). */
+    public void heartbeat(org.tidegate.core.health.Heartbeat heartbeat) {
+        writer.heartbeat = java.util.Objects.requireNonNull(heartbeat);
     }
 
     @Override

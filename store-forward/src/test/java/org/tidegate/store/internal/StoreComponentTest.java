@@ -68,7 +68,7 @@ class StoreComponentTest {
 
     @Test
     void servesTheQueueAndTheSequenceCounterFromTheHome() throws Exception {
-        StoreComponent c = new StoreComponent(properties("data/queue.db", 1 << 20, 1000, 30, "FULL"));
+        StoreComponent c = new StoreComponent(properties("data/queue.db", 1 << 20, 1000, 30, "FULL"), null);
         long s1;
         try {
             s1 = c.next();
@@ -84,7 +84,7 @@ class StoreComponentTest {
         }
         assertTrue(Files.exists(home.resolve("data/queue.db")));
         assertTrue(Files.exists(home.resolve("data/queue.db.seq")));
-        StoreComponent again = new StoreComponent(properties("data/queue.db", 1 << 20, 1000, 30, "FULL"));
+        StoreComponent again = new StoreComponent(properties("data/queue.db", 1 << 20, 1000, 30, "FULL"), null);
         try {
             assertTrue(again.next() > s1);
         } finally {

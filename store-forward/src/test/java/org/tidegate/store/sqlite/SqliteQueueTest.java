@@ -67,6 +67,40 @@ class SqliteQueueTest {
     }
 
     @Test
+    void alarmSlotsTakeAlarmsOnlyAndTheAlarmCountIsPublishedAfterTheCommit() throws Exception {
+        try (SqliteQueue q = SqliteQueue.open(options(dir))) {
+            java.util.concurrent.atomic.AtomicLong alarmsSeenByListener = new java.util.concurrent.atomic.AtomicLong(-1);
+            java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+            Runnable listener = () -> {
+                alarmsSeenByListener.set(q.alarmsPending());
+                calls.incrementAndGet();
+            };
+            q.addPendingListener(listener);
+            q.append("t", 4, 1, T + 1000, bytes("a4"));
+            assertEquals(0, q.alarmsPending());
+            assertEquals(0, alarmsSeenByListener.get(), "told after the telemetry's commit: no alarm");
+            q.append("t", 9, 2, T + 1001, bytes("b9"));
+            q.append("t", 4, 3, T + 1002, bytes("c4"));
+            q.append("t", 9, 4, T + 1003, bytes("d9"));
+            assertEquals(2, q.alarmsPending(), "known on return of the append, without asking the writer");
+            assertEquals(2, alarmsSeenByListener.get());
+
+            assertEquals(List.of("b9", "d9"), texts(q.takeBatch(8, 9)), "alarm slots get alarms, never the backlog");
+            assertEquals(0, q.alarmsPending());
+            assertTrue(q.takeBatch(8, 9).isEmpty());
+            assertEquals(List.of("a4", "c4"), texts(q.takeBatch(8)));
+            assertThrows(IllegalArgumentException.class, () -> q.takeBatch(1, 10));
+            q.removePendingListener(listener);
+            int before = calls.get();
+            q.append("t", 9, 5, T + 1004, bytes("e9"));
+            assertEquals(before, calls.get(), "a removed listener is not called");
+            assertEquals(1, q.alarmsPending());
+            assertEquals(4, q.releaseInFlight());
+            assertEquals(3, q.alarmsPending(), "released alarms are pending again");
+        }
+    }
+
+    @Test
     void restartWithBacklogKeepsOrderIdsAndPayloads() throws Exception {
         List<String> expected = new ArrayList<>();
         try (SqliteQueue q = SqliteQueue.open(options(dir))) {

@@ -113,8 +113,10 @@ class CommandLineTest {
         Files.createDirectories(home.resolve("devices"));
         Files.createDirectories(home.resolve("profiles"));
         Files.createDirectories(home.resolve("keys"));
+        // The console off: with it, run on a home without identity waits for its provisioning form instead of
+        // refusing (ConsoleBrowserTest provisions through it).
         Files.writeString(home.resolve("gateway.json"), """
-                { "id": "gw-cli-1", "broker": { "url": "tcp://127.0.0.1:1" } }""");
+                { "id": "gw-cli-1", "broker": { "url": "tcp://127.0.0.1:1" }, "console": { "enabled": false } }""");
         // A Modbus device nobody answers: its component must start, poll (bad samples) and stop cleanly.
         Files.writeString(home.resolve("devices/pm-9.json"), """
                 { "id": "pm-9", "protocol": "modbus", "pollIntervalMs": 500, "timeoutMs": 200, "retries": 0,
@@ -122,7 +124,7 @@ class CommandLineTest {
                   "channels": [ { "id": "v", "address": "hr:0", "type": "float32", "unit": "V" } ] }""");
         // Not provisioned yet: refused before anything starts.
         Result unprovisioned = tidegate("run", "--home", home.toString());
-        assertEquals(1, unprovisioned.code(), unprovisioned.out());
+        assertEquals(78, unprovisioned.code(), unprovisioned.out()); // EX_CONFIG: the unit does not restart it
         assertTrue(unprovisioned.out().contains("run `tidegate provision"), unprovisioned.out());
         java.security.KeyPair keys = org.tidegate.crypto.SmKeys.generate();
         org.tidegate.crypto.PemKeys.writePrivateKey(home.resolve("keys/gateway.key.pem"), keys.getPrivate(), false);
@@ -132,7 +134,7 @@ class CommandLineTest {
         Path key = home.resolve("keys/gateway.key.pem");
         Files.setPosixFilePermissions(key, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
         Result exposed = tidegate("run", "--home", home.toString());
-        assertEquals(1, exposed.code(), exposed.out());
+        assertEquals(78, exposed.code(), exposed.out());
         assertTrue(exposed.out().contains("gateway.key.pem"), exposed.out());
         Files.setPosixFilePermissions(key, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
 

@@ -29,7 +29,8 @@ class DistributionLayoutTest {
 
     /** Jar name prefixes that must never be in the gateway runtime's lib/ (lower case). */
     static final List<String> FORBIDDEN = List.of("moquette", "netty", "bugsnag", "h2", "hikaricp", "metrics-",
-            "librato", "j2mod", "tidegate-demo", "tidegate-bench", "tidegate-lab", "tidegate-test-support");
+            "librato", "j2mod", "tidegate-demo", "tidegate-bench", "tidegate-lab", "tidegate-test-support",
+            "tidegate-ingest", "postgresql", "flyway", "checker-qual");
 
     static List<String> jars(Path dir) throws IOException {
         try (Stream<Path> s = Files.list(dir)) {
@@ -128,6 +129,19 @@ class DistributionLayoutTest {
         }
         assertTrue(List.of(runtime.getProperty("bundles").split("\\s*,\\s*")).contains("tidegate-console"),
                 runtime.getProperty("bundles"));
+    }
+
+    /** The cloud-side ingest service and its PostgreSQL driver and Flyway: cloud/, never lib/ or a second copy in tools/. */
+    @Test
+    void cloudHoldsTheIngestServiceAndNoCopyOfLibOrTools() throws IOException {
+        List<String> cloud = jars(DIST.resolve("cloud"));
+        for (String prefix : List.of("tidegate-ingest-", "postgresql-", "flyway-core-", "flyway-database-postgresql-")) {
+            assertTrue(cloud.stream().anyMatch(n -> n.startsWith(prefix)), prefix + " missing from cloud/: " + cloud);
+        }
+        List<String> lib = jars(DIST.resolve("lib"));
+        List<String> tools = jars(DIST.resolve("tools"));
+        assertEquals(List.of(), cloud.stream().filter(n -> lib.contains(n) || tools.contains(n)).toList(),
+                "jars of cloud/ also in lib/ or tools/");
     }
 
     @Test

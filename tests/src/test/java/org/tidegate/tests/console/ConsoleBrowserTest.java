@@ -53,7 +53,10 @@ import org.tidegate.simulator.Simulator;
 /**
  * Issue 18's console acceptance in a real headless Chromium (Debian's chromium and chromium-driver, driven by
  * Selenium) against the packaged gateway ({@code bin/tidegate run}) polling the demo's simulated devices over Modbus
- * TCP and mock GPIO, with an MQTT broker and the cloud-side receiver in this JVM: log in; every device with live
+ * TCP and mock GPIO, with an MQTT broker and the cloud-side receiver in this JVM: on the board without identity, log in
+ * with the one-time token the gateway printed and provision it through the console's form (a refusal in
+ * {@code tidegate provision}'s words first; the fingerprint shown is the new key's), after which the gateway starts
+ * by itself and its console takes the port over; then log in with the password; every device with live
  * values; a chart grows; the flood alarm appears and clears; the siren test switches the siren output (seen by the
  * cloud in the siren's own telemetry, read from the GPIO pin by the driver); a restart restarts one device; a wrong
  * password is refused and then rate-limited; an idle session expires; nothing is reachable without a login or on an
@@ -96,6 +99,8 @@ class ConsoleBrowserTest {
         Path out = tmp.resolve("gateway.out");
         java.util.concurrent.CompletableFuture<WebDriver> chromium = null;
         try {
+            // Chromium starts while the home is made and the gateway starts: the test's time is mostly waiting.
+            chromium = java.util.concurrent.CompletableFuture.supplyAsync(() -> chrome(tmp.resolve("chrome-profile")));
             int modbus = sim.startTcp("127.0.0.1", 0);
             DemoHome demo = DemoHome.create(home, broker.url())
                     .waterLevel("wl-001", "127.0.0.1", modbus, 500)
@@ -109,13 +114,63 @@ class ConsoleBrowserTest {
             Files.writeString(home.resolve("gateway.json"), JSON.writerWithDefaultPrettyPrinter().writeValueAsString(gw));
 
             mark("simulator, broker, home");
-            // The password, as a technician sets it (one line on standard input).
+            // A board fresh from the box: devices and settings in place, no identity yet. run serves the console's
+            // provisioning form, and the technician provisions through it (docs/console.md, "Provisioning form").
+            String cloudPem = Files.readString(home.resolve("keys/cloud.pub.pem"));
+            for (String k : List.of("keys/gateway.key.pem", "keys/gateway.pub.pem", "keys/cloud.pub.pem")) {
+                Files.delete(home.resolve(k));
+            }
+            gateway = new ProcessBuilder(DIST.toString(), "run", "--home", home.toString())
+                    .redirectErrorStream(true).redirectOutput(out.toFile()).start();
+            Process g = gateway;
+            mark("gateway started, unprovisioned");
+            Path access = home.resolve("data/console-access.json");
+            waitFor(Duration.ofSeconds(40), () -> Files.exists(access) && token(out) != null,
+                    "the provisioning form and its one-time token on the console", out, g);
+            String base = "http://127.0.0.1:" + port;
+            String formKey = apiKeyOf(access);
+            browser = chromium.get(60, TimeUnit.SECONDS);
+            WebDriver b = browser;
+            mark("chromium up");
+            b.get(base + "/");
+            waitFor(Duration.ofSeconds(10), () -> b.getCurrentUrl().endsWith("/login"), "redirect to the login page", out, g);
+            login(b, token(out));
+            waitFor(Duration.ofSeconds(10), () -> "1".equals(attr(b, "body", "data-loaded")),
+                    "the provisioning form after the token login", out, g);
+            assertEquals(DemoHome.GATEWAY_ID, b.findElement(By.id("id")).getAttribute("value"),
+                    "the id gateway.json names is offered");
+            ((org.openqa.selenium.JavascriptExecutor) b).executeScript(
+                    "document.getElementById('cloud-key').value = arguments[0]", cloudPem);
+            type(b, "broker", "http://" + EXTRA_INTERFACE);
+            b.findElement(By.id("submit")).click();
+            String refusal = "broker URL \"http://" + EXTRA_INTERFACE + "\" "
+                    + org.tidegate.crypto.Provisioning.brokerProblem("http://" + EXTRA_INTERFACE);
+            waitFor(Duration.ofSeconds(5), () -> text(b, "message").equals(refusal), "the refusal, as provision words it",
+                    out, g);
+            type(b, "broker", broker.url());
+            b.findElement(By.id("submit")).click();
+            waitFor(Duration.ofSeconds(15), () -> !text(b, "fingerprint").isEmpty(), "provisioned: the fingerprint", out, g);
+            java.security.PublicKey gatewayKey = org.tidegate.crypto.PemKeys.readPublicKey(home.resolve("keys/gateway.pub.pem"));
+            assertEquals(org.tidegate.crypto.SmKeys.fingerprintGrouped(gatewayKey), text(b, "fingerprint"),
+                    "the fingerprint to read to the platform is the new key's");
+            shot(b, "provision");
+            mark("provisioned through the form");
+            // The gateway starts by itself; its console takes the port over (a new access file, a new key).
+            waitFor(Duration.ofSeconds(60), () -> !apiKeyOf(access).isEmpty() && !formKey.equals(apiKeyOf(access)),
+                    "the gateway's own console after provisioning", out, g);
+            waitFor(Duration.ofSeconds(15), () -> "up".equals(attr(b, "body", "data-console")),
+                    "the form's page sees the console back", out, g);
+            String apiKey = apiKeyOf(access);
+            assertTrue(Files.readString(out).contains("write action by user=token from=127.0.0.1: provision "),
+                    "the provisioning is logged with who did it");
+
+            // The password, as a technician sets it (one line on standard input); the console uses it from the next login.
             Cli pw = tidegate(PASSWORD + "\n", "console-password", "--home", home.toString());
             assertEquals(0, pw.code, pw.out);
             assertFalse(Files.readString(home.resolve("keys/console-password")).contains(PASSWORD));
 
             EnvelopeOpener opener = EnvelopeOpener.builder(demo.cloudKey(),
-                    TrustedSenders.of(DemoHome.GATEWAY_ID, demo.gatewayPublicKey())).duplicateFilter(new DuplicateFilter())
+                    TrustedSenders.of(DemoHome.GATEWAY_ID, gatewayKey)).duplicateFilter(new DuplicateFilter())
                     .build();
             receiver = new CloudReceiver(BrokerConnection.of(broker.url(), "console-test-cloud"), "tidegate", opener,
                     new CloudReceiver.Listener() {
@@ -130,17 +185,6 @@ class ConsoleBrowserTest {
                         }
                     }, 1000);
             receiver.start();
-
-            gateway = new ProcessBuilder(DIST.toString(), "run", "--home", home.toString())
-                    .redirectErrorStream(true).redirectOutput(out.toFile()).start();
-            Process g = gateway;
-            mark("gateway started");
-            // Chromium starts while the gateway does: the test's time is mostly waiting.
-            chromium = java.util.concurrent.CompletableFuture.supplyAsync(() -> chrome(tmp.resolve("chrome-profile")));
-            Path access = home.resolve("data/console-access.json");
-            waitFor(Duration.ofSeconds(40), () -> Files.exists(access), "the console's access file", out, g);
-            String base = "http://127.0.0.1:" + port;
-            String apiKey = JSON.readTree(access.toFile()).path("apiKey").asText();
 
             // --- nothing without a login; nothing on an address that is not configured ---
             assertEquals(401, http("GET", base + "/api/status", null, null).code);
@@ -167,19 +211,17 @@ class ConsoleBrowserTest {
                     () -> cli("", "status", "--home", home.toString(), "--json"));
             Map<String, Double> metrics1 = scrape(base, apiKey);
 
-            // --- the browser ---
-            browser = chromium.get(60, TimeUnit.SECONDS);
-            WebDriver b = browser;
-            mark("chromium up");
+            // --- the browser, on the gateway's console ---
             b.get(base + "/");
             waitFor(Duration.ofSeconds(10), () -> b.getCurrentUrl().endsWith("/login"), "redirect to the login page", out, g);
             shot(b, "login");
             // A wrong password is refused.
             login(b, "not-the-password");
-            waitFor(Duration.ofSeconds(5), () -> text(b, "message").contains("wrong password"), "wrong password refused", out, g);
+            // A deadline for a loaded machine: the check is a 210 000-round PBKDF2 beside two status JVMs starting.
+            waitFor(Duration.ofSeconds(15), () -> text(b, "message").contains("wrong password"), "wrong password refused", out, g);
             assertTrue(b.getCurrentUrl().endsWith("/login"));
             login(b, PASSWORD);
-            waitFor(Duration.ofSeconds(10), () -> "overview".equals(b.findElement(By.tagName("body")).getAttribute("data-loaded")),
+            waitFor(Duration.ofSeconds(10), () -> "overview".equals(attr(b, "body", "data-loaded")),
                     "the overview after login", out, g);
             waitFor(Duration.ofSeconds(10), () -> text(b, "overview").contains("connected")
                     && text(b, "overview").contains(DemoHome.GATEWAY_ID), "overview with the broker connected", out, g);
@@ -226,7 +268,7 @@ class ConsoleBrowserTest {
             b.get(base + "/#devices");
             waitFor(Duration.ofSeconds(10), () -> "false".equals(cell(b, "siren-01", "siren")), "the siren off", out, g);
             long before = System.currentTimeMillis();
-            b.findElement(By.cssSelector("[data-output-test='siren-01/siren']")).click();
+            click(b, "[data-output-test='siren-01/siren']");
             waitFor(Duration.ofSeconds(5), () -> text(b, "banner").contains("on for 5 s"), "the test accepted", out, g);
             waitFor(Duration.ofSeconds(5), () -> sirenTelemetry(arrivals, before, true), "the cloud sees siren=true", out, g);
             waitFor(Duration.ofSeconds(5), () -> "true".equals(cell(b, "siren-01", "siren")), "the page shows it on", out, g);
@@ -234,16 +276,28 @@ class ConsoleBrowserTest {
                     out, g);
 
             mark("siren test");
-            // Restart one device's connection: a new poller, so its poll count starts again.
+            // Restart one device's connection: the simulator sees the old TCP connection closed and a new one; the
+            // device's counters go on, its restart count is 1; the action answers once the new connection polled.
             long polls = apiGet(base, apiKey, "/api/devices").findValues("device").stream().count();
             assertEquals(DEVICES.size(), polls);
             long pmPolls = devicePolls(base, apiKey, "pm-001");
-            b.findElement(By.cssSelector("[data-restart='pm-001']")).click();
-            waitFor(Duration.ofSeconds(5), () -> text(b, "banner").contains("restarting"), "restart accepted", out, g);
-            waitFor(Duration.ofSeconds(15), () -> {
-                long n = devicePolls(base, apiKey, "pm-001");
-                return n >= 1 && n < pmPolls;
-            }, "pm-001 restarted (poll count reset)", out, g);
+            long accepted = sim.tcpConnectionsAccepted();
+            java.util.Set<Integer> clientPorts = sim.tcpClientPorts();
+            click(b, "[data-restart='pm-001']");
+            waitFor(Duration.ofSeconds(15), () -> text(b, "banner").contains("pm-001: connection restarted"),
+                    "restart done", out, g);
+            assertTrue(text(b, "banner").contains("first poll up"), text(b, "banner"));
+            assertTrue(sim.tcpConnectionsAccepted() > accepted, "a new TCP connection");
+            waitFor(Duration.ofSeconds(5), () -> !sim.tcpClientPorts().containsAll(clientPorts),
+                    "the old TCP connection closed", out, g);
+            assertTrue(devicePolls(base, apiKey, "pm-001") > pmPolls, "counters go on across a restart");
+            assertEquals(1, deviceField(base, apiKey, "pm-001", "restarts").asLong());
+            // the ring behind the log page has it, with who asked
+            JsonNode log = apiGet(base, apiKey, "/api/log?lines=100");
+            assertTrue(log.path("lines").toString().contains("device=pm-001 connection restarted for console user=admin"),
+                    log::toString);
+            assertTrue(log.path("lines").size() <= 100 && log.path("held").asLong() >= log.path("lines").size(),
+                    log::toString);
 
             mark("restart");
             // Log and configuration pages; every write action is in the log with who did it.
@@ -301,7 +355,7 @@ class ConsoleBrowserTest {
             }
             Cli json = statusJson.get(60, TimeUnit.SECONDS);
             assertEquals(0, json.code, json.out);
-            JsonNode st = JSON.readTree(json.out);
+            JsonNode st = JSON.readTree(json.stdout);
             assertEquals(DemoHome.GATEWAY_ID, st.path("gateway").asText());
             assertTrue(st.path("queue").has("messages") && st.path("uplink").has("lastAckAt")
                     && st.path("pipeline").has("alarms"), json.out);
@@ -367,6 +421,48 @@ class ConsoleBrowserTest {
         ((org.openqa.selenium.JavascriptExecutor) b).executeScript("document.getElementById('message').textContent=''");
         pw.sendKeys(password);
         b.findElement(By.id("submit")).click();
+    }
+
+    /** Clicks a button of a page that redraws every second: one found just before a redraw is stale; find it again. */
+    static void click(WebDriver b, String css) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        while (true) {
+            try {
+                b.findElement(By.cssSelector(css)).click();
+                return;
+            } catch (org.openqa.selenium.StaleElementReferenceException e) {
+                if (System.nanoTime() > deadline) {
+                    throw e;
+                }
+                Thread.sleep(50);
+            }
+        }
+    }
+
+    static void type(WebDriver b, String id, String value) {
+        WebElement e = b.findElement(By.id(id));
+        e.clear();
+        e.sendKeys(value);
+    }
+
+    /** The first one-time login token the gateway printed (the provisioning form's), or null. */
+    static String token(Path out) {
+        try {
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("one-time login token: ([0-9a-f]{24})")
+                    .matcher(Files.readString(out));
+            return m.find() ? m.group(1) : null;
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    /** The API key of the console's access file now ("" while there is none). */
+    static String apiKeyOf(Path access) {
+        try {
+            return JSON.readTree(access.toFile()).path("apiKey").asText("");
+        } catch (IOException e) {
+            return "";
+        }
     }
 
     static String text(WebDriver b, String id) {
@@ -491,6 +587,15 @@ class ConsoleBrowserTest {
         }
     }
 
+    static JsonNode deviceField(String base, String key, String device, String field) {
+        for (JsonNode d : apiGet(base, key, "/api/devices")) {
+            if (device.equals(d.path("device").asText())) {
+                return d.path(field);
+            }
+        }
+        return JSON.missingNode();
+    }
+
     static long devicePolls(String base, String key, String device) {
         for (JsonNode d : apiGet(base, key, "/api/devices")) {
             if (device.equals(d.path("device").asText())) {
@@ -529,7 +634,8 @@ class ConsoleBrowserTest {
         return m;
     }
 
-    record Cli(int code, String out) {
+    /** @param out standard output and error together; {@code stdout} alone (what {@code --json} prints) */
+    record Cli(int code, String out, String stdout) {
     }
 
     static Cli cli(String stdin, String... args) {
@@ -544,12 +650,19 @@ class ConsoleBrowserTest {
         List<String> cmd = new ArrayList<>();
         cmd.add(DIST.toString());
         cmd.addAll(List.of(args));
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        Process p = new ProcessBuilder(cmd).start();
         p.getOutputStream().write(stdin.getBytes(StandardCharsets.UTF_8));
         p.getOutputStream().close();
+        java.util.concurrent.CompletableFuture<String> err = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try {
+                return new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                return "";
+            }
+        });
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(p.waitFor(60, TimeUnit.SECONDS), String.join(" ", cmd));
-        return new Cli(p.exitValue(), out);
+        return new Cli(p.exitValue(), out + err.get(10, TimeUnit.SECONDS), out);
     }
 
     static boolean pythonPrometheusParser() {

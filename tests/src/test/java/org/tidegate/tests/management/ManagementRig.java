@@ -50,6 +50,8 @@ final class ManagementRig implements AutoCloseable {
     private final CommandSender sender;
     final RemoteManagement mgmt;
     Process gateway;
+    /** Start the gateway as systemd would (stderr is the journal): it then logs to the journal only, no file. */
+    boolean journalOnly;
     private int starts;
 
     ManagementRig(Path tmp, int trialSeconds, int brokerTrialSeconds) throws Exception {
@@ -96,8 +98,12 @@ final class ManagementRig implements AutoCloseable {
     void startGateway(String device) throws Exception {
         starts++;
         long t0 = System.currentTimeMillis();
-        gateway = new ProcessBuilder(DIST.toString(), "run", "--home", home.toString(), "--scan-seconds", "1")
-                .redirectErrorStream(true).redirectOutput(out().toFile()).start();
+        ProcessBuilder pb = new ProcessBuilder(DIST.toString(), "run", "--home", home.toString(), "--scan-seconds", "1")
+                .redirectErrorStream(true).redirectOutput(out().toFile());
+        if (journalOnly) {
+            pb.environment().put("JOURNAL_STREAM", "8:4242"); // what systemd sets for a unit whose stderr is the journal
+        }
+        gateway = pb.start();
         if (device != null) {
             waitFor(Duration.ofSeconds(90), () -> telemetrySince(device, t0) > 0, "telemetry from " + device);
         }

@@ -21,7 +21,8 @@ import org.tidegate.crypto.SmKeys;
  * Remote configuration against the real gateway process and a real broker: get, put/delete a device and a profile,
  * conflicts (two changes on one base; a local file edit between get and put), a duplicate answered with its stored
  * outcome, an invalid profile answered with every problem and nothing applied, a coil written and read back, a
- * read-only channel refused, and the audit of every command.
+ * read-only channel refused, a device's connection restarted (the simulator sees a new TCP connection), log lines
+ * through the recent-log ring of a gateway that logs to the journal only (no file), and the audit of every command.
  */
 @Timeout(300)
 class RemoteConfigTest {
@@ -31,7 +32,9 @@ class RemoteConfigTest {
     @Test
     void changesNameTheirRevisionAndApplyAllOrNothing() throws Exception {
         try (ManagementRig rig = new ManagementRig(tmp, 10, 10)) {
+            rig.journalOnly = true; // as under systemd: no log file, and gateway.logs must still answer
             rig.startGateway("pm-001");
+            assertFalse(Files.exists(rig.home.resolve("logs/tidegate.log")), "journal only: no log file");
 
             // get: the running document and its revision; secrets never leave the gateway
             Reply get = rig.mgmt.getConfig();
@@ -140,20 +143,88 @@ class RemoteConfigTest {
             assertEquals(0, rig.telemetrySince("pump-01", deletedAt + 500), "no telemetry after the delete");
             assertTrue(rig.telemetrySince("pm-001", deletedAt) > 0, "the others go on");
 
-            // status, logs: the running revision; log lines without secrets
+            // status: the running revision
             Reply status = rig.mgmt.status();
             assertEquals(delete.result().path("revision").asLong(), status.result().path("revision").asLong());
+
+            // restart a device's connection: the simulator sees its TCP connection closed and a new one, polled at once
+            long accepted = rig.sim.tcpConnectionsAccepted();
+            java.util.Set<Integer> clientPorts = rig.sim.tcpClientPorts();
+            Reply restart = rig.mgmt.restart("pm-001");
+            assertTrue(restart.ok(), restart.reply()::toString);
+            assertEquals("up", restart.result().path("state").asText(), restart.reply()::toString);
+            assertEquals(1, restart.result().path("restarts").asLong(), restart.reply()::toString);
+            assertTrue(rig.sim.tcpConnectionsAccepted() > accepted, "a new TCP connection");
+            rig.waitFor(Duration.ofSeconds(5), () -> !rig.sim.tcpClientPorts().containsAll(clientPorts),
+                    "pm-001's old TCP connection closed");
+            Reply unknown = rig.mgmt.restart("no-such-device");
+            assertEquals("NOT_FOUND", unknown.code(), unknown.reply()::toString);
+            assertTrue(unknown.reply().path("error").asText().contains("no running device \"no-such-device\""),
+                    unknown.reply()::toString);
+
+            // logs: lines the gateway logged (the restart, with who asked), from the ring, though there is no file
             Reply logs = rig.mgmt.logs(20);
-            assertTrue(logs.ok());
-            assertTrue(logs.result().path("lines").size() > 0 && logs.result().path("lines").size() <= 20);
+            assertTrue(logs.ok(), logs.reply()::toString);
+            List<String> lines = new ArrayList<>();
+            logs.result().path("lines").forEach(l -> lines.add(l.asText()));
+            assertTrue(lines.size() > 0 && lines.size() <= 20, lines::toString);
+            assertTrue(lines.stream().anyMatch(l -> l.contains("device=pm-001 connection restarted for remote management")),
+                    lines::toString);
+            assertFalse(Files.exists(rig.home.resolve("logs/tidegate.log")), "still no log file");
+            Reply afterRestart = rig.mgmt.status();
+            JsonNode pm = null;
+            for (JsonNode d : afterRestart.result().path("devices")) {
+                pm = d.path("device").asText().equals("pm-001") ? d : pm;
+            }
+            assertTrue(pm != null && pm.path("restarts").asLong() == 1, () -> "restarts in gateway.status: " + afterRestart.reply());
+
+            // apply a whole set: the document from get plus one device, in one change
+            Reply whole = rig.mgmt.getConfig();
+            ObjectNode files = (ObjectNode) whole.result().path("files").deepCopy();
+            files.set("devices/pump-03.json", rig.pumpDevice("pump-03", rig.modbusPort));
+            long beforeWhole = System.currentTimeMillis();
+            Reply applied = rig.mgmt.apply(whole.result().path("revision").asLong(), files);
+            assertTrue(applied.ok(), applied.reply()::toString);
+            assertEquals(List.of("pump-03"), List.of(applied.result().path("changed").path("devices").get(0).asText()));
+            assertTrue(Files.readString(rig.home.resolve("gateway.json")).contains("trialSeconds"), "gateway.json kept");
+            rig.waitFor(Duration.ofSeconds(20), () -> rig.telemetrySince("pump-03", beforeWhole) > 0, "pump-03 telemetry");
+            status = rig.mgmt.status();
+
+            // the command line: config get prints the reply; a change from an old base exits 4 (conflict)
+            long now = status.result().path("revision").asLong();
+            CliRun get2 = cli(rig, "config", "get");
+            assertEquals(0, get2.exit(), get2.out());
+            assertEquals(now, ManagementRig.json(get2.out()).path("result").path("revision").asLong());
+            CliRun stale = cli(rig, "--base", String.valueOf(r1), "config", "delete-device", "pm-001");
+            assertEquals(4, stale.exit(), stale.out());
+            CliRun ro = cli(rig, "device", "write", "pm-001", "voltageL1", "1");
+            assertEquals(1, ro.exit(), ro.out());
+            assertTrue(ro.out().contains("NOT_WRITABLE"), ro.out());
 
             // the audit log has every command with who sealed it and the outcome
             List<String> audit = Files.readAllLines(rig.home.resolve("management/audit.log"));
-            assertTrue(audit.size() >= 14, () -> "audit lines: " + audit.size());
+            assertTrue(audit.size() >= 20, () -> "audit lines: " + audit.size());
             assertTrue(audit.stream().allMatch(l -> l.contains("\"keyFingerprint\":\"" + fingerprint + "\"")));
             assertTrue(audit.stream().anyMatch(l -> l.contains("\"outcome\":\"INVALID\"")));
             assertTrue(audit.stream().anyMatch(l -> l.contains("\"duplicate\":true")));
         }
+    }
+
+    record CliRun(int exit, String out) {
+    }
+
+    /** The distribution's {@code tidegate command} against the rig's broker and gateway. */
+    private static CliRun cli(ManagementRig rig, String... words) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(ManagementRig.DIST.toString(), "command", "--broker", rig.broker.url(),
+                "--key", rig.home.resolve("cloud/cloud.key.pem").toString(),
+                "--gateway-key", rig.home.resolve("keys/gateway.pub.pem").toString(),
+                "--gateway", org.tidegate.demo.DemoHome.GATEWAY_ID, "--seq-file", rig.tmp.resolve("cli.seq").toString(),
+                "--wait", "60"));
+        cmd.addAll(List.of(words));
+        Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).trim();
+        assertTrue(p.waitFor(90, java.util.concurrent.TimeUnit.SECONDS));
+        return new CliRun(p.exitValue(), out);
     }
 
     private static boolean contains(JsonNode snapshots, long revision, String source) {

@@ -1,14 +1,11 @@
 package org.tidegate.tests.store;
 
-import java.io.FileOutputStream;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
+import static org.tidegate.tests.store.CrashChildRun.line;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import org.tidegate.store.StoredMessage;
-import org.tidegate.store.sqlite.QueueOptions;
 import org.tidegate.store.sqlite.SequenceFile;
 import org.tidegate.store.sqlite.SqliteQueue;
 
@@ -22,34 +19,16 @@ import org.tidegate.store.sqlite.SqliteQueue;
  *   K id         about to acknowledge id (it may be deleted from here on)
  *   D id         acknowledge(id) returned
  * </pre>
- * Each line is one unbuffered write(2): once written it is in the kernel and survives the process being
- * killed (this test kills processes; it does not cut power), so no fsync is needed for the log.
+ * The process set-up and the log are {@link CrashChildRun}'s.
  */
 public final class StoreCrashChild {
     private static final int APPENDERS = 8;
-    private static FileOutputStream log;
 
     private StoreCrashChild() {
     }
 
     public static void main(String[] args) throws Exception {
-        Path dir = Path.of(args[0]);
-        int run = Integer.parseInt(args[1]);
-        log = new FileOutputStream(dir.resolve("log-" + run + ".txt").toFile(), true);
-        SqliteQueue queue = SqliteQueue.open(QueueOptions.defaults(dir.resolve("queue.db")));
-        SequenceFile sequence = SequenceFile.forQueue(queue);
-        List<Thread> threads = new ArrayList<>();
-        for (int t = 0; t < APPENDERS; t++) {
-            long seed = run * 1000L + t;
-            threads.add(new Thread(() -> append(queue, sequence, new Random(seed)), "appender-" + t));
-        }
-        threads.add(new Thread(() -> drain(queue, new Random(run)), "drainer"));
-        threads.forEach(Thread::start);
-        System.out.println("READY");
-        System.out.flush();
-        for (Thread t : threads) {
-            t.join();
-        }
+        CrashChildRun.main(args, APPENDERS, StoreCrashChild::append, StoreCrashChild::drain);
     }
 
     private static void append(SqliteQueue queue, SequenceFile sequence, Random random) {
@@ -97,9 +76,5 @@ public final class StoreCrashChild {
             e.printStackTrace();
             System.exit(3);
         }
-    }
-
-    private static synchronized void line(String s) throws IOException {
-        log.write((s + "\n").getBytes(StandardCharsets.US_ASCII));
     }
 }

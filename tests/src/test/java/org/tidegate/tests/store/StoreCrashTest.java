@@ -45,7 +45,14 @@ class StoreCrashTest {
 
     @Test
     void sigkillAtRandomMomentsLosesNoReturnedAppendAndNeverRepeatsASequenceNumber() throws Exception {
-        int kills = Integer.getInteger("tidegate.crash.kills", 30);
+        killRepeatedly(dir, StoreCrashChild.class, Integer.getInteger("tidegate.crash.kills", 30), "crash test");
+    }
+
+    /**
+     * Starts {@code child} (a writer that logs its outcomes as {@link StoreCrashChild} describes) on the queue in
+     * {@code dir}, kills it with SIGKILL at a random moment, checks the queue against its log, {@code kills} times.
+     */
+    static void killRepeatedly(Path dir, Class<?> childClass, int kills, String label) throws Exception {
         Random random = new Random(Long.getLong("tidegate.crash.seed", System.nanoTime()));
         Map<Long, Long> appendedSeqById = new HashMap<>();
         Set<Long> ackIntended = new HashSet<>();
@@ -55,9 +62,9 @@ class StoreCrashTest {
         int appendsSeen = 0;
 
         for (int run = 0; run < kills; run++) {
-            Process child = startChild(run);
+            Process child = startChild(dir, childClass, run);
             try {
-                awaitReady(child, run);
+                awaitReady(dir, child, run);
                 Thread.sleep(30 + random.nextInt(470));
             } finally {
                 child.destroyForcibly(); // SIGKILL on Linux
@@ -133,21 +140,21 @@ class StoreCrashTest {
                         "order " + a + " then " + b);
             }
         }
-        System.out.printf("crash test: %d kills, %d appends returned, %d acknowledged, %d left in the queue%n",
-                kills, appendsSeen, acked.size(), rows.size());
+        System.out.printf("%s: %d kills, %d appends returned, %d acknowledged, %d left in the queue%n",
+                label, kills, appendsSeen, acked.size(), rows.size());
     }
 
-    private Process startChild(int run) throws Exception {
+    private static Process startChild(Path dir, Class<?> childClass, int run) throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         // org.sqlite.tmpdir: a killed JVM cannot delete the native library sqlite-jdbc extracted; keep it in @TempDir.
         List<String> cmd = List.of(java, "-Xmx128m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
                 "-Dorg.sqlite.tmpdir=" + dir, "-cp",
-                System.getProperty("java.class.path"), StoreCrashChild.class.getName(), dir.toString(),
+                System.getProperty("java.class.path"), childClass.getName(), dir.toString(),
                 Integer.toString(run));
         return new ProcessBuilder(cmd).redirectError(dir.resolve("child-" + run + ".err").toFile()).start();
     }
 
-    private void awaitReady(Process child, int run) throws Exception {
+    private static void awaitReady(Path dir, Process child, int run) throws Exception {
         BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (System.nanoTime() < deadline) {

@@ -1,16 +1,8 @@
 package org.tidegate.cloud.cli;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
-import java.security.KeyStore;
-import java.security.cert.Certificate;
-import java.security.cert.CertificateFactory;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLSocketFactory;
-import javax.net.ssl.TrustManagerFactory;
 import org.osgi.annotation.versioning.ProviderType;
 import org.tidegate.cloud.BrokerConnection;
 import picocli.CommandLine.Model.CommandSpec;
@@ -92,28 +84,8 @@ public final class BrokerOptions {
             b = b.withCredentials(username, password());
         }
         if (url.startsWith("ssl://") && ca != null) {
-            b = b.withTls(caOnly(ca));
+            b = b.withCaFile(ca);
         }
         return b;
-    }
-
-    /** Trusts exactly the certificates in {@code ca}; Paho verifies the host name. */
-    static SSLSocketFactory caOnly(Path ca) throws IOException, GeneralSecurityException {
-        KeyStore trust = KeyStore.getInstance("PKCS12");
-        trust.load(null, null);
-        try (InputStream in = Files.newInputStream(ca)) {
-            int i = 0;
-            for (Certificate c : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
-                trust.setCertificateEntry("ca" + i++, c);
-            }
-            if (i == 0) {
-                throw new GeneralSecurityException("no certificate in " + ca);
-            }
-        }
-        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        tmf.init(trust);
-        SSLContext ctx = SSLContext.getInstance("TLS");
-        ctx.init(null, tmf.getTrustManagers(), null);
-        return ctx.getSocketFactory();
     }
 }

@@ -3,8 +3,14 @@ package org.tidegate.console.internal;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
+import org.tidegate.core.pipeline.DeviceRestart;
+import org.tidegate.core.pipeline.DeviceRestartException;
+import org.tidegate.core.pipeline.DeviceRestarts;
+import org.tidegate.log.RecentLog;
 import org.tinylog.Logger;
 
 /** The console's API paths (docs/console.md), behind {@link ConsoleServer}'s login check. */
@@ -12,14 +18,16 @@ final class ApiRoutes implements ConsoleServer.Routes {
     private final ConsoleApi api;
     private final Metrics metrics;
     private final OutputTest outputTest;
-    private final DeviceRestarter restarter;
+    /** How long a restart action waits for the device's first poll on its new connection. */
+    static final Duration RESTART_DEADLINE = Duration.ofSeconds(10);
+    private final Supplier<DeviceRestarts> restarts;
     private final LiveValues live;
 
-    ApiRoutes(ConsoleApi api, Metrics metrics, OutputTest outputTest, DeviceRestarter restarter, LiveValues live) {
+    ApiRoutes(ConsoleApi api, Metrics metrics, OutputTest outputTest, Supplier<DeviceRestarts> restarts, LiveValues live) {
         this.api = api;
         this.metrics = metrics;
         this.outputTest = outputTest;
-        this.restarter = restarter;
+        this.restarts = restarts;
         this.live = live;
     }
 
@@ -60,7 +68,7 @@ final class ApiRoutes implements ConsoleServer.Routes {
                         try {
                             lines = Integer.parseInt(q.get(0));
                         } catch (NumberFormatException e) {
-                            x.error(400, "lines must be a number 1.." + LogTail.MAX_LINES);
+                            x.error(400, "lines must be a number 1.." + RecentLog.MAX_LINES);
                             return;
                         }
                     }
@@ -126,15 +134,30 @@ final class ApiRoutes implements ConsoleServer.Routes {
         }
         String device = b.path("device").asText();
         Logger.info("console: write action by user={} from={}: restart device={}", user, x.address(), device);
-        if (restarter == null) {
-            x.error(503, "ConfigurationAdmin is not available");
+        DeviceRestarts r = restarts.get();
+        if (r == null) {
+            x.error(503, "device restarts are not available (gateway-core is not running)");
             return;
         }
-        if (!restarter.restart(device)) {
-            x.error(404, "no configured device " + device);
+        DeviceRestart done;
+        try {
+            done = r.restart(device, "console user=" + user + " from=" + x.address(), RESTART_DEADLINE);
+        } catch (DeviceRestartException e) {
+            int status = switch (e.reason()) {
+                case UNKNOWN_DEVICE -> 404;
+                case TIMEOUT -> 504;
+                case FAILED -> 502;
+            };
+            x.error(status, e.getMessage());
+            return;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            x.error(503, "stopping");
             return;
         }
-        Logger.info("device={} connection restart requested from the console by user={}", device, user);
-        x.json(200, Map.of("ok", true, "message", device + ": connection restarting"));
+        String state = done.firstPoll().state();
+        x.json(200, Map.of("ok", true, "message", device + ": connection restarted in " + done.tookMillis()
+                + " ms, first poll " + state + (state.equals("up") ? "" : " (" + done.firstPoll().lastError() + ")"),
+                "state", state, "restarts", done.restarts()));
     }
 }

@@ -23,9 +23,11 @@ import org.tidegate.config.LoadResult;
 import org.tidegate.core.config.ConfigProblem;
 import org.tidegate.core.model.Channel;
 import org.tidegate.core.pipeline.DeviceHealth;
+import org.tidegate.core.pipeline.DeviceRestarts;
 import org.tidegate.core.pipeline.GatewayDevice;
 import org.tidegate.crypto.PemKeys;
 import org.tidegate.crypto.SmKeys;
+import org.tidegate.log.RecentLog;
 import org.tidegate.outbox.StatusBody;
 import org.tidegate.outbox.StatusProvider;
 import org.tidegate.store.QueueStats;
@@ -93,6 +95,8 @@ final class ConsoleApi {
             m.put("protocol", d.device().protocol());
             m.put("profile", d.device().profile());
             m.put("pollIntervalMs", d.device().pollInterval().toMillis());
+            DeviceRestarts restarts = gateway.restarts();
+            m.put("restarts", restarts == null ? 0 : restarts.restarts(h.device()));
             Map<String, Object> values = new LinkedHashMap<>();
             live.lastValues(h.device()).forEach((ch, l) -> {
                 Map<String, Object> v = new LinkedHashMap<>();
@@ -137,11 +141,17 @@ final class ConsoleApi {
         return m;
     }
 
-    /** {@code GET /api/log?lines=N}. */
-    Map<String, Object> log(int lines) throws IOException {
+    /** {@code GET /api/log?lines=N}: from the gateway's recent-log ring, whether the log goes to a file or the journal. */
+    Map<String, Object> log(int lines) {
+        RecentLog ring = gateway.recentLog();
+        if (ring == null) {
+            return Map.of("source", "memory", "held", 0, "dropped", 0, "lines", List.of());
+        }
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("file", LogTail.file(settings.home()).toString());
-        m.put("lines", LogTail.lines(settings.home(), lines));
+        m.put("source", "memory");
+        m.put("held", ring.lines());
+        m.put("dropped", ring.dropped());
+        m.put("lines", ring.last(lines));
         return m;
     }
 

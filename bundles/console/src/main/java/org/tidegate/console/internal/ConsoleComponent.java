@@ -13,7 +13,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.osgi.framework.BundleContext;
-import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
@@ -27,9 +26,11 @@ import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 import org.tidegate.config.ConfigurationReloader;
 import org.tidegate.core.pipeline.DeviceHealth;
+import org.tidegate.core.pipeline.DeviceRestarts;
 import org.tidegate.core.pipeline.GatewayDevice;
 import org.tidegate.core.pipeline.SampleBatch;
 import org.tidegate.core.pipeline.SampleSink;
+import org.tidegate.log.RecentLog;
 import org.tidegate.outbox.StatusProvider;
 import org.tidegate.pipeline.AlarmObserver;
 import org.tidegate.pipeline.rules.AlarmEvent;
@@ -69,7 +70,8 @@ public class ConsoleComponent implements SampleSink, AlarmObserver, GatewayView 
     private final List<StatusProvider> providers = new CopyOnWriteArrayList<>();
     private volatile StoreAndForwardQueue queue;
     private volatile ConfigurationReloader reloader;
-    private volatile ConfigurationAdmin configAdmin;
+    private volatile DeviceRestarts restarts;
+    private volatile RecentLog recentLog;
 
     private final ConsoleSettings settings;
     private final LiveValues live;
@@ -123,9 +125,8 @@ public class ConsoleComponent implements SampleSink, AlarmObserver, GatewayView 
         LoginGuard guard = new LoginGuard(settings.home(), settings.loginAttemptsPerMinute());
         String apiKey = Sessions.token();
         OutputTest outputTest = new OutputTest(devices::get, alarms::openCount, timer);
-        DeviceRestarter restarter = new DeviceRestarter(new ConfigurationAdminProxy());
         server = new ConsoleServer(settings, sessions, guard, apiKey,
-                new ApiRoutes(api, metrics, outputTest, restarter, live));
+                new ApiRoutes(api, metrics, outputTest, () -> restarts, live));
         try {
             List<String> bound = server.start(http);
             String scheme = settings.https() ? "https" : "http";
@@ -213,12 +214,14 @@ public class ConsoleComponent implements SampleSink, AlarmObserver, GatewayView 
         return reloader;
     }
 
-    /** ConfigAdmin as it is now (it may come and go). */
-    private final class ConfigurationAdminProxy extends DeviceRestarter.Admin {
-        @Override
-        ConfigurationAdmin get() {
-            return configAdmin;
-        }
+    @Override
+    public RecentLog recentLog() {
+        return recentLog;
+    }
+
+    @Override
+    public DeviceRestarts restarts() {
+        return restarts;
     }
 
     // --- references ---
@@ -273,13 +276,25 @@ public class ConsoleComponent implements SampleSink, AlarmObserver, GatewayView 
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
-    void setConfigAdmin(ConfigurationAdmin cm) {
-        configAdmin = cm;
+    void setRestarts(DeviceRestarts r) {
+        restarts = r;
     }
 
-    void unsetConfigAdmin(ConfigurationAdmin cm) {
-        if (configAdmin == cm) {
-            configAdmin = null;
+    void unsetRestarts(DeviceRestarts r) {
+        if (restarts == r) {
+            restarts = null;
+        }
+    }
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void setRecentLog(RecentLog r) {
+        recentLog = r;
+    }
+
+    void unsetRecentLog(RecentLog r) {
+        if (recentLog == r) {
+            recentLog = null;
         }
     }
 }

@@ -7,53 +7,28 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
-import java.util.Set;
-import org.tidegate.core.cli.Args;
-import org.tidegate.core.cli.Subcommand;
+import org.tidegate.core.cli.PicocliCommand;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * {@code tidegate console-password --home DIR}: sets the local console's password (asked twice on a terminal, or
  * one line from standard input), stored only as a salted slow hash ({@link PasswordFile}).
  */
-public final class ConsolePasswordCommand implements Subcommand {
-    @Override
-    public String name() {
-        return "console-password";
-    }
+@Command(name = "console-password", description = {
+        "set the local web console's password (stored as a salted PBKDF2 hash)", "",
+        "Sets the password of the local web console (docs/console.md). On a terminal it is asked twice and",
+        "not echoed; otherwise one line is read from standard input (for scripts:",
+        "  printf '%%s\\n' \"$PW\" | tidegate console-password --home DIR).",
+        "At least 8 characters. Stored as a salted PBKDF2-HMAC-SHA256 hash in HOME/keys/console-password",
+        "(mode 0600), never in clear; a running gateway uses the new password at the next login."})
+public final class ConsolePasswordCommand implements PicocliCommand {
+    @Option(names = "--home", required = true, paramLabel = "DIR", description = "the gateway's home directory")
+    Path homeOption;
 
     @Override
-    public String summary() {
-        return "set the local web console's password (stored as a salted PBKDF2 hash)";
-    }
-
-    @Override
-    public String usage() {
-        return """
-                tidegate console-password --home DIR
-
-                Sets the password of the local web console (docs/console.md). On a terminal it is asked twice and
-                not echoed; otherwise one line is read from standard input (for scripts:
-                  printf '%s\\n' "$PW" | tidegate console-password --home DIR).
-                At least 8 characters. Stored as a salted PBKDF2-HMAC-SHA256 hash in HOME/keys/console-password
-                (mode 0600), never in clear; a running gateway uses the new password at the next login.""";
-    }
-
-    @Override
-    public int run(List<String> argv, PrintStream out, PrintStream err) throws Exception {
-        Args args;
-        try {
-            args = Args.parse(argv, Set.of("home"), Set.of());
-        } catch (Args.UsageException e) {
-            err.println("tidegate console-password: " + e.getMessage());
-            return 2;
-        }
-        String h = args.get("home");
-        if (h == null) {
-            err.println("tidegate console-password: --home DIR is required");
-            return 2;
-        }
-        Path home = Path.of(h).toAbsolutePath().normalize();
+    public int run(PrintStream out, PrintStream err) throws Exception {
+        Path home = homeOption.toAbsolutePath().normalize();
         if (!Files.isRegularFile(home.resolve("gateway.json"))) {
             err.println("tidegate console-password: " + home + " has no gateway.json (is it a gateway home?)");
             return 1;

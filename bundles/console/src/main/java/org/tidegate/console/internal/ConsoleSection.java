@@ -72,8 +72,6 @@ public final class ConsoleSection implements SectionSchema {
 
     /** Reads the section as written in gateway.json; problems are recorded on {@code s}. */
     static ConsoleSettings settings(ConfigNode s, HomeInfo home) {
-        boolean enabled = s.bool("enabled", DEFAULT_ENABLED);
-        int port = (int) s.integer("port", 1, 65_535, DEFAULT_PORT, false);
         List<String> interfaces = new ArrayList<>();
         ConfigNode list = s.child("interfaces");
         if (list.present() && list.isArray(false, "a list of IP addresses")) {
@@ -91,45 +89,9 @@ public final class ConsoleSection implements SectionSchema {
                 }
             }
         }
-        return common(s, home, enabled, port, interfaces, s.child("tls"));
-    }
-
-    /** ConfigAdmin is flat: interfaces as a comma-separated string, tls.* as two keys. */
-    private static ConsoleSettings fromProperties(ConfigNode s, HomeInfo home) {
-        boolean enabled = s.bool("enabled", DEFAULT_ENABLED);
-        int port = (int) s.integer("port", 1, 65_535, DEFAULT_PORT, false);
-        List<String> interfaces = new ArrayList<>();
-        for (String a : s.string("interfaces", false, "").split(",")) {
-            if (a.isBlank()) {
-                continue;
-            }
-            String problem = addressProblem(a.trim());
-            if (problem != null) {
-                s.child("interfaces").error(problem);
-            } else {
-                interfaces.add(a.trim());
-            }
-        }
-        long session = s.integer("sessionSeconds", MIN_SESSION_SECONDS, MAX_SESSION_SECONDS, DEFAULT_SESSION_SECONDS, false);
-        int attempts = (int) s.integer("loginAttemptsPerMinute", MIN_LOGIN_ATTEMPTS_PER_MINUTE,
-                MAX_LOGIN_ATTEMPTS_PER_MINUTE, DEFAULT_LOGIN_ATTEMPTS_PER_MINUTE, false);
-        int resolution = (int) s.integer("chartResolutionSeconds", MIN_CHART_RESOLUTION_SECONDS,
-                MAX_CHART_RESOLUTION_SECONDS, DEFAULT_CHART_RESOLUTION_SECONDS, false);
-        String cert = s.string("tls.certificate", false, "");
-        String key = s.string("tls.key", false, "");
-        return new ConsoleSettings(home.gatewayId(), home.home(), enabled, port, interfaces, session, attempts,
-                resolution, cert.isBlank() ? null : Path.of(cert), key.isBlank() ? null : Path.of(key));
-    }
-
-    private static ConsoleSettings common(ConfigNode s, HomeInfo home, boolean enabled, int port,
-                                          List<String> interfaces, ConfigNode tls) {
-        long session = s.integer("sessionSeconds", MIN_SESSION_SECONDS, MAX_SESSION_SECONDS, DEFAULT_SESSION_SECONDS, false);
-        int attempts = (int) s.integer("loginAttemptsPerMinute", MIN_LOGIN_ATTEMPTS_PER_MINUTE,
-                MAX_LOGIN_ATTEMPTS_PER_MINUTE, DEFAULT_LOGIN_ATTEMPTS_PER_MINUTE, false);
-        int resolution = (int) s.integer("chartResolutionSeconds", MIN_CHART_RESOLUTION_SECONDS,
-                MAX_CHART_RESOLUTION_SECONDS, DEFAULT_CHART_RESOLUTION_SECONDS, false);
         Path cert = null;
         Path key = null;
+        ConfigNode tls = s.child("tls");
         if (tls.present() && tls.isObject(false)) {
             String c = tls.string("certificate", true, "");
             String k = tls.string("key", true, "");
@@ -145,6 +107,37 @@ public final class ConsoleSection implements SectionSchema {
                 }
             }
         }
+        return withScalars(s, home, interfaces, cert, key);
+    }
+
+    /** ConfigAdmin is flat: interfaces as a comma-separated string, tls.* as two keys. */
+    private static ConsoleSettings fromProperties(ConfigNode s, HomeInfo home) {
+        List<String> interfaces = new ArrayList<>();
+        for (String a : s.string("interfaces", false, "").split(",")) {
+            if (a.isBlank()) {
+                continue;
+            }
+            String problem = addressProblem(a.trim());
+            if (problem != null) {
+                s.child("interfaces").error(problem);
+            } else {
+                interfaces.add(a.trim());
+            }
+        }
+        String cert = s.string("tls.certificate", false, "");
+        String key = s.string("tls.key", false, "");
+        return withScalars(s, home, interfaces, cert.isBlank() ? null : Path.of(cert), key.isBlank() ? null : Path.of(key));
+    }
+
+    /** The keys gateway.json and ConfigAdmin spell alike, read once for both. */
+    private static ConsoleSettings withScalars(ConfigNode s, HomeInfo home, List<String> interfaces, Path cert, Path key) {
+        boolean enabled = s.bool("enabled", DEFAULT_ENABLED);
+        int port = (int) s.integer("port", 1, 65_535, DEFAULT_PORT, false);
+        long session = s.integer("sessionSeconds", MIN_SESSION_SECONDS, MAX_SESSION_SECONDS, DEFAULT_SESSION_SECONDS, false);
+        int attempts = (int) s.integer("loginAttemptsPerMinute", MIN_LOGIN_ATTEMPTS_PER_MINUTE,
+                MAX_LOGIN_ATTEMPTS_PER_MINUTE, DEFAULT_LOGIN_ATTEMPTS_PER_MINUTE, false);
+        int resolution = (int) s.integer("chartResolutionSeconds", MIN_CHART_RESOLUTION_SECONDS,
+                MAX_CHART_RESOLUTION_SECONDS, DEFAULT_CHART_RESOLUTION_SECONDS, false);
         return new ConsoleSettings(home.gatewayId(), home.home(), enabled, port, interfaces, session, attempts,
                 resolution, cert, key);
     }

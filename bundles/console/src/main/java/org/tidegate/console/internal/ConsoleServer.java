@@ -29,9 +29,12 @@ final class ConsoleServer implements AutoCloseable {
     static final String COOKIE = "tidegate_session";
     static final String CSRF_HEADER = "X-Tidegate-Csrf";
     private static final String WEB = "/org/tidegate/console/web/";
+    /** The page a gateway without identity serves instead of the console's ({@link ProvisioningForm}). */
+    static final String PROVISION_PAGE = "provision.html";
+    private static final String INDEX_PAGE = "index.html";
     private static final Map<String, String> ASSETS = Map.of(
-            "/", "index.html", "/index.html", "index.html", "/app.js", "app.js", "/style.css", "style.css",
-            "/login", "login.html", "/login.js", "login.js");
+            "/app.js", "app.js", "/style.css", "style.css", "/login", "login.html", "/login.js", "login.js",
+            "/provision.js", "provision.js");
     private static final List<String> PUBLIC = List.of("/login", "/login.js", "/style.css");
 
     private final ConsoleSettings settings;
@@ -40,7 +43,9 @@ final class ConsoleServer implements AutoCloseable {
     private final String apiKey;
     private final Routes routes;
     private final List<HttpServer> servers = new ArrayList<>();
-    private final Map<String, byte[]> assets = new LinkedHashMap<>();
+    // filled lazily by the server's worker threads, several at once when a browser loads a page
+    private final Map<String, byte[]> assets = new java.util.concurrent.ConcurrentHashMap<>();
+    private final String index;
 
     /** The API behind the pages: each returns what goes into the JSON answer. */
     interface Routes {
@@ -48,6 +53,13 @@ final class ConsoleServer implements AutoCloseable {
     }
 
     ConsoleServer(ConsoleSettings settings, Sessions sessions, LoginGuard guard, String apiKey, Routes routes) {
+        this(settings, sessions, guard, apiKey, routes, INDEX_PAGE);
+    }
+
+    /** @param index the page at {@code /}: the console's, or {@link #PROVISION_PAGE} */
+    ConsoleServer(ConsoleSettings settings, Sessions sessions, LoginGuard guard, String apiKey, Routes routes,
+                  String index) {
+        this.index = index;
         this.settings = settings;
         this.sessions = sessions;
         this.guard = guard;
@@ -162,6 +174,10 @@ final class ConsoleServer implements AutoCloseable {
                 m.put("expiresAt", s == null ? 0 : s.expiresAt());
                 m.put("gateway", settings.gatewayId());
                 x.json(200, m);
+                return;
+            }
+            if ((path.equals("/") || path.equals("/index.html")) && x.method().equals("GET")) {
+                asset(x, index);
                 return;
             }
             if (ASSETS.containsKey(path) && x.method().equals("GET")) {

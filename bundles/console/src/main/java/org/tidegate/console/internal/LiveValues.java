@@ -12,10 +12,17 @@ import org.tidegate.core.pipeline.SampleBatch;
 /**
  * What the devices read last and the last hour of every numeric channel ({@link SeriesRing}), fed by every poll's
  * batch (the console registers it as a {@code SampleSink}). Bounded: at most {@value #MAX_SERIES} channels in all
- * are kept; more are counted ({@link #refusedChannels}) and left out. On the poll thread it only stores.
+ * are kept; more are counted ({@link #refusedChannels}) and left out. The charts' points are bounded too, about
+ * {@value #POINT_BUDGET} in all (12 bytes each, ~2.9 MB): each ring may hold its share of them, at least
+ * {@value #MIN_RING_POINTS}, and a ring whose share covers less than an hour coarsens its resolution
+ * ({@link SeriesRing}). A 20-channel gateway keeps every 5 s point of the hour; 2 000 channels (a 50 × 100 meter
+ * bank) keep 90 points an hour each (40 s), where one hour at 5 s for all of them would cost 17 MB of a 64 MB heap.
+ * On the poll thread it only stores.
  */
 final class LiveValues {
     static final int MAX_SERIES = 2_000;
+    static final int POINT_BUDGET = 240_000;
+    static final int MIN_RING_POINTS = 60;
 
     /** One channel's last sample. */
     record Last(long t, Object value, String unit, String quality, String detail) {
@@ -48,9 +55,13 @@ final class LiveValues {
                     s.quality().name().toLowerCase(java.util.Locale.ROOT), s.detail()));
             double x = s.numeric();
             if (s.isGood() && !Double.isNaN(x)) {
-                series.computeIfAbsent(key, k -> new SeriesRing(resolutionSeconds)).add(s.timestamp(), x);
+                series.computeIfAbsent(key, k -> new SeriesRing(resolutionSeconds, this::ringShare)).add(s.timestamp(), x);
             }
         }
+    }
+
+    private int ringShare() {
+        return Math.max(MIN_RING_POINTS, POINT_BUDGET / Math.max(1, series.size()));
     }
 
     /** A device was removed: its values go too. */
@@ -91,6 +102,7 @@ final class LiveValues {
         m.put("series", series.size());
         m.put("refusedChannels", refused.get());
         m.put("resolutionSeconds", resolutionSeconds);
+        m.put("chartPoints", series.values().stream().mapToLong(SeriesRing::allocated).sum());
         return m;
     }
 

@@ -17,13 +17,12 @@ import java.security.cert.CertificateFactory;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
-import java.util.List;
-import java.util.Set;
 import javax.net.ssl.HttpsURLConnection;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
-import org.tidegate.core.cli.Args;
-import org.tidegate.core.cli.Subcommand;
+import org.tidegate.core.cli.PicocliCommand;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * {@code tidegate status --home DIR [--json]}: the running gateway's overview, read from its console's API on
@@ -31,50 +30,28 @@ import org.tidegate.core.cli.Subcommand;
  * {@link LocalAccess}. Exit 0 when it answered, 3 when no gateway runs on that home (as {@code systemctl status}),
  * 1 when it answered with an error.
  */
-public final class StatusCommand implements Subcommand {
+@Command(name = "status", description = {
+        "the running gateway's overview (broker, queue, devices, alarms); exit 3 if it is not running", "",
+        "Asks the gateway running on DIR for its overview through the local console's API on loopback",
+        "(docs/console.md) and prints a summary: id, version, uptime, SM3 fingerprint, configuration",
+        "revision, broker connection and last PUBACK, queue depth and oldest message, evictions, devices",
+        "and open alarms.",
+        "Exit status: 0 running, 3 not running (or its console is disabled, or it waits to be provisioned),",
+        "1 the gateway answered with an error, 2 a usage mistake."})
+public final class StatusCommand implements PicocliCommand {
     static final int NOT_RUNNING = 3;
     private static final int TIMEOUT_MS = 5_000;
     private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss").withZone(ZoneId.systemDefault());
 
-    @Override
-    public String name() {
-        return "status";
-    }
+    @Option(names = "--home", required = true, paramLabel = "DIR", description = "the gateway's home directory")
+    Path homeOption;
+
+    @Option(names = "--json", description = "print the API's status document as it is (for scripts)")
+    boolean json;
 
     @Override
-    public String summary() {
-        return "the running gateway's overview (broker, queue, devices, alarms); exit 3 if it is not running";
-    }
-
-    @Override
-    public String usage() {
-        return """
-                tidegate status --home DIR [--json]
-
-                Asks the gateway running on DIR for its overview through the local console's API on loopback
-                (docs/console.md) and prints a summary: id, version, uptime, SM3 fingerprint, configuration
-                revision, broker connection and last PUBACK, queue depth and oldest message, evictions, devices
-                and open alarms.
-                --json   print the API's status document as it is (for scripts)
-                Exit status: 0 running, 3 not running (or its console is disabled), 1 the gateway answered with
-                an error.""";
-    }
-
-    @Override
-    public int run(List<String> argv, PrintStream out, PrintStream err) throws Exception {
-        Args args;
-        try {
-            args = Args.parse(argv, Set.of("home"), Set.of("json"));
-        } catch (Args.UsageException e) {
-            err.println("tidegate status: " + e.getMessage());
-            return 2;
-        }
-        String h = args.get("home");
-        if (h == null) {
-            err.println("tidegate status: --home DIR is required");
-            return 2;
-        }
-        Path home = Path.of(h).toAbsolutePath().normalize();
+    public int run(PrintStream out, PrintStream err) throws Exception {
+        Path home = homeOption.toAbsolutePath().normalize();
         LocalAccess access = LocalAccess.read(home);
         if (access == null) {
             err.println("tidegate status: the gateway on " + home + " is not running (no " + LocalAccess.FILE
@@ -92,7 +69,13 @@ public final class StatusCommand implements Subcommand {
             err.println("tidegate status: the gateway answered " + e.getMessage());
             return 1;
         }
-        if (args.flag("json")) {
+        if ("unprovisioned".equals(status.path("state").asText())) {
+            err.println("tidegate status: the gateway on " + home + " is not running: it has no identity yet and"
+                    + " waits to be provisioned in the console at " + status.path("form").asText()
+                    + " (one-time login token in its log) or with tidegate provision --home " + home);
+            return NOT_RUNNING;
+        }
+        if (json) {
             out.println(new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(status));
         } else {
             print(status, out);

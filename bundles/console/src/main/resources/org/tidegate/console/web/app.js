@@ -176,7 +176,7 @@ async function alarms() {
 
 async function log() {
   const l = (await api("/api/log?lines=200")).body;
-  document.getElementById("log-file").textContent = l.file;
+  document.getElementById("log-file").textContent = "last " + l.lines.length + " of " + l.held + " lines kept in memory";
   const pre = document.getElementById("log");
   const atBottom = pre.scrollTop + pre.clientHeight >= pre.scrollHeight - 4;
   pre.textContent = l.lines.join("\n");

@@ -11,8 +11,6 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
-import org.bouncycastle.crypto.digests.SM3Digest;
-import org.bouncycastle.util.encoders.Hex;
 import org.tidegate.crypto.Opened;
 import org.tinylog.Logger;
 
@@ -217,12 +215,7 @@ final class CommandWorker implements AutoCloseable {
     static String digest(JsonNode body) {
         ObjectNode copy = body.deepCopy();
         copy.remove("gateway");
-        byte[] b = copy.toString().getBytes(StandardCharsets.UTF_8);
-        SM3Digest d = new SM3Digest();
-        d.update(b, 0, b.length);
-        byte[] out = new byte[32];
-        d.doFinal(out, 0);
-        return Hex.toHexString(out);
+        return FileSetDigest.of(copy.toString().getBytes(StandardCharsets.UTF_8));
     }
 
     @Override

@@ -26,4 +26,13 @@ final class FileSetDigest {
         d.doFinal(out, 0);
         return Hex.toHexString(out);
     }
+
+    /** SM3 of {@code bytes}, lowercase hex. */
+    static String of(byte[] bytes) {
+        SM3Digest d = new SM3Digest();
+        d.update(bytes, 0, bytes.length);
+        byte[] out = new byte[d.getDigestSize()];
+        d.doFinal(out, 0);
+        return Hex.toHexString(out);
+    }
 }

@@ -6,17 +6,11 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Dictionary;
-import java.util.Hashtable;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicLong;
-import org.osgi.framework.InvalidSyntaxException;
-import org.osgi.service.cm.Configuration;
-import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
@@ -30,12 +24,14 @@ import org.osgi.service.component.runtime.ServiceComponentRuntime;
 import org.osgi.service.component.runtime.dto.ComponentConfigurationDTO;
 import org.osgi.service.component.runtime.dto.ComponentDescriptionDTO;
 import org.tidegate.config.ConfigurationReloader;
+import org.tidegate.core.pipeline.DeviceRestarts;
 import org.tidegate.core.pipeline.GatewayDevice;
 import org.tidegate.crypto.ContentType;
 import org.tidegate.crypto.GatewayCrypto;
 import org.tidegate.crypto.Opened;
 import org.tidegate.crypto.PemKeys;
 import org.tidegate.crypto.SmKeys;
+import org.tidegate.log.RecentLog;
 import org.tidegate.outbox.Outbox;
 import org.tidegate.outbox.Priority;
 import org.tidegate.outbox.StatusProvider;
@@ -57,12 +53,10 @@ import org.tinylog.Logger;
 public class ManagementComponent implements CommandHandler, StatusProvider, RuntimeView {
 
     private final ServiceComponentRuntime scr;
-    private final ConfigurationAdmin cm;
     private final CommandWorker worker;
     private final RevisionStore revisions;
     private final ChangeApplier applier;
     private final Map<String, String> fingerprints = new LinkedHashMap<>();
-    private final AtomicLong restarts = new AtomicLong();
     private volatile ManagementSection.Settings settings;
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
@@ -79,10 +73,10 @@ public class ManagementComponent implements CommandHandler, StatusProvider, Runt
 
     @Activate
     public ManagementComponent(Map<String, Object> properties, @Reference ConfigurationReloader reloader,
-                               @Reference ServiceComponentRuntime scr, @Reference ConfigurationAdmin cm)
+                               @Reference ServiceComponentRuntime scr, @Reference DeviceRestarts restarts,
+                               @Reference RecentLog recentLog)
             throws IOException {
         this.scr = scr;
-        this.cm = cm;
         this.settings = ManagementSection.read(properties);
         String gatewayId = String.valueOf(properties.get("gatewayId"));
         Path home = Path.of(String.valueOf(properties.getOrDefault("home", "."))).toAbsolutePath().normalize();
@@ -95,7 +89,7 @@ public class ManagementComponent implements CommandHandler, StatusProvider, Runt
         this.revisions = new RevisionStore(home);
         revisions.observe();
         this.applier = new ChangeApplier(home, reloader, revisions, new Trial(this), () -> settings);
-        Operations ops = new Operations(home, revisions, applier, this, this::restartDevice, () -> settings);
+        Operations ops = new Operations(home, revisions, applier, this, restarts, recentLog, () -> settings);
         this.worker = new CommandWorker(gatewayId, ops, new OutcomeStore(revisions.dir()),
                 new AuditLog(revisions.dir()), revisions, sender -> fingerprints.getOrDefault(sender, ""),
                 this::reply, () -> settings);
@@ -197,27 +191,5 @@ public class ManagementComponent implements CommandHandler, StatusProvider, Runt
     @Override
     public List<UplinkLink> links() {
         return List.copyOf(links);
-    }
-
-    /** A new value of a property the device component ignores: Declarative Services makes a new component. */
-    private void restartDevice(String id) throws IOException {
-        try {
-            Configuration[] found = cm.listConfigurations("(&(service.factoryPid=" + Trial.DEVICE_FACTORY_PID
-                    + ")(device.id=" + id + "))");
-            if (found == null || found.length == 0) {
-                throw new IOException("no configuration for device " + id);
-            }
-            Dictionary<String, Object> props = new Hashtable<>();
-            var e = found[0].getProperties().keys();
-            while (e.hasMoreElements()) {
-                String k = e.nextElement();
-                props.put(k, found[0].getProperties().get(k));
-            }
-            props.put("tidegate.restart", restarts.incrementAndGet());
-            found[0].update(props);
-            Logger.info("device={} restart requested by remote management", id);
-        } catch (InvalidSyntaxException e) {
-            throw new IOException(e);
-        }
     }
 }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Comparator;
 import java.util.Map;
 import java.util.Set;
@@ -14,7 +15,11 @@ import org.tidegate.config.HomeFiles;
 import org.tidegate.core.driver.ChannelReading;
 import org.tidegate.core.model.Channel;
 import org.tidegate.core.pipeline.DeviceHealth;
+import org.tidegate.core.pipeline.DeviceRestart;
+import org.tidegate.core.pipeline.DeviceRestartException;
+import org.tidegate.core.pipeline.DeviceRestarts;
 import org.tidegate.core.pipeline.GatewayDevice;
+import org.tidegate.log.RecentLog;
 import org.tidegate.uplink.UplinkLink;
 
 /**
@@ -29,26 +34,26 @@ final class Operations {
     static final Set<String> READS = Set.of("config.get", "config.snapshots", "device.read", "gateway.status",
             "gateway.logs");
     private static final ObjectMapper JSON = new ObjectMapper();
-
-    /** Restarts a device's connection (its component), returning once it is running again or the wait ran out. */
-    interface DeviceRestarter {
-        void restart(String deviceId) throws IOException;
-    }
+    /** The most lines {@code gateway.logs} sends: one reply stays well under the uplink's message limit. */
+    static final int MAX_LOG_LINES = 500;
 
     private final Path home;
     private final RevisionStore revisions;
     private final ChangeApplier applier;
     private final RuntimeView runtime;
-    private final DeviceRestarter restarter;
+    private final DeviceRestarts restarts;
+    private final RecentLog recentLog;
     private final java.util.function.Supplier<ManagementSection.Settings> settings;
 
     Operations(Path home, RevisionStore revisions, ChangeApplier applier, RuntimeView runtime,
-               DeviceRestarter restarter, java.util.function.Supplier<ManagementSection.Settings> settings) {
+               DeviceRestarts restarts, RecentLog recentLog,
+               java.util.function.Supplier<ManagementSection.Settings> settings) {
         this.home = home;
         this.revisions = revisions;
         this.applier = applier;
         this.runtime = runtime;
-        this.restarter = restarter;
+        this.restarts = restarts;
+        this.recentLog = recentLog;
         this.settings = settings;
     }
 
@@ -76,7 +81,7 @@ final class Operations {
             case "config.apply" -> change(body, command, signer, ConfigDocument.whole(files(), body.get("files")));
             case "device.read" -> read(body);
             case "device.write" -> write(body);
-            case "device.restart" -> restart(body);
+            case "device.restart" -> restart(body, command, signer);
             case "gateway.status" -> status();
             case "gateway.logs" -> logs(body);
             default -> throw new ChangeException("BAD_REQUEST", "unknown operation " + op);
@@ -239,23 +244,26 @@ final class Operations {
         return o;
     }
 
-    private ObjectNode restart(JsonNode body) throws ChangeException, IOException, InterruptedException {
+    /** The gateway's one restart ({@link DeviceRestarts}), waiting for the first poll up to the trial time. */
+    private ObjectNode restart(JsonNode body, long command, String signer) throws ChangeException, InterruptedException {
         String id = text(body, "device");
-        GatewayDevice before = device(body);
-        restarter.restart(id);
-        long deadline = System.currentTimeMillis() + settings.get().trialMs();
-        while (System.currentTimeMillis() < deadline) {
-            var now = runtime.device(id);
-            if (now.isPresent() && now.get() != before && now.get().health().polls() > 0) {
-                ObjectNode o = JSON.createObjectNode();
-                o.put("device", id);
-                o.put("state", now.get().health().state());
-                return o;
-            }
-            Thread.sleep(100);
+        String who = "remote management command=" + command + (signer.isEmpty() ? "" : " key=" + signer);
+        DeviceRestart r;
+        try {
+            r = restarts.restart(id, who, Duration.ofMillis(settings.get().trialMs()));
+        } catch (DeviceRestartException e) {
+            throw new ChangeException(e.reason() == DeviceRestartException.Reason.UNKNOWN_DEVICE ? "NOT_FOUND" : "FAILED",
+                    e.getMessage());
         }
-        throw new ChangeException("FAILED", "device " + id + " did not poll again within "
-                + settings.get().trialMs() + " ms of its restart");
+        ObjectNode o = JSON.createObjectNode();
+        o.put("device", id);
+        o.put("state", r.firstPoll().state());
+        if (!r.firstPoll().state().equals("up") && !r.firstPoll().lastError().isEmpty()) {
+            o.put("lastError", r.firstPoll().lastError());
+        }
+        o.put("restartMs", r.tookMillis());
+        o.put("restarts", r.restarts());
+        return o;
     }
 
     ObjectNode status() {
@@ -275,24 +283,26 @@ final class Operations {
         return o;
     }
 
-    private static ObjectNode health(DeviceHealth h) {
+    private ObjectNode health(DeviceHealth h) {
         ObjectNode o = JSON.createObjectNode();
         o.put("device", h.device());
         o.put("state", h.state());
         o.put("polls", h.polls());
         o.put("failedPolls", h.failedPolls());
         o.put("lastPollAt", h.lastPollAt());
+        o.put("restarts", restarts.restarts(h.device()));
         if (!h.lastError().isEmpty()) {
             o.put("lastError", h.lastError());
         }
         return o;
     }
 
-    private ObjectNode logs(JsonNode body) throws IOException {
-        int n = body.path("lines").asInt(50);
+    /** The last lines of the gateway's one recent-log ring, whatever the log goes to (a file, the journal). */
+    private ObjectNode logs(JsonNode body) {
+        int n = Math.max(1, Math.min(body.path("lines").asInt(50), MAX_LOG_LINES));
         ObjectNode o = JSON.createObjectNode();
         ArrayNode lines = o.putArray("lines");
-        LogTail.last(home.resolve("logs").resolve("tidegate.log"), n).forEach(lines::add);
+        recentLog.last(n).forEach(lines::add);
         return o;
     }
 

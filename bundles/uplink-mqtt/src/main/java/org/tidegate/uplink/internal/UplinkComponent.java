@@ -126,12 +126,16 @@ public class UplinkComponent implements UplinkLink {
      *
      * @throws IllegalArgumentException if the configuration breaks the schema (every problem listed)
      */
+    private org.tidegate.core.health.Heartbeat heartbeat = org.tidegate.core.health.Heartbeat.NONE;
+
     @Activate
     public UplinkComponent(Map<String, Object> properties,
                            @Reference StoreAndForwardQueue queue,
                            @Reference(target = "(gatewayId=*)") Outbox outbox,
                            @Reference(target = "(gatewayId=*)") EnvelopeOpener commandOpener,
-                           org.osgi.framework.BundleContext context) {
+                           org.osgi.framework.BundleContext context,
+                           @Reference(cardinality = ReferenceCardinality.OPTIONAL)
+                           org.tidegate.core.health.Liveness liveness) {
         UplinkOptions options = options(properties);
         if (!outbox.topics().equals(options.topics())) {
             Logger.warn("uplink: the outbox stores for {} but the uplink serves {}", outbox.topics(), options.topics());
@@ -145,6 +149,11 @@ public class UplinkComponent implements UplinkLink {
                         .toList(),
                 () -> java.util.stream.Stream.concat(java.util.stream.Stream.of(link), providers.stream()).toList());
         uplink = new MqttUplink(options, queue, outbox, status, commands);
+        if (liveness != null) {
+            // Its longest healthy turn: a connect attempt (15 s timeout) with the birth message.
+            heartbeat = liveness.register("uplink", java.time.Duration.ofSeconds(60));
+            uplink.heartbeat(heartbeat);
+        }
         Logger.info("uplink: {}", options);
         uplink.start();
         java.util.Hashtable<String, Object> local = new java.util.Hashtable<>();
@@ -190,6 +199,7 @@ public class UplinkComponent implements UplinkLink {
             // the framework is stopping and took it already
         }
         uplink.close();
+        heartbeat.close();
         commands.close();
     }
 

@@ -47,7 +47,8 @@ import org.tinylog.Logger;
  * <p>One thread owns the session: it connects (client id = gateway id, a sealed retained {@code offline} status
  * as the will, a Maximum Packet Size announced), publishes the sealed retained {@code online} status, subscribes
  * to the command topic, then drains the queue — highest priority first, oldest first — at QoS 1 within an
- * in-flight window and an optional rate limit. A message is deleted from the store only when its PUBACK arrives;
+ * in-flight window and an optional rate limit, plus {@value #ALARM_SLOTS} in-flight slots that only alarms use, so an
+ * alarm committed during a drain is published at once instead of after the next PUBACK. A message is deleted from the store only when its PUBACK arrives;
  * when the connection is lost, every message still in flight goes back to the queue and is sent again after the
  * reconnect. Reconnects back off exponentially with jitter, capped, forever; refusals that will not cure themselves
  * are retried at the cap; while alarms wait, the delay is capped at {@code alarmReconnectMs} and a TCP probe
@@ -72,6 +73,14 @@ public final class MqttUplink implements AutoCloseable {
     private static final long SESSION_EXPIRY_SECONDS = 7L * 24 * 3600;
     /** Paho's threads per connection: connect, receiver, sender, callback, pinger, disconnect. */
     private static final int PAHO_THREADS = 6;
+    /**
+     * In-flight slots kept for alarms on top of the routine window: an alarm committed while the backlog fills
+     * the window is published at once, without waiting for a PUBACK to free a slot, and then waits only for what
+     * is already on the wire ahead of it (the broker answers in order). At most a quarter of what the broker's
+     * Receive Maximum leaves; more alarms than slots still go first through the routine window (the store hands
+     * out the highest priority first).
+     */
+    static final int ALARM_SLOTS = 8;
 
     private final UplinkOptions options;
     private final StoreAndForwardQueue queue;
@@ -95,6 +104,12 @@ public final class MqttUplink implements AutoCloseable {
     private volatile boolean running;
     private volatile Session current;
     private final Object wake = new Object();
+    /** Rung by PUBACKs and by the store when messages become pending: the drain loop's one wake-up. */
+    private final Object bell = new Object();
+    private boolean rung; // guarded by bell
+    private final Runnable ringBell = this::ring;
+    /** Beaten on every turn of the uplink thread's loops (the service watchdog's view of it). */
+    private volatile org.tidegate.core.health.Heartbeat heartbeat = org.tidegate.core.health.Heartbeat.NONE;
     private Thread thread;
 
     /**
@@ -118,6 +133,11 @@ public final class MqttUplink implements AutoCloseable {
     /** Called with the envelope sequence number of every message the broker acknowledged (benchmarks, tests). */
     public void onAcknowledged(LongConsumer listener) {
         this.ackListener = listener == null ? seq -> { } : listener;
+    }
+
+    /** Reports the uplink thread's progress to {@code heartbeat}; call before {@link #start()}. */
+    public void heartbeat(org.tidegate.core.health.Heartbeat heartbeat) {
+        this.heartbeat = Objects.requireNonNull(heartbeat);
     }
 
     public synchronized void start() {
@@ -165,6 +185,7 @@ public final class MqttUplink implements AutoCloseable {
         synchronized (wake) {
             wake.notifyAll();
         }
+        ring();
         try {
             t.join(15_000);
         } catch (InterruptedException e) {
@@ -177,6 +198,7 @@ public final class MqttUplink implements AutoCloseable {
         Backoff backoff = new Backoff(options.reconnectMinMs(), options.reconnectMaxMs());
         SSLSocketFactory tls = null;
         while (running) {
+            heartbeat.beat();
             Session s = null;
             long delay;
             boolean slow = false;
@@ -235,6 +257,7 @@ public final class MqttUplink implements AutoCloseable {
         long urgentAt = slow ? Long.MAX_VALUE : backoff.delayMs(Math.max(1, backoff.failures()), options.alarmReconnectMs());
         boolean announced = false;
         while (running) {
+            heartbeat.beat();
             long elapsed = (System.nanoTime() - start) / 1_000_000;
             if (elapsed >= delay) {
                 return;
@@ -313,9 +336,13 @@ public final class MqttUplink implements AutoCloseable {
             token.waitForCompletion(30_000);
             MqttProperties granted = token.getResponseProperties();
             int receiveMax = granted == null || granted.getReceiveMaximum() == null ? 65535 : granted.getReceiveMaximum();
-            // The broker's Receive Maximum bounds our in-flight publishes (the status messages included).
-            s.windowSize = Math.max(1, Math.min(options.inflight(), receiveMax - 1));
+            // The broker's Receive Maximum bounds our in-flight publishes (the status messages and the alarm slots
+            // included): the alarm slots come out of what it leaves, the routine window out of the rest.
+            int room = Math.max(1, receiveMax - 1);
+            int alarmSlots = Math.min(ALARM_SLOTS, room / 4);
+            s.windowSize = Math.max(1, Math.min(options.inflight(), room - alarmSlots));
             s.window = new java.util.concurrent.Semaphore(s.windowSize);
+            s.alarmSlots = new java.util.concurrent.Semaphore(alarmSlots);
             if (s.windowSize < options.inflight()) {
                 Logger.info("uplink: broker {} allows {} messages in flight: window {} instead of {}",
                         options.brokerUrl(), receiveMax, s.windowSize, options.inflight());
@@ -355,70 +382,64 @@ public final class MqttUplink implements AutoCloseable {
         }
     }
 
-    /** Drains the queue until the connection is lost or the uplink is closed. */
+    /**
+     * Drains the queue until the connection is lost or the uplink is closed. Each turn publishes pending alarms into
+     * the alarm slots first (alarms only), then fills the free part of the routine window (highest priority first,
+     * so an alarm that found no alarm slot still goes before the backlog); with nothing to do it waits for the bell
+     * (a PUBACK freed a slot, or the store has something new), at most {@value #POLL_MS} ms.
+     */
     private void serve(Session s) throws InterruptedException {
         RateLimiter limiter = new RateLimiter(options.rateLimitPerSecond(),
                 (int) Math.max(1, Math.min(s.windowSize, Math.ceil(options.rateLimitPerSecond() / 10))));
         DrainProgress progress = new DrainProgress(options.progressLogMs(), s.windowSize);
         progress.begin(queue.stats().messages());
         long ackTimeoutNanos = TimeUnit.MILLISECONDS.toNanos(options.ackTimeoutMs());
-        while (running && !s.lost) {
-            flushAcksAsync(s);
-            progress.tick(queue, acknowledged.get());
-            if (watchdog(s, ackTimeoutNanos)) {
-                break;
-            }
-            if (!s.window.tryAcquire(POLL_MS, TimeUnit.MILLISECONDS)) {
-                continue;
-            }
-            int n = 1 + s.window.drainPermits();
-            int granted = limiter.acquireUpTo(n, POLL_MS);
-            if (granted < n) {
-                s.window.release(n - granted);
-                n = granted;
-                if (n == 0) {
-                    continue;
-                }
-            }
-            List<StoredMessage> batch = queue.takeBatch(n);
-            if (batch.size() < n) {
-                s.window.release(n - batch.size());
-                limiter.giveBack(n - batch.size());
-            }
-            if (batch.isEmpty()) {
+        queue.addPendingListener(ringBell);
+        try {
+            while (running && !s.lost) {
+                heartbeat.beat();
                 flushAcksAsync(s);
-                queue.awaitAvailable(POLL_MS * 2);
-                continue;
-            }
-            for (StoredMessage m : batch) {
-                if (s.lost) {
-                    s.window.release(); // stays in flight in the store; released at teardown
-                    continue;
+                progress.tick(queue, acknowledged.get());
+                if (watchdog(s, ackTimeoutNanos)) {
+                    break;
                 }
-                long packet = m.payload().length + m.topic().length() + 16L;
-                long limit = Math.min(s.brokerMaxPacket, options.maxPacketBytes());
-                if (packet > limit) {
-                    // Can never be sent over this link (Paho applies both limits to what it sends): kept in the store
-                    // would block the queue forever.
-                    Logger.error("uplink: message seq={} on {} ({} bytes) exceeds the maximum packet size {} (broker {},"
-                                    + " maxPacketBytes {}): deleted, not sent", m.sequence(), m.topic(), packet, limit,
-                            s.brokerMaxPacket == Long.MAX_VALUE ? "none" : s.brokerMaxPacket, options.maxPacketBytes());
-                    s.acks.add(m.id());
-                    s.window.release();
-                    continue;
-                }
-                try {
-                    if (s.outstanding.getAndIncrement() == 0) {
-                        s.lastProgress = System.nanoTime();
+                boolean sent = false;
+                // Alarms overtake the drain: not paced by the rate limit (they are rare) and never behind the window.
+                if (queue.alarmsPending() > 0) {
+                    int k = s.alarmSlots.drainPermits();
+                    if (k > 0) {
+                        List<StoredMessage> alarms = queue.takeBatch(k, StoreAndForwardQueue.ALARM_PRIORITY);
+                        if (alarms.size() < k) {
+                            s.alarmSlots.release(k - alarms.size());
+                        }
+                        publish(s, alarms, true);
+                        sent = !alarms.isEmpty();
                     }
-                    s.client.publish(m.topic(), m.payload(), 1, false, m, s);
-                    published.incrementAndGet();
-                } catch (MqttException | RuntimeException e) {
-                    s.outstanding.decrementAndGet();
-                    s.window.release();
-                    s.lose(e);
+                }
+                int n = s.window.drainPermits();
+                if (n > 0) {
+                    int granted = limiter.acquireUpTo(n, POLL_MS);
+                    if (granted < n) {
+                        s.window.release(n - granted);
+                        n = granted;
+                    }
+                    if (n > 0) {
+                        List<StoredMessage> batch = queue.takeBatch(n);
+                        if (batch.size() < n) {
+                            s.window.release(n - batch.size());
+                            limiter.giveBack(n - batch.size());
+                        }
+                        publish(s, batch, false);
+                        sent |= !batch.isEmpty();
+                    }
+                }
+                if (!sent) {
+                    flushAcksAsync(s);
+                    awaitBell(POLL_MS);
                 }
             }
+        } finally {
+            queue.removePendingListener(ringBell);
         }
         flushAcks(s);
         if (s.lost) {
@@ -428,6 +449,67 @@ public final class MqttUplink implements AutoCloseable {
             Logger.warn("uplink: {}", lastError);
         } else {
             goodbye(s);
+        }
+    }
+
+    /**
+     * Publishes messages taken for the routine window or, with {@code alarmSlots}, for the alarm slots; each one's
+     * slot is given back to the pool it came from when its PUBACK (or failure) arrives.
+     */
+    private void publish(Session s, List<StoredMessage> batch, boolean alarmSlots) {
+        for (StoredMessage m : batch) {
+            if (alarmSlots) {
+                s.inAlarmSlot.add(m.id());
+            }
+            if (s.lost) {
+                s.release(m); // stays in flight in the store; released at teardown
+                continue;
+            }
+            long packet = m.payload().length + m.topic().length() + 16L;
+            long limit = Math.min(s.brokerMaxPacket, options.maxPacketBytes());
+            if (packet > limit) {
+                // Can never be sent over this link (Paho applies both limits to what it sends): kept in the store
+                // would block the queue forever.
+                Logger.error("uplink: message seq={} on {} ({} bytes) exceeds the maximum packet size {} (broker {},"
+                                + " maxPacketBytes {}): deleted, not sent", m.sequence(), m.topic(), packet, limit,
+                        s.brokerMaxPacket == Long.MAX_VALUE ? "none" : s.brokerMaxPacket, options.maxPacketBytes());
+                s.acks.add(m.id());
+                s.release(m);
+                continue;
+            }
+            try {
+                if (s.outstanding.getAndIncrement() == 0) {
+                    s.lastProgress = System.nanoTime();
+                }
+                s.client.publish(m.topic(), m.payload(), 1, false, m, s);
+                published.incrementAndGet();
+            } catch (MqttException | RuntimeException e) {
+                s.outstanding.decrementAndGet();
+                s.release(m);
+                s.lose(e);
+            }
+        }
+    }
+
+    private void ring() {
+        synchronized (bell) {
+            rung = true;
+            bell.notifyAll();
+        }
+    }
+
+    /** Waits until the bell rings (or was rung since the last wait), at most {@code ms}. */
+    private void awaitBell(long ms) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(ms);
+        synchronized (bell) {
+            while (!rung && running) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    break;
+                }
+                TimeUnit.NANOSECONDS.timedWait(bell, left);
+            }
+            rung = false;
         }
     }
 
@@ -586,6 +668,9 @@ public final class MqttUplink implements AutoCloseable {
         final ScheduledThreadPoolExecutor executor;
         volatile MqttAsyncClient client;
         volatile java.util.concurrent.Semaphore window = new java.util.concurrent.Semaphore(0);
+        volatile java.util.concurrent.Semaphore alarmSlots = new java.util.concurrent.Semaphore(0);
+        /** Ids of the messages in flight in an alarm slot (the rest hold a slot of the routine window). */
+        final java.util.Set<Long> inAlarmSlot = java.util.concurrent.ConcurrentHashMap.newKeySet();
         volatile int windowSize = 1;
         volatile long brokerMaxPacket = Long.MAX_VALUE;
         final java.util.concurrent.atomic.AtomicInteger outstanding = new java.util.concurrent.atomic.AtomicInteger();
@@ -631,6 +716,17 @@ public final class MqttUplink implements AutoCloseable {
                 cause = why;
                 lost = true;
             }
+            ring();
+        }
+
+        /** Gives the message's in-flight slot back to its pool and wakes the drain loop. */
+        void release(StoredMessage m) {
+            if (inAlarmSlot.remove(m.id())) {
+                alarmSlots.release();
+            } else {
+                window.release();
+            }
+            ring();
         }
 
         @Override
@@ -684,7 +780,7 @@ public final class MqttUplink implements AutoCloseable {
                 if (code >= 0x80) {
                     // The broker refused it (not authorised, quota, payload format): not delivered; it stays in the
                     // store, and the connection is retried at the slow cap, as for any refusal that needs an operator.
-                    window.release();
+                    release(m);
                     refusedByBroker = true;
                     Logger.error("uplink: broker {} refused message seq={} on {} (PUBACK reason 0x{}): kept in the"
                                     + " store; check the broker's ACL for this gateway", options.brokerUrl(),
@@ -696,16 +792,16 @@ public final class MqttUplink implements AutoCloseable {
                 acks.add(m.id());
                 acknowledged.incrementAndGet();
                 lastAckAt.set(System.currentTimeMillis());
-                window.release();
                 ackListener.accept(m.sequence());
+                release(m);
             }
         }
 
         @Override
         public void onFailure(IMqttToken token, Throwable exception) {
-            if (token.getUserContext() instanceof StoredMessage) {
+            if (token.getUserContext() instanceof StoredMessage m) {
                 outstanding.decrementAndGet();
-                window.release();
+                release(m);
                 lose(exception);
             }
         }

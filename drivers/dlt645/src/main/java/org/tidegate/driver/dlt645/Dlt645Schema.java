@@ -16,7 +16,8 @@ import org.tidegate.driver.serial.SerialSettings;
  * The configuration of a {@code dlt645} device, the one place that knows it.
  *
  * <ul>
- *   <li>{@code connection}: the serial line keys of {@link SerialSettings#read}, with this protocol's defaults
+ *   <li>{@code connection}: {@code transport} {@code serial} (default) or {@code tcp} (a transparent serial server
+ *       or a meter's network module: {@code host} and {@code port} required, no line keys); for serial, the line keys of {@link SerialSettings#read}, with this protocol's defaults
  *       {@code baud} {@value #DEFAULT_BAUD} and {@code parity} {@value #DEFAULT_PARITY} (8E1); {@code address}: the
  *       meter's 12-digit address as printed on it (required; pairs of {@code AA} are wildcards, and
  *       {@code AAAAAAAAAAAA} asks the one meter on the line for its address); {@code blockReads} (default true):
@@ -43,10 +44,22 @@ public final class Dlt645Schema implements DriverSchema {
 
     @Override
     public DeviceSettings device(ConfigNode connection, ConfigNode options) {
-        SerialSettings line = SerialSettings.read(connection);
-        int baud = connection.child("baud").present() ? line.baud() : DEFAULT_BAUD;
-        SerialSettings.Parity parity = connection.child("parity").present() ? line.parity() : SerialSettings.Parity.parse(DEFAULT_PARITY);
-        SerialSettings serial = new SerialSettings(line.port(), baud, parity, line.dataBits(), line.stopBits());
+        String transport = connection.choice("transport", java.util.List.of("serial", "tcp"), "serial");
+        SerialSettings serial = null;
+        Dlt645Settings.Tcp tcp = null;
+        if (transport.equals("tcp")) {
+            String host = connection.string("host", true, "");
+            if (connection.child("host").present() && host.isBlank()) {
+                connection.child("host").error("must be the serial server's host name or address");
+            }
+            int port = (int) connection.integer("port", 1, 65535, 1, true);
+            tcp = new Dlt645Settings.Tcp(host.isBlank() ? "?" : host, port);
+        } else {
+            SerialSettings line = SerialSettings.read(connection);
+            int baud = connection.child("baud").present() ? line.baud() : DEFAULT_BAUD;
+            SerialSettings.Parity parity = connection.child("parity").present() ? line.parity() : SerialSettings.Parity.parse(DEFAULT_PARITY);
+            serial = new SerialSettings(line.port(), baud, parity, line.dataBits(), line.stopBits());
+        }
         String address = connection.string("address", true, "");
         MeterAddress meter = new MeterAddress("000000000000");
         if (connection.child("address").present()) {
@@ -59,7 +72,7 @@ public final class Dlt645Schema implements DriverSchema {
         boolean blocks = connection.bool("blockReads", true);
         int timeSync = (int) connection.integer("timeSyncMinutes", 0, 7 * 24 * 60, 0, false);
         int preamble = (int) connection.integer("preamble", 0, 4, 4, false);
-        return new Dlt645Settings(serial, meter, blocks, timeSync, preamble);
+        return new Dlt645Settings(serial, meter, blocks, timeSync, preamble, tcp);
     }
 
     @Override

@@ -15,18 +15,24 @@ import org.tidegate.driver.serial.SerialSettings;
  *                        refuses the block is read item by item from then on
  * @param timeSyncMinutes send a broadcast time sync ({@code 08}) this often, 0 never
  * @param preamble        {@code FE} wake-up bytes before each request, 0–4
+ * @param tcp             the serial server or network module the meter is reached through, or null for a meter on
+ *                        the serial line {@code serial} (then null)
  */
 public record Dlt645Settings(SerialSettings serial, MeterAddress meter, boolean blockReads, int timeSyncMinutes,
-                             int preamble) implements DeviceSettings, SerialLineUser {
+                             int preamble, Tcp tcp) implements DeviceSettings, SerialLineUser {
 
-    /** A meter with the defaults: block reads, no time sync, 4 preamble bytes. */
-    public Dlt645Settings(SerialSettings serial, MeterAddress meter) {
-        this(serial, meter, true, 0, 4);
+    /** A TCP endpoint: a transparent serial server in front of an RS-485 line, or a meter's network module. */
+    public record Tcp(String host, int port) {
     }
 
-    /** The line, for the shared-line check across protocols (devices on one port must agree on it). */
+    /** A meter on a serial line with the defaults: block reads, no time sync, 4 preamble bytes. */
+    public Dlt645Settings(SerialSettings serial, MeterAddress meter) {
+        this(serial, meter, true, 0, 4, null);
+    }
+
+    /** The line, for the shared-line check across protocols (devices on one port must agree on it); null over TCP. */
     @Override
     public SerialSettings serialLine() {
-        return serial;
+        return tcp == null ? serial : null;
     }
 }

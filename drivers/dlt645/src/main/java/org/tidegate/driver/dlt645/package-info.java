@@ -4,5 +4,5 @@
  * {@code META-INF/services/org.tidegate.core.config.DriverSchema}), with the typed records it makes.
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("1.0.0")
+@org.osgi.annotation.versioning.Version("1.1.0")
 package org.tidegate.driver.dlt645;

@@ -203,6 +203,43 @@ class Dlt645DriverTest {
         }
     }
 
+    /** Two meters behind one TCP serial server share one connection; the server going away is counted and survived. */
+    @Test
+    void metersBehindATcpSerialServer() throws Exception {
+        List<SimulatedMeter> ms = List.of(meter(IDS[0], 0), meter(IDS[1], 1));
+        MeterBus bus = MeterBus.startTcp("127.0.0.1", 0, ms);
+        int port = bus.tcpPort();
+        try (Dlt645Driver driver = new Dlt645Driver(new SerialBuses())) {
+            List<Device> devices = new ArrayList<>();
+            List<DeviceSession> sessions = new ArrayList<>();
+            for (int i = 0; i < 2; i++) {
+                devices.add(DeviceSchema.decode("t.json", "{\"id\":\"t" + i + "\",\"protocol\":\"dlt645\",\"timeoutMs\":300,\"retries\":1,"
+                        + "\"pollIntervalMs\":200,\"connection\":{\"transport\":\"tcp\",\"host\":\"127.0.0.1\",\"port\":" + port
+                        + ",\"address\":\"" + IDS[i] + "\"},\"channels\":[{\"id\":\"p\",\"address\":\"02030000\",\"format\":\"XX.XXXX\"},"
+                        + "{\"id\":\"ua\",\"address\":\"02010100\",\"format\":\"XXX.X\"},{\"id\":\"ub\",\"address\":\"02010200\",\"format\":\"XXX.X\"},"
+                        + "{\"id\":\"uc\",\"address\":\"02010300\",\"format\":\"XXX.X\"},{\"id\":\"e\",\"address\":\"00010000\",\"format\":\"XXXXXX.XX\"}]}",
+                        new Dlt645Schema()));
+                sessions.add(driver.open(devices.get(i)));
+            }
+            for (int i = 0; i < 2; i++) {
+                assertValues(sessions.get(i).read(devices.get(i).channels()), i);
+            }
+            bus.close();
+            List<ChannelReading> r = sessions.get(0).read(devices.get(0).channels());
+            assertTrue(r.stream().noneMatch(ChannelReading::ok), r.toString());
+            assertTrue(sessions.get(0).faultCounts().values().stream().mapToLong(Long::longValue).sum() >= 1, sessions.get(0).faultCounts().toString());
+            bus = MeterBus.startTcp("127.0.0.1", port, ms);
+            long deadline = System.nanoTime() + 5_000_000_000L;
+            while (!sessions.get(1).read(devices.get(1).channels()).get(0).ok()) {
+                assertTrue(System.nanoTime() < deadline, "not reconnected");
+                Thread.sleep(100);
+            }
+            sessions.forEach(DeviceSession::close);
+        } finally {
+            bus.close();
+        }
+    }
+
     /** Three meters polled from three threads share the bus: each gets its turn, none starves. */
     @Test
     void metersPolledConcurrentlyTakeTurns() throws Exception {

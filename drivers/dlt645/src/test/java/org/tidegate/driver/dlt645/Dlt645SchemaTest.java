@@ -65,6 +65,21 @@ class Dlt645SchemaTest {
     }
 
     @Test
+    void aMeterBehindATcpSerialServer() {
+        String json = device("\"connection\":{\"transport\":\"tcp\",\"host\":\"10.0.0.7\",\"port\":4001,\"address\":\"123456789012\"}",
+                "{\"id\":\"p\",\"address\":\"02030000\",\"format\":\"XX.XXXX\"}");
+        assertEquals(List.of(), problems(json));
+        Device d = DeviceSchema.read(ConfigNode.parse("devices/m.json", json, new ConfigProblems()), new Dlt645Schema());
+        Dlt645Settings s = (Dlt645Settings) d.settings();
+        assertEquals(new Dlt645Settings.Tcp("10.0.0.7", 4001), s.tcp());
+        assertEquals(null, s.serialLine(), "no serial line to share");
+        refused(device("\"connection\":{\"transport\":\"tcp\",\"host\":\"10.0.0.7\",\"address\":\"123456789012\"}", "{\"id\":\"p\",\"address\":\"02030000\",\"format\":\"XX.XXXX\"}"),
+                "devices/m.json: $.connection.port: is required");
+        refused(device("\"connection\":{\"transport\":\"tcp\",\"host\":\"10.0.0.7\",\"port\":4001,\"baud\":9600,\"address\":\"123456789012\"}", "{\"id\":\"p\",\"address\":\"02030000\",\"format\":\"XX.XXXX\"}"),
+                "devices/m.json: $.connection.baud: unknown key");
+    }
+
+    @Test
     void refusals() {
         String ch = "{\"id\":\"p\",\"address\":\"02030000\",\"format\":\"XX.XXXX\"}";
         refused(device("\"connection\":{\"port\":\"/dev/ttyUSB1\"}", ch), "devices/m.json: $.connection.address: is required");

@@ -55,6 +55,7 @@ class MixedBusTest {
         final AtomicInteger garbled = new AtomicInteger();
         final Thread thread;
         volatile boolean running = true;
+        volatile IOException failure; // why the peer stopped answering, if it did
 
         Peer(SerialSettings s) throws IOException {
             line = SerialPorts.open(s);
@@ -77,6 +78,7 @@ class MixedBusTest {
                         got.reset();
                     }
                 } catch (IOException e) {
+                    failure = e;
                     return;
                 }
             }
@@ -170,7 +172,8 @@ class MixedBusTest {
                     t.join(10_000);
                 }
                 System.out.println("mixed bus (pty, 2 s): meter polls " + polls[0] + ", modbus polls " + polls[1]);
-                assertEquals(0, bad.get(), "every request answered right: " + errors);
+                assertEquals(0, bad.get(), "every request answered right: " + errors + (peer.failure == null ? ""
+                        : "; the peer stopped: " + peer.failure) + "; socat: " + java.nio.file.Files.readString(dir.resolve("socat.log")));
                 assertEquals(0, peer.garbled.get(), "no request interleaved with another on the line");
                 assertTrue(polls[0] >= 5 && polls[1] >= 5, "both served: " + Arrays.toString(polls));
                 assertTrue(Math.max(polls[0], polls[1]) <= 2 * Math.min(polls[0], polls[1]) + 2, "in turn: " + Arrays.toString(polls));

@@ -1,7 +1,6 @@
 package org.tidegate.driver.serial;
 
-import java.util.HashMap;
-import java.util.Map;
+import org.tidegate.core.driver.support.SharedByKey;
 
 /**
  * Hands out one {@link SerialBus} per serial port, counted by users, so that every driver talking over the same
@@ -11,16 +10,7 @@ import java.util.Map;
 public final class SerialBuses {
     private static final SerialBuses SHARED = new SerialBuses();
 
-    private final Map<String, Entry> buses = new HashMap<>();
-
-    private static final class Entry {
-        final SerialBus bus;
-        int users;
-
-        Entry(SerialBus bus) {
-            this.bus = bus;
-        }
-    }
+    private final SharedByKey<String, SerialBus> buses = new SharedByKey<>(SerialBus::close);
 
     /** The process-wide registry. */
     public static SerialBuses shared() {
@@ -32,31 +22,22 @@ public final class SerialBuses {
      *
      * @throws IllegalArgumentException if the port is already in use with other line settings
      */
-    public synchronized SerialBus acquire(SerialSettings settings, long maxBackoffMillis) {
-        Entry e = buses.get(settings.port());
-        if (e == null) {
-            e = new Entry(new SerialBus(settings, maxBackoffMillis));
-            buses.put(settings.port(), e);
-        } else if (!e.bus.settings().equals(settings)) {
-            throw new IllegalArgumentException("serial port " + settings.port() + " is already in use as "
-                    + e.bus.settings() + ", not " + settings);
-        }
-        e.users++;
-        return e.bus;
+    public SerialBus acquire(SerialSettings settings, long maxBackoffMillis) {
+        return buses.acquire(settings.port(), () -> new SerialBus(settings, maxBackoffMillis), bus -> {
+            if (!bus.settings().equals(settings)) {
+                throw new IllegalArgumentException("serial port " + settings.port() + " is already in use as "
+                        + bus.settings() + ", not " + settings);
+            }
+        });
     }
 
     /** Gives back one use of the bus; the last one closes it. */
-    public synchronized void release(SerialBus bus) {
-        Entry e = buses.get(bus.settings().port());
-        if (e != null && e.bus == bus && --e.users == 0) {
-            buses.remove(bus.settings().port());
-            bus.close();
-        }
+    public void release(SerialBus bus) {
+        buses.release(bus.settings().port(), bus);
     }
 
     /** Users of the bus on {@code port}, 0 if none. */
-    public synchronized int users(String port) {
-        Entry e = buses.get(port);
-        return e == null ? 0 : e.users;
+    public int users(String port) {
+        return buses.users(port);
     }
 }

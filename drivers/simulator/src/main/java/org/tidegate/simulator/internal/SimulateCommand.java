@@ -10,6 +10,7 @@ import org.tidegate.core.cli.Args;
 import org.tidegate.core.cli.DurationConverter;
 import org.tidegate.core.cli.PicocliCommand;
 import org.tidegate.driver.serial.SerialSettings;
+import org.tidegate.driver.sl651.codec.Encoding;
 import org.tidegate.driver.sl651.station.SimulatedStation;
 import org.tidegate.simulator.HydroStation;
 import org.tidegate.simulator.MeterBusSite;
@@ -86,6 +87,10 @@ public final class SimulateCommand implements PicocliCommand {
     @Option(names = "--sl651-password", paramLabel = "HEX4", defaultValue = "03E8", description = "the station's password (default ${DEFAULT-VALUE})")
     String passwordHex;
 
+    @Option(names = "--sl651-encoding", paramLabel = "hex|ascii", defaultValue = "hex",
+            description = "how the SL 651 station writes its frames: hex (HEX/BCD, 7E 7E) or ascii (SOH 01) (default ${DEFAULT-VALUE})")
+    String stationEncoding;
+
     @Option(names = "--sl651-interval", paramLabel = "DURATION", converter = DurationConverter.class, defaultValue = "60s",
             description = "timed report interval (default ${DEFAULT-VALUE})")
     Duration interval;
@@ -125,6 +130,11 @@ public final class SimulateCommand implements PicocliCommand {
         if (centre < 1 || centre > 255 || password < 0 || password > 0xFFFF || interval.toSeconds() < 1) {
             throw new Args.UsageException("--sl651-centre is 1-255, --sl651-password 4 hex digits, --sl651-interval at least 1s");
         }
+        Encoding encoding = switch (stationEncoding.toLowerCase(Locale.ROOT)) {
+            case "hex" -> Encoding.HEX;
+            case "ascii" -> Encoding.ASCII;
+            default -> throw new Args.UsageException("option --sl651-encoding must be hex or ascii, got \"" + stationEncoding + "\"");
+        };
         if (tcpPort < 0 && serial == null && meters == null && stationPort == null && stationTcp == null) {
             throw new Args.UsageException("nothing to serve: TCP is disabled and no --rtu-port, --dlt645-port or --sl651-port/--sl651-tcp given");
         }
@@ -140,18 +150,19 @@ public final class SimulateCommand implements PicocliCommand {
                     ZoneId zone = ZoneId.of("Asia/Shanghai");
                     SimulatedStation st;
                     if (stationPort != null) {
-                        st = SimulatedStation.serial(SerialSettings.of(stationPort, 9600), station, centre, password, zone, 3000, 2);
+                        st = SimulatedStation.serial(SerialSettings.of(stationPort, 9600), station, centre, password, zone, 3000, 2,
+                                encoding);
                     } else {
                         int colon = stationTcp.lastIndexOf(':');
                         if (colon < 1) {
                             throw new Args.UsageException("option --sl651-tcp must be HOST:PORT, got \"" + stationTcp + "\"");
                         }
                         st = SimulatedStation.tcp(stationTcp.substring(0, colon), Integer.parseInt(stationTcp.substring(colon + 1)),
-                                station, centre, password, zone, 3000, 2);
+                                station, centre, password, zone, 3000, 2, encoding);
                     }
                     more.add(new HydroStation(sim.site(), st, zone, interval).start());
-                    out.printf("SL 651 station %s to centre %d on %s, timed report every %d s%n", station.toUpperCase(Locale.ROOT), centre,
-                            stationPort != null ? stationPort : "tcp " + stationTcp, interval.toSeconds());
+                    out.printf("SL 651 station %s to centre %d on %s, %s frames, timed report every %d s%n", station.toUpperCase(Locale.ROOT),
+                            centre, stationPort != null ? stationPort : "tcp " + stationTcp, encoding.word(), interval.toSeconds());
                 }
                 if (tcpPort >= 0) {
                     int port = sim.startTcp(bind, tcpPort);

@@ -13,6 +13,8 @@ import org.tidegate.core.model.Access;
 import org.tidegate.core.model.DataType;
 import org.tidegate.core.model.DeviceSettings;
 import org.tidegate.driver.serial.SerialSettings;
+import org.tidegate.driver.sl651.codec.Element;
+import org.tidegate.driver.sl651.codec.Encoding;
 
 /**
  * The configuration of an {@code sl651} device (a station reporting to this gateway as its centre), the one place
@@ -26,9 +28,11 @@ import org.tidegate.driver.serial.SerialSettings;
  *       frames must carry (default: any); {@code timeZone}: the station clock's zone (default
  *       {@value #DEFAULT_ZONE}); {@code reportTimeoutSeconds}: down after this long without a frame (1–86400,
  *       default {@value #DEFAULT_REPORT_TIMEOUT_S}); {@code keepOnline}: acknowledge with ESC instead of EOT
- *       (default false).</li>
+ *       (default false); {@code encoding}: {@code hex} (HEX/BCD frames, default) or {@code ascii} (ASCII frames,
+ *       SOH {@code 01}); stations on one listener share one encoding ({@code ListenerCheck}).</li>
  *   <li>channels: {@code address}: the element identifier, 2 hex digits (e.g. {@code 39} water level,
- *       {@code 1F} daily rainfall; not {@code F0}–{@code FF}, which are no values); {@code type} {@code float64}
+ *       {@code 1F} daily rainfall; not {@code F0}–{@code FF}, which are no values), or its ASCII-mode name
+ *       ({@code Z}, {@code PD} ..., {@link Element#asciiIdentifiers()}: the same element in either encoding); {@code type} {@code float64}
  *       (default) or {@code float32}; read only.</li>
  * </ul>
  */
@@ -81,8 +85,9 @@ public final class Sl651Schema implements DriverSchema {
         }
         long timeout = c.integer("reportTimeoutSeconds", 1, 86_400, DEFAULT_REPORT_TIMEOUT_S, false);
         boolean keepOnline = c.bool("keepOnline", false);
+        Encoding encoding = c.choice("encoding", List.of("hex", "ascii"), "hex").equals("ascii") ? Encoding.ASCII : Encoding.HEX;
         return new Sl651Settings(listener, station.toUpperCase(Locale.ROOT), centre, password, zone,
-                Duration.ofSeconds(timeout), keepOnline);
+                Duration.ofSeconds(timeout), keepOnline, encoding);
     }
 
     @Override
@@ -92,8 +97,11 @@ public final class Sl651Schema implements DriverSchema {
         if (c.child("address").present()) {
             if (address.matches("[0-9A-Fa-f]{2}") && Integer.parseInt(address, 16) < 0xF0 && Integer.parseInt(address, 16) > 0) {
                 element = Integer.parseInt(address, 16);
+            } else if (Element.forAsciiIdentifier(address) > 0) {
+                element = Element.forAsciiIdentifier(address); // the same element, named as ASCII mode names it
             } else {
-                c.child("address").error("must be an element identifier, 2 hex digits 01-EF like 39 (water level) or 1F (daily rainfall)");
+                c.child("address").error("must be an element identifier, 2 hex digits 01-EF like 39 (water level) or 1F (daily rainfall),"
+                        + " or an ASCII identifier " + String.join(", ", Element.asciiIdentifiers()));
             }
         }
         DataType type = CommonKeys.dataType(c, DataType.FLOAT64);

@@ -5,6 +5,7 @@ import java.time.ZoneId;
 import org.tidegate.core.model.DeviceSettings;
 import org.tidegate.driver.serial.SerialLineUser;
 import org.tidegate.driver.serial.SerialSettings;
+import org.tidegate.driver.sl651.codec.Encoding;
 
 /**
  * An SL 651 station as the centre receives it, made by {@link Sl651Schema}.
@@ -16,9 +17,16 @@ import org.tidegate.driver.serial.SerialSettings;
  * @param zone          the zone of the station's clock (observation and send times carry no zone)
  * @param reportTimeout the device is reported down after this long without a frame from the station
  * @param keepOnline    acknowledge with ESC (keep the link open) instead of EOT
+ * @param encoding      the frames' encoding, HEX/BCD or ASCII (all stations on one listener share one)
  */
 public record Sl651Settings(Listener listener, String station, int centre, int password, ZoneId zone,
-                            Duration reportTimeout, boolean keepOnline) implements DeviceSettings, SerialLineUser {
+                            Duration reportTimeout, boolean keepOnline, Encoding encoding) implements DeviceSettings, SerialLineUser {
+
+    /** A station sending HEX/BCD frames. */
+    public Sl651Settings(Listener listener, String station, int centre, int password, ZoneId zone,
+                         Duration reportTimeout, boolean keepOnline) {
+        this(listener, station, centre, password, zone, reportTimeout, keepOnline, Encoding.HEX);
+    }
 
     /** Where the centre listens. */
     public sealed interface Listener permits Serial, Tcp {

@@ -27,6 +27,7 @@ import org.tidegate.driver.serial.SerialSettings;
 import org.tidegate.driver.serial.testing.SocatPair;
 import org.tidegate.driver.sl651.codec.ControlChar;
 import org.tidegate.driver.sl651.codec.Element;
+import org.tidegate.driver.sl651.codec.Encoding;
 import org.tidegate.driver.sl651.codec.FunctionCode;
 import org.tidegate.driver.sl651.codec.Report;
 import org.tidegate.driver.sl651.codec.Sl651Frame;
@@ -47,12 +48,15 @@ class Sl651ReceiverTest {
     Path dir;
 
     static Device device(String connection) {
-        String json = "{\"id\":\"st-1\",\"protocol\":\"sl651\",\"pollIntervalMs\":200,"
+        return DeviceSchema.decode("test.json", deviceJson(connection), new Sl651Schema());
+    }
+
+    static String deviceJson(String connection) {
+        return "{\"id\":\"st-1\",\"protocol\":\"sl651\",\"pollIntervalMs\":200,"
                 + "\"connection\":{" + connection + ",\"station\":\"" + STATION + "\",\"centre\":5,\"password\":\"03E8\",\"reportTimeoutSeconds\":2},"
                 + "\"channels\":[{\"id\":\"level\",\"address\":\"39\",\"unit\":\"m\"},"
                 + "{\"id\":\"rain_day\",\"address\":\"1F\",\"unit\":\"mm\"},"
                 + "{\"id\":\"voltage\",\"address\":\"38\",\"unit\":\"V\"}]}";
-        return DeviceSchema.decode("test.json", json, new Sl651Schema());
     }
 
     static List<Element> elements(String level, LocalDateTime at) {
@@ -197,6 +201,114 @@ class Sl651ReceiverTest {
                 assertTrue(station.report(FunctionCode.TIMED, at2, elements("3.300", at2)).acknowledged());
                 pollUntil(s, d, l -> l.stream().anyMatch(x -> x.timestamp() == millis(at2)));
             }
+            s.close();
+        }
+    }
+
+    static SimulatedStation connect(int port, Encoding encoding) throws Exception {
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (true) {
+            try {
+                return SimulatedStation.tcp("127.0.0.1", port, STATION, 5, 0x03E8, BEIJING, 1000, 1, encoding);
+            } catch (java.io.IOException notYet) {
+                assertTrue(System.nanoTime() < deadline, "receiver not listening on " + port + ": " + notYet);
+                Thread.sleep(50);
+            }
+        }
+    }
+
+    static int freePort() throws Exception {
+        try (ServerSocket probe = new ServerSocket(0)) {
+            return probe.getLocalPort();
+        }
+    }
+
+    /** ASCII mode end to end over TCP: reports acknowledged in ASCII, a repeat after a lost acknowledgement taken once. */
+    @Test
+    void anAsciiStationOverTcp() throws Exception {
+        int port = freePort();
+        try (Sl651Driver driver = new Sl651Driver(new SerialBuses())) {
+            Device d = device("\"transport\":\"tcp\",\"bind\":\"127.0.0.1\",\"listenPort\":" + port + ",\"encoding\":\"ascii\"");
+            DeviceSession s = driver.open(d);
+            try (SimulatedStation station = connect(port, Encoding.ASCII)) {
+                LocalDateTime at = LocalDateTime.of(2026, 12, 1, 9, 0);
+                SimulatedStation.Outcome o = station.report(FunctionCode.TIMED, at, elements("3.210", at));
+                assertTrue(o.acknowledged() && o.sends() == 1, "an ASCII acknowledgement the station understood: " + o);
+                station.keepAlive();
+                List<ChannelReading> r = pollUntil(s, d, l -> l.size() >= 3);
+                ChannelReading level = r.stream().filter(x -> x.channel().id().equals("level")).findFirst().orElseThrow();
+                assertEquals(3.21, (Double) level.raw(), 1e-9);
+                assertEquals(millis(at), level.timestamp());
+                assertEquals(10.99, (Double) r.stream().filter(x -> x.channel().id().equals("voltage")).findFirst().orElseThrow().raw(), 1e-9);
+
+                station.loseAcknowledgements(1);
+                LocalDateTime at2 = at.plusMinutes(5);
+                o = station.report(FunctionCode.ADDED, at2, elements("3.300", at2));
+                assertTrue(o.acknowledged() && o.sends() == 2, o.toString());
+                List<ChannelReading> more = pollUntil(s, d, l -> l.stream().anyMatch(x -> x.timestamp() == millis(at2)));
+                assertEquals(List.of(3.3), more.stream().filter(x -> x.channel().id().equals("level")).map(x -> (Double) x.raw()).toList());
+                assertEquals(1, ((org.tidegate.driver.sl651.internal.Sl651Session) s).duplicates());
+            }
+            s.close();
+        }
+    }
+
+    /**
+     * A station that sends and never reads (its modem's buffer full): the acknowledgements pile up until the
+     * connection's send buffer is full; the next one meets its deadline, is counted on the device as a timeout, and
+     * the connection is closed; the receiver goes on serving other connections.
+     */
+    @Test
+    void aStationThatStopsReadingCostsItsConnectionNotTheReceiver() throws Exception {
+        int port = freePort();
+        try (Sl651Driver driver = new Sl651Driver(new SerialBuses())) {
+            // a long report timeout: the timeout counted below must be the acknowledgement's, not silence's
+            Device d = DeviceSchema.decode("test.json", deviceJson("\"transport\":\"tcp\",\"bind\":\"127.0.0.1\",\"listenPort\":" + port)
+                    .replace("\"reportTimeoutSeconds\":2", "\"reportTimeoutSeconds\":600"), new Sl651Schema());
+            DeviceSession s = driver.open(d);
+            connect(port, Encoding.HEX).close(); // listening
+            Socket deaf = new Socket();
+            deaf.setReceiveBufferSize(1024);
+            deaf.connect(new java.net.InetSocketAddress("127.0.0.1", port), 2000);
+            java.util.concurrent.atomic.AtomicReference<Throwable> senderFailed = new java.util.concurrent.atomic.AtomicReference<>();
+            java.util.concurrent.atomic.AtomicInteger sentCount = new java.util.concurrent.atomic.AtomicInteger();
+            Thread sender = new Thread(() -> {
+                LocalDateTime at = LocalDateTime.of(2026, 12, 1, 0, 0);
+                try (OutputStream out = deaf.getOutputStream()) {
+                    // until the receiver gives up on the connection: the kernel queues a few hundred KiB of unread
+                    // acknowledgements on loopback (whatever SO_RCVBUF says) before the receiver's writes block
+                    for (int i = 0; i < 300_000 && !deaf.isClosed(); i++) {
+                        Report rep = new Report(FunctionCode.TIMED, i % 0xFFFF + 1, at, STATION, 0x48, at.plusMinutes(i), elements("1.000", at));
+                        out.write(new Sl651Frame(5, STATION, 0x03E8, FunctionCode.TIMED, false, rep.encode(), ControlChar.ETX).encode());
+                        sentCount.incrementAndGet();
+                    }
+                } catch (java.io.IOException closedByTheReceiver) {
+                    // expected once the receiver gives up on this connection
+                } catch (RuntimeException | Error e) {
+                    senderFailed.set(e);
+                }
+            }, "deaf-station");
+            sender.setDaemon(true);
+            long t0 = System.nanoTime();
+            sender.start();
+            long deadline = System.nanoTime() + 15_000_000_000L;
+            while (s.faultCounts().getOrDefault("timeout", 0L) == 0) {
+                assertTrue(System.nanoTime() < deadline, "no acknowledgement timed out: " + s.faultCounts() + ", sender: " + senderFailed.get() + ", sent " + sentCount.get());
+                s.read(d.channels());
+                Thread.sleep(20);
+            }
+            long ms = (System.nanoTime() - t0) / 1_000_000;
+            sender.join(5000);
+            assertEquals(null, senderFailed.get());
+            assertFalse(sender.isAlive(), "the receiver closed the deaf station's connection");
+            deaf.close();
+            try (SimulatedStation ok = connect(port, Encoding.HEX)) {
+                LocalDateTime at = LocalDateTime.of(2026, 12, 2, 0, 0);
+                assertTrue(ok.report(FunctionCode.TIMED, at, elements("4.000", at)).acknowledged(), "the receiver still serves");
+            }
+            assertEquals(Long.valueOf(1), s.faultCounts().get("timeout"), "the acknowledgement's timeout, no other: " + s.faultCounts());
+            System.out.printf("deaf station: %d reports sent, then an acknowledgement write timed out; %d ms in all, faults %s%n",
+                    sentCount.get(), ms, s.faultCounts());
             s.close();
         }
     }

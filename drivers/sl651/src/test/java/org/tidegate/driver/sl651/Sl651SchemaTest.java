@@ -60,6 +60,24 @@ class Sl651SchemaTest {
     }
 
     @Test
+    void encodingIsHexUnlessAscii() {
+        String json = device("\"transport\":\"tcp\",\"listenPort\":5005,\"station\":\"0011223344\",\"encoding\":\"ascii\"", LEVEL);
+        assertEquals(List.of(), problems(json));
+        Device d = DeviceSchema.read(ConfigNode.parse("devices/st.json", json, new ConfigProblems()), new Sl651Schema());
+        assertEquals(org.tidegate.driver.sl651.codec.Encoding.ASCII, ((Sl651Settings) d.settings()).encoding());
+        Device hex = DeviceSchema.read(ConfigNode.parse("devices/st.json", json.replace(",\"encoding\":\"ascii\"", ""), new ConfigProblems()),
+                new Sl651Schema());
+        assertEquals(org.tidegate.driver.sl651.codec.Encoding.HEX, ((Sl651Settings) hex.settings()).encoding());
+        Device named = DeviceSchema.read(ConfigNode.parse("devices/st.json", device("\"port\":\"/dev/ttyS1\",\"station\":\"0011223344\"",
+                "{\"id\":\"level\",\"address\":\"Z\"},{\"id\":\"rain\",\"address\":\"PJ\"}"), new ConfigProblems()), new Sl651Schema());
+        assertEquals(new Sl651ChannelSettings(0x39), named.channels().get(0).settings(), "Z is element 39 in either encoding");
+        assertEquals(new Sl651ChannelSettings(0x20), named.channels().get(1).settings());
+        refused(device("\"port\":\"/dev/ttyS1\",\"station\":\"0011223344\"", "{\"id\":\"x\",\"address\":\"ZZ\"}"),
+                "devices/st.json: $.channels[0].address: must be an element identifier, 2 hex digits 01-EF like 39 (water level) or 1F"
+                        + " (daily rainfall), or an ASCII identifier PD, PJ, PT, VT, Z");
+    }
+
+    @Test
     void refusals() {
         refused(device("\"port\":\"/dev/ttyS1\"", LEVEL), "devices/st.json: $.connection.station: is required");
         refused(device("\"port\":\"/dev/ttyS1\",\"station\":\"00112233\"", LEVEL), "devices/st.json: $.connection.station: must be the station address as 10 hex digits");
@@ -67,6 +85,7 @@ class Sl651SchemaTest {
         refused(device("\"port\":\"/dev/ttyS1\",\"station\":\"0011223344\",\"timeZone\":\"Mars/Base\"", LEVEL), "devices/st.json: $.connection.timeZone: is not a time zone");
         refused(device("\"transport\":\"tcp\",\"station\":\"0011223344\"", LEVEL), "devices/st.json: $.connection.listenPort: is required");
         refused(device("\"transport\":\"tpc\",\"station\":\"0011223344\"", LEVEL), "devices/st.json: $.connection.transport: \"tpc\" is not one of");
+        refused(device("\"port\":\"/dev/ttyS1\",\"station\":\"0011223344\",\"encoding\":\"bcd\"", LEVEL), "devices/st.json: $.connection.encoding: \"bcd\" is not one of");
         refused(device("\"port\":\"/dev/ttyS1\",\"staton\":\"0011223344\"", LEVEL), "devices/st.json: $.connection.staton: unknown key (did you mean \"station\"?)");
         refused(device("\"port\":\"/dev/ttyS1\",\"station\":\"0011223344\"", "{\"id\":\"x\",\"address\":\"F0\"}"), "devices/st.json: $.channels[0].address: must be an element identifier");
         refused(device("\"port\":\"/dev/ttyS1\",\"station\":\"0011223344\"", "{\"id\":\"x\",\"address\":\"39\",\"type\":\"int16\"}"), "devices/st.json: $.channels[0].type: an SL 651 element is a decimal number");
@@ -81,7 +100,8 @@ class Sl651SchemaTest {
                 {"devices/a.json", device("\"port\":\"/dev/ttyS1\",\"station\":\"0011223344\"", LEVEL)},
                 {"devices/b.json", device("\"port\":\"/dev/ttyS1\",\"station\":\"0011223344\"", LEVEL)},
                 {"devices/c.json", device("\"transport\":\"tcp\",\"listenPort\":5005,\"station\":\"0000000001\"", LEVEL)},
-                {"devices/d.json", device("\"transport\":\"tcp\",\"bind\":\"127.0.0.1\",\"listenPort\":5005,\"station\":\"0000000002\"", LEVEL)}}) {
+                {"devices/d.json", device("\"transport\":\"tcp\",\"bind\":\"127.0.0.1\",\"listenPort\":5005,\"station\":\"0000000002\"", LEVEL)},
+                {"devices/e.json", device("\"transport\":\"tcp\",\"listenPort\":5005,\"station\":\"0000000003\",\"encoding\":\"ascii\"", LEVEL)}}) {
             ConfigNode n = ConfigNode.parse(f[0], f[1].replace("\"id\":\"st\"", "\"id\":\"" + f[0].substring(8, 9) + "\""), problems);
             devices.add(new HomeCheck.DecodedDevice(DeviceSchema.read(n, new Sl651Schema()), n));
         }
@@ -89,6 +109,8 @@ class Sl651SchemaTest {
         List<String> p = problems.errors().stream().map(Object::toString).toList();
         assertTrue(p.stream().anyMatch(s -> s.startsWith("devices/b.json: $.connection.station: station 0011223344 is also received by device a")), p.toString());
         assertTrue(p.stream().anyMatch(s -> s.startsWith("devices/d.json: $.connection.bind: TCP port 5005 is also listened on by device c")), p.toString());
-        assertEquals(2, p.size(), p.toString());
+        assertTrue(p.stream().anyMatch(s -> s.startsWith("devices/e.json: $.connection.encoding: is ascii, but device c on the same port is hex")
+                && s.contains("hint")), p.toString());
+        assertEquals(3, p.size(), p.toString());
     }
 }

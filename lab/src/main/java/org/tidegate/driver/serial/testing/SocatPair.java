@@ -21,7 +21,11 @@ public final class SocatPair implements AutoCloseable {
         this.b = b;
     }
 
-    /** Starts socat and waits (up to 10 s) until both links exist. */
+    /**
+     * Starts socat and waits (up to 10 s) until both links exist and socat says it relays ("starting data transfer
+     * loop", printed at {@code -d -d}): the links appear while socat is still setting the ptys up, and a request
+     * written in that gap may be lost (a CI run once lost every request of a 2 s test that way).
+     */
     public static SocatPair start(Path dir) throws IOException, InterruptedException {
         Path a = dir.resolve("ttyA");
         Path b = dir.resolve("ttyB");
@@ -31,13 +35,15 @@ public final class SocatPair implements AutoCloseable {
                 .redirectOutput(dir.resolve("socat.log").toFile())
                 .start();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (!(Files.exists(a) && Files.exists(b))) {
+        Path log = dir.resolve("socat.log");
+        while (!(Files.exists(a) && Files.exists(b) && Files.readString(log).contains("starting data transfer loop"))) {
             if (!p.isAlive()) {
                 throw new IOException("socat exited with " + p.exitValue() + ": " + Files.readString(dir.resolve("socat.log")));
             }
             if (System.nanoTime() > deadline) {
                 p.destroyForcibly();
-                throw new IOException("socat did not create " + a + " and " + b + " within 10 s");
+                throw new IOException("socat did not create " + a + " and " + b + " and start relaying within 10 s: "
+                        + Files.readString(log));
             }
             Thread.sleep(20);
         }

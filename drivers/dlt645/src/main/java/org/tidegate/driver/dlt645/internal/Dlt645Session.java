@@ -30,8 +30,7 @@ import org.tidegate.driver.dlt645.codec.FrameDecoder;
 import org.tidegate.driver.dlt645.codec.MeterAddress;
 import org.tidegate.driver.dlt645.codec.MeterError;
 import org.tidegate.driver.dlt645.codec.ReadReply;
-import org.tidegate.driver.serial.SerialBus;
-import org.tidegate.driver.serial.SerialLine;
+import org.tidegate.driver.serial.WriteTimeoutException;
 import org.tinylog.Logger;
 
 /**
@@ -59,11 +58,10 @@ public final class Dlt645Session implements DeviceSession {
 
     private final String deviceId;
     private final MeterAddress configured;
-    private final SerialBus bus;
+    private final MeterLink bus;
     private final long timeoutMillis;
     private final int attempts;
     private final Dlt645Settings settings;
-    private final Runnable release;
     private final List<Runnable> onClosed = new ArrayList<>();
     private final FrameDecoder decoder = new FrameDecoder();
     private final byte[] buf = new byte[256];
@@ -80,8 +78,8 @@ public final class Dlt645Session implements DeviceSession {
     private long lastSyncNanos;
     private boolean synced;
 
-    public Dlt645Session(String deviceId, Dlt645Settings settings, SerialBus bus, long timeoutMillis, int retries,
-                         long pollIntervalMillis, Runnable release) {
+    Dlt645Session(String deviceId, Dlt645Settings settings, MeterLink bus, long timeoutMillis, int retries,
+                  long pollIntervalMillis) {
         this.deviceId = deviceId;
         this.settings = settings;
         this.configured = settings.meter();
@@ -89,7 +87,6 @@ public final class Dlt645Session implements DeviceSession {
         this.bus = bus;
         this.timeoutMillis = timeoutMillis;
         this.attempts = 1 + Math.max(0, retries);
-        this.release = release;
         long min = Math.max(1, pollIntervalMillis);
         this.backoff = new Backoff(min, Math.max(min, Math.min(BACKOFF_MAX_MS, BACKOFF_POLLS * min)));
     }
@@ -337,7 +334,7 @@ public final class Dlt645Session implements DeviceSession {
             lastSyncNanos = now;
             Logger.debug("device={} broadcast time sync", deviceId);
         } catch (IOException e) {
-            count(ReadStatus.NOT_CONNECTED);
+            count(e instanceof WriteTimeoutException ? ReadStatus.TIMEOUT : ReadStatus.NOT_CONNECTED);
             LOG.warn(deviceId + "/sync", "device={} time sync not sent: {}", deviceId, e.getMessage());
         }
     }
@@ -372,6 +369,9 @@ public final class Dlt645Session implements DeviceSession {
     private Frame transact(Frame request, int function) throws Failure {
         try {
             return bus.exchange(line -> exchange(line, request, function));
+        } catch (WriteTimeoutException e) {
+            // the link took no more bytes: the meter (or its serial server) is there but stuck, a timeout
+            throw new Failure(ReadStatus.TIMEOUT, who(request) + ": " + e.getMessage());
         } catch (IOException e) {
             throw new Failure(ReadStatus.NOT_CONNECTED, e.getMessage());
         } catch (FailureCarrier c) {
@@ -391,7 +391,7 @@ public final class Dlt645Session implements DeviceSession {
     }
 
     private void waitForGap(long deadline) {
-        long charNanos = bus.settings().charTimeNanos();
+        long charNanos = bus.charTimeNanos();
         long quietUntil = Math.min(bus.lastExchangeEnd() + GAP_CHARS * charNanos, deadline);
         long left = quietUntil - System.nanoTime();
         if (left > 0) {
@@ -399,9 +399,9 @@ public final class Dlt645Session implements DeviceSession {
         }
     }
 
-    private Frame exchange(SerialLine line, Frame request, int function) throws IOException {
+    private Frame exchange(MeterLink.Wire line, Frame request, int function) throws IOException {
         byte[] wire = request.encode(settings.preamble());
-        long charNanos = bus.settings().charTimeNanos();
+        long charNanos = bus.charTimeNanos();
         long start = System.nanoTime();
         long deadline = start + timeoutMillis * 1_000_000L + wire.length * charNanos;
         waitForGap(start + timeoutMillis * 500_000L);
@@ -455,11 +455,11 @@ public final class Dlt645Session implements DeviceSession {
         String st = status.name().toLowerCase(Locale.ROOT);
         if (status == ReadStatus.OK) {
             if (before != null) {
-                Logger.info("device={} meter={} {} ok again on {}", deviceId, meter, Dlt645.identifier(identifier), bus.settings());
+                Logger.info("device={} meter={} {} ok again on {}", deviceId, meter, Dlt645.identifier(identifier), bus.describe());
             }
         } else {
             LOG.warn(deviceId + "/" + st, "device={} meter={} {}: {} on {}", deviceId, meter == null ? configured : meter, st,
-                    detail, bus.settings());
+                    detail, bus.describe());
         }
     }
 
@@ -502,12 +502,12 @@ public final class Dlt645Session implements DeviceSession {
             }
             closed = true;
         }
-        release.run();
+        bus.release();
         onClosed.forEach(Runnable::run);
     }
 
     @Override
     public String toString() {
-        return "dlt645 " + deviceId + " meter " + configured + " on " + bus.settings();
+        return "dlt645 " + deviceId + " meter " + configured + " on " + bus.describe();
     }
 }

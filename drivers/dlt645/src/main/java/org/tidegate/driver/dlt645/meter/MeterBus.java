@@ -25,25 +25,117 @@ import org.tinylog.Logger;
  */
 public final class MeterBus implements AutoCloseable {
     private final List<SimulatedMeter> meters = new CopyOnWriteArrayList<>();
-    private final SerialLine line;
+    private final Pipe line;
     private final Thread thread;
     private final AtomicLong refused = new AtomicLong();
     private volatile boolean running = true;
     private volatile int maxValuePerFrame = 180;
 
-    private MeterBus(SerialLine line, List<SimulatedMeter> meters) {
+    /** The meters' side of the line: a serial port, or a TCP port as a transparent serial server offers. */
+    private interface Pipe {
+        int read(byte[] buf, long timeoutMillis) throws IOException;
+
+        void write(byte[] b) throws IOException;
+
+        String name();
+
+        void close();
+    }
+
+    private MeterBus(Pipe line, List<SimulatedMeter> meters) {
         this.line = line;
         this.meters.addAll(meters);
-        this.thread = new Thread(this::loop, "dlt645-meters-" + line.settings().port());
+        this.thread = new Thread(this::loop, "dlt645-meters-" + line.name());
         this.thread.setDaemon(true);
     }
 
     /** Opens {@code settings}' port and serves {@code meters} on it. */
     public static MeterBus start(SerialSettings settings, List<SimulatedMeter> meters) throws IOException {
-        MeterBus b = new MeterBus(SerialPorts.open(settings), meters);
+        SerialLine l = SerialPorts.open(settings);
+        MeterBus b = new MeterBus(new Pipe() {
+            @Override
+            public int read(byte[] buf, long timeoutMillis) throws IOException {
+                return l.read(buf, 0, buf.length, timeoutMillis);
+            }
+
+            @Override
+            public void write(byte[] w) throws IOException {
+                l.write(w, 0, w.length, 1000);
+            }
+
+            @Override
+            public String name() {
+                return settings.port();
+            }
+
+            @Override
+            public void close() {
+                l.close();
+            }
+        }, meters);
         b.thread.start();
         Logger.info("dlt645 meter bus on {}: {} meters", settings, meters.size());
         return b;
+    }
+
+    /**
+     * Serves {@code meters} behind a TCP port, as a transparent serial server in front of their line would: one
+     * client at a time (a new one is taken when the last closes). {@code port} 0 picks a free one, see {@link #tcpPort()}.
+     */
+    public static MeterBus startTcp(String bind, int port, List<SimulatedMeter> meters) throws IOException {
+        org.tidegate.driver.serial.SocketListener server = org.tidegate.driver.serial.SocketListener.bind(bind, port);
+        Pipe p = new Pipe() {
+            private org.tidegate.driver.serial.SocketLine client;
+
+            @Override
+            public int read(byte[] buf, long timeoutMillis) throws IOException {
+                if (client == null) {
+                    client = server.accept(Math.min(100, Math.max(1, timeoutMillis)));
+                    if (client == null) {
+                        return 0;
+                    }
+                }
+                try {
+                    return client.read(buf, 0, buf.length, timeoutMillis);
+                } catch (IOException gone) {
+                    client.close();
+                    client = null;
+                    return 0;
+                }
+            }
+
+            @Override
+            public void write(byte[] w) throws IOException {
+                if (client != null) {
+                    client.write(w, 0, w.length, 2000);
+                }
+            }
+
+            @Override
+            public String name() {
+                return "tcp-" + server.localPort();
+            }
+
+            @Override
+            public void close() {
+                if (client != null) {
+                    client.close();
+                }
+                server.close();
+            }
+        };
+        MeterBus b = new MeterBus(p, meters);
+        b.tcpPort = server.localPort();
+        b.thread.start();
+        Logger.info("dlt645 meters behind tcp {}:{}: {} meters", bind, b.tcpPort, meters.size());
+        return b;
+    }
+
+    private volatile int tcpPort = -1;
+
+    /** The TCP port of {@link #startTcp}, -1 on a serial line. */
+    public int tcpPort() {
+        return tcpPort;
     }
 
     public List<SimulatedMeter> meters() {
@@ -79,14 +171,14 @@ public final class MeterBus implements AutoCloseable {
         };
         while (running) {
             try {
-                int n = line.read(buf, 0, buf.length, 100);
+                int n = line.read(buf, 100);
                 if (n == 0) {
                     d.endOfInput(l);
                 }
                 d.feed(buf, 0, n, l);
             } catch (IOException e) {
                 if (running) {
-                    Logger.warn("dlt645 meter bus on {} stopped: {}", line.settings().port(), e.getMessage());
+                    Logger.warn("dlt645 meter bus on {} stopped: {}", line.name(), e.getMessage());
                 }
                 return;
             }
@@ -160,9 +252,9 @@ public final class MeterBus implements AutoCloseable {
             wire[wire.length - 2] ^= 0x01;
         }
         try {
-            line.write(wire, 0, wire.length, 1000);
+            line.write(wire);
         } catch (IOException e) {
-            Logger.debug("dlt645 meter bus on {}: reply not sent: {}", line.settings().port(), e.getMessage());
+            Logger.debug("dlt645 meter bus on {}: reply not sent: {}", line.name(), e.getMessage());
         }
     }
 

@@ -3,6 +3,8 @@ package org.tidegate.driver.gpio.internal;
 import com.pi4j.Pi4J;
 import com.pi4j.context.Context;
 import com.pi4j.io.IOType;
+import com.pi4j.plugin.gpiod.provider.gpio.digital.GpioDDigitalInputProvider;
+import com.pi4j.plugin.gpiod.provider.gpio.digital.GpioDDigitalOutputProvider;
 import com.pi4j.plugin.mock.platform.MockPlatform;
 import com.pi4j.plugin.mock.provider.gpio.digital.MockDigitalInputProvider;
 import com.pi4j.plugin.mock.provider.gpio.digital.MockDigitalOutputProvider;
@@ -24,9 +26,8 @@ import org.tinylog.Logger;
  * <p>Why contexts are built by hand: Pi4J finds its plugins through {@link java.util.ServiceLoader}, which inside
  * OSGi sees nothing useful (the bundle class loader is not the thread context class loader, and
  * pi4j-plugin-mock is not even a bundle). The mock platform and providers are therefore created directly and
- * added with auto-detection off; their classes are embedded in this bundle. A real-hardware plugin is found
- * through ServiceLoader with this bundle's class loader as context loader, which works on a plain class path and
- * in OSGi once the plugin jar is embedded in (or fragment-attached to) this bundle — see docs/gpio.md.
+ * added with auto-detection off; their classes are embedded in this bundle. The real-hardware providers (Pi4J's
+ * gpiod plugin, with its native libraries) are embedded and created the same way — see docs/gpio.md.
  *
  * @param kind             mock or real
  * @param context          the Pi4J context (owned: shut down by {@link #close})
@@ -80,8 +81,8 @@ record GpioBackend(Kind kind, Context context, String inputProvider, String outp
         return out;
     }
 
-    static GpioBackend create(Kind kind) throws DriverException {
-        return kind == Kind.MOCK ? mock() : real();
+    static GpioBackend create(Kind kind, Path devDir) throws DriverException {
+        return kind == Kind.MOCK ? mock() : real(devDir);
     }
 
     /** The mock platform and its digital providers, created explicitly (no ServiceLoader). */
@@ -101,30 +102,33 @@ record GpioBackend(Kind kind, Context context, String inputProvider, String outp
     }
 
     /**
-     * Real hardware: lets Pi4J discover its installed plugins (gpiod, linuxfs ...) with this bundle's class
-     * loader as the context class loader, and picks the first non-mock digital providers.
+     * Real hardware through Pi4J's gpiod plugin, whose providers are created here like the mock's (no ServiceLoader,
+     * which sees nothing inside OSGi); the plugin and its native libraries for aarch64 and armhf are embedded in
+     * this bundle. Checked first with {@link GpiodProbe}, so a missing chip, permission or architecture is one clear
+     * sentence.
      */
     static GpioBackend real() throws DriverException {
-        Thread t = Thread.currentThread();
-        ClassLoader previous = t.getContextClassLoader();
-        t.setContextClassLoader(GpioBackend.class.getClassLoader());
+        return real(DEV);
+    }
+
+    static GpioBackend real(Path devDir) throws DriverException {
+        GpiodProbe.Report probe = GpiodProbe.probe(devDir);
+        String problem = probe.problem(devDir);
+        if (problem != null) {
+            throw new DriverException("real GPIO unavailable: " + problem);
+        }
         Context ctx;
         try {
-            ctx = Pi4J.newContextBuilder().autoDetect().disableShutdownHook().build();
+            ctx = Pi4J.newContextBuilder()
+                    .noAutoDetect()
+                    .disableShutdownHook()
+                    .add(GpioDDigitalInputProvider.newInstance(), GpioDDigitalOutputProvider.newInstance())
+                    .build();
         } catch (RuntimeException | LinkageError e) {
-            throw new DriverException("cannot create a Pi4J context for real GPIO: " + e, e);
-        } finally {
-            t.setContextClassLoader(previous);
+            throw new DriverException("cannot create the Pi4J gpiod context (chips " + probe.chips() + "): " + e, e);
         }
-        String in = firstReal(ctx, IOType.DIGITAL_INPUT);
-        String out = firstReal(ctx, IOType.DIGITAL_OUTPUT);
-        if (in == null || out == null) {
-            shutdownQuietly(ctx);
-            throw new DriverException("no real Pi4J GPIO provider found (digital input: " + in + ", output: " + out
-                    + "): put pi4j-plugin-gpiod (or pi4j-plugin-linuxfs) next to pi4j-core, or use provider=mock");
-        }
-        Logger.info("gpio: Pi4J context created with real providers input={} output={}", in, out);
-        return new GpioBackend(Kind.REAL, ctx, in, out);
+        Logger.info("gpio: Pi4J context created with the gpiod providers; chips {}", probe.chips());
+        return new GpioBackend(Kind.REAL, ctx, GpioDDigitalInputProvider.ID, GpioDDigitalOutputProvider.ID);
     }
 
     private static String firstReal(Context ctx, IOType type) {

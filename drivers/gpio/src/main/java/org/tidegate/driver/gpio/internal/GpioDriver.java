@@ -151,7 +151,7 @@ public final class GpioDriver implements FieldDriver, GpioMock, AutoCloseable {
     private GpioBackend backend(GpioBackend.Kind kind) throws DriverException {
         GpioBackend b = backends.get(kind);
         if (b == null) {
-            b = GpioBackend.create(kind);
+            b = GpioBackend.create(kind, devDir);
             backends.put(kind, b);
         }
         return b;

@@ -27,6 +27,7 @@ public final class ModbusTcpSlave implements AutoCloseable {
     private final ServerSocket server;
     private final Thread acceptor;
     private final Set<Socket> clients = ConcurrentHashMap.newKeySet();
+    private final java.util.concurrent.atomic.AtomicLong accepted = new java.util.concurrent.atomic.AtomicLong();
     private volatile boolean running = true;
 
     private ModbusTcpSlave(SlaveUnits units, ServerSocket server) {
@@ -57,6 +58,7 @@ public final class ModbusTcpSlave implements AutoCloseable {
                 Socket s = server.accept();
                 s.setTcpNoDelay(true);
                 clients.add(s);
+                accepted.incrementAndGet();
                 Thread t = new Thread(() -> serve(s), "modbus-tcp-conn-" + s.getPort());
                 t.setDaemon(true);
                 t.start();
@@ -107,6 +109,20 @@ public final class ModbusTcpSlave implements AutoCloseable {
         } finally {
             clients.remove(s);
         }
+    }
+
+    /** Connections accepted since the start (what a client's reconnect, or a connection restart, shows as). */
+    public long connectionsAccepted() {
+        return accepted.get();
+    }
+
+    /** The client ports of the connections open now: a closed connection's port is gone, a new one appears. */
+    public Set<Integer> openConnectionPorts() {
+        Set<Integer> ports = new java.util.TreeSet<>();
+        for (Socket s : clients) {
+            ports.add(s.getPort());
+        }
+        return ports;
     }
 
     /** Drops every open connection (the clients see the server go away) but keeps listening. */

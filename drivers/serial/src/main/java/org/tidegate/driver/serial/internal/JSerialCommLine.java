@@ -5,6 +5,7 @@ import java.io.File;
 import java.io.IOException;
 import org.tidegate.driver.serial.SerialLine;
 import org.tidegate.driver.serial.SerialSettings;
+import org.tidegate.driver.serial.WriteTimeoutException;
 import org.tinylog.Logger;
 
 /**
@@ -82,7 +83,7 @@ public final class JSerialCommLine implements SerialLine {
             done += n;
             if (done < len && System.nanoTime() - deadline >= 0) {
                 close();
-                throw new IOException("serial port " + settings.port() + " write timed out: " + done + " of " + len
+                throw new WriteTimeoutException("serial port " + settings.port() + " write timed out: " + done + " of " + len
                         + " bytes in " + timeoutMillis + " ms");
             }
         }

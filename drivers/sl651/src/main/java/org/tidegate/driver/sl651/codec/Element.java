@@ -31,6 +31,20 @@ public record Element(int id, int length, int decimals, BigDecimal value, byte[]
     /** 瞬时河道水位、潮位, water level, m. */
     public static final int WATER_LEVEL = 0x39;
 
+    /**
+     * The HEX identifier of an ASCII-mode identifier ({@code PJ}, {@code Z} ...) this codec reads, or -1 (see
+     * {@link Encoding#ASCII}).
+     */
+    public static int forAsciiIdentifier(String ascii) {
+        Integer id = AsciiBody.IDENTIFIERS.get(ascii);
+        return id == null ? -1 : id;
+    }
+
+    /** The ASCII-mode identifiers this codec reads, for hints. */
+    public static java.util.Set<String> asciiIdentifiers() {
+        return new java.util.TreeSet<>(AsciiBody.IDENTIFIERS.keySet());
+    }
+
     public Element {
         if (length < 1 || length > 31 || decimals < 0 || decimals > 7 || raw.length != length) {
             throw new IllegalArgumentException("element " + Integer.toHexString(id) + ": length " + length

@@ -43,12 +43,15 @@ public record Report(int function, int serial, LocalDateTime sendTime, String st
         return new Key(frame.station(), function, serial, observed);
     }
 
-    /** Decodes the body of an uplink report frame ({@link FunctionCode#isReport}). */
+    /** Decodes the body of an uplink report frame ({@link FunctionCode#isReport}), of the frame's encoding. */
     public static Report decode(Sl651Frame frame) throws Sl651Exception {
         int fc = frame.function();
         if (frame.downlink() || !FunctionCode.isReport(fc)) {
             throw new Sl651Exception(Sl651Exception.Kind.UNSUPPORTED,
                     String.format("%s function %02X is not a report", frame.downlink() ? "downlink" : "uplink", fc));
+        }
+        if (frame.encoding() == Encoding.ASCII) {
+            return AsciiBody.decode(frame);
         }
         byte[] b = frame.body();
         if (b.length < 8) {
@@ -100,7 +103,12 @@ public record Report(int function, int serial, LocalDateTime sendTime, String st
         }
     }
 
-    /** The body bytes; a new {@code F0F0} is written before each element whose observation time changes. */
+    /** The body in {@code encoding} ({@link AsciiBody} for ASCII). */
+    public byte[] encode(Encoding encoding) {
+        return encoding == Encoding.ASCII ? AsciiBody.encode(this) : encode();
+    }
+
+    /** The HEX body bytes; a new {@code F0F0} is written before each element whose observation time changes. */
     public byte[] encode() {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         out.write(serial >>> 8);

@@ -6,9 +6,10 @@ import java.util.List;
 
 /**
  * Incremental SL 651-2014 frame decoder for a receiver: feed it bytes as they arrive, in any split, and it hands
- * back each frame (with its report decoded) or a refusal with its reason. Bytes before a {@code 7E 7E} are skipped;
- * after a refusal it looks for the next frame from the byte after the refused frame's first {@code 7E}, so a
- * frame following a damaged or truncated one is still received. A frame whose CRC is good but whose report is
+ * back each frame (with its report decoded) or a refusal with its reason. One decoder reads one {@link Encoding}:
+ * bytes before a frame start ({@code 7E 7E} HEX, SOH {@code 01} ASCII) are skipped; after a refusal it looks for the
+ * next frame from the byte after the refused frame's first byte, so a frame following a damaged or truncated one
+ * is still received. A frame whose CRC is good but whose report is
  * not (bad BCD, an element overrunning the body) is refused as a whole and skipped.
  *
  * <p>The buffer never holds more than {@link Sl651Frame#MAX_FRAME} bytes. A frame cut short is only known to be
@@ -33,9 +34,23 @@ public final class Sl651Decoder {
     public record Refused(Sl651Exception reason, byte[] bytes) implements Event {
     }
 
+    private final Encoding encoding;
     private final byte[] buf = new byte[Sl651Frame.MAX_FRAME];
     private int size;
     private long skipped;
+
+    /** A HEX/BCD decoder. */
+    public Sl651Decoder() {
+        this(Encoding.HEX);
+    }
+
+    public Sl651Decoder(Encoding encoding) {
+        this.encoding = java.util.Objects.requireNonNull(encoding);
+    }
+
+    public Encoding encoding() {
+        return encoding;
+    }
 
     /** Feeds one byte. */
     public List<Event> feed(byte b) {
@@ -68,15 +83,15 @@ public final class Sl651Decoder {
     public List<Event> flush() {
         List<Event> out = new ArrayList<>();
         while (size > 0) {
-            if (size >= 2) {
+            if (size >= 2 || encoding == Encoding.ASCII && startsFrame(0)) {
                 int need;
                 try {
-                    need = Sl651Frame.checkHeader(buf, 0, size);
+                    need = Sl651Frame.checkHeader(encoding, buf, 0, size);
                 } catch (Sl651Exception e) {
                     need = -1;
                 }
                 out.add(new Refused(new Sl651Exception(Sl651Exception.Kind.TRUNCATED,
-                        need < 0 ? size + " bytes of a header of " + Sl651Frame.HEADER
+                        need < 0 ? size + " bytes of a header of " + Sl651Frame.headerLength(encoding)
                                 : size + " bytes of a frame the length field makes " + need), Arrays.copyOf(buf, size)));
             } else {
                 skipped++;
@@ -88,24 +103,25 @@ public final class Sl651Decoder {
     }
 
     private void scan(List<Event> out) {
+        byte first = (byte) (encoding == Encoding.HEX ? 0x7E : Sl651Frame.SOH);
         while (size > 0) {
-            if (buf[0] != 0x7E) {
+            if (buf[0] != first) {
                 int i = 1;
-                while (i < size && buf[i] != 0x7E) {
+                while (i < size && buf[i] != first) {
                     i++;
                 }
                 skipped += i;
                 drop(i);
                 continue;
             }
-            if (size >= 2 && buf[1] != 0x7E) {
+            if (encoding == Encoding.HEX && size >= 2 && buf[1] != 0x7E) {
                 skipped++;
                 drop(1);
                 continue;
             }
             int need;
             try {
-                need = Sl651Frame.checkHeader(buf, 0, size);
+                need = Sl651Frame.checkHeader(encoding, buf, 0, size);
             } catch (Sl651Exception e) {
                 out.add(new Refused(e, Arrays.copyOf(buf, size)));
                 drop(1);
@@ -116,7 +132,7 @@ public final class Sl651Decoder {
             }
             Sl651Frame frame;
             try {
-                frame = Sl651Frame.decode(buf, 0, need);
+                frame = Sl651Frame.decode(encoding, buf, 0, need);
             } catch (Sl651Exception e) {
                 out.add(new Refused(e.kind() == Sl651Exception.Kind.LENGTH || e.kind() == Sl651Exception.Kind.CRC ? truncatedHint(e, need) : e,
                         Arrays.copyOf(buf, need)));
@@ -142,10 +158,10 @@ public final class Sl651Decoder {
      * in which a new frame header starts was cut short, not mis-sized.
      */
     private Sl651Exception truncatedHint(Sl651Exception e, int need) {
-        for (int k = 2; k + 1 < need; k++) {
-            if (buf[k] == 0x7E && buf[k + 1] == 0x7E) {
+        for (int k = encoding == Encoding.HEX ? 2 : 1; k + 1 < need; k++) {
+            if (startsFrame(k)) {
                 try {
-                    Sl651Frame.checkHeader(buf, k, Math.min(Sl651Frame.HEADER, need - k));
+                    Sl651Frame.checkHeader(encoding, buf, k, Math.min(Sl651Frame.headerLength(encoding), need - k));
                     return new Sl651Exception(Sl651Exception.Kind.TRUNCATED,
                             "a new frame starts at offset " + k + " of a frame the length field makes " + need);
                 } catch (Sl651Exception notAHeader) {
@@ -154,6 +170,11 @@ public final class Sl651Decoder {
             }
         }
         return e;
+    }
+
+    /** Whether a frame of this decoder's encoding may start at {@code buf[k]}. */
+    private boolean startsFrame(int k) {
+        return encoding == Encoding.HEX ? k + 1 < size && buf[k] == 0x7E && buf[k + 1] == 0x7E : buf[k] == Sl651Frame.SOH;
     }
 
     private void drop(int n) {

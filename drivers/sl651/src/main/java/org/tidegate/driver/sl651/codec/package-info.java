@@ -6,5 +6,5 @@
  * Pure functions over bytes; no I/O, no threads.
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("1.0.0")
+@org.osgi.annotation.versioning.Version("1.1.0")
 package org.tidegate.driver.sl651.codec;

@@ -10,7 +10,8 @@ import org.tidegate.driver.sl651.Sl651Settings;
 /**
  * What only the whole home shows about SL 651 stations: a station is received by one device per listener; a
  * serial port that receives station reports cannot also be polled by another protocol's device (the stations
- * talk whenever they like, a poll would collide with them); and one TCP port is listened on with one bind address.
+ * talk whenever they like, a poll would collide with them); one TCP port is listened on with one bind address;
+ * and the stations of one listener share one encoding (its decoder reads one).
  */
 public final class ListenerCheck implements HomeCheck {
 
@@ -19,6 +20,7 @@ public final class ListenerCheck implements HomeCheck {
         Map<String, DecodedDevice> stationAt = new HashMap<>();
         Map<String, DecodedDevice> sl651Port = new HashMap<>();
         Map<Integer, DecodedDevice> tcpPort = new HashMap<>();
+        Map<String, DecodedDevice> listenerFirst = new HashMap<>();
         for (DecodedDevice d : devices) {
             if (!(d.device().settings() instanceof Sl651Settings s)) {
                 continue;
@@ -27,6 +29,12 @@ public final class ListenerCheck implements HomeCheck {
             if (first != null) {
                 d.node().child("connection").child("station").error("station " + s.station() + " is also received by device "
                         + first.device().id() + " on the same port: one device per station");
+            }
+            DecodedDevice sharing = listenerFirst.putIfAbsent(s.listener().key(), d);
+            if (sharing != null && ((Sl651Settings) sharing.device().settings()).encoding() != s.encoding()) {
+                d.node().child("connection").child("encoding").error("is " + s.encoding().word() + ", but device "
+                        + sharing.device().id() + " on the same port is " + ((Sl651Settings) sharing.device().settings()).encoding().word()
+                        + ": stations on one port share one encoding (hint: give both the same \"encoding\")");
             }
             if (s.listener() instanceof Sl651Settings.Serial serial) {
                 sl651Port.putIfAbsent(serial.serial().port(), d);

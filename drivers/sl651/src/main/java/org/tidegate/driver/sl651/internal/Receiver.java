@@ -7,6 +7,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import org.tidegate.core.driver.ReadStatus;
 import org.tidegate.core.log.RateLimitedLog;
+import org.tidegate.driver.sl651.codec.Encoding;
 import org.tidegate.driver.sl651.codec.FunctionCode;
 import org.tidegate.driver.sl651.codec.Sl651Decoder;
 import org.tidegate.driver.sl651.codec.Sl651Frame;
@@ -27,21 +28,41 @@ abstract class Receiver implements AutoCloseable {
     private static final HexFormat HEX = HexFormat.of().withUpperCase();
 
     private final String where;
+    private final Encoding encoding;
     private final Map<String, StationInbox> stations = new ConcurrentHashMap<>();
     private final AtomicLong unknown = new AtomicLong();
     private final AtomicLong refused = new AtomicLong();
     private volatile String problem = "";
 
-    Receiver(String where) {
+    Receiver(String where, Encoding encoding) {
         this.where = where;
+        this.encoding = encoding;
+    }
+
+    /** The encoding every station on this listener uses. */
+    Encoding encoding() {
+        return encoding;
+    }
+
+    /** A decoder for one link of this listener. */
+    Sl651Decoder newDecoder() {
+        return new Sl651Decoder(encoding);
     }
 
     String where() {
         return where;
     }
 
-    /** @throws IllegalArgumentException if another device already receives this station here */
+    /**
+     * @throws IllegalArgumentException if another device already receives this station here, or the station's
+     *                                  encoding is not this listener's
+     */
     void register(StationInbox inbox) {
+        if (inbox.settings().encoding() != encoding) {
+            throw new IllegalArgumentException("station " + inbox.settings().station() + " is configured for "
+                    + inbox.settings().encoding().word() + " frames, but " + where + " receives " + encoding.word()
+                    + " frames (stations on one listener share one encoding)");
+        }
         StationInbox before = stations.putIfAbsent(inbox.settings().station(), inbox);
         if (before != null) {
             throw new IllegalArgumentException("station " + inbox.settings().station() + " on " + where
@@ -79,12 +100,28 @@ abstract class Receiver implements AutoCloseable {
     /** Starts receiving (its own threads). */
     abstract void start();
 
+    /** An acknowledgement to send back on the link a frame came in on, and the station it is for. */
+    record Answer(byte[] bytes, StationInbox station) {
+    }
+
+    /**
+     * An acknowledgement could not be sent within its deadline (the station stopped reading) or the link failed:
+     * counted on the station (the station will resend, and the repeat is dropped as a duplicate), logged
+     * rate-limited.
+     */
+    void answerFailed(Answer a, String peer, java.io.IOException e) {
+        ReadStatus status = e instanceof org.tidegate.driver.serial.WriteTimeoutException ? ReadStatus.TIMEOUT : ReadStatus.IO_ERROR;
+        a.station().count(status);
+        LOG.warn(a.station().deviceId() + "/ack", "device={} station={} acknowledgement not sent to {}: {}", a.station().deviceId(),
+                a.station().settings().station(), peer, e.getMessage());
+    }
+
     /**
      * Handles one decoder event from {@code peer}.
      *
      * @return the acknowledgement to send back on the same link, or null
      */
-    byte[] handle(Sl651Decoder.Event event, String peer) {
+    Answer handle(Sl651Decoder.Event event, String peer) {
         if (event instanceof Sl651Decoder.Refused r) {
             refusedFrame(r, peer);
             return null;
@@ -114,13 +151,16 @@ abstract class Receiver implements AutoCloseable {
             return null;
         }
         inbox.offer(got.report(), f);
-        return Sl651Frame.acknowledgement(f, LocalDateTime.now(s.zone()), s.keepOnline()).encode();
+        return new Answer(Sl651Frame.acknowledgement(f, LocalDateTime.now(s.zone()), s.keepOnline()).encode(), inbox);
     }
 
     private void refusedFrame(Sl651Decoder.Refused r, String peer) {
         byte[] b = r.bytes();
-        // The station address of an uplink header is bytes 3-7; trusted only to attribute the fault.
-        StationInbox inbox = b.length >= 8 ? stations.get(HEX.formatHex(b, 3, 8)) : null;
+        // The station address of an uplink header (HEX bytes 3-7, ASCII characters 3-12); trusted only to attribute
+        // the fault.
+        String station = encoding == Encoding.HEX ? (b.length >= 8 ? HEX.formatHex(b, 3, 8) : null)
+                : (b.length >= 13 ? new String(b, 3, 10, java.nio.charset.StandardCharsets.US_ASCII).toUpperCase(java.util.Locale.ROOT) : null);
+        StationInbox inbox = station == null ? null : stations.get(station);
         ReadStatus status = switch (r.reason().kind()) {
             case CRC -> ReadStatus.CRC_ERROR;
             case UNSUPPORTED -> ReadStatus.UNSUPPORTED;

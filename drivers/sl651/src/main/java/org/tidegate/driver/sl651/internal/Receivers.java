@@ -31,10 +31,10 @@ public final class Receivers {
         if (fresh) {
             if (l instanceof Sl651Settings.Serial s) {
                 SerialBus bus = buses.acquire(s.serial(), 10_000);
-                r = new SerialReceiver(buses, bus);
+                r = new SerialReceiver(buses, bus, inbox.settings().encoding());
             } else {
                 Sl651Settings.Tcp t = (Sl651Settings.Tcp) l;
-                r = new TcpReceiver(t.bind(), t.port());
+                r = new TcpReceiver(t.bind(), t.port(), inbox.settings().encoding());
             }
         }
         try {

@@ -16,17 +16,19 @@ import org.tinylog.Logger;
 final class SerialReceiver extends Receiver {
     static final long SILENCE_MS = 500;
     private static final long READ_MS = 100;
+    /** An acknowledgement is a few dozen bytes: a line that cannot take them in this long is stuck. */
+    static final long ACK_WRITE_MS = 1000;
 
     private final SerialBuses buses;
     private final SerialBus bus;
     private final Thread thread;
     private final byte[] buf = new byte[512];
     private volatile boolean running = true;
-    private Sl651Decoder decoder = new Sl651Decoder();
+    private Sl651Decoder decoder = newDecoder();
     private long lastByteNanos = System.nanoTime();
 
-    SerialReceiver(SerialBuses buses, SerialBus bus) {
-        super("serial " + bus.settings());
+    SerialReceiver(SerialBuses buses, SerialBus bus, org.tidegate.driver.sl651.codec.Encoding encoding) {
+        super("serial " + bus.settings(), encoding);
         this.buses = buses;
         this.bus = bus;
         this.thread = new Thread(this::loop, "sl651-serial-" + bus.settings().port());
@@ -49,11 +51,11 @@ final class SerialReceiver extends Receiver {
                 pause(200);
             } catch (IOException e) {
                 problem("serial port " + port + ": " + e.getMessage());
-                decoder = new Sl651Decoder();
+                decoder = newDecoder();
                 pause(100);
             } catch (RuntimeException e) {
                 Logger.error(e, "sl651 serial {}: receiver failed, restarting its decoder", port);
-                decoder = new Sl651Decoder();
+                decoder = newDecoder();
                 pause(100);
             }
         }
@@ -75,9 +77,14 @@ final class SerialReceiver extends Receiver {
         return null;
     }
 
-    private static void answer(SerialLine line, byte[] ack) throws IOException {
+    private void answer(SerialLine line, Answer ack) throws IOException {
         if (ack != null) {
-            line.write(ack, 0, ack.length, 1000);
+            try {
+                line.write(ack.bytes(), 0, ack.bytes().length, ACK_WRITE_MS);
+            } catch (IOException e) {
+                answerFailed(ack, line.settings().port(), e);
+                throw e;
+            }
         }
     }
 

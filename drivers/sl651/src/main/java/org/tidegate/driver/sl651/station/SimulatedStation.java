@@ -1,11 +1,6 @@
 package org.tidegate.driver.sl651.station;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
-import java.net.Socket;
-import java.net.SocketTimeoutException;
 import java.time.LocalDateTime;
 import java.time.ZoneId;
 import java.util.List;
@@ -14,15 +9,18 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.tidegate.driver.serial.SerialLine;
 import org.tidegate.driver.serial.SerialPorts;
 import org.tidegate.driver.serial.SerialSettings;
+import org.tidegate.driver.serial.SocketLine;
 import org.tidegate.driver.sl651.codec.ControlChar;
 import org.tidegate.driver.sl651.codec.Element;
+import org.tidegate.driver.sl651.codec.Encoding;
 import org.tidegate.driver.sl651.codec.FunctionCode;
 import org.tidegate.driver.sl651.codec.Report;
 import org.tidegate.driver.sl651.codec.Sl651Decoder;
 import org.tidegate.driver.sl651.codec.Sl651Frame;
 
 /**
- * A telemetry station reporting to its centre: each {@link #report} is sent as one HEX/BCD frame, and the station
+ * A telemetry station reporting to its centre: each {@link #report} is sent as one frame (HEX/BCD, or ASCII when
+ * made with {@link Encoding#ASCII}), and the station
  * waits up to {@code ackTimeout} for the centre's acknowledgement (a downlink frame of the same function whose
  * body starts with the report's serial number); without one it sends the same frame again, up to
  * {@code resends} times, as SL 651-2014 has stations do. Not thread-safe: one reporting thread.
@@ -52,14 +50,17 @@ public final class SimulatedStation implements AutoCloseable {
     private final ZoneId zone;
     private final long ackTimeoutMillis;
     private final int resends;
+    private final Encoding encoding;
     private final AtomicInteger acksToLose = new AtomicInteger();
     private final AtomicLong sent = new AtomicLong();
     private final AtomicLong acknowledged = new AtomicLong();
     private final byte[] buf = new byte[512];
     private int serial;
 
-    private SimulatedStation(Link link, String station, int centre, int password, ZoneId zone, long ackTimeoutMillis, int resends) {
+    private SimulatedStation(Link link, String station, int centre, int password, ZoneId zone, long ackTimeoutMillis, int resends,
+                             Encoding encoding) {
         this.link = link;
+        this.encoding = encoding;
         this.station = station;
         this.centre = centre;
         this.password = password;
@@ -69,9 +70,15 @@ public final class SimulatedStation implements AutoCloseable {
         this.resends = resends;
     }
 
-    /** A station on a serial line (e.g. one end of a socat pty pair). */
+    /** A HEX/BCD station on a serial line (e.g. one end of a socat pty pair). */
     public static SimulatedStation serial(SerialSettings settings, String station, int centre, int password, ZoneId zone,
                                           long ackTimeoutMillis, int resends) throws IOException {
+        return serial(settings, station, centre, password, zone, ackTimeoutMillis, resends, Encoding.HEX);
+    }
+
+    /** A station on a serial line sending frames in {@code encoding}. */
+    public static SimulatedStation serial(SerialSettings settings, String station, int centre, int password, ZoneId zone,
+                                          long ackTimeoutMillis, int resends, Encoding encoding) throws IOException {
         SerialLine line = SerialPorts.open(settings);
         return new SimulatedStation(new Link() {
             @Override
@@ -88,47 +95,38 @@ public final class SimulatedStation implements AutoCloseable {
             public void close() {
                 line.close();
             }
-        }, station, centre, password, zone, ackTimeoutMillis, resends);
+        }, station, centre, password, zone, ackTimeoutMillis, resends, encoding);
     }
 
-    /** A station connected over TCP to a centre listening at {@code host:port}. */
+    /** A HEX/BCD station connected over TCP to a centre listening at {@code host:port}. */
     public static SimulatedStation tcp(String host, int port, String station, int centre, int password, ZoneId zone,
                                        long ackTimeoutMillis, int resends) throws IOException {
-        Socket s = new Socket();
-        s.connect(new InetSocketAddress(host, port), 5000);
-        s.setTcpNoDelay(true);
-        InputStream in = s.getInputStream();
-        OutputStream out = s.getOutputStream();
+        return tcp(host, port, station, centre, password, zone, ackTimeoutMillis, resends, Encoding.HEX);
+    }
+
+    /**
+     * A station connected over TCP to a centre listening at {@code host:port}, sending frames in {@code encoding}.
+     * Every wait has a deadline ({@link SocketLine}): connect 5 s, each write 2 s.
+     */
+    public static SimulatedStation tcp(String host, int port, String station, int centre, int password, ZoneId zone,
+                                       long ackTimeoutMillis, int resends, Encoding encoding) throws IOException {
+        SocketLine s = SocketLine.connect(host, port, 5000);
         return new SimulatedStation(new Link() {
             @Override
             public void write(byte[] b) throws IOException {
-                out.write(b);
-                out.flush();
+                s.write(b, 0, b.length, 2000);
             }
 
             @Override
             public int read(byte[] into, long timeoutMillis) throws IOException {
-                s.setSoTimeout((int) Math.max(1, timeoutMillis));
-                try {
-                    int n = in.read(into);
-                    if (n < 0) {
-                        throw new IOException("centre closed the connection");
-                    }
-                    return n;
-                } catch (SocketTimeoutException e) {
-                    return 0;
-                }
+                return s.read(into, 0, into.length, timeoutMillis);
             }
 
             @Override
             public void close() {
-                try {
-                    s.close();
-                } catch (IOException ignored) {
-                    // closing
-                }
+                s.close();
             }
-        }, station, centre, password, zone, ackTimeoutMillis, resends);
+        }, station, centre, password, zone, ackTimeoutMillis, resends, encoding);
     }
 
     public String station() {
@@ -157,7 +155,7 @@ public final class SimulatedStation implements AutoCloseable {
         serial = serial % 0xFFFF + 1;
         Report r = new Report(function, serial, LocalDateTime.now(zone).withNano(0), station, category,
                 observed.withSecond(0).withNano(0), elements);
-        byte[] wire = new Sl651Frame(centre, station, password, function, false, r.encode(), ControlChar.ETX).encode();
+        byte[] wire = new Sl651Frame(centre, station, password, function, false, r.encode(encoding), ControlChar.ETX, encoding).encode();
         for (int send = 1; send <= 1 + resends; send++) {
             link.write(wire);
             sent.incrementAndGet();
@@ -173,12 +171,13 @@ public final class SimulatedStation implements AutoCloseable {
     public void keepAlive() throws IOException {
         serial = serial % 0xFFFF + 1;
         Report r = new Report(FunctionCode.KEEP_ALIVE, serial, LocalDateTime.now(zone).withNano(0), null, -1, null, List.of());
-        link.write(new Sl651Frame(centre, station, password, FunctionCode.KEEP_ALIVE, false, r.encode(), ControlChar.ETX).encode());
+        link.write(new Sl651Frame(centre, station, password, FunctionCode.KEEP_ALIVE, false, r.encode(encoding), ControlChar.ETX,
+                encoding).encode());
         sent.incrementAndGet();
     }
 
     private boolean awaitAck(int function, int serialNumber) throws IOException {
-        Sl651Decoder d = new Sl651Decoder();
+        Sl651Decoder d = new Sl651Decoder(encoding);
         long deadline = System.nanoTime() + ackTimeoutMillis * 1_000_000L;
         while (true) {
             long left = (deadline - System.nanoTime()) / 1_000_000L;
@@ -188,8 +187,7 @@ public final class SimulatedStation implements AutoCloseable {
             int n = link.read(buf, left);
             for (Sl651Decoder.Event e : d.feed(buf, 0, n)) {
                 if (e instanceof Sl651Decoder.Received got && got.frame().downlink() && got.frame().function() == function
-                        && got.frame().station().equals(station) && got.frame().body().length >= 2
-                        && ((got.frame().body()[0] & 0xFF) << 8 | (got.frame().body()[1] & 0xFF)) == serialNumber) {
+                        && got.frame().station().equals(station) && got.frame().serialNumber() == serialNumber) {
                     if (acksToLose.get() > 0 && acksToLose.getAndDecrement() > 0) {
                         continue; // lost on the way
                     }

@@ -4,5 +4,5 @@
  * by {@code tidegate simulate}, the demo and the tests; not part of the gateway's data path.
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("1.0.0")
+@org.osgi.annotation.versioning.Version("1.1.0")
 package org.tidegate.driver.sl651.station;

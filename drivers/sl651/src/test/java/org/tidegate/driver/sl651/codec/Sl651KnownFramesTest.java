@@ -173,8 +173,8 @@ class Sl651KnownFramesTest {
 
     // ---- the decoder ----
 
-    static List<Event> feedSplit(byte[] bytes, int... cuts) {
-        Sl651Decoder d = new Sl651Decoder();
+    static List<Event> feedSplit(Encoding encoding, byte[] bytes, int... cuts) {
+        Sl651Decoder d = new Sl651Decoder(encoding);
         List<Event> out = new ArrayList<>();
         int from = 0;
         for (int c : cuts) {
@@ -186,27 +186,34 @@ class Sl651KnownFramesTest {
         return out;
     }
 
+    /**
+     * The whole frame {@code bytes} fed byte by byte (nothing before the last byte) and in two-cut splits (the first
+     * cut every {@code step} bytes, the second everywhere after it) gives exactly its frame and report.
+     */
+    static void assertEverySplit(Encoding encoding, byte[] bytes, int step) throws Sl651Exception {
+        Sl651Frame expected = Sl651Frame.decode(encoding, bytes, 0, bytes.length);
+        Received want = new Received(expected, Report.decode(expected));
+        Sl651Decoder one = new Sl651Decoder(encoding);
+        List<Event> got = new ArrayList<>();
+        for (int i = 0; i < bytes.length; i++) {
+            List<Event> ev = one.feed(bytes[i]);
+            if (i < bytes.length - 1) {
+                assertTrue(ev.isEmpty(), "event before the last byte at " + i);
+            }
+            got.addAll(ev);
+        }
+        assertEquals(List.of(want), got);
+        for (int a = 0; a <= bytes.length; a += step) {
+            for (int b = a; b <= bytes.length; b++) {
+                assertEquals(List.of(want), feedSplit(encoding, bytes, a, b), "split " + a + "/" + b);
+            }
+        }
+    }
+
     @Test
     void everyFrameByteByByteAndInEverySplit() throws Exception {
         for (String v : List.of(TIMED, QUERY, KEEP_ALIVE)) {
-            byte[] bytes = hex(v);
-            Sl651Frame expected = Sl651Frame.decode(bytes);
-            Report report = Report.decode(expected);
-            Sl651Decoder one = new Sl651Decoder();
-            List<Event> got = new ArrayList<>();
-            for (int i = 0; i < bytes.length; i++) {
-                List<Event> ev = one.feed(bytes[i]);
-                if (i < bytes.length - 1) {
-                    assertTrue(ev.isEmpty(), "event before the last byte at " + i);
-                }
-                got.addAll(ev);
-            }
-            assertEquals(List.of(new Received(expected, report)), got);
-            for (int a = 0; a <= bytes.length; a++) {
-                for (int b = a; b <= bytes.length; b++) {
-                    assertEquals(List.of(new Received(expected, report)), feedSplit(bytes, a, b), v + " split " + a + "/" + b);
-                }
-            }
+            assertEverySplit(Encoding.HEX, hex(v), 1);
         }
     }
 
@@ -333,27 +340,46 @@ class Sl651KnownFramesTest {
     @Test
     @org.junit.jupiter.api.Timeout(30)
     void fuzz() {
-        Random rnd = new Random(651_2014L);
-        List<byte[]> seeds = List.of(hex(TIMED), hex(QUERY), hex(KEEP_ALIVE));
-        long deadline = System.nanoTime() + 5_000_000_000L;
-        Sl651Decoder stream = new Sl651Decoder();
+        int[] got = fuzz(Encoding.HEX, List.of(hex(TIMED), hex(QUERY), hex(KEEP_ALIVE)), 651_2014L, 200_000, 5_000, 1_000,
+                b -> {
+                    fixCrc(b);
+                    return b;
+                });
+        System.out.println("SL 651 fuzz: " + got[0] + " mutations, " + got[1] + " frames with a good CRC decoded, buffer bounded by "
+                + Sl651Frame.MAX_FRAME);
+    }
+
+    /**
+     * The mutation loop both encodings' fuzz tests run: at most {@code max} mutated seeds or {@code millis}, each
+     * decoded whole and fed to a fresh decoder and to one long-lived stream decoder; a third of them get their CRC
+     * rewritten ({@code fixCrc}) so the body decoders see the damage; at least {@code atLeast} mutations must run
+     * (a loaded machine runs fewer in the time). Asserts the codec throws nothing but its own
+     * refusal and buffers at most one frame, and that a good frame still comes through the stream after all that.
+     *
+     * @return mutations run and frames with a good CRC decoded
+     */
+    static int[] fuzz(Encoding encoding, List<byte[]> seeds, long seed, int max, long millis, int atLeast,
+                      java.util.function.UnaryOperator<byte[]> fixCrc) {
+        Random rnd = new Random(seed);
+        long deadline = System.nanoTime() + millis * 1_000_000L;
+        Sl651Decoder stream = new Sl651Decoder(encoding);
         int n = 0;
         int received = 0;
-        for (; n < 200_000 && System.nanoTime() < deadline; n++) {
+        for (; n < max && System.nanoTime() < deadline; n++) {
             byte[] b = seeds.get(rnd.nextInt(seeds.size())).clone();
             int k = 1 + rnd.nextInt(4);
             for (int m = 0; m < k; m++) {
                 b = mutate(b, rnd, seeds);
             }
             if (rnd.nextInt(3) == 0) {
-                fixCrc(b); // past the CRC, so that the body and element decoders see the damage
+                b = fixCrc.apply(b);
             }
             try {
-                Report.decode(Sl651Frame.decode(b));
+                Report.decode(Sl651Frame.decode(encoding, b, 0, b.length));
             } catch (Sl651Exception expected) {
                 assertTrue(expected.getMessage() != null);
             }
-            Sl651Decoder d = new Sl651Decoder();
+            Sl651Decoder d = new Sl651Decoder(encoding);
             for (Event e : d.feed(b)) {
                 if (e instanceof Received) {
                     received++;
@@ -364,13 +390,11 @@ class Sl651KnownFramesTest {
             stream.feed(b);
             assertTrue(stream.buffered() <= Sl651Frame.MAX_FRAME);
         }
-        assertTrue(n > 1_000, "only " + n + " mutations in 5 s");
+        assertTrue(n >= atLeast, "only " + n + " mutations in " + millis + " ms");
         assertTrue(received > 0);
-        System.out.println("SL 651 fuzz: " + n + " mutations, " + received + " frames with a good CRC decoded, buffer bounded by "
-                + Sl651Frame.MAX_FRAME);
-        // After all that garbage, a good frame still comes through.
         stream.flush();
-        assertEquals(1, stream.feed(hex(TIMED)).stream().filter(Received.class::isInstance).count());
+        assertEquals(1, stream.feed(seeds.get(0)).stream().filter(Received.class::isInstance).count());
+        return new int[] {n, received};
     }
 
     /** Rewrites the CRC where the length field puts it, if the frame is that long. */
