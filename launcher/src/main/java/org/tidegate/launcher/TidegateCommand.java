@@ -9,7 +9,6 @@ import java.util.ServiceLoader;
 import java.util.TreeMap;
 import org.tidegate.core.cli.CommandLines;
 import org.tidegate.core.cli.PicocliCommand;
-import org.tidegate.core.cli.Subcommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -17,7 +16,7 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code tidegate}: the root of the command line. Its subcommands are the built-in ones plus whatever the class
- * path contributes ({@link PicocliCommand} and {@link Subcommand} services), added by {@link AllCommands} when
+ * path contributes ({@link PicocliCommand} services), added by {@link AllCommands} when
  * picocli builds the model, so that the completion script and man page generators, which start from this class,
  * see the same commands as a user does. {@code demo} and {@code bench} come from the distribution's
  * {@code tools/} folder, {@code ingest} from {@code cloud/}: {@code bin/tidegate} puts them on the class path only for
@@ -44,25 +43,32 @@ public final class TidegateCommand implements PicocliCommand {
         return 2;
     }
 
-    /** Every command by name: built-ins first, then picocli services, then {@link Subcommand} services. */
-    static Map<String, Object> commands() {
-        Map<String, Object> all = new TreeMap<>();
+    /**
+     * Every command by name: built-ins first, then the {@link PicocliCommand} services, then a
+     * {@link NotInstalledCommand} for each folder command whose folder is not on the class path.
+     */
+    static Map<String, CommandLine> commands() {
+        Map<String, CommandLine> all = new TreeMap<>();
         for (PicocliCommand c : List.of(new RunCommand(), new VersionCommand())) {
-            all.put(name(c), c);
+            all.put(name(c), CommandLines.of(c));
         }
         for (PicocliCommand c : providers(PicocliCommand.class)) {
-            all.putIfAbsent(name(c), c);
+            String name = name(c);
+            if (!all.containsKey(name)) {
+                all.put(name, CommandLines.of(c));
+            }
         }
-        for (Subcommand s : providers(Subcommand.class)) {
-            all.putIfAbsent(s.name(), s);
-        }
-        FOLDER_COMMANDS.forEach((name, folder) -> all.putIfAbsent(name, new NotInstalled(name, folder)));
+        FOLDER_COMMANDS.forEach((name, folder) -> {
+            if (!all.containsKey(name)) {
+                all.put(name, NotInstalledCommand.commandLine(name, folder));
+            }
+        });
         return all;
     }
 
     /**
      * The providers that load. One that does not (e.g. a stale services file left in a module's target/classes
-     * after its commands moved to the other SPI) costs a warning, not the whole command line.
+     * after its commands moved to another module) costs a warning, not the whole command line.
      */
     private static <T> List<T> providers(Class<T> type) {
         List<T> found = new java.util.ArrayList<>();
@@ -102,7 +108,7 @@ public final class TidegateCommand implements PicocliCommand {
             }
             spec.usageMessage().header("tidegate " + RuntimeSettings.load().version()
                     + " — edge gateway for field sensing terminals");
-            commands().forEach((name, command) -> spec.addSubcommand(name, CommandLines.of(command)));
+            commands().forEach(spec::addSubcommand);
             CommandLine help = new CommandLine(new CommandLine.HelpCommand());
             help.getCommandSpec().usageMessage().header("this list, or the usage of one command");
             spec.addSubcommand("help", help);
@@ -115,26 +121,6 @@ public final class TidegateCommand implements PicocliCommand {
         @Override
         public String[] getVersion() {
             return new String[] {"tidegate " + RuntimeSettings.load().version()};
-        }
-    }
-
-    /** demo, bench or ingest on an installation without their folder: says why instead of "unknown command". */
-    private record NotInstalled(String name, String folder) implements Subcommand {
-        @Override
-        public String summary() {
-            return "(not installed: the distribution's " + folder + "/ folder is missing)";
-        }
-
-        @Override
-        public String usage() {
-            return "tidegate " + name + ": not in this installation";
-        }
-
-        @Override
-        public int run(List<String> args, PrintStream out, PrintStream err) {
-            err.println("tidegate: \"" + name + "\" is in the distribution's " + folder + "/ folder, which this"
-                    + " installation does not have (bin/tidegate adds " + folder + "/*.jar to the class path for it)");
-            return 2;
         }
     }
 }

@@ -11,23 +11,17 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ParseResult;
 
 /**
- * Runs tidegate's command line on picocli, for {@link PicocliCommand}s and {@link Subcommand}s alike, with one set
- * of rules: exit 0 on success, 1 for a failure the user can fix, 2 for a usage mistake; a usage mistake is printed
- * as {@code tidegate CMD: MESSAGE}, then the command's usage, on stderr; {@code help CMD}, {@code CMD --help}
+ * Runs tidegate's command line of {@link PicocliCommand}s on picocli with one set of rules: exit 0 on success, 1 for a
+ * failure the user can fix, 2 for a usage mistake; a usage mistake is printed as {@code tidegate CMD: MESSAGE}, then
+ * the command's usage, on stderr; {@code help CMD}, {@code CMD --help}
  * print the usage on stdout. The launcher builds the tree of all commands; a module's tests run one command.
  */
 public final class CommandLines {
     private CommandLines() {
     }
 
-    /** A command for picocli: a {@link PicocliCommand} (annotated) or a {@link Subcommand} (hand-parsed). */
-    public static CommandLine of(Object command) {
-        if (command instanceof Subcommand s) {
-            return LegacyCommand.commandLine(s);
-        }
-        if (!(command instanceof PicocliCommand)) {
-            throw new IllegalArgumentException(command.getClass() + " is neither a PicocliCommand nor a Subcommand");
-        }
+    /** A {@link PicocliCommand} for picocli, with {@code -h/--help} added when it declares no help option. */
+    public static CommandLine of(PicocliCommand command) {
         CommandLine cl = new CommandLine(command);
         CommandSpec spec = cl.getCommandSpec();
         if (spec.options().stream().noneMatch(OptionSpec::usageHelp)) {
@@ -37,7 +31,7 @@ public final class CommandLines {
     }
 
     /** Runs one command on its own (its name is not among {@code args}), as the module's tests do. */
-    public static int execute(Object command, List<String> args, PrintStream out, PrintStream err) {
+    public static int execute(PicocliCommand command, List<String> args, PrintStream out, PrintStream err) {
         CommandLine cl = of(command);
         cl.getCommandSpec().name("tidegate " + cl.getCommandName());
         return execute(cl, args, out, err, c -> { });
@@ -86,9 +80,6 @@ public final class CommandLines {
         Object command = cl.getCommand();
         beforeRun.accept(cl);
         try {
-            if (command instanceof LegacyCommand legacy) {
-                return legacy.run(out, err);
-            }
             if (command instanceof PicocliCommand c) {
                 return c.run(out, err);
             }

@@ -11,8 +11,8 @@ import org.osgi.annotation.versioning.ConsumerType;
  * values that do not convert are usage errors, exit 2, reported the same way for every command), then calls
  * {@link #run}. {@code -h}/{@code --help} is added when the class declares none.
  *
- * <p>Register the class in {@code META-INF/services/org.tidegate.core.cli.PicocliCommand}. The older
- * {@link Subcommand} SPI keeps working beside this one; {@link CommandLines} runs both.
+ * <p>Register the class in {@code META-INF/services/org.tidegate.core.cli.PicocliCommand}; {@link CommandLines} runs
+ * it.
  */
 @ConsumerType
 public interface PicocliCommand {
