@@ -32,20 +32,25 @@ import picocli.CommandLine.Option;
  * the local API key); VmRSS is sampled once a second after the settle time. Prints both medians, the difference and
  * the ratio (issue 18's budget: at most 20 MB more).
  */
-@Command(name = "console", description = "RSS of the gateway with the web console on and read every second vs. off (demo site, -Xmx128m)")
+@Command(name = "console",
+        description = "RSS of the gateway with the web console on and read every second vs. off (demo site, -Xmx128m)")
 public final class ConsoleBenchmark implements Benchmark {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    @Option(names = "--runs", paramLabel = "N", defaultValue = "3", description = "alternating off/on pairs (default ${DEFAULT-VALUE})")
+    @Option(names = "--runs", paramLabel = "N", defaultValue = "3",
+            description = "alternating off/on pairs (default ${DEFAULT-VALUE})")
     int runs;
 
-    @Option(names = "--settle", paramLabel = "SECONDS", defaultValue = "30", description = "seconds after start before RSS is sampled (default ${DEFAULT-VALUE})")
+    @Option(names = "--settle", paramLabel = "SECONDS", defaultValue = "30",
+            description = "seconds after start before RSS is sampled (default ${DEFAULT-VALUE})")
     int settle;
 
-    @Option(names = "--measure", paramLabel = "SECONDS", defaultValue = "20", description = "seconds RSS is sampled, once a second (default ${DEFAULT-VALUE})")
+    @Option(names = "--measure", paramLabel = "SECONDS", defaultValue = "20",
+            description = "seconds RSS is sampled, once a second (default ${DEFAULT-VALUE})")
     int measure;
 
-    @Option(names = "--pretouch", description = "start both gateways with -XX:+AlwaysPreTouch (the whole heap resident)")
+    @Option(names = "--pretouch",
+            description = "start both gateways with -XX:+AlwaysPreTouch (the whole heap resident)")
     boolean pretouch;
 
     @Override

@@ -39,15 +39,18 @@ import picocli.CommandLine.Option;
  * {@code openssl speed} figures (SM4-CBC, since OpenSSL 3.0 has no SM4-GCM; SM2 sign/verify) from the same
  * run beside them.
  */
-@Command(name = "crypto", description = "envelope seal/open rates, SM4-GCM MB/s, SM2 sign/verify per second, beside openssl speed")
+@Command(name = "crypto",
+        description = "envelope seal/open rates, SM4-GCM MB/s, SM2 sign/verify per second, beside openssl speed")
 public class CryptoBenchmark implements Benchmark {
     private static final java.lang.management.ThreadMXBean THREADS =
             java.lang.management.ManagementFactory.getThreadMXBean();
 
-    @Option(names = "--runs", paramLabel = "N", defaultValue = "5", description = "timed runs per figure, at least 1 (default ${DEFAULT-VALUE})")
+    @Option(names = "--runs", paramLabel = "N", defaultValue = "5",
+            description = "timed runs per figure, at least 1 (default ${DEFAULT-VALUE})")
     int runsOption;
 
-    @Option(names = "--seconds", paramLabel = "SECONDS", defaultValue = "1", description = "CPU seconds per run, at least 0.2 (default ${DEFAULT-VALUE})")
+    @Option(names = "--seconds", paramLabel = "SECONDS", defaultValue = "1",
+            description = "CPU seconds per run, at least 0.2 (default ${DEFAULT-VALUE})")
     double secondsOption;
 
     @Option(names = "--no-openssl", description = "skip the openssl speed peer figures")

@@ -45,10 +45,12 @@ public final class GatewayBenchmark implements Benchmark {
             description = "run the throughput benchmark at this sample rate (e.g. 100000) instead of start-up/RSS")
     Integer samplesPerSecond;
 
-    @Option(names = "--devices", paramLabel = "N", description = "Modbus TCP devices (default 20; 50 with --samples-per-second)")
+    @Option(names = "--devices", paramLabel = "N",
+            description = "Modbus TCP devices (default 20; 50 with --samples-per-second)")
     Integer devices;
 
-    @Option(names = "--runs", paramLabel = "N", defaultValue = "3", description = "runs per figure (default ${DEFAULT-VALUE})")
+    @Option(names = "--runs", paramLabel = "N", defaultValue = "3",
+            description = "runs per figure (default ${DEFAULT-VALUE})")
     int runs;
 
     @Option(names = "--settle", paramLabel = "SECONDS", defaultValue = "20",
@@ -83,7 +85,8 @@ public final class GatewayBenchmark implements Benchmark {
                     + " (default ${DEFAULT-VALUE})")
     int backlog;
 
-    @Option(names = "--heap", paramLabel = "MB", defaultValue = "64", description = "gateway -Xmx in MB, throughput run (default ${DEFAULT-VALUE})")
+    @Option(names = "--heap", paramLabel = "MB", defaultValue = "64",
+            description = "gateway -Xmx in MB, throughput run (default ${DEFAULT-VALUE})")
     int heap;
 
     @Option(names = "--inflight", paramLabel = "N", defaultValue = "128",

@@ -19,16 +19,20 @@ import picocli.CommandLine.Option;
  * poll of the riverside GPIO channels. Real pins add the provider's (kernel, JNI) cost on top; there is no
  * peer tool for GPIO on this machine to compare with.
  */
-@Command(name = "gpio", description = "GPIO driver on the mock provider: pulse counting rate, edge push delay, poll time")
+@Command(name = "gpio",
+        description = "GPIO driver on the mock provider: pulse counting rate, edge push delay, poll time")
 public final class GpioBenchmark implements Benchmark {
 
-    @Option(names = "--runs", paramLabel = "N", defaultValue = "5", description = "timed runs per figure (default ${DEFAULT-VALUE})")
+    @Option(names = "--runs", paramLabel = "N", defaultValue = "5",
+            description = "timed runs per figure (default ${DEFAULT-VALUE})")
     int runs;
 
-    @Option(names = "--pulses", paramLabel = "N", defaultValue = "200000", description = "pulses counted per run (default ${DEFAULT-VALUE})")
+    @Option(names = "--pulses", paramLabel = "N", defaultValue = "200000",
+            description = "pulses counted per run (default ${DEFAULT-VALUE})")
     int pulses;
 
-    @Option(names = "--polls", paramLabel = "N", defaultValue = "100000", description = "polls of the GPIO channels per run (default ${DEFAULT-VALUE})")
+    @Option(names = "--polls", paramLabel = "N", defaultValue = "100000",
+            description = "polls of the GPIO channels per run (default ${DEFAULT-VALUE})")
     int polls;
 
     @Override

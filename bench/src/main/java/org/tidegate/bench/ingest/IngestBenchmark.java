@@ -61,7 +61,8 @@ import picocli.CommandLine.Option;
  * benchmark's own polling backend), the CPU per reading of each (the ingest JVMs also by thread group) and of
  * mosquitto, which hold on a machine shared with other work.
  */
-@Command(name = "ingest", description = "ingest into PostgreSQL: readings/s with 1 and 2 ingest processes vs a plain COPY of the same rows")
+@Command(name = "ingest",
+        description = "ingest into PostgreSQL: readings/s with 1 and 2 ingest processes vs a plain COPY of the same rows")
 public final class IngestBenchmark implements Benchmark {
     private static final long POLL_MS = 20;
     private static final int WARM_ROUNDS = 4;
@@ -89,25 +90,32 @@ public final class IngestBenchmark implements Benchmark {
         }
     }
 
-    @Option(names = "--envelopes", paramLabel = "N", defaultValue = "10000", description = "telemetry envelopes per run (default ${DEFAULT-VALUE})")
+    @Option(names = "--envelopes", paramLabel = "N", defaultValue = "10000",
+            description = "telemetry envelopes per run (default ${DEFAULT-VALUE})")
     int envelopes;
 
-    @Option(names = "--samples", paramLabel = "N", defaultValue = "40", description = "readings per envelope (default ${DEFAULT-VALUE})")
+    @Option(names = "--samples", paramLabel = "N", defaultValue = "40",
+            description = "readings per envelope (default ${DEFAULT-VALUE})")
     int samples;
 
-    @Option(names = "--gateways", paramLabel = "N", defaultValue = "20", description = "gateways the envelopes come from (default ${DEFAULT-VALUE})")
+    @Option(names = "--gateways", paramLabel = "N", defaultValue = "20",
+            description = "gateways the envelopes come from (default ${DEFAULT-VALUE})")
     int gateways;
 
-    @Option(names = "--runs", paramLabel = "N", defaultValue = "3", description = "runs per figure (default ${DEFAULT-VALUE})")
+    @Option(names = "--runs", paramLabel = "N", defaultValue = "3",
+            description = "runs per figure (default ${DEFAULT-VALUE})")
     int runs;
 
-    @Option(names = "--batch", paramLabel = "N", defaultValue = "1000", description = "ingest --batch: envelopes per transaction (default ${DEFAULT-VALUE})")
+    @Option(names = "--batch", paramLabel = "N", defaultValue = "1000",
+            description = "ingest --batch: envelopes per transaction (default ${DEFAULT-VALUE})")
     int batch;
 
-    @Option(names = "--heap", paramLabel = "MB", defaultValue = "256", description = "-Xmx of each ingest process in MB (default ${DEFAULT-VALUE})")
+    @Option(names = "--heap", paramLabel = "MB", defaultValue = "256",
+            description = "-Xmx of each ingest process in MB (default ${DEFAULT-VALUE})")
     int heap;
 
-    @Option(names = "--body", paramLabel = "json|compact", defaultValue = "json", description = "telemetry body encoding (default ${DEFAULT-VALUE})")
+    @Option(names = "--body", paramLabel = "json|compact", defaultValue = "json",
+            description = "telemetry body encoding (default ${DEFAULT-VALUE})")
     String bodyForm;
 
     @Option(names = "--keep", description = "keep the work directory (PostgreSQL cluster, logs) afterwards")

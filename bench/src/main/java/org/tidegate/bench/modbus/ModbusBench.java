@@ -36,19 +36,24 @@ import picocli.CommandLine.Option;
  * separate connections, against our simulator. Beside it, in the same run and against the same server: a C
  * libmodbus client (compiled here if gcc and libmodbus-dev are present) and j2mod's TCP master.
  */
-@Command(name = "modbus", description = "Modbus TCP reads/s (10 holding registers) through the driver stack, 1 and 20 devices, vs libmodbus and j2mod")
+@Command(name = "modbus",
+        description = "Modbus TCP reads/s (10 holding registers) through the driver stack, 1 and 20 devices, vs libmodbus and j2mod")
 public final class ModbusBench implements Benchmark {
 
-    @Option(names = "--target", paramLabel = "HOST:PORT", description = "measure this Modbus TCP server instead of our simulator")
+    @Option(names = "--target", paramLabel = "HOST:PORT",
+            description = "measure this Modbus TCP server instead of our simulator")
     String target;
 
-    @Option(names = "--seconds", paramLabel = "SECONDS", defaultValue = "3", description = "seconds per timed run (default ${DEFAULT-VALUE})")
+    @Option(names = "--seconds", paramLabel = "SECONDS", defaultValue = "3",
+            description = "seconds per timed run (default ${DEFAULT-VALUE})")
     double seconds;
 
-    @Option(names = "--runs", paramLabel = "N", defaultValue = "5", description = "timed runs per figure (default ${DEFAULT-VALUE})")
+    @Option(names = "--runs", paramLabel = "N", defaultValue = "5",
+            description = "timed runs per figure (default ${DEFAULT-VALUE})")
     int runs;
 
-    @Option(names = "--devices", paramLabel = "N", defaultValue = "20", description = "devices, each with its own connection, in the many-devices run (default ${DEFAULT-VALUE})")
+    @Option(names = "--devices", paramLabel = "N", defaultValue = "20",
+            description = "devices, each with its own connection, in the many-devices run (default ${DEFAULT-VALUE})")
     int devices;
 
     @Option(names = "--no-peers", description = "skip the libmodbus and j2mod peer figures")

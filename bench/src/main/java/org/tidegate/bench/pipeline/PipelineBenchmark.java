@@ -30,14 +30,17 @@ import picocli.CommandLine.Option;
  * turns polls into telemetry bodies, and our streaming body encoder beside Jackson's ObjectMapper writing the
  * same body (the in-process reference; there is no external peer tool for edge rules).
  */
-@Command(name = "pipeline", description = "edge rules per poll, poll-thread hand-off latency, telemetry bodies per second")
+@Command(name = "pipeline",
+        description = "edge rules per poll, poll-thread hand-off latency, telemetry bodies per second")
 public final class PipelineBenchmark implements Benchmark {
     private static final int CHANNELS = 8;
 
-    @Option(names = "--runs", paramLabel = "N", defaultValue = "5", description = "timed runs, at least 1 (default ${DEFAULT-VALUE})")
+    @Option(names = "--runs", paramLabel = "N", defaultValue = "5",
+            description = "timed runs, at least 1 (default ${DEFAULT-VALUE})")
     int runs;
 
-    @Option(names = "--polls", paramLabel = "N", defaultValue = "100000", description = "polls per run, at least 1000 (default ${DEFAULT-VALUE})")
+    @Option(names = "--polls", paramLabel = "N", defaultValue = "100000",
+            description = "polls per run, at least 1000 (default ${DEFAULT-VALUE})")
     int polls;
 
     @Override

@@ -34,27 +34,34 @@ import picocli.CommandLine.Option;
  * same run and on the same disk: plain JDBC inserts at 100 rows per transaction, and the sqlite3 command
  * line tool doing the same (if installed). Medians of several runs.
  */
-@Command(name = "store", description = "store-and-forward queue: appends/s (single writer, group commit), drain/s, size per 100k; peers: raw SQLite")
+@Command(name = "store",
+        description = "store-and-forward queue: appends/s (single writer, group commit), drain/s, size per 100k; peers: raw SQLite")
 public final class StoreBenchmark implements Benchmark {
     private static final int PAYLOAD = 256;
     private static final String TOPIC = "tidegate/gw-zj-0001/telemetry/wl-001";
 
-    @Option(names = "--runs", paramLabel = "N", defaultValue = "3", description = "timed runs per figure (default ${DEFAULT-VALUE})")
+    @Option(names = "--runs", paramLabel = "N", defaultValue = "3",
+            description = "timed runs per figure (default ${DEFAULT-VALUE})")
     int runs;
 
-    @Option(names = "--seconds", paramLabel = "SECONDS", defaultValue = "3", description = "seconds per timed run (default ${DEFAULT-VALUE})")
+    @Option(names = "--seconds", paramLabel = "SECONDS", defaultValue = "3",
+            description = "seconds per timed run (default ${DEFAULT-VALUE})")
     int seconds;
 
-    @Option(names = "--threads", paramLabel = "N", defaultValue = "64", description = "appenders for the group-commit figure (default ${DEFAULT-VALUE})")
+    @Option(names = "--threads", paramLabel = "N", defaultValue = "64",
+            description = "appenders for the group-commit figure (default ${DEFAULT-VALUE})")
     int threads;
 
-    @Option(names = "--dir", paramLabel = "DIR", description = "where the queues are made (default: the temporary directory)")
+    @Option(names = "--dir", paramLabel = "DIR",
+            description = "where the queues are made (default: the temporary directory)")
     Path dir;
 
-    @Option(names = "--synchronous", paramLabel = "FULL|EXTRA|NORMAL", defaultValue = "FULL", description = "SQLite synchronous mode (default ${DEFAULT-VALUE})")
+    @Option(names = "--synchronous", paramLabel = "FULL|EXTRA|NORMAL", defaultValue = "FULL",
+            description = "SQLite synchronous mode (default ${DEFAULT-VALUE})")
     String synchronous;
 
-    @Option(names = "--size-messages", paramLabel = "N", defaultValue = "100000", description = "messages for the size figure (default ${DEFAULT-VALUE})")
+    @Option(names = "--size-messages", paramLabel = "N", defaultValue = "100000",
+            description = "messages for the size figure (default ${DEFAULT-VALUE})")
     int sizeMessages;
 
     @Override

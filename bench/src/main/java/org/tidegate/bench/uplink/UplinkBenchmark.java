@@ -37,32 +37,41 @@ import picocli.CommandLine.Option;
  * Paho QoS 1 publish, PUBACK, delete — against a local mosquitto started for the run; and, in the same run,
  * {@code mosquitto_pub -l -q 1} pushing the same number of messages of the same size to the same broker.
  */
-@Command(name = "uplink", description = "MQTT uplink: append-to-PUBACK throughput and latency vs mosquitto_pub at QoS 1")
+@Command(name = "uplink",
+        description = "MQTT uplink: append-to-PUBACK throughput and latency vs mosquitto_pub at QoS 1")
 public final class UplinkBenchmark implements Benchmark {
     private static final String GW = "gw-bench-0001";
 
-    @Option(names = "--messages", paramLabel = "N", defaultValue = "5000", description = "messages per run (default ${DEFAULT-VALUE})")
+    @Option(names = "--messages", paramLabel = "N", defaultValue = "5000",
+            description = "messages per run (default ${DEFAULT-VALUE})")
     int messages;
 
-    @Option(names = "--runs", paramLabel = "N", defaultValue = "3", description = "runs per figure (default ${DEFAULT-VALUE})")
+    @Option(names = "--runs", paramLabel = "N", defaultValue = "3",
+            description = "runs per figure (default ${DEFAULT-VALUE})")
     int runs;
 
-    @Option(names = "--producers", paramLabel = "N", defaultValue = "4", description = "threads appending to the outbox (default ${DEFAULT-VALUE})")
+    @Option(names = "--producers", paramLabel = "N", defaultValue = "4",
+            description = "threads appending to the outbox (default ${DEFAULT-VALUE})")
     int producers;
 
-    @Option(names = "--inflight", paramLabel = "N", defaultValue = "32", description = "the uplink's QoS 1 messages in flight (default ${DEFAULT-VALUE})")
+    @Option(names = "--inflight", paramLabel = "N", defaultValue = "32",
+            description = "the uplink's QoS 1 messages in flight (default ${DEFAULT-VALUE})")
     int inflight;
 
-    @Option(names = "--broker", paramLabel = "URL", description = "an existing broker (default: mosquitto if installed, else the embedded one)")
+    @Option(names = "--broker", paramLabel = "URL",
+            description = "an existing broker (default: mosquitto if installed, else the embedded one)")
     String brokerUrl;
 
-    @Option(names = "--synchronous", paramLabel = "FULL|EXTRA|NORMAL", defaultValue = "FULL", description = "the store's SQLite synchronous mode (default ${DEFAULT-VALUE})")
+    @Option(names = "--synchronous", paramLabel = "FULL|EXTRA|NORMAL", defaultValue = "FULL",
+            description = "the store's SQLite synchronous mode (default ${DEFAULT-VALUE})")
     String synchronous;
 
-    @Option(names = "--body", paramLabel = "BYTES", defaultValue = "200", description = "telemetry body size (default ${DEFAULT-VALUE})")
+    @Option(names = "--body", paramLabel = "BYTES", defaultValue = "200",
+            description = "telemetry body size (default ${DEFAULT-VALUE})")
     int bodyBytes;
 
-    @Option(names = "--pipelined", paramLabel = "N", defaultValue = "64", description = "appends each producer keeps waiting for their commit; 0 = one at a time (default ${DEFAULT-VALUE})")
+    @Option(names = "--pipelined", paramLabel = "N", defaultValue = "64",
+            description = "appends each producer keeps waiting for their commit; 0 = one at a time (default ${DEFAULT-VALUE})")
     int pipelined;
 
     @Option(names = "--embedded", description = "use the embedded broker even when mosquitto is installed")

@@ -23,16 +23,19 @@ public final class BrokerOptions {
 
     private String url;
 
-    @Option(names = "--ca", paramLabel = "FILE", description = "PEM CA certificate(s) for ssl:// (default: the JVM trust store)")
+    @Option(names = "--ca", paramLabel = "FILE",
+            description = "PEM CA certificate(s) for ssl:// (default: the JVM trust store)")
     private Path ca;
 
     @Option(names = "--username", paramLabel = "NAME", description = "broker user name")
     private String username;
 
-    @Option(names = "--password-env", paramLabel = "VAR", description = "environment variable holding the broker password")
+    @Option(names = "--password-env", paramLabel = "VAR",
+            description = "environment variable holding the broker password")
     private String passwordEnv;
 
-    @Option(names = "--prefix", paramLabel = "P", defaultValue = "tidegate", description = "topic prefix (default ${DEFAULT-VALUE})")
+    @Option(names = "--prefix", paramLabel = "P", defaultValue = "tidegate",
+            description = "topic prefix (default ${DEFAULT-VALUE})")
     private String prefix;
 
     @Option(names = "--broker", required = true, paramLabel = "URL", description = "tcp://host:port or ssl://host:port")

@@ -12,7 +12,8 @@ final class CliSupport {
 
     /** {@code @Mixin CliSupport.CloudId cloud}: the cloud's sender id. */
     static final class CloudId {
-        @Option(names = "--cloud-id", paramLabel = "ID", defaultValue = "cloud", description = "the cloud's sender id (default ${DEFAULT-VALUE})")
+        @Option(names = "--cloud-id", paramLabel = "ID", defaultValue = "cloud",
+                description = "the cloud's sender id (default ${DEFAULT-VALUE})")
         String id;
     }
 }
