@@ -30,6 +30,7 @@ import org.tidegate.driver.dlt645.codec.FrameDecoder;
 import org.tidegate.driver.dlt645.codec.MeterAddress;
 import org.tidegate.driver.dlt645.codec.MeterError;
 import org.tidegate.driver.dlt645.codec.ReadReply;
+import org.tidegate.driver.serial.ByteLine;
 import org.tidegate.driver.serial.WriteTimeoutException;
 import org.tinylog.Logger;
 
@@ -399,7 +400,7 @@ public final class Dlt645Session implements DeviceSession {
         }
     }
 
-    private Frame exchange(MeterLink.Wire line, Frame request, int function) throws IOException {
+    private Frame exchange(ByteLine line, Frame request, int function) throws IOException {
         byte[] wire = request.encode(settings.preamble());
         long charNanos = bus.charTimeNanos();
         long start = System.nanoTime();
