@@ -1,6 +1,7 @@
 package org.tidegate.driver.serial;
 
 import java.util.Locale;
+import java.util.function.Supplier;
 import org.tidegate.core.driver.ReadStatus;
 import org.tidegate.core.retry.Backoff;
 import org.tinylog.Logger;
@@ -25,11 +26,17 @@ public final class SilentDeviceBackoff<F extends Exception> {
     public static final long BACKOFF_MAX_MS = 60_000;
 
     private final Backoff backoff;
+    private final Supplier<String> who;
     private int failedPollsInRow;
     private F lastFailure;
 
-    /** @param pollIntervalMillis the device's poll interval: the back-off starts there */
-    public SilentDeviceBackoff(long pollIntervalMillis) {
+    /**
+     * @param pollIntervalMillis the device's poll interval: the back-off starts there
+     * @param who                the device for log lines, e.g. {@code device=em-1 meter=123456789012} (asked only
+     *                           when a line is written)
+     */
+    public SilentDeviceBackoff(long pollIntervalMillis, Supplier<String> who) {
+        this.who = who;
         long min = Math.max(1, pollIntervalMillis);
         this.backoff = new Backoff(min, Math.max(min, Math.min(BACKOFF_MAX_MS, BACKOFF_POLLS * min)));
     }
@@ -65,12 +72,11 @@ public final class SilentDeviceBackoff<F extends Exception> {
      *
      * @param failure the poll's first failure, null if none
      * @param status  its status
-     * @param who     the device for log lines, e.g. {@code device=em-1 meter=123456789012}
      */
-    public void polled(boolean answered, F failure, ReadStatus status, String who) {
+    public void polled(boolean answered, F failure, ReadStatus status) {
         if (answered || failure == null) {
             if (backingOff()) {
-                Logger.info("{} answering again after {} failed polls", who, failedPollsInRow);
+                Logger.info("{} answering again after {} failed polls", who.get(), failedPollsInRow);
             }
             failedPollsInRow = 0;
             lastFailure = null;
@@ -86,7 +92,7 @@ public final class SilentDeviceBackoff<F extends Exception> {
             long delay = backoff.failed(System.nanoTime());
             if (failedPollsInRow == FAILED_POLLS_BEFORE_BACKOFF) {
                 Logger.warn("{} failed {} polls in a row ({}): asking it less often (first wait {} ms, at most {} ms) and without retries",
-                        who, failedPollsInRow, status.name().toLowerCase(Locale.ROOT), delay, backoff.maxMs());
+                        who.get(), failedPollsInRow, status.name().toLowerCase(Locale.ROOT), delay, backoff.maxMs());
             }
         }
     }

@@ -84,7 +84,8 @@ public final class Dlt645Session implements DeviceSession {
         this.bus = bus;
         this.timeoutMillis = timeoutMillis;
         this.attempts = 1 + Math.max(0, retries);
-        this.silent = new SilentDeviceBackoff<>(pollIntervalMillis);
+        this.silent = new SilentDeviceBackoff<>(pollIntervalMillis,
+                () -> "device=" + deviceId + " meter=" + (meter == null ? configured : meter));
     }
 
     public void onClosed(Runnable r) {
@@ -199,8 +200,7 @@ public final class Dlt645Session implements DeviceSession {
             }
         }
         if (!skipped) {
-            silent.polled(answered, failure, failure == null ? null : failure.status,
-                    "device=" + deviceId + " meter=" + (meter == null ? configured : meter));
+            silent.polled(answered, failure, failure == null ? null : failure.status);
         }
         for (int i = 0; i < out.length; i++) {
             if (out[i] == null) {

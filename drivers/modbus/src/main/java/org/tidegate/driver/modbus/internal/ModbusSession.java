@@ -66,7 +66,7 @@ public final class ModbusSession implements DeviceSession {
         this.attempts = 1 + Math.max(0, retries);
         this.limits = limits;
         this.onClose = onClose;
-        this.silent = new SilentDeviceBackoff<>(pollIntervalMillis);
+        this.silent = new SilentDeviceBackoff<>(pollIntervalMillis, () -> "device=" + device + " unit=" + unit);
         this.log = new FaultLog(device, FaultLog.DEFAULT_INTERVAL_MS);
     }
 
@@ -161,7 +161,7 @@ public final class ModbusSession implements DeviceSession {
             }
         }
         if (!skipped && (answered || failure == null || transport.shared())) {
-            silent.polled(answered, failure, failure == null ? null : failure.status(), "device=" + device + " unit=" + unit);
+            silent.polled(answered, failure, failure == null ? null : failure.status());
         }
         for (int i = 0; i < out.length; i++) {
             if (out[i] == null) {
