@@ -134,10 +134,14 @@ final class RunCommand implements PicocliCommand {
             return EX_CONFIG;
         }
 
+        String gatewayId = check.config().id();
+        // The check's decoded device model (a few MB for thousands of channels) is not needed any more: the framework
+        // reads the home itself. This method waits below for as long as the gateway runs, so drop it here.
+        check = null;
         Logger.info("tidegate {} starting: gateway {} home {} (pid {})", RuntimeSettings.load().version(),
-                check.config().id(), home, ProcessHandle.current().pid());
+                gatewayId, home, ProcessHandle.current().pid());
         // The id and key a technician compares with the platform's registration (first boot prints them too).
-        Logger.info("gateway {} public key SM3 fingerprint {}", check.config().id(), fingerprint);
+        Logger.info("gateway {} public key SM3 fingerprint {}", gatewayId, fingerprint);
 
         GatewayRuntime runtime = new GatewayRuntime(home, Map.of("tidegate.config.scanSeconds", String.valueOf(scan)),
                 List.of());
@@ -166,11 +170,11 @@ final class RunCommand implements PicocliCommand {
             runtime.close();
             return 1;
         }
-        Logger.info("gateway {} running; started in {} ms", check.config().id(), (System.nanoTime() - t0) / 1_000_000);
+        Logger.info("gateway {} running; started in {} ms", gatewayId, (System.nanoTime() - t0) / 1_000_000);
         if (notifier.enabled()) {
             Duration every = WatchdogFeeder.interval(System.getenv("WATCHDOG_USEC"), System.getenv("WATCHDOG_PID"),
                     ProcessHandle.current().pid());
-            if (!notifier.send("READY=1\nSTATUS=running: gateway " + check.config().id())) {
+            if (!notifier.send("READY=1\nSTATUS=running: gateway " + gatewayId)) {
                 Logger.warn("systemd: cannot send READY=1 to {}: {}", System.getenv("NOTIFY_SOCKET"), notifier.lastError());
             }
             if (every != null) {

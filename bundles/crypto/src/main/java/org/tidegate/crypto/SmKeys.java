@@ -5,15 +5,10 @@ import java.io.UncheckedIOException;
 import java.math.BigInteger;
 import java.security.GeneralSecurityException;
 import java.security.InvalidKeyException;
-import java.security.KeyFactory;
 import java.security.KeyPair;
-import java.security.KeyPairGenerator;
 import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.security.SecureRandom;
-import java.security.spec.ECGenParameterSpec;
-import java.security.spec.PKCS8EncodedKeySpec;
-import java.security.spec.X509EncodedKeySpec;
 import java.util.HexFormat;
 import org.bouncycastle.asn1.ASN1Encoding;
 import org.bouncycastle.asn1.DERBitString;
@@ -22,6 +17,8 @@ import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
 import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
 import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
 import org.bouncycastle.asn1.x9.X9ObjectIdentifiers;
+import org.bouncycastle.crypto.generators.ECKeyPairGenerator;
+import org.bouncycastle.crypto.params.ECKeyGenerationParameters;
 import org.bouncycastle.crypto.params.ECPrivateKeyParameters;
 import org.bouncycastle.crypto.params.ECPublicKeyParameters;
 import org.bouncycastle.math.ec.ECPoint;
@@ -46,13 +43,14 @@ public final class SmKeys {
     }
 
     public static KeyPair generate(SecureRandom random) {
+        ECKeyPairGenerator g = new ECKeyPairGenerator();
+        g.init(new ECKeyGenerationParameters(Sm2.DOMAIN, random));
+        ECPrivateKeyParameters d = (ECPrivateKeyParameters) g.generateKeyPair().getPrivate();
+        PrivateKey key = privateKey(d);
         try {
-            KeyPairGenerator g = KeyPairGenerator.getInstance("EC", Bc.PROVIDER);
-            g.initialize(new ECGenParameterSpec(Sm2.CURVE_NAME), random);
-            KeyPair kp = g.generateKeyPair();
-            return new KeyPair(canonical(kp.getPublic()), canonical(kp.getPrivate()));
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("SM2 key generation is unavailable", e);
+            return new KeyPair(publicKeyOf(key), key);
+        } catch (InvalidKeyException e) {
+            throw new IllegalStateException("SM2 key generation failed", e);
         }
     }
 
@@ -126,7 +124,7 @@ public final class SmKeys {
     /** Reads SPKI DER; the key must be on sm2p256v1. */
     public static PublicKey publicKeyFromSpki(byte[] der) throws InvalidKeyException {
         try {
-            PublicKey k = KeyFactory.getInstance("EC", Bc.PROVIDER).generatePublic(new X509EncodedKeySpec(der));
+            PublicKey k = Bc.publicKey(der);
             return canonical(k);
         } catch (GeneralSecurityException | RuntimeException e) {
             throw new InvalidKeyException("not an SM2 public key: " + e.getMessage(), e);
@@ -136,7 +134,7 @@ public final class SmKeys {
     /** Reads PKCS#8 DER; the key must be on sm2p256v1. */
     public static PrivateKey privateKeyFromPkcs8(byte[] der) throws InvalidKeyException {
         try {
-            PrivateKey k = KeyFactory.getInstance("EC", Bc.PROVIDER).generatePrivate(new PKCS8EncodedKeySpec(der));
+            PrivateKey k = Bc.privateKey(der);
             return canonical(k);
         } catch (GeneralSecurityException | RuntimeException e) {
             throw new InvalidKeyException("not an SM2 private key: " + e.getMessage(), e);
@@ -157,7 +155,7 @@ public final class SmKeys {
             ECPoint q = Sm2.DOMAIN.getG().multiply(p.getD()).normalize();
             byte[] der = new PrivateKeyInfo(SM2_ALGORITHM, new org.bouncycastle.asn1.sec.ECPrivateKey(256, p.getD(),
                     new DERBitString(q.getEncoded(false)), null)).getEncoded(ASN1Encoding.DER);
-            return KeyFactory.getInstance("EC", Bc.PROVIDER).generatePrivate(new PKCS8EncodedKeySpec(der));
+            return Bc.privateKey(der);
         } catch (IOException | GeneralSecurityException e) {
             throw new IllegalArgumentException("invalid SM2 private scalar", e);
         }
@@ -165,20 +163,10 @@ public final class SmKeys {
 
     /** Re-reads a key through its canonical encoding so every key of ours has named-curve parameters. */
     private static PublicKey canonical(PublicKey k) throws InvalidKeyException {
-        byte[] der = spki(k);
-        try {
-            return KeyFactory.getInstance("EC", Bc.PROVIDER).generatePublic(new X509EncodedKeySpec(der));
-        } catch (GeneralSecurityException e) {
-            throw new InvalidKeyException(e);
-        }
+        return Bc.publicKey(spki(k));
     }
 
     private static PrivateKey canonical(PrivateKey k) throws InvalidKeyException {
-        byte[] der = pkcs8(k);
-        try {
-            return KeyFactory.getInstance("EC", Bc.PROVIDER).generatePrivate(new PKCS8EncodedKeySpec(der));
-        } catch (GeneralSecurityException e) {
-            throw new InvalidKeyException(e);
-        }
+        return Bc.privateKey(pkcs8(k));
     }
 }
