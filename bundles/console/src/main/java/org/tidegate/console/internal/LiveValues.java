@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import org.tidegate.core.model.Quality;
 import org.tidegate.core.model.Sample;
 import org.tidegate.core.pipeline.SampleBatch;
 
@@ -31,6 +32,11 @@ final class LiveValues {
     private final int resolutionSeconds;
     private final Map<String, Map<String, Last>> last = new ConcurrentHashMap<>();
     private final Map<String, SeriesRing> series = new ConcurrentHashMap<>();
+    /** The same rings by device, then channel: found per sample without building a {@code device/channel} key. */
+    private final Map<String, Map<String, SeriesRing>> rings = new ConcurrentHashMap<>();
+    /** {@link Quality} names as the API writes them, made once rather than per sample. */
+    private static final String[] QUALITY = java.util.Arrays.stream(Quality.values())
+            .map(q -> q.name().toLowerCase(java.util.Locale.ROOT)).toArray(String[]::new);
     private final AtomicLong channels = new AtomicLong();
     private final AtomicLong refused = new AtomicLong();
     private final AtomicLong batches = new AtomicLong();
@@ -42,8 +48,12 @@ final class LiveValues {
     void accept(SampleBatch batch) {
         batches.incrementAndGet();
         Map<String, Last> device = last.computeIfAbsent(batch.device(), d -> new ConcurrentHashMap<>());
-        for (Sample s : batch.samples()) {
-            String key = s.device() + "/" + s.channel();
+        Map<String, SeriesRing> deviceRings = rings.computeIfAbsent(batch.device(), d -> new ConcurrentHashMap<>());
+        // Indexed, with no per-sample strings: this runs for every sample (100 000 a second at full load), where a
+        // key concatenation, a lower-cased quality and an iterator were 10 % of the gateway's allocation (JFR).
+        List<Sample> samples = batch.samples();
+        for (int i = 0, n = samples.size(); i < n; i++) {
+            Sample s = samples.get(i);
             if (!device.containsKey(s.channel())) {
                 if (channels.incrementAndGet() > MAX_SERIES) {
                     channels.decrementAndGet();
@@ -51,11 +61,16 @@ final class LiveValues {
                     continue;
                 }
             }
-            device.put(s.channel(), new Last(s.timestamp(), s.value(), s.unit(),
-                    s.quality().name().toLowerCase(java.util.Locale.ROOT), s.detail()));
+            device.put(s.channel(), new Last(s.timestamp(), s.value(), s.unit(), QUALITY[s.quality().ordinal()],
+                    s.detail()));
             double x = s.numeric();
             if (s.isGood() && !Double.isNaN(x)) {
-                series.computeIfAbsent(key, k -> new SeriesRing(resolutionSeconds, this::ringShare)).add(s.timestamp(), x);
+                SeriesRing ring = deviceRings.get(s.channel());
+                if (ring == null) {
+                    ring = deviceRings.computeIfAbsent(s.channel(), c -> series.computeIfAbsent(s.device() + "/" + c,
+                            k -> new SeriesRing(resolutionSeconds, this::ringShare)));
+                }
+                ring.add(s.timestamp(), x);
             }
         }
     }
@@ -67,6 +82,7 @@ final class LiveValues {
     /** A device was removed: its values go too. */
     void forget(String deviceId) {
         Map<String, Last> gone = last.remove(deviceId);
+        rings.remove(deviceId);
         if (gone != null) {
             channels.addAndGet(-gone.size());
             gone.keySet().forEach(c -> series.remove(deviceId + "/" + c));

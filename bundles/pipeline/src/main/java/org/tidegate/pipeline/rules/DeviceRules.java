@@ -87,10 +87,17 @@ public final class DeviceRules {
     public Evaluation evaluate(SampleBatch batch) {
         List<Sample> telemetry = new ArrayList<>(batch.samples().size());
         List<AlarmEvent> alarms = new ArrayList<>(0);
-        for (Sample s : batch.samples()) {
-            evaluators.computeIfAbsent(s.channel(),
-                    ch -> new ChannelEvaluator(device, rules.getOrDefault(ch, ChannelRules.none(ch))))
-                    .evaluate(s, telemetry, alarms);
+        List<Sample> samples = batch.samples();
+        for (int i = 0, n = samples.size(); i < n; i++) {
+            // get, then put: computeIfAbsent's capturing lambda and the for-each's iterator would be allocated
+            // for every sample (6.5 % and part of 15 % of the gateway's allocation at 100 000 samples/s, JFR)
+            Sample s = samples.get(i);
+            ChannelEvaluator e = evaluators.get(s.channel());
+            if (e == null) {
+                e = new ChannelEvaluator(device, rules.getOrDefault(s.channel(), ChannelRules.none(s.channel())));
+                evaluators.put(s.channel(), e);
+            }
+            e.evaluate(s, telemetry, alarms);
         }
         return new Evaluation(telemetry, alarms);
     }

@@ -35,48 +35,89 @@ public final class FrameLimit {
     private FrameLimit() {
     }
 
-    /** A socket factory whose sockets read through the limit ({@code tls} may be null: plain TCP). */
+    /**
+     * A socket factory whose sockets read through the limit: TLS sockets of {@code base} if it is an
+     * {@link SSLSocketFactory}, else (null or any other factory) plain TCP sockets.
+     */
     public static SocketFactory factory(SocketFactory base, long maxPacketBytes, AtomicLong oversized) {
-        if (base instanceof SSLSocketFactory ssl) {
-            return new LimitedSslFactory(ssl, maxPacketBytes, oversized);
+        LimitedTcpFactory tcp = new LimitedTcpFactory(maxPacketBytes, oversized);
+        return base instanceof SSLSocketFactory ssl ? new LimitedSslFactory(ssl, tcp) : tcp;
+    }
+
+    /** Where {@link LimitedInput} gets a socket's own input stream from, on first use. */
+    @FunctionalInterface
+    private interface RawInput {
+        InputStream get() throws IOException;
+    }
+
+    /** One socket's input through the limit, made on first use; every caller gets the same stream. */
+    private static final class LimitedInput {
+        private final long max;
+        private final AtomicLong oversized;
+        private InputStream in;
+
+        LimitedInput(long max, AtomicLong oversized) {
+            this.max = max;
+            this.oversized = oversized;
         }
-        SocketFactory plain = base == null ? SocketFactory.getDefault() : base;
-        return new SocketFactory() {
-            @Override
-            public Socket createSocket() {
-                return new Socket() {
-                    private InputStream in;
 
-                    @Override
-                    public synchronized InputStream getInputStream() throws IOException {
-                        if (in == null) {
-                            in = new LimitedInputStream(super.getInputStream(), maxPacketBytes, oversized);
-                        }
-                        return in;
-                    }
-                };
+        synchronized InputStream of(RawInput raw) throws IOException {
+            if (in == null) {
+                in = new LimitedInputStream(raw.get(), max, oversized);
             }
+            return in;
+        }
+    }
 
-            @Override
-            public Socket createSocket(String host, int port) throws IOException {
-                throw new SocketException("unconnected sockets only");
-            }
+    /**
+     * Plain TCP sockets whose input goes through the limit; the limit and its counter for the TLS factory too. Only
+     * unconnected sockets are made (Paho connects them itself): a connected one would have to come from somewhere
+     * else, past the limit.
+     */
+    private static final class LimitedTcpFactory extends SocketFactory {
+        private final long max;
+        private final AtomicLong oversized;
 
-            @Override
-            public Socket createSocket(String host, int port, InetAddress local, int localPort) throws IOException {
-                throw new SocketException("unconnected sockets only");
-            }
+        LimitedTcpFactory(long max, AtomicLong oversized) {
+            this.max = max;
+            this.oversized = oversized;
+        }
 
-            @Override
-            public Socket createSocket(InetAddress host, int port) throws IOException {
-                throw new SocketException("unconnected sockets only");
-            }
+        /** The input of one new socket. */
+        LimitedInput input() {
+            return new LimitedInput(max, oversized);
+        }
 
-            @Override
-            public Socket createSocket(InetAddress host, int port, InetAddress local, int localPort) throws IOException {
-                throw new SocketException("unconnected sockets only");
-            }
-        };
+        @Override
+        public Socket createSocket() {
+            LimitedInput input = input();
+            return new Socket() {
+                @Override
+                public InputStream getInputStream() throws IOException {
+                    return input.of(super::getInputStream);
+                }
+            };
+        }
+
+        @Override
+        public Socket createSocket(String host, int port) throws IOException {
+            throw new SocketException("unconnected sockets only");
+        }
+
+        @Override
+        public Socket createSocket(String host, int port, InetAddress local, int localPort) throws IOException {
+            throw new SocketException("unconnected sockets only");
+        }
+
+        @Override
+        public Socket createSocket(InetAddress host, int port) throws IOException {
+            throw new SocketException("unconnected sockets only");
+        }
+
+        @Override
+        public Socket createSocket(InetAddress host, int port, InetAddress local, int localPort) throws IOException {
+            throw new SocketException("unconnected sockets only");
+        }
     }
 
     /**
@@ -246,26 +287,24 @@ public final class FrameLimit {
         }
     }
 
-    /** TLS sockets whose decrypted input goes through the limit. */
+    /** TLS sockets whose decrypted input goes through the limit; connected sockets are refused as by {@code tcp}. */
     private static final class LimitedSslFactory extends SSLSocketFactory {
         private final SSLSocketFactory base;
-        private final long max;
-        private final AtomicLong oversized;
+        private final LimitedTcpFactory tcp;
 
-        LimitedSslFactory(SSLSocketFactory base, long max, AtomicLong oversized) {
+        LimitedSslFactory(SSLSocketFactory base, LimitedTcpFactory tcp) {
             this.base = base;
-            this.max = max;
-            this.oversized = oversized;
+            this.tcp = tcp;
         }
 
         @Override
         public Socket createSocket() throws IOException {
-            return new LimitedSslSocket((SSLSocket) base.createSocket(), max, oversized);
+            return new LimitedSslSocket((SSLSocket) base.createSocket(), tcp.input());
         }
 
         @Override
         public Socket createSocket(Socket s, String host, int port, boolean autoClose) throws IOException {
-            return new LimitedSslSocket((SSLSocket) base.createSocket(s, host, port, autoClose), max, oversized);
+            return new LimitedSslSocket((SSLSocket) base.createSocket(s, host, port, autoClose), tcp.input());
         }
 
         @Override
@@ -280,44 +319,38 @@ public final class FrameLimit {
 
         @Override
         public Socket createSocket(String host, int port) throws IOException {
-            throw new SocketException("unconnected sockets only");
+            return tcp.createSocket(host, port);
         }
 
         @Override
         public Socket createSocket(String host, int port, InetAddress local, int localPort) throws IOException {
-            throw new SocketException("unconnected sockets only");
+            return tcp.createSocket(host, port, local, localPort);
         }
 
         @Override
         public Socket createSocket(InetAddress host, int port) throws IOException {
-            throw new SocketException("unconnected sockets only");
+            return tcp.createSocket(host, port);
         }
 
         @Override
         public Socket createSocket(InetAddress host, int port, InetAddress local, int localPort) throws IOException {
-            throw new SocketException("unconnected sockets only");
+            return tcp.createSocket(host, port, local, localPort);
         }
     }
 
     /** Delegates everything to the real TLS socket; only its input stream is wrapped. */
     private static final class LimitedSslSocket extends SSLSocket {
         private final SSLSocket s;
-        private final long max;
-        private final AtomicLong oversized;
-        private InputStream in;
+        private final LimitedInput input;
 
-        LimitedSslSocket(SSLSocket s, long max, AtomicLong oversized) {
+        LimitedSslSocket(SSLSocket s, LimitedInput input) {
             this.s = s;
-            this.max = max;
-            this.oversized = oversized;
+            this.input = input;
         }
 
         @Override
-        public synchronized InputStream getInputStream() throws IOException {
-            if (in == null) {
-                in = new LimitedInputStream(s.getInputStream(), max, oversized);
-            }
-            return in;
+        public InputStream getInputStream() throws IOException {
+            return input.of(s::getInputStream);
         }
 
         @Override

@@ -3,5 +3,5 @@
  * works without OSGi; the component in the internal package registers it as a service.
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("1.0.0")
+@org.osgi.annotation.versioning.Version("1.1.0")
 package org.tidegate.driver.modbus;

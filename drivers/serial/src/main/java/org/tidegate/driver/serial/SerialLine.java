@@ -4,11 +4,11 @@ import java.io.IOException;
 import org.osgi.annotation.versioning.ProviderType;
 
 /**
- * An open serial line: a byte pipe with bounded reads. Not thread-safe: one user at a time (bus sharing is
+ * An open serial line: a byte pipe with bounded reads ({@link ByteLine}). Not thread-safe: one user at a time (bus sharing is
  * the protocol driver's job).
  */
 @ProviderType
-public interface SerialLine extends AutoCloseable {
+public interface SerialLine extends ByteLine, AutoCloseable {
 
     SerialSettings settings();
 
@@ -25,6 +25,7 @@ public interface SerialLine extends AutoCloseable {
      *
      * @throws IOException if the bytes could not be written in time; the line is closed then
      */
+    @Override
     default void write(byte[] data, int off, int len, long timeoutMillis) throws IOException {
         write(data, off, len);
     }
@@ -35,9 +36,11 @@ public interface SerialLine extends AutoCloseable {
      * @return bytes read, 0 if nothing arrived in time
      * @throws IOException if the line failed (unplugged, the other end of a pty closed); the line is closed then
      */
+    @Override
     int read(byte[] buf, int off, int len, long timeoutMillis) throws IOException;
 
     /** Drops whatever has been received and not yet read (stale bytes from an earlier exchange). */
+    @Override
     int discardInput() throws IOException;
 
     boolean isOpen();

@@ -16,7 +16,7 @@ import java.nio.channels.SocketChannel;
  *
  * <p>Not thread-safe: one user at a time, as {@link SerialLine}; {@link #close()} may come from any thread.
  */
-public final class SocketLine implements AutoCloseable {
+public final class SocketLine implements ByteLine, AutoCloseable {
     /** At most this many bytes are dropped per {@link #discardInput} call, so a babbling peer cannot keep it busy. */
     private static final int MAX_DISCARD = 16 * 1024;
 
@@ -102,6 +102,7 @@ public final class SocketLine implements AutoCloseable {
      * @throws WriteTimeoutException if the peer did not take them in time; the connection is closed then
      * @throws IOException           if the connection failed; it is closed then
      */
+    @Override
     public void write(byte[] b, int off, int len, long timeoutMillis) throws IOException {
         ensureOpen();
         ByteBuffer buf = ByteBuffer.wrap(b, off, len);
@@ -133,6 +134,7 @@ public final class SocketLine implements AutoCloseable {
      * @return bytes read, 0 if nothing arrived in time
      * @throws IOException if the peer closed the connection or it failed; it is closed then
      */
+    @Override
     public int read(byte[] b, int off, int len, long timeoutMillis) throws IOException {
         ensureOpen();
         if (len == 0) {
@@ -163,6 +165,7 @@ public final class SocketLine implements AutoCloseable {
     }
 
     /** Drops what arrived and was not read (stale bytes from an earlier exchange), without waiting. */
+    @Override
     public int discardInput() throws IOException {
         ensureOpen();
         ByteBuffer scratch = ByteBuffer.allocate(256);

@@ -2,7 +2,6 @@ package org.tidegate.driver.dlt645.internal;
 
 import java.io.IOException;
 import org.tidegate.driver.serial.SerialBus;
-import org.tidegate.driver.serial.SerialLine;
 
 /** A meter on a shared RS-485 line: the {@link SerialBus} every protocol on the port takes turns on. */
 final class BusLink implements MeterLink {
@@ -16,26 +15,7 @@ final class BusLink implements MeterLink {
 
     @Override
     public <T> T exchange(Exchange<T> exchange) throws IOException {
-        return bus.exchange(line -> exchange.run(wire(line)));
-    }
-
-    private static Wire wire(SerialLine line) {
-        return new Wire() {
-            @Override
-            public void discardInput() throws IOException {
-                line.discardInput();
-            }
-
-            @Override
-            public void write(byte[] b, int off, int len, long timeoutMillis) throws IOException {
-                line.write(b, off, len, timeoutMillis);
-            }
-
-            @Override
-            public int read(byte[] buf, int off, int len, long timeoutMillis) throws IOException {
-                return line.read(buf, off, len, timeoutMillis);
-            }
-        };
+        return bus.exchange(exchange::run);
     }
 
     @Override

@@ -20,7 +20,6 @@ import org.tidegate.core.driver.DeviceSession;
 import org.tidegate.core.driver.ReadStatus;
 import org.tidegate.core.log.RateLimitedLog;
 import org.tidegate.core.model.Channel;
-import org.tidegate.core.retry.Backoff;
 import org.tidegate.driver.dlt645.Dlt645Settings;
 import org.tidegate.driver.dlt645.codec.Control;
 import org.tidegate.driver.dlt645.codec.Dlt645;
@@ -30,6 +29,8 @@ import org.tidegate.driver.dlt645.codec.FrameDecoder;
 import org.tidegate.driver.dlt645.codec.MeterAddress;
 import org.tidegate.driver.dlt645.codec.MeterError;
 import org.tidegate.driver.dlt645.codec.ReadReply;
+import org.tidegate.driver.serial.ByteLine;
+import org.tidegate.driver.serial.SilentDeviceBackoff;
 import org.tidegate.driver.serial.WriteTimeoutException;
 import org.tinylog.Logger;
 
@@ -41,18 +42,16 @@ import org.tinylog.Logger;
  * <p>A poll reads each data identifier (or data block, {@link ReadPlan}) with the device's retries, follows
  * {@code B1}/{@code B2} replies with follow-up reads ({@code 12}) up to {@value #MAX_FOLLOW_UPS} frames, and turns a
  * {@code D1} error reply into {@link ReadStatus#DEVICE_EXCEPTION} with the decoded error word. A meter that does not
- * answer at all fails the rest of that poll without more requests, and after {@value #FAILED_POLLS_BEFORE_BACKOFF}
- * such polls in a row it is asked less often and without retries (the same rule as Modbus RTU), so a dead meter
- * takes little of the bus from its neighbours.
+ * answer at all fails the rest of that poll without more requests, and after
+ * {@value SilentDeviceBackoff#FAILED_POLLS_BEFORE_BACKOFF} such polls in a row it is asked less often and without
+ * retries ({@link SilentDeviceBackoff}, the rule of every protocol on a shared line), so a dead meter takes little of
+ * the bus from its neighbours.
  */
 public final class Dlt645Session implements DeviceSession {
     /** Silence kept before a request, counted from the end of the bus's previous exchange: 20 character times. */
     private static final int GAP_CHARS = 20;
     /** Follow-up frames of one read at most; a meter that keeps saying "more" is refused. */
     static final int MAX_FOLLOW_UPS = 16;
-    static final int FAILED_POLLS_BEFORE_BACKOFF = 3;
-    static final int BACKOFF_POLLS = 4;
-    static final long BACKOFF_MAX_MS = 60_000;
     /** Fault lines: one per reason per device every minute after a burst of 3. */
     private static final RateLimitedLog LOG = new RateLimitedLog(1 / 60.0, 3);
 
@@ -66,15 +65,13 @@ public final class Dlt645Session implements DeviceSession {
     private final FrameDecoder decoder = new FrameDecoder();
     private final byte[] buf = new byte[256];
     private final Map<String, AtomicLong> faults = new ConcurrentHashMap<>();
-    private final Backoff backoff;
+    private final SilentDeviceBackoff<Failure> silent;
     private final Set<Integer> refusedBlocks = new HashSet<>();
     private final Map<Integer, ReadStatus> lastStatus = new HashMap<>();
     private volatile boolean closed;
     private MeterAddress meter;
     private List<Channel> plannedFor;
     private ReadPlan plan;
-    private int failedPollsInRow;
-    private Failure lastFailure;
     private long lastSyncNanos;
     private boolean synced;
 
@@ -87,8 +84,8 @@ public final class Dlt645Session implements DeviceSession {
         this.bus = bus;
         this.timeoutMillis = timeoutMillis;
         this.attempts = 1 + Math.max(0, retries);
-        long min = Math.max(1, pollIntervalMillis);
-        this.backoff = new Backoff(min, Math.max(min, Math.min(BACKOFF_MAX_MS, BACKOFF_POLLS * min)));
+        this.silent = new SilentDeviceBackoff<>(pollIntervalMillis,
+                () -> "device=" + deviceId + " meter=" + (meter == null ? configured : meter));
     }
 
     public void onClosed(Runnable r) {
@@ -138,15 +135,14 @@ public final class Dlt645Session implements DeviceSession {
         plan.malformed().forEach((i, why) -> out[i] = ChannelReading.failed(channels.get(i), ReadStatus.UNSUPPORTED, why, now()));
         Failure down = null;
         long nowNanos = System.nanoTime();
-        boolean backingOff = failedPollsInRow >= FAILED_POLLS_BEFORE_BACKOFF;
+        Failure last = silent.skipping(nowNanos);
         if (closed) {
             down = new Failure(ReadStatus.NOT_CONNECTED, "session closed");
-        } else if (backingOff && !backoff.mayAttempt(nowNanos) && lastFailure != null) {
-            down = new Failure(lastFailure.status, lastFailure.getMessage() + " (backing off after " + failedPollsInRow
-                    + " failed polls, next attempt in " + backoff.remainingMillis(nowNanos) + " ms)");
+        } else if (last != null) {
+            down = new Failure(last.status, last.getMessage() + silent.note(nowNanos));
         }
         boolean skipped = down != null;
-        int tries = backingOff ? 1 : attempts;
+        int tries = silent.tries(attempts);
         boolean answered = false;
         Failure failure = null;
         if (down == null) {
@@ -204,7 +200,7 @@ public final class Dlt645Session implements DeviceSession {
             }
         }
         if (!skipped) {
-            noteOutcome(answered, failure);
+            silent.polled(answered, failure, failure == null ? null : failure.status);
         }
         for (int i = 0; i < out.length; i++) {
             if (out[i] == null) {
@@ -399,7 +395,7 @@ public final class Dlt645Session implements DeviceSession {
         }
     }
 
-    private Frame exchange(MeterLink.Wire line, Frame request, int function) throws IOException {
+    private Frame exchange(ByteLine line, Frame request, int function) throws IOException {
         byte[] wire = request.encode(settings.preamble());
         long charNanos = bus.charTimeNanos();
         long start = System.nanoTime();
@@ -460,32 +456,6 @@ public final class Dlt645Session implements DeviceSession {
         } else {
             LOG.warn(deviceId + "/" + st, "device={} meter={} {}: {} on {}", deviceId, meter == null ? configured : meter, st,
                     detail, bus.describe());
-        }
-    }
-
-    /** Back-off bookkeeping, as Modbus RTU: any answer resets it, a poll without one counts (a missing port does not). */
-    private void noteOutcome(boolean answered, Failure failure) {
-        if (answered || failure == null) {
-            if (failedPollsInRow >= FAILED_POLLS_BEFORE_BACKOFF) {
-                Logger.info("device={} meter={} answering again after {} failed polls", deviceId, meter, failedPollsInRow);
-            }
-            failedPollsInRow = 0;
-            lastFailure = null;
-            backoff.reset();
-            return;
-        }
-        if (failure.status == ReadStatus.NOT_CONNECTED) {
-            return;
-        }
-        lastFailure = failure;
-        failedPollsInRow++;
-        if (failedPollsInRow >= FAILED_POLLS_BEFORE_BACKOFF) {
-            long delay = backoff.failed(System.nanoTime());
-            if (failedPollsInRow == FAILED_POLLS_BEFORE_BACKOFF) {
-                Logger.warn("device={} meter={} failed {} polls in a row ({}): asking it less often (first wait {} ms, at most {} ms) and without retries",
-                        deviceId, meter == null ? configured : meter, failedPollsInRow, failure.status.name().toLowerCase(Locale.ROOT),
-                        delay, backoff.maxMs());
-            }
         }
     }
 

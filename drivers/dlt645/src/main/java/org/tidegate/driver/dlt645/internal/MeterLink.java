@@ -1,6 +1,7 @@
 package org.tidegate.driver.dlt645.internal;
 
 import java.io.IOException;
+import org.tidegate.driver.serial.ByteLine;
 
 /**
  * The way to the meters: a shared serial bus ({@link BusLink}) or a TCP connection to a serial server or a meter's
@@ -8,20 +9,10 @@ import java.io.IOException;
  */
 interface MeterLink {
 
-    /** A byte pipe for one exchange. */
-    interface Wire {
-        void discardInput() throws IOException;
-
-        void write(byte[] b, int off, int len, long timeoutMillis) throws IOException;
-
-        /** Bytes read, waiting at most {@code timeoutMillis} for the first; 0 if none. */
-        int read(byte[] buf, int off, int len, long timeoutMillis) throws IOException;
-    }
-
     /** Work done with the link held; an {@link IOException} closes the link. */
     @FunctionalInterface
     interface Exchange<T> {
-        T run(Wire wire) throws IOException;
+        T run(ByteLine line) throws IOException;
     }
 
     <T> T exchange(Exchange<T> exchange) throws IOException;

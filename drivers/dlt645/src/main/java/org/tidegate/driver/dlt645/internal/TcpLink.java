@@ -48,9 +48,9 @@ final class TcpLink implements MeterLink {
     public <T> T exchange(Exchange<T> exchange) throws IOException {
         lock.lock();
         try {
-            Wire w = open();
+            SocketLine line = open();
             try {
-                return exchange.run(w);
+                return exchange.run(line);
             } catch (IOException e) {
                 closeSocket("I/O failure: " + e.getMessage());
                 throw e;
@@ -61,7 +61,7 @@ final class TcpLink implements MeterLink {
         }
     }
 
-    private Wire open() throws IOException {
+    private SocketLine open() throws IOException {
         if (socket == null || !socket.isOpen()) {
             socket = null;
             long now = System.nanoTime();
@@ -85,23 +85,7 @@ final class TcpLink implements MeterLink {
             lastError = "";
             Logger.info("dlt645 connected to {}", describe());
         }
-        SocketLine s = socket;
-        return new Wire() {
-            @Override
-            public void discardInput() throws IOException {
-                s.discardInput();
-            }
-
-            @Override
-            public void write(byte[] b, int off, int len, long timeoutMillis) throws IOException {
-                s.write(b, off, len, timeoutMillis);
-            }
-
-            @Override
-            public int read(byte[] buf, int off, int len, long timeoutMillis) throws IOException {
-                return s.read(buf, off, len, timeoutMillis);
-            }
-        };
+        return socket;
     }
 
     private void closeSocket(String why) {

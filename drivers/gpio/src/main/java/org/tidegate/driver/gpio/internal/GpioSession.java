@@ -67,14 +67,23 @@ final class GpioSession implements DeviceSession {
         return out;
     }
 
-    private ChannelReading readOne(Channel c) {
-        long now = System.currentTimeMillis();
+    /** Why channel {@code c} (its settings {@code cfg}, null if not this device's) cannot be used now, or null. */
+    private ChannelReading refused(Channel c, GpioChannelSettings cfg, long now) {
         if (closed) {
             return ChannelReading.failed(c, ReadStatus.NOT_CONNECTED, "session closed", now);
         }
-        GpioChannelSettings cfg = channels.get(c.id());
         if (cfg == null) {
             return ChannelReading.failed(c, ReadStatus.UNSUPPORTED, "not a channel of device " + device.id(), now);
+        }
+        return null;
+    }
+
+    private ChannelReading readOne(Channel c) {
+        long now = System.currentTimeMillis();
+        GpioChannelSettings cfg = channels.get(c.id());
+        ChannelReading refused = refused(c, cfg, now);
+        if (refused != null) {
+            return refused;
         }
         try {
             return switch (cfg.mode()) {
@@ -106,12 +115,10 @@ final class GpioSession implements DeviceSession {
     @Override
     public ChannelReading write(Channel c, Object rawValue) {
         long now = System.currentTimeMillis();
-        if (closed) {
-            return ChannelReading.failed(c, ReadStatus.NOT_CONNECTED, "session closed", now);
-        }
         GpioChannelSettings cfg = channels.get(c.id());
-        if (cfg == null) {
-            return ChannelReading.failed(c, ReadStatus.UNSUPPORTED, "not a channel of device " + device.id(), now);
+        ChannelReading refused = refused(c, cfg, now);
+        if (refused != null) {
+            return refused;
         }
         if (cfg.mode() != GpioMode.OUTPUT) {
             return ChannelReading.failed(c, ReadStatus.UNSUPPORTED,

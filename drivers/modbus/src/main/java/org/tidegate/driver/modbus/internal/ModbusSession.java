@@ -14,7 +14,7 @@ import org.tidegate.driver.modbus.codec.FrameException;
 import org.tidegate.driver.modbus.codec.Pdu;
 import org.tidegate.driver.modbus.codec.ValueCodec;
 import org.tidegate.driver.modbus.codec.ValueFormat;
-import org.tidegate.core.retry.Backoff;
+import org.tidegate.driver.serial.SilentDeviceBackoff;
 import org.tinylog.Logger;
 
 /**
@@ -46,13 +46,10 @@ public final class ModbusSession implements DeviceSession {
     private final FaultLog log;
     /**
      * A device on a shared bus whose polls keep failing (no answer at all: timeout, noise, CRC errors) is asked
-     * less often, so that it takes less of the bus from its neighbours (a TCP device blocks only its own thread): after {@link #FAILED_POLLS_BEFORE_BACKOFF} failed
-     * polls in a row, polls wait for this gate (and try each request once, without retries).
+     * less often, so that it takes less of the bus from its neighbours (a TCP device blocks only its own thread, and
+     * is not backed off).
      */
-    private final Backoff backoff;
-    static final int FAILED_POLLS_BEFORE_BACKOFF = 3;
-    private int failedPollsInRow;
-    private TransportException lastFailure;
+    private final SilentDeviceBackoff<TransportException> silent;
 
     public ModbusSession(String device, int unit, ModbusTransport transport, long timeoutMillis, int retries,
                          BlockPlanner.Limits limits, Runnable onClose) {
@@ -69,15 +66,9 @@ public final class ModbusSession implements DeviceSession {
         this.attempts = 1 + Math.max(0, retries);
         this.limits = limits;
         this.onClose = onClose;
-        long min = Math.max(1, pollIntervalMillis);
-        this.backoff = new Backoff(min, Math.max(min, Math.min(BACKOFF_MAX_MS, BACKOFF_POLLS * min)));
+        this.silent = new SilentDeviceBackoff<>(pollIntervalMillis, () -> "device=" + device + " unit=" + unit);
         this.log = new FaultLog(device, FaultLog.DEFAULT_INTERVAL_MS);
     }
-
-    /** A failing device is asked at least once every this many poll intervals ... */
-    static final int BACKOFF_POLLS = 4;
-    /** ... and at least once a minute. */
-    static final long BACKOFF_MAX_MS = 60_000;
 
     @Override
     public Map<String, Long> faultCounts() {
@@ -118,16 +109,15 @@ public final class ModbusSession implements DeviceSession {
         }
         TransportException deviceDown = null;
         long nowNanos = System.nanoTime();
-        boolean backingOff = failedPollsInRow >= FAILED_POLLS_BEFORE_BACKOFF;
-        if (backingOff && !backoff.mayAttempt(nowNanos) && lastFailure != null && !closed) {
+        TransportException last = silent.skipping(nowNanos);
+        if (last != null && !closed) {
             // Not this poll: the channels keep the reason of the last failure; the bus is left to the others.
-            deviceDown = new TransportException(lastFailure.status(), lastFailure.getMessage() + " (backing off after "
-                    + failedPollsInRow + " failed polls, next attempt in " + backoff.remainingMillis(nowNanos) + " ms)");
+            deviceDown = new TransportException(last.status(), last.getMessage() + silent.note(nowNanos));
         }
         boolean skipped = deviceDown != null;
         boolean answered = false;
         TransportException failure = null;
-        int tries = backingOff ? 1 : attempts;
+        int tries = silent.tries(attempts);
         for (int bi = 0; bi < blocks.size(); bi++) {
             BlockPlanner.Block b = blocks.get(bi);
             if (closed) {
@@ -170,8 +160,8 @@ public final class ModbusSession implements DeviceSession {
                 }
             }
         }
-        if (!skipped) {
-            noteOutcome(answered, failure);
+        if (!skipped && (answered || failure == null || transport.shared())) {
+            silent.polled(answered, failure, failure == null ? null : failure.status());
         }
         for (int i = 0; i < out.length; i++) {
             if (out[i] == null) {
@@ -211,34 +201,6 @@ public final class ModbusSession implements DeviceSession {
             boolean[] bits = Pdu.bits(response, b.count());
             for (BlockPlanner.Planned p : b.members()) {
                 out[p.index()] = ChannelReading.ok(p.channel(), bits[p.address().offset() - b.start()], now);
-            }
-        }
-    }
-
-    /**
-     * Back-off bookkeeping after a poll that made requests: any answer (even an exception response) resets it;
-     * a poll without one counts (a missing serial port or TCP connection has its own back-off and does not).
-     */
-    private void noteOutcome(boolean answered, TransportException failure) {
-        if (answered || failure == null) {
-            if (failedPollsInRow >= FAILED_POLLS_BEFORE_BACKOFF) {
-                Logger.info("device={} unit={} answering again after {} failed polls", device, unit, failedPollsInRow);
-            }
-            failedPollsInRow = 0;
-            lastFailure = null;
-            backoff.reset();
-            return;
-        }
-        if (failure.status() == ReadStatus.NOT_CONNECTED || !transport.shared()) {
-            return;
-        }
-        lastFailure = failure;
-        failedPollsInRow++;
-        if (failedPollsInRow >= FAILED_POLLS_BEFORE_BACKOFF) {
-            long delay = backoff.failed(System.nanoTime());
-            if (failedPollsInRow == FAILED_POLLS_BEFORE_BACKOFF) {
-                Logger.warn("device={} unit={} failed {} polls in a row ({}): asking it less often (first wait {} ms, at most {} ms) and without retries",
-                        device, unit, failedPollsInRow, failure.status().name().toLowerCase(java.util.Locale.ROOT), delay, backoff.maxMs());
             }
         }
     }

@@ -6,6 +6,7 @@ import java.time.ZoneId;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import org.tidegate.driver.serial.ByteLine;
 import org.tidegate.driver.serial.SerialLine;
 import org.tidegate.driver.serial.SerialPorts;
 import org.tidegate.driver.serial.SerialSettings;
@@ -27,22 +28,16 @@ import org.tidegate.driver.sl651.codec.Sl651Frame;
  */
 public final class SimulatedStation implements AutoCloseable {
 
-    /** The byte pipe to the centre. */
-    interface Link extends AutoCloseable {
-        void write(byte[] b) throws IOException;
-
-        /** Bytes read within {@code timeoutMillis}, 0 if none. */
-        int read(byte[] buf, long timeoutMillis) throws IOException;
-
-        @Override
-        void close();
-    }
+    /** Each write to the centre waits at most this long. */
+    private static final long WRITE_TIMEOUT_MS = 2000;
 
     /** How one report went. */
     public record Outcome(int serial, int sends, boolean acknowledged) {
     }
 
-    private final Link link;
+    /** The byte pipe to the centre, and how to close it. */
+    private final ByteLine link;
+    private final Runnable closeLink;
     private final String station;
     private final int centre;
     private final int password;
@@ -57,9 +52,10 @@ public final class SimulatedStation implements AutoCloseable {
     private final byte[] buf = new byte[512];
     private int serial;
 
-    private SimulatedStation(Link link, String station, int centre, int password, ZoneId zone, long ackTimeoutMillis, int resends,
+    private SimulatedStation(ByteLine link, Runnable closeLink, String station, int centre, int password, ZoneId zone, long ackTimeoutMillis, int resends,
                              Encoding encoding) {
         this.link = link;
+        this.closeLink = closeLink;
         this.encoding = encoding;
         this.station = station;
         this.centre = centre;
@@ -80,22 +76,7 @@ public final class SimulatedStation implements AutoCloseable {
     public static SimulatedStation serial(SerialSettings settings, String station, int centre, int password, ZoneId zone,
                                           long ackTimeoutMillis, int resends, Encoding encoding) throws IOException {
         SerialLine line = SerialPorts.open(settings);
-        return new SimulatedStation(new Link() {
-            @Override
-            public void write(byte[] b) throws IOException {
-                line.write(b, 0, b.length, 2000);
-            }
-
-            @Override
-            public int read(byte[] into, long timeoutMillis) throws IOException {
-                return line.read(into, 0, into.length, timeoutMillis);
-            }
-
-            @Override
-            public void close() {
-                line.close();
-            }
-        }, station, centre, password, zone, ackTimeoutMillis, resends, encoding);
+        return new SimulatedStation(line, line::close, station, centre, password, zone, ackTimeoutMillis, resends, encoding);
     }
 
     /** A HEX/BCD station connected over TCP to a centre listening at {@code host:port}. */
@@ -111,22 +92,7 @@ public final class SimulatedStation implements AutoCloseable {
     public static SimulatedStation tcp(String host, int port, String station, int centre, int password, ZoneId zone,
                                        long ackTimeoutMillis, int resends, Encoding encoding) throws IOException {
         SocketLine s = SocketLine.connect(host, port, 5000);
-        return new SimulatedStation(new Link() {
-            @Override
-            public void write(byte[] b) throws IOException {
-                s.write(b, 0, b.length, 2000);
-            }
-
-            @Override
-            public int read(byte[] into, long timeoutMillis) throws IOException {
-                return s.read(into, 0, into.length, timeoutMillis);
-            }
-
-            @Override
-            public void close() {
-                s.close();
-            }
-        }, station, centre, password, zone, ackTimeoutMillis, resends, encoding);
+        return new SimulatedStation(s, s::close, station, centre, password, zone, ackTimeoutMillis, resends, encoding);
     }
 
     public String station() {
@@ -157,7 +123,7 @@ public final class SimulatedStation implements AutoCloseable {
                 observed.withSecond(0).withNano(0), elements);
         byte[] wire = new Sl651Frame(centre, station, password, function, false, r.encode(encoding), ControlChar.ETX, encoding).encode();
         for (int send = 1; send <= 1 + resends; send++) {
-            link.write(wire);
+            link.write(wire, 0, wire.length, WRITE_TIMEOUT_MS);
             sent.incrementAndGet();
             if (awaitAck(function, serial)) {
                 acknowledged.incrementAndGet();
@@ -171,8 +137,9 @@ public final class SimulatedStation implements AutoCloseable {
     public void keepAlive() throws IOException {
         serial = serial % 0xFFFF + 1;
         Report r = new Report(FunctionCode.KEEP_ALIVE, serial, LocalDateTime.now(zone).withNano(0), null, -1, null, List.of());
-        link.write(new Sl651Frame(centre, station, password, FunctionCode.KEEP_ALIVE, false, r.encode(encoding), ControlChar.ETX,
-                encoding).encode());
+        byte[] wire = new Sl651Frame(centre, station, password, FunctionCode.KEEP_ALIVE, false, r.encode(encoding), ControlChar.ETX,
+                encoding).encode();
+        link.write(wire, 0, wire.length, WRITE_TIMEOUT_MS);
         sent.incrementAndGet();
     }
 
@@ -184,7 +151,7 @@ public final class SimulatedStation implements AutoCloseable {
             if (left <= 0) {
                 return false;
             }
-            int n = link.read(buf, left);
+            int n = link.read(buf, 0, buf.length, left);
             for (Sl651Decoder.Event e : d.feed(buf, 0, n)) {
                 if (e instanceof Sl651Decoder.Received got && got.frame().downlink() && got.frame().function() == function
                         && got.frame().station().equals(station) && got.frame().serialNumber() == serialNumber) {
@@ -199,6 +166,6 @@ public final class SimulatedStation implements AutoCloseable {
 
     @Override
     public void close() {
-        link.close();
+        closeLink.run();
     }
 }
