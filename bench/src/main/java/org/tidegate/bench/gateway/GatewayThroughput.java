@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
@@ -73,7 +74,8 @@ final class GatewayThroughput {
     record Result(double samplesPerSecond, double expected, double gatewayCores, double machineCores,
                   double storeDrainSeconds, double rssMb,
                   double wireBytesPerSample, double drainSeconds, double[] alarmSampledMs, double[] alarmChangeMs,
-                  double[] alarmSampledDrainMs, double[] alarmSealedMs, long refused, String note) {
+                  double[] alarmSampledDrainMs, double[] alarmSealedMs, double[] alarmPubackMs,
+                  double[] alarmPubackDrainMs, long refused, String note) {
     }
 
     /** A meter with {@code channels} float32 input registers (ir 0, 2, …) and an alarm input at hr 0. */
@@ -118,12 +120,15 @@ final class GatewayThroughput {
             out.printf(Locale.ROOT, "  run %d: %,.0f live samples/s delivered and verified (%,.0f offered), gateway %.2f"
                             + " cores (machine %.2f), RSS %.1f MB, %.2f wire bytes/sample, backlog: all at the broker after %.1f s, all verified at the receiver after %.1f s,"
                             + " alarm sampled->receiver p50 %.1f p99 %.1f ms (during drain p99 %.1f ms, n=%d),"
-                            + " change->receiver p99 %.1f ms, poll->sealed (pipeline and sealing) p99 %.1f ms, refused %d %s%n",
+                            + " change->receiver p99 %.1f ms, poll->sealed (pipeline and sealing) p99 %.1f ms,"
+                            + " poll->PUBACK p50 %.1f p99 %.1f ms (during drain p99 %.1f ms, n=%d), refused %d %s%n",
                     r + 1, res.samplesPerSecond, res.expected, res.gatewayCores, res.machineCores, res.rssMb,
                     res.wireBytesPerSample, res.storeDrainSeconds, res.drainSeconds, BenchReport.percentile(res.alarmSampledMs, 50),
                     BenchReport.percentile(res.alarmSampledMs, 99), BenchReport.percentile(res.alarmSampledDrainMs, 99),
                     res.alarmSampledDrainMs.length, BenchReport.percentile(res.alarmChangeMs, 99),
-                    BenchReport.percentile(res.alarmSealedMs, 99), res.refused, res.note);
+                    BenchReport.percentile(res.alarmSealedMs, 99), BenchReport.percentile(res.alarmPubackMs, 50),
+                    BenchReport.percentile(res.alarmPubackMs, 99), BenchReport.percentile(res.alarmPubackDrainMs, 99),
+                    res.alarmPubackDrainMs.length, res.refused, res.note);
         }
         BenchReport report = new BenchReport("gateway-throughput");
         report.put("devices", o.devices).put("channels", o.channels).put("pollMs", o.pollMs())
@@ -146,7 +151,11 @@ final class GatewayThroughput {
                     median(results, Result::drainSeconds), "s");
             report.put(out, "alarm_sampled_p99_during_drain_ms", "alarm p99, poll that saw it -> receiver, during the drain",
                     median(results, r -> BenchReport.percentile(r.alarmSampledDrainMs, 99)), "ms");
+            report.put(out, "alarm_puback_p99_during_drain_ms", "alarm p99, poll that saw it -> PUBACK, during the drain",
+                    median(results, r -> BenchReport.percentile(r.alarmPubackDrainMs, 99)), "ms");
         }
+        report.put(out, "alarm_puback_p99_ms", "alarm p99, poll that saw it -> PUBACK (the gateway's log)",
+                median(results, r -> BenchReport.percentile(r.alarmPubackMs, 99)), "ms");
         report.put(out, "alarm_sampled_p50_ms", "alarm p50, poll that saw it -> receiver",
                 median(results, r -> BenchReport.percentile(r.alarmSampledMs, 50)), "ms");
         report.put(out, "alarm_sampled_p99_ms", "alarm p99, poll that saw it -> receiver",
@@ -242,7 +251,7 @@ final class GatewayThroughput {
             counter.setCallback(new CountingCallback(c));
             counter.connect(new MqttConnectionOptions()).waitForCompletion(10_000);
             counter.subscribe("tidegate/+/telemetry/" + BACKLOG_DEVICE, 0).waitForCompletion(10_000);
-            ProcessBuilder pb = GatewayJvm.run(o.heapMb, o.jvm, List.of("--home", home.toString(), "--log-level", "warn",
+            ProcessBuilder pb = GatewayJvm.run(o.heapMb, o.jvm, List.of("--home", home.toString(), "--log-level", "info",
                     "--scan-seconds", "0")).redirectErrorStream(true).redirectOutput(home.resolve("gateway.out").toFile());
             Process p = pb.start();
             Thread toggler = new Thread(() -> toggleAlarm(alarmMeter, c), "bench-alarm-toggler");
@@ -293,9 +302,11 @@ final class GatewayThroughput {
                 if (o.backlog > 0 && c.backlogDoneAt.get() == 0) {
                     note += " (backlog not drained: " + c.backlogReceived.get() + " of " + o.backlog + ")";
                 }
+                double[][] puback = pubackLatencies(home.resolve("logs/tidegate.log"), c);
                 return new Result(rate, offered(), cores, machine, storeDrain, BenchReport.median(rss.stream()
                         .mapToDouble(Double::doubleValue).filter(d -> !Double.isNaN(d)).toArray()), wire, drain, toArray(c.alarmSampled),
-                        toArray(c.alarmChange), toArray(c.alarmSampledDuringDrain), toArray(c.alarmSealed), c.refused.get(), note);
+                        toArray(c.alarmChange), toArray(c.alarmSampledDuringDrain), toArray(c.alarmSealed), puback[0],
+                        puback[1], c.refused.get(), note);
             } finally {
                 c.stop = true;
                 p.destroy();
@@ -318,7 +329,7 @@ final class GatewayThroughput {
 
     private Result failed(String note) {
         return new Result(0, offered(), Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN, new double[0],
-                new double[0], new double[0], new double[0], 0, note);
+                new double[0], new double[0], new double[0], new double[0], new double[0], 0, note);
     }
 
     private void line(int run, Counters c, long pid) {
@@ -529,6 +540,8 @@ final class GatewayThroughput {
         final List<Double> alarmSealed = new ArrayList<>();
         volatile int arrivedBytes;
         volatile long alarmArrivedAt;
+        /** Each alarm's sequence number: {poll -> sealed ms, 1 if it arrived during the drain}. */
+        final Map<Long, long[]> alarmsBySeq = new java.util.concurrent.ConcurrentHashMap<>();
         final AtomicLong backlogAtBroker = new AtomicLong();
         final AtomicLong backlogAtBrokerAt = new AtomicLong();
         volatile boolean stop;
@@ -558,6 +571,9 @@ final class GatewayThroughput {
                 synchronized (this) {
                     alarmSampled.add(sampled);
                     alarmSealed.add((double) (m.opened().createdAtMillis() - body.path("t").asLong()));
+                    boolean duringDrain = o.backlog > 0 && backlogAtBrokerAt.get() == 0;
+                    alarmsBySeq.put(m.opened().sequence(), new long[] {
+                        m.opened().createdAtMillis() - body.path("t").asLong(), duringDrain ? 1 : 0});
                     if (toggled != null) {
                         alarmChange.add((double) (now - toggled));
                     }
@@ -578,6 +594,41 @@ final class GatewayThroughput {
                 out.println("    refused: " + m);
             }
         }
+    }
+
+    /**
+     * Alarm latency to the PUBACK, as the issue defines it: for each alarm the receiver opened, poll -> sealed from
+     * its envelope plus sealed -> PUBACK from the gateway's own log line ("uplink: alarm seq=N acknowledged by the
+     * broker M ms after it was sealed"), the same clock. The receiver's arrival time adds the broker's forwarding and
+     * this JVM's scheduling, which a real gateway's alarm does not wait for.
+     *
+     * @return {all, during the drain}
+     */
+    private static double[][] pubackLatencies(Path log, Counters c) {
+        Map<Long, Long> acked = new java.util.HashMap<>();
+        java.util.regex.Pattern line = java.util.regex.Pattern.compile("alarm seq=(\\d+) acknowledged by the broker (-?\\d+) ms");
+        try (java.util.stream.Stream<String> lines = Files.lines(log)) {
+            lines.forEach(l -> {
+                java.util.regex.Matcher m = line.matcher(l);
+                if (m.find()) {
+                    acked.put(Long.parseLong(m.group(1)), Long.parseLong(m.group(2)));
+                }
+            });
+        } catch (IOException | java.io.UncheckedIOException e) {
+            return new double[][] {{}, {}};
+        }
+        List<Double> all = new ArrayList<>();
+        List<Double> drain = new ArrayList<>();
+        c.alarmsBySeq.forEach((seq, v) -> {
+            Long ack = acked.get(seq);
+            if (ack != null) {
+                all.add((double) (v[0] + ack));
+                if (v[1] == 1) {
+                    drain.add((double) (v[0] + ack));
+                }
+            }
+        });
+        return new double[][] {toArray(all), toArray(drain)};
     }
 
     private static double[] toArray(List<Double> l) {

@@ -791,7 +791,14 @@ public final class MqttUplink implements AutoCloseable {
                 }
                 acks.add(m.id());
                 acknowledged.incrementAndGet();
-                lastAckAt.set(System.currentTimeMillis());
+                long now = System.currentTimeMillis();
+                lastAckAt.set(now);
+                if (m.priority() >= StoreAndForwardQueue.ALARM_PRIORITY) {
+                    // An alarm's delivery time is what an operator asks first ("did the platform have it at once?");
+                    // alarms are rare, and each one is already logged when it is submitted.
+                    Logger.info("uplink: alarm seq={} acknowledged by the broker {} ms after it was sealed", m.sequence(),
+                            now - m.createdAt());
+                }
                 ackListener.accept(m.sequence());
                 release(m);
             }
