@@ -182,6 +182,37 @@ class DistributionLayoutTest {
         assertTrue(last.startsWith("{\"benchmark\":\"gpio\"") && last.contains("pulsesPerSecond"), out);
     }
 
+    /**
+     * bin/tidegate gives `run` its memory shape (docs/performance.md, "Round 4"): the fixed 20 MB young generation
+     * with 5 MB survivor spaces is there at the default heap and at -Xmx64m, and left out, so that the JVM still
+     * starts, when JAVA_OPTS asks for a heap too small for it or sizes the heap itself.
+     */
+    @Test
+    void runGetsTheYoungGenerationUnlessJavaOptsSizeTheHeapBelowIt() throws Exception {
+        for (String opts : List.of("", "-Xmx64m", "-Xmx1g")) {
+            String flags = runFlags(opts);
+            assertTrue(flags.contains("-XX:MaxNewSize=20971520") && flags.contains("-XX:SurvivorRatio=2")
+                    && flags.contains("-XX:-ShrinkHeapInSteps"), "JAVA_OPTS=" + opts + ": " + flags);
+        }
+        for (String opts : List.of("-Xmx32m", "-XX:MaxHeapSize=16m", "-Xmx96m -Xms64m", "-Xmx96m -Xmn8m")) {
+            String flags = runFlags(opts);
+            assertFalse(flags.contains("-XX:SurvivorRatio=2"), "JAVA_OPTS=" + opts + ": " + flags);
+            assertTrue(flags.contains("-XX:-ShrinkHeapInSteps"), "JAVA_OPTS=" + opts + ": " + flags);
+        }
+    }
+
+    /** The JVM's flags line of `bin/tidegate run --help` with these JAVA_OPTS (exits 0, starts no gateway). */
+    private static String runFlags(String javaOpts) throws IOException, InterruptedException {
+        ProcessBuilder pb = new ProcessBuilder(DIST.resolve("bin/tidegate").toString(), "run", "--help")
+                .redirectErrorStream(true);
+        pb.environment().put("JAVA_OPTS", javaOpts + " -XX:+PrintCommandLineFlags");
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+        assertEquals(0, p.exitValue(), "JAVA_OPTS=" + javaOpts + ":\n" + out);
+        return out.lines().findFirst().orElse("");
+    }
+
     static String tidegate(String... args) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>(List.of(DIST.resolve("bin/tidegate").toString()));
         cmd.addAll(List.of(args));
