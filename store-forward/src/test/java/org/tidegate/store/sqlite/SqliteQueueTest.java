@@ -66,6 +66,39 @@ class SqliteQueueTest {
         }
     }
 
+    /**
+     * The writer names new rows' ids itself (no {@code RETURNING id}); they must be exactly AUTOINCREMENT's:
+     * increasing, never given out again after the rows were delivered and the file reopened, and recorded in
+     * {@code sqlite_sequence}, which SQLite itself reads on the next open.
+     */
+    @Test
+    void idsAreNeverGivenOutTwiceAcrossDeliveryAndReopen() throws Exception {
+        long last;
+        try (SqliteQueue q = SqliteQueue.open(options(dir))) {
+            long a = q.append("t", 4, 1, T, bytes("a"));
+            long b = q.append("t", 9, 2, T, bytes("b"));
+            assertTrue(b > a, "increasing: " + a + ", " + b);
+            List<Long> ids = new ArrayList<>();
+            for (StoredMessage m : q.takeBatch(10)) {
+                ids.add(m.id());
+            }
+            q.acknowledge(ids);
+            assertEquals(0, q.stats().messages(), "delivered: the table is empty");
+            last = b;
+        }
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + options(dir).path());
+             Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT seq FROM sqlite_sequence WHERE name = 'message'")) {
+            assertTrue(rs.next(), "sqlite_sequence has the message table");
+            assertEquals(last, rs.getLong(1), "the explicit ids raised sqlite_sequence");
+        }
+        try (SqliteQueue q = SqliteQueue.open(options(dir))) {
+            long c = q.append("t", 4, 3, T, bytes("c"));
+            assertEquals(last + 1, c, "after the last id ever given out, not after the (empty) table's largest");
+            assertEquals(List.of("c"), texts(q.takeBatch(10)));
+        }
+    }
+
     @Test
     void alarmSlotsTakeAlarmsOnlyAndTheAlarmCountIsPublishedAfterTheCommit() throws Exception {
         try (SqliteQueue q = SqliteQueue.open(options(dir))) {
