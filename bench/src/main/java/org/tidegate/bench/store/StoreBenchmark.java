@@ -367,7 +367,7 @@ public final class StoreBenchmark implements Benchmark {
 
     /**
      * The queue's table and both its indexes: a peer must maintain the same indexes or it does less work per row.
-     * One statement per element: the JDBC driver runs only the first statement of a string (until round 4 the peer
+     * One statement per element: the JDBC driver runs only the first statement of a string (before round 5 the peer
      * got one string, so it had no index and inserted about twice as fast as a queue can).
      * {@code StoreBenchmarkPeerSchemaTest} compares it with the schema {@link SqliteQueue} makes.
      */
