@@ -44,7 +44,7 @@ public interface StoreAndForwardQueue extends AutoCloseable {
      * many messages while earlier commits are syncing, and the store commits them together. The message counts as
      * accepted only when the future completes normally, and then it is exactly as durable as after
      * {@link #append} returned; completed exceptionally (the cause a {@link StoreException}), it was not stored.
-     * Futures complete in append order on the store's own thread: dependent actions must be short.
+     * Futures complete in append order on one of the store's own threads: dependent actions must be short.
      *
      * @throws IllegalArgumentException bad priority, null topic or payload (at once, not through the future)
      */

@@ -77,6 +77,7 @@ public final class StoreBenchmark implements Benchmark {
         double[] group = new double[runs];
         double[] perCommit = new double[runs];
         double[] group4 = new double[runs];
+        double[] group4PerCommit = new double[runs];
         double[] pipelined = new double[runs];
         double[] pipelinedPerCommit = new double[runs];
         double[] drain32 = new double[runs];
@@ -90,7 +91,9 @@ public final class StoreBenchmark implements Benchmark {
                 double[] commitInfo = new double[1];
                 group[r] = appendRate(dir.resolve("group.db"), sync, threads, seconds, commitInfo);
                 perCommit[r] = commitInfo[0];
-                group4[r] = appendRate(dir.resolve("group4.db"), sync, threads * 4, seconds, null);
+                double[] commit4Info = new double[1];
+                group4[r] = appendRate(dir.resolve("group4.db"), sync, threads * 4, seconds, commit4Info);
+                group4PerCommit[r] = commit4Info[0];
                 double[] pipeInfo = new double[1];
                 pipelined[r] = pipelinedRate(dir.resolve("pipelined.db"), sync, PIPELINE_THREADS, PIPELINE_DEPTH,
                         seconds, pipeInfo);
@@ -101,10 +104,12 @@ public final class StoreBenchmark implements Benchmark {
                 rawCli[r] = sqlite3 ? rawCliRate(dir.resolve("raw-cli.db"), dir.resolve("raw-cli.sql"), sync, rawRows)
                         : Double.NaN;
                 drain256[r] = drainRate(dir.resolve("group4.db"), sync, 256);
-                out.printf("  run %d: single %.0f/s, group %.0f/s (%.1f appends/commit), group x%d %.0f/s, drain %.0f/s"
+                out.printf("  run %d: single %.0f/s, group %.0f/s (%.1f appends/commit, x%.2f raw JDBC), group x%d %.0f/s"
+                        + " (%.1f appends/commit, x%.2f raw JDBC), drain %.0f/s"
                         + " (take 32), %.0f/s (take 256), raw JDBC %.0f rows/s, sqlite3 %.0f rows/s; pipelined (%d threads"
                         + " x %d appendAsync) %.0f/s (%.1f appends/commit, x%.2f raw JDBC)%n", r + 1, single[r],
-                        group[r], perCommit[r], threads * 4, group4[r], drain32[r], drain256[r], rawJdbc[r], rawCli[r],
+                        group[r], perCommit[r], group[r] / rawJdbc[r], threads * 4, group4[r], group4PerCommit[r],
+                        group4[r] / rawJdbc[r], drain32[r], drain256[r], rawJdbc[r], rawCli[r],
                         PIPELINE_THREADS, PIPELINE_DEPTH, pipelined[r], pipelinedPerCommit[r], pipelined[r] / rawJdbc[r]);
                 deleteTree(dir);
             }
@@ -123,16 +128,26 @@ public final class StoreBenchmark implements Benchmark {
             report.put(out, "groupCommitAppendsPerSecondX4", "appends/s, " + (threads * 4) + " appenders, group commit",
                     BenchReport.median(group4), "msg/s");
             report.put(out, "pipelinedAppendsPerSecond", "appends/s, " + PIPELINE_THREADS + " threads x "
-                    + PIPELINE_DEPTH + " appendAsync in the pipeline (each durable when its future completes)",
+                    + PIPELINE_DEPTH + " appendAsync (durable on completion)",
                     BenchReport.median(pipelined), "msg/s");
             report.put(out, "pipelinedAppendsPerCommit", "pipelined appends sharing one commit",
-                    BenchReport.median(pipelinedPerCommit), "");
+                    BenchReport.median(pipelinedPerCommit), "msg");
             double[] ratio = new double[runs];
             for (int i = 0; i < runs; i++) {
                 ratio[i] = pipelined[i] / rawJdbc[i];
             }
-            report.put(out, "pipelinedToRawJdbc", "pipelined appends / raw JDBC 100 rows per commit, per run",
+            report.put(out, "pipelinedToRawJdbc", "pipelined / raw JDBC (median of per-run ratios)",
                     BenchReport.median(ratio), "x");
+            double[] ratioGroup = new double[runs];
+            double[] ratioGroup4 = new double[runs];
+            for (int i = 0; i < runs; i++) {
+                ratioGroup[i] = group[i] / rawJdbc[i];
+                ratioGroup4[i] = group4[i] / rawJdbc[i];
+            }
+            report.put(out, "groupCommitToRawJdbc", threads + " appenders / raw JDBC (per-run ratios)",
+                    BenchReport.median(ratioGroup), "x");
+            report.put(out, "groupCommitX4ToRawJdbc", (threads * 4)
+                    + " appenders / raw JDBC (per-run ratios)", BenchReport.median(ratioGroup4), "x");
             report.put(out, "drainPerSecondTake32", "drained (take 32 + acknowledge)", BenchReport.median(drain32), "msg/s");
             report.put(out, "drainPerSecondTake256", "drained (take 256 + acknowledge)", BenchReport.median(drain256), "msg/s");
             report.put(out, "rawJdbcRowsPerSecond", "peer: raw JDBC inserts, 100 rows/commit", BenchReport.median(rawJdbc),

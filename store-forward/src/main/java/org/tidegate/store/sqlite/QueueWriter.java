@@ -58,6 +58,7 @@ final class QueueWriter {
     private final PendingCount pending;
     private final LinkedBlockingQueue<Request> requests = new LinkedBlockingQueue<>();
     private final Thread thread;
+    private final Completer completer = new Completer();
     private final QueueCounters counters = new QueueCounters();
     private volatile long maxSequenceAtOpen;
     /** Beaten on every turn of the writer's loop (at least every IDLE_TICK_MS): the watchdog's view of it. */
@@ -85,6 +86,7 @@ final class QueueWriter {
     void start() {
         storage.openIfDue();
         publishPending();
+        completer.start();
         thread.start();
     }
 
@@ -147,7 +149,9 @@ final class QueueWriter {
             } catch (Throwable t) {
                 Logger.error(t, "store: writer failed on a batch; callers get an error and the writer carries on");
                 for (Request r : batch) {
-                    r.fail(t);
+                    if (!r.committed) {
+                        r.fail(t);
+                    }
                 }
             }
         }
@@ -193,7 +197,7 @@ final class QueueWriter {
                 s.result.complete(snapshot());
             } else if (r instanceof Request.Close c) {
                 shutdown();
-                c.result.complete(null);
+                completer.finish(() -> c.result.complete(null)); // close() returns after every earlier caller did
                 running = false;
             }
         }
@@ -412,12 +416,17 @@ final class QueueWriter {
         }
         counters.countAppended(appends.size());
         publishPending(); // before the callers return, so their own awaitAvailable(0) sees the new state
+        if (completer.idle() && requests.size() < (appends.size() + acks.size()) / 2) {
+            Completer.complete(appends, acks); // little waiting: wake the callers now, so they join the next commit
+            return;
+        }
         for (Request.Append a : appends) {
-            a.result.complete(a.id);
+            a.committed = true;
         }
         for (Request.Acknowledge a : acks) {
-            a.result.complete(null);
+            a.committed = true;
         }
+        completer.committed(appends, acks); // the writer goes on to the requests waiting for it
     }
 
     /** The database could not take this batch: alarms to memory, routine appends refused, acks deferred. */

@@ -10,6 +10,12 @@ import org.tidegate.store.StoredMessage;
  * written in the next group commit; the others are answered from the writer's state after it.
  */
 abstract class Request {
+    /**
+     * Set by the writer once the request's transaction committed and its future went to the {@link Completer}: a
+     * failure later in the same turn must not fail it (writer thread only).
+     */
+    boolean committed;
+
     /** The writer could not handle the batch this request was in. */
     abstract void fail(Throwable t);
 

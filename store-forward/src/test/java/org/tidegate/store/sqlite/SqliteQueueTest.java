@@ -361,6 +361,31 @@ class SqliteQueueTest {
     }
 
     @Test
+    void futuresCompleteInCommitOrderAndCloseReturnsAfterTheLast() throws Exception {
+        int n = 2_000;
+        List<Long> completed = java.util.Collections.synchronizedList(new ArrayList<>());
+        Set<String> threads = ConcurrentHashMap.newKeySet();
+        List<java.util.concurrent.CompletableFuture<Long>> fs = new ArrayList<>();
+        // Small batches: while this loop queues appends the writer always has more waiting after a commit, so
+        // it hands batches to the completer (the path whose order this test checks).
+        SqliteQueue q = SqliteQueue.open(options(dir).withMaxBatch(10));
+        for (int i = 0; i < n; i++) {
+            fs.add(q.appendAsync("t", 4, i, T + i, bytes("m" + i)).whenComplete((id, e) -> {
+                completed.add(id);
+                threads.add(Thread.currentThread().getName());
+            }));
+        }
+        q.close();
+        assertTrue(fs.stream().allMatch(f -> f.isDone() && !f.isCompletedExceptionally()),
+                "close() returned before every earlier append had completed");
+        assertEquals(n, completed.size());
+        for (int i = 1; i < n; i++) {
+            assertTrue(completed.get(i) > completed.get(i - 1), "completed out of commit order at " + i);
+        }
+        assertTrue(threads.contains("tidegate-store-completer"), "no batch went to the completer: " + threads);
+    }
+
+    @Test
     void rejectsBadArgumentsAndUseAfterClose() throws Exception {
         SqliteQueue q = SqliteQueue.open(options(dir));
         assertThrows(IllegalArgumentException.class, () -> q.append("t", 10, 1, T + 1, new byte[1]));
