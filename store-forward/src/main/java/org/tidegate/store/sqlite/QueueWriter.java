@@ -416,7 +416,11 @@ final class QueueWriter {
         }
         counters.countAppended(appends.size());
         publishPending(); // before the callers return, so their own awaitAvailable(0) sees the new state
-        if (completer.idle() && requests.size() < (appends.size() + acks.size()) / 2) {
+        int callers = appends.size() + acks.size();
+        if (callers == 0) {
+            return; // a maintenance write: nobody waits for it
+        }
+        if (completer.idle() && 2 * requests.size() < callers) {
             Completer.complete(appends, acks); // little waiting: wake the callers now, so they join the next commit
             return;
         }
