@@ -29,6 +29,7 @@ final class Completer {
     /** Batches handed over and not yet completed. */
     private final AtomicInteger outstanding = new AtomicInteger();
     private final Thread thread = new Thread(this::run, "tidegate-store-completer");
+    private boolean finished;
 
     Completer() {
         thread.setDaemon(true);
@@ -63,8 +64,15 @@ final class Completer {
         }
     }
 
-    /** Runs {@code last} after every batch handed over before, then ends the thread. */
+    /**
+     * Runs {@code last} after every batch handed over before, then ends the thread; later calls do nothing (the
+     * writer calls it at close, and again when its loop ends for any reason). Writer thread only.
+     */
     void finish(Runnable last) {
+        if (finished) {
+            return;
+        }
+        finished = true;
         committed.add(new Committed(List.of(), List.of(), last));
         committed.add(END);
     }

@@ -155,6 +155,7 @@ final class QueueWriter {
                 }
             }
         }
+        completer.finish(() -> { }); // the loop may also end by interruption: the completer's thread ends with it
         // Anything submitted after close: refuse.
         for (Request r; (r = requests.poll()) != null; ) {
             r.fail(new StoreException("store-and-forward queue " + options.path() + " is closed"));
