@@ -172,12 +172,50 @@ public final class StoreBenchmark implements Benchmark {
     static final int PIPELINE_THREADS = 2;
     static final int PIPELINE_DEPTH = 256;
 
+    /** What one appender thread does until {@code stop}; {@code seq} is its own sequence range's start. */
+    @FunctionalInterface
+    private interface Appender {
+        void run(SqliteQueue q, byte[] payload, long seq, AtomicBoolean stop, AtomicLong count, AtomicLong failed)
+                throws Exception;
+    }
+
     /**
      * {@code threads} appenders each keeping {@code depth} {@link SqliteQueue#appendAsync} outstanding; an append
      * counts when its future completes (committed and synced, exactly as a returned {@code append}).
      */
     private static double pipelinedRate(Path db, Synchronous sync, int threads, int depth, int seconds,
                                         double[] perCommit) throws Exception {
+        return appendersRate(db, sync, threads, seconds, perCommit, (q, payload, seq, stop, count, failed) -> {
+            java.util.concurrent.Semaphore window = new java.util.concurrent.Semaphore(depth);
+            while (!stop.get()) {
+                window.acquire();
+                q.appendAsync(TOPIC, (int) (seq % 10), seq++, System.currentTimeMillis(), payload)
+                        .whenComplete((id, e) -> {
+                            window.release();
+                            (e == null ? count : failed).incrementAndGet();
+                        });
+            }
+            window.acquire(depth); // every outstanding append settled
+        });
+    }
+
+    /** {@code threads} appenders, each waiting for its append to return (durable) before the next. */
+    private static double appendRate(Path db, Synchronous sync, int threads, int seconds, double[] perCommit)
+            throws Exception {
+        return appendersRate(db, sync, threads, seconds, perCommit, (q, payload, seq, stop, count, failed) -> {
+            while (!stop.get()) {
+                q.append(TOPIC, (int) (seq % 10), seq++, System.currentTimeMillis(), payload);
+                count.incrementAndGet();
+            }
+        });
+    }
+
+    /**
+     * Runs {@code threads} appenders for {@code seconds} on a new queue after a warm-up (JIT, first pages) outside
+     * the timed window. @return appends/s; {@code perCommit[0]}, if given: appends per commit (fsync)
+     */
+    private static double appendersRate(Path db, Synchronous sync, int threads, int seconds, double[] perCommit,
+                                        Appender appender) throws Exception {
         try (SqliteQueue q = SqliteQueue.open(QueueOptions.defaults(db).withSynchronous(sync))) {
             byte[] payload = new byte[PAYLOAD];
             new java.util.Random(1).nextBytes(payload);
@@ -191,31 +229,19 @@ public final class StoreBenchmark implements Benchmark {
             List<Thread> ts = new ArrayList<>();
             long commits0 = q.commitCount();
             for (int t = 0; t < threads; t++) {
-                int id = t;
-                Thread th = new Thread(() -> {
-                    java.util.concurrent.Semaphore window = new java.util.concurrent.Semaphore(depth);
+                long firstSeq = t * 1_000_000_000L;
+                ts.add(new Thread(() -> {
                     try {
-                        long seq = id * 1_000_000_000L;
-                        while (!stop.get()) {
-                            window.acquire();
-                            q.appendAsync(TOPIC, (int) (seq % 10), seq++, System.currentTimeMillis(), payload)
-                                    .whenComplete((id2, e) -> {
-                                        window.release();
-                                        if (e == null) {
-                                            count.incrementAndGet();
-                                        } else {
-                                            failed.incrementAndGet();
-                                        }
-                                    });
-                        }
-                        window.acquire(depth); // every outstanding append settled
+                        appender.run(q, payload, firstSeq, stop, count, failed);
                     } catch (InterruptedException e) {
                         Thread.currentThread().interrupt();
+                    } catch (Exception e) {
+                        failed.incrementAndGet();
+                        e.printStackTrace();
                     } finally {
                         done.countDown();
                     }
-                });
-                ts.add(th);
+                }));
             }
             long t0 = System.nanoTime();
             ts.forEach(Thread::start);
@@ -224,50 +250,8 @@ public final class StoreBenchmark implements Benchmark {
             done.await(60, TimeUnit.SECONDS);
             double elapsed = (System.nanoTime() - t0) / 1e9;
             if (failed.get() > 0) {
-                throw new IllegalStateException(failed.get() + " pipelined appends failed");
+                throw new IllegalStateException(failed.get() + " appends failed");
             }
-            perCommit[0] = count.get() / (double) Math.max(1, q.commitCount() - commits0);
-            return count.get() / elapsed;
-        }
-    }
-
-    private static double appendRate(Path db, Synchronous sync, int threads, int seconds, double[] perCommit)
-            throws Exception {
-        try (SqliteQueue q = SqliteQueue.open(QueueOptions.defaults(db).withSynchronous(sync))) {
-            byte[] payload = new byte[PAYLOAD];
-            new java.util.Random(1).nextBytes(payload);
-            // Warm up (JIT, first pages) outside the timed window.
-            for (int i = 0; i < 50; i++) {
-                q.append(TOPIC, 4, -i, System.currentTimeMillis(), payload);
-            }
-            AtomicBoolean stop = new AtomicBoolean();
-            AtomicLong count = new AtomicLong();
-            CountDownLatch done = new CountDownLatch(threads);
-            List<Thread> ts = new ArrayList<>();
-            long commits0 = q.commitCount();
-            for (int t = 0; t < threads; t++) {
-                int id = t;
-                Thread th = new Thread(() -> {
-                    try {
-                        long seq = id * 1_000_000_000L;
-                        while (!stop.get()) {
-                            q.append(TOPIC, (int) (seq % 10), seq++, System.currentTimeMillis(), payload);
-                            count.incrementAndGet();
-                        }
-                    } catch (Exception e) {
-                        e.printStackTrace();
-                    } finally {
-                        done.countDown();
-                    }
-                });
-                ts.add(th);
-            }
-            long t0 = System.nanoTime();
-            ts.forEach(Thread::start);
-            Thread.sleep(seconds * 1000L);
-            stop.set(true);
-            done.await(60, TimeUnit.SECONDS);
-            double elapsed = (System.nanoTime() - t0) / 1e9;
             if (perCommit != null) {
                 perCommit[0] = count.get() / (double) Math.max(1, q.commitCount() - commits0);
             }
