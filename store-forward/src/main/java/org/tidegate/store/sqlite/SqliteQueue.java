@@ -82,6 +82,11 @@ public final class SqliteQueue implements StoreAndForwardQueue {
         return writer.counters().commits();
     }
 
+    /** Explicit WAL checkpoints by the writer so far (this package's tests). */
+    long checkpointCount() {
+        return writer.counters().checkpoints();
+    }
+
     /** The highest envelope sequence number queued when the database was opened (0 if none). */
     public long maxSequenceAtOpen() {
         return writer.maxSequenceAtOpen();

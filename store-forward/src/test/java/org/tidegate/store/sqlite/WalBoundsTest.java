@@ -65,8 +65,37 @@ class WalBoundsTest {
                 q.acknowledge(b.stream().map(StoredMessage::id).toList());
                 maxWal = Math.max(maxWal, Files.size(wal));
             }
-            assertEquals(0, Files.size(wal), "a drain that empties the queue checkpoints the WAL");
+            assertTrue(maxWal <= QueueDatabase.WAL_LIMIT_BYTES + 128 * 1024, "WAL bounded while draining: " + maxWal);
+            assertEquals(0, awaitEmptyWal(wal), "an idle empty queue checkpoints its WAL away");
             assertTrue(Files.exists(file));
         }
+    }
+
+    @Test
+    void steadyTrafficThatEmptiesTheQueueDoesNotCheckpointEachTime() throws Exception {
+        Path wal = dir.resolve("queue.db-wal");
+        try (SqliteQueue q = SqliteQueue.open(QueueTesting.options(dir))) {
+            int cycles = 300;
+            long before = q.checkpointCount();
+            for (int i = 0; i < cycles; i++) { // as live traffic: each message delivered before the next comes
+                q.append("t", 4, i, T, new byte[1000]);
+                q.acknowledge(q.takeBatch(10).stream().map(StoredMessage::id).toList());
+            }
+            long checkpoints = q.checkpointCount() - before;
+            System.out.printf("%d checkpoints over %d append/deliver cycles%n", checkpoints, cycles);
+            // Before: one TRUNCATE checkpoint (one more fsync) per emptying acknowledgement, 300 here.
+            assertTrue(checkpoints <= cycles / 10, checkpoints + " checkpoints for " + cycles + " cycles");
+            assertTrue(Files.size(wal) <= QueueDatabase.WAL_LIMIT_BYTES + 128 * 1024, "WAL bounded: " + Files.size(wal));
+            assertEquals(0, awaitEmptyWal(wal), "once idle, the WAL is checkpointed away");
+        }
+    }
+
+    /** The WAL's size once it is 0, or as it is after 15 s (the writer checkpoints an idle queue within ~3 s). */
+    private static long awaitEmptyWal(Path wal) throws Exception {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(15);
+        while (Files.size(wal) > 0 && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        return Files.size(wal);
     }
 }
