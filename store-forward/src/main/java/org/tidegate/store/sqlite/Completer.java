@@ -18,7 +18,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Durability is unchanged: a batch is handed here only after its COMMIT returned, so a completed future still
  * means the message is on disk. Batches complete in commit order: one thread, FIFO, and the writer completes one
  * itself only when nothing handed over is still outstanding. A callback chained to a future may thus run on
- * either thread, and must not block (as before: it then holds up later batches).
+ * either thread, and must not block (as before: it then holds up later batches, and the watchdog sees the store
+ * stalled, {@link #stalledFor}). What waits here is bounded by what the callers have outstanding: each one waits
+ * for its future, or keeps a bounded window of them.
  */
 final class Completer {
     private record Committed(List<Request.Append> appends, List<Request.Acknowledge> acks, Runnable last) {}
@@ -30,6 +32,7 @@ final class Completer {
     private final AtomicInteger outstanding = new AtomicInteger();
     private final Thread thread = new Thread(this::run, "tidegate-store-completer");
     private boolean finished;
+    private volatile long lastProgressNanos = System.nanoTime();
 
     Completer() {
         thread.setDaemon(true);
@@ -49,8 +52,19 @@ final class Completer {
 
     /** Hands over a batch whose COMMIT returned; its futures complete after every batch handed over before. */
     void committed(List<Request.Append> appends, List<Request.Acknowledge> acks) {
-        outstanding.incrementAndGet();
+        if (outstanding.incrementAndGet() == 1) {
+            lastProgressNanos = System.nanoTime(); // nothing was waiting: the clock starts now, not at the last batch
+        }
         committed.add(new Committed(appends, acks, null));
+    }
+
+    /**
+     * True if batches are waiting and none has completed for {@code nanos}: a caller's callback blocks this
+     * thread. The writer then stops beating its heartbeat, so the service watchdog sees the store stalled, as it
+     * did when such a callback ran on the writer itself.
+     */
+    boolean stalledFor(long nanos) {
+        return outstanding.get() > 0 && System.nanoTime() - lastProgressNanos > nanos;
     }
 
     /** Completes a batch on the caller's thread (the writer's, when it has nothing else to do). */
@@ -89,6 +103,7 @@ final class Completer {
                 return;
             }
             complete(c.appends, c.acks);
+            lastProgressNanos = System.nanoTime();
             if (c.last != null) {
                 c.last.run();
             } else {

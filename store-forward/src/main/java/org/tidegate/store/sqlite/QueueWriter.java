@@ -60,6 +60,9 @@ final class QueueWriter {
      * the alarm behind it); the size bound alone keeps a busy WAL small.
      */
     private static final long IDLE_CHECKPOINT_NANOS = TimeUnit.SECONDS.toNanos(2);
+    /** Longest the completer may leave committed futures waiting before the writer stops reporting alive. */
+    private static final long COMPLETER_STALL_NANOS = TimeUnit.SECONDS.toNanos(10);
+    private boolean completerStallLogged;
 
     private final QueueOptions options;
     private final PendingCount pending;
@@ -144,7 +147,17 @@ final class QueueWriter {
                     maintenance();
                     nextMaintenance = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(IDLE_TICK_MS);
                 }
-                heartbeat.beat();
+                if (completer.stalledFor(COMPLETER_STALL_NANOS)) {
+                    if (!completerStallLogged) {
+                        completerStallLogged = true;
+                        Logger.error("store: appends committed {} s ago are not completed yet: a caller's callback"
+                                + " blocks the completer thread; the writer stops reporting alive",
+                                TimeUnit.NANOSECONDS.toSeconds(COMPLETER_STALL_NANOS));
+                    }
+                } else {
+                    completerStallLogged = false;
+                    heartbeat.beat();
+                }
                 Request first = requests.poll(IDLE_TICK_MS, TimeUnit.MILLISECONDS);
                 if (first == null) {
                     continue;

@@ -386,6 +386,53 @@ class SqliteQueueTest {
     }
 
     @Test
+    void aCallbackThatBlocksTheCompleterStopsTheWritersHeartbeat() throws Exception {
+        java.util.concurrent.atomic.AtomicLong lastBeat = new java.util.concurrent.atomic.AtomicLong(System.nanoTime());
+        CountDownLatch release = new CountDownLatch(1);
+        CountDownLatch held = new CountDownLatch(1);
+        try (SqliteQueue q = SqliteQueue.open(options(dir).withMaxBatch(10))) {
+            q.heartbeat(new org.tidegate.core.health.Heartbeat() {
+                @Override
+                public void beat() {
+                    lastBeat.set(System.nanoTime());
+                }
+
+                @Override
+                public void close() {
+                }
+            });
+            List<java.util.concurrent.CompletableFuture<Long>> fs = new ArrayList<>();
+            for (int i = 0; i < 2_000; i++) {
+                fs.add(q.appendAsync("t", 4, i, T + i, bytes("m" + i)).whenComplete((id, e) -> {
+                    if (Thread.currentThread().getName().equals("tidegate-store-completer") && held.getCount() > 0) {
+                        held.countDown();
+                        try {
+                            release.await(60, TimeUnit.SECONDS);
+                        } catch (InterruptedException ie) {
+                            Thread.currentThread().interrupt();
+                        }
+                    }
+                }));
+            }
+            assertTrue(held.await(10, TimeUnit.SECONDS), "no batch went to the completer");
+            // Batches still being handed over wait behind the held one; the writer itself goes on turning.
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (System.nanoTime() - lastBeat.get() < TimeUnit.SECONDS.toNanos(3) && System.nanoTime() < deadline) {
+                Thread.sleep(100);
+            }
+            long silentMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - lastBeat.get());
+            release.countDown();
+            assertTrue(silentMs >= 3_000, "the writer kept reporting alive while its futures stalled");
+            for (java.util.concurrent.CompletableFuture<Long> f : fs) {
+                f.get(10, TimeUnit.SECONDS);
+            }
+            long beatBefore = lastBeat.get();
+            Thread.sleep(1_500); // at least one idle tick
+            assertTrue(lastBeat.get() > beatBefore, "the heartbeat came back once the futures completed");
+        }
+    }
+
+    @Test
     void rejectsBadArgumentsAndUseAfterClose() throws Exception {
         SqliteQueue q = SqliteQueue.open(options(dir));
         assertThrows(IllegalArgumentException.class, () -> q.append("t", 10, 1, T + 1, new byte[1]));
