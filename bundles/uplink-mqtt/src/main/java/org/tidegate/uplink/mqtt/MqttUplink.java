@@ -216,7 +216,6 @@ public final class MqttUplink implements AutoCloseable {
                 slow = s.refusedByBroker;
                 delay = slow ? backoff.slowDelayMs() : backoff.nextDelayMs();
             } catch (Exception e) {
-                failures.incrementAndGet();
                 ConnectFailure f;
                 if (e instanceof java.security.GeneralSecurityException || e instanceof java.io.IOException) {
                     f = new ConnectFailure(true, "TLS set-up from caFile=" + options.caFile() + " certFile="
@@ -229,6 +228,7 @@ public final class MqttUplink implements AutoCloseable {
                 slow = f.slow();
                 delay = slow ? backoff.slowDelayMs() : backoff.nextDelayMs();
                 lastError = f.message();
+                failures.incrementAndGet(); // after lastError: whoever sees the count sees its cause
                 if (slow) {
                     Logger.error("uplink: {}; retrying in {} s", f.message(), delay / 1000);
                 } else {
