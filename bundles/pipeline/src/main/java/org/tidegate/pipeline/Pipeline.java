@@ -45,9 +45,11 @@ import org.tinylog.Logger;
  * memory, and decides local actions; everything slow happens elsewhere:
  * <ul>
  *   <li>one <em>pipeline thread</em> submits bodies to the {@link MessageSink} (sealing and storing), alarms and
- *       action outcomes first and never dropped, telemetry and status bounded; it encodes alarm, action and status
- *       bodies, while a telemetry batch is encoded by the poll thread that completes it (a few bytes per sample
- *       wait in the queue instead of the samples);</li>
+ *       action outcomes first and never dropped, telemetry and status bounded; it encodes and seals alarm and
+ *       action bodies itself, while telemetry and status go into the sink's commit pipeline through the
+ *       <em>pipeline-seal</em> thread (see {@link #deliverPipelined}), so that an alarm never waits for a routine
+ *       message's sealing; a telemetry batch is encoded by the poll thread that completes it (a few bytes per
+ *       sample wait in the queue instead of the samples);</li>
  *   <li>one <em>local thread</em> performs local actions through the {@link ActionWriter} and retries failed
  *       ones; it never touches the sink, so a siren switches even while the uplink, or the sink itself, is
  *       away. Outcomes go to the pipeline thread as events, and the sink's store sends them when the link
@@ -86,6 +88,10 @@ public final class Pipeline implements SampleSink, AutoCloseable {
     private final Map<String, Set<String>> activeAlarms = new ConcurrentHashMap<>();
     private final ScheduledThreadPoolExecutor local;
     private final Thread worker;
+    /** Encodes and seals pipelined telemetry and status off the pipeline thread (see {@link #deliverPipelined}). */
+    private final java.util.concurrent.ExecutorService sealing;
+    /** Messages handed to {@link #sealing} and not yet handed to the sink. */
+    private final AtomicInteger sealingQueued = new AtomicInteger();
     private volatile MessageSink sink;
     private volatile Supplier<? extends Collection<DeviceHealth>> health = List::of;
     private volatile Supplier<Map<String, Object>> queueStatus = Map::of;
@@ -121,7 +127,12 @@ public final class Pipeline implements SampleSink, AutoCloseable {
      * Telemetry handed to the sink with {@link MessageSink#submitAsync} whose commit has not been confirmed:
      * at most {@link #PIPELINED} at a time; kept here so that a shutdown can keep what is still unconfirmed.
      */
-    private final Set<Outgoing> pipelined = ConcurrentHashMap.newKeySet();
+    private final Map<Outgoing, Long> pipelined = new ConcurrentHashMap<>();
+    /**
+     * The order in which the pipeline thread took routine messages (pipeline thread only): a message handed back
+     * ({@link HandOff#returnRoutine(Object, long)}) goes after those taken before it, so a refusal keeps the order.
+     */
+    private long routineTaken;
     private final java.util.concurrent.Semaphore pipelineSlots = new java.util.concurrent.Semaphore(PIPELINED);
     /** Set by a failed pipelined submit (on the store's thread): the worker backs off the routine lane. */
     private volatile boolean routineRefused;
@@ -165,6 +176,11 @@ public final class Pipeline implements SampleSink, AutoCloseable {
         this.local.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
         this.worker = new Thread(this::workerLoop, "pipeline");
         this.worker.setDaemon(true);
+        this.sealing = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "pipeline-seal");
+            t.setDaemon(true);
+            return t;
+        });
     }
 
     /**
@@ -451,6 +467,7 @@ public final class Pipeline implements SampleSink, AutoCloseable {
             }
         }
         keepWhatIsLeft(worker.isAlive() ? inHand : null, t0);
+        sealing.shutdownNow(); // what it had not sealed yet was kept above
     }
 
     /**
@@ -476,11 +493,11 @@ public final class Pipeline implements SampleSink, AutoCloseable {
         }
         urgent.addAll(handOff.drainUrgent());
         // Unconfirmed pipelined telemetry is kept too (if the store commits it after all, it is sent twice).
-        for (Outgoing o : pipelined) {
-            if (pipelined.remove(o)) {
+        pipelined.entrySet().stream().sorted(Map.Entry.comparingByValue()).map(Map.Entry::getKey).forEach(o -> {
+            if (pipelined.remove(o) != null) {
                 routine.add(o);
             }
-        }
+        });
         routine.addAll(handOff.drainRoutine());
         for (Outgoing o : urgent) {
             entry(o, alarmsLeft);
@@ -690,7 +707,8 @@ public final class Pipeline implements SampleSink, AutoCloseable {
             }
             queuedSamples.addAndGet(-o.samples());
             inHand = o;
-            boolean done = deliver(o);
+            long taken = o.urgent() ? 0 : ++routineTaken;
+            boolean done = deliver(o, taken);
             if (done) {
                 inHand = null;
                 if (o.urgent()) {
@@ -707,7 +725,7 @@ public final class Pipeline implements SampleSink, AutoCloseable {
                 handOff.returnUrgent(o);
             } else {
                 queuedSamples.addAndGet(o.samples());
-                handOff.returnRoutine(o);
+                handOff.returnRoutine(o, taken);
             }
             inHand = null;
             if (stopping) {
@@ -762,14 +780,17 @@ public final class Pipeline implements SampleSink, AutoCloseable {
     }
 
     /**
-     * Telemetry goes into the sink's commit pipeline ({@link MessageSink#submitAsync}): the pipeline thread seals
-     * the next message while earlier ones wait for their commit, with at most {@link #PIPELINED} unconfirmed. A
-     * message counts as delivered only when its future completes; one the sink refuses goes back to the head of
-     * the routine lane (and the lane backs off), exactly as a refused synchronous submit.
+     * Telemetry goes into the sink's commit pipeline ({@link MessageSink#submitAsync}), with at most
+     * {@link #PIPELINED} messages unconfirmed. The pipeline thread only takes a slot and hands the message to the
+     * {@code pipeline-seal} thread, which encodes and seals it and hands it to the sink: sealing a 1 000-sample
+     * message is about a millisecond of CPU, but tens of milliseconds of wall time on a board whose cores a drain
+     * keeps busy, and an alarm raised meanwhile is taken by the pipeline thread at once instead of waiting behind
+     * it. A message counts as delivered only when its future completes; one the sink refuses goes back to the
+     * head of the routine lane (and the lane backs off), exactly as a refused synchronous submit.
      *
-     * @return true when the message is in the pipeline or done with, false to retry it now
+     * @return true when the message is in the pipeline, false to retry it now
      */
-    private boolean deliverPipelined(MessageSink s, Outgoing o, byte[] body) {
+    private boolean deliverPipelined(MessageSink s, Outgoing o, long taken) {
         try {
             while (!pipelineSlots.tryAcquire(200, TimeUnit.MILLISECONDS)) {
                 if (stopping) {
@@ -780,55 +801,94 @@ public final class Pipeline implements SampleSink, AutoCloseable {
             Thread.currentThread().interrupt();
             return false;
         }
-        pipelined.add(o);
+        pipelined.put(o, taken);
+        sealingQueued.incrementAndGet();
+        try {
+            sealing.execute(() -> {
+                try {
+                    sealPipelined(s, o);
+                } finally {
+                    sealingQueued.decrementAndGet();
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException e) { // closed: the caller keeps it
+            sealingQueued.decrementAndGet();
+            pipelined.remove(o);
+            pipelineSlots.release();
+            return false;
+        }
+        return true;
+    }
+
+    /**
+     * Waits (at most 200 ms) until the sealing thread has handed everything it was given to the sink, so that a
+     * routine message submitted on the pipeline thread is stored after the ones before it.
+     */
+    private boolean sealingCaughtUp() {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(200);
+        while (sealingQueued.get() > 0) {
+            if (System.nanoTime() - deadline > 0 || Thread.currentThread().isInterrupted()) {
+                return false;
+            }
+            java.util.concurrent.locks.LockSupport.parkNanos(200_000);
+        }
+        return true;
+    }
+
+    /** On the {@code pipeline-seal} thread, in the order the pipeline thread handed messages over. */
+    private void sealPipelined(MessageSink s, Outgoing o) {
+        if (!pipelined.containsKey(o)) {
+            pipelineSlots.release(); // a shutdown kept it meanwhile
+            return;
+        }
         java.util.concurrent.CompletableFuture<Long> f;
         try {
+            byte[] body;
+            try {
+                body = o.body().get();
+            } catch (RuntimeException e) {
+                Logger.error(e, "cannot encode {}: dropped", o.what());
+                pipelined.remove(o);
+                pipelineSlots.release();
+                return;
+            }
             f = s.submitAsync(o.kind(), o.device(), o.priority(), body);
         } catch (IllegalArgumentException e) {
             pipelined.remove(o);
             pipelineSlots.release();
             Logger.error("outbox refused {} for good: {}", o.what(), e.getMessage());
             dropped.incrementAndGet();
-            return true;
+            return;
         } catch (RuntimeException e) {
-            pipelined.remove(o);
-            pipelineSlots.release();
-            Logger.warn("outbox did not take {}: {}; will retry", o.what(), e.getMessage());
-            return false;
+            f = java.util.concurrent.CompletableFuture.failedFuture(e);
         }
         f.whenComplete((seq, failure) -> {
-            // On the store's thread: short, and never throws.
-            if (pipelined.remove(o)) {
+            // On the store's thread (or this one): short, and never throws.
+            Long taken = pipelined.remove(o);
+            if (taken != null) {
                 if (failure == null) {
                     if (o.kind() == MessageKind.TELEMETRY) {
                         telemetryMessages.incrementAndGet();
                     }
                 } else {
                     queuedSamples.addAndGet(o.samples());
-                    handOff.returnRoutine(o);
+                    handOff.returnRoutine(o, taken);
                     routineRefused = true;
                     long n = pipelineRefusals.incrementAndGet();
                     if (n == 1 || n % 1000 == 0) {
+                        Throwable cause = failure instanceof java.util.concurrent.CompletionException
+                                && failure.getCause() != null ? failure.getCause() : failure;
                         Logger.warn("outbox did not take {}: {}; will retry ({} such refusals so far)", o.what(),
-                                failure.getMessage(), n);
+                                cause.getMessage(), n);
                     }
                 }
             }
             pipelineSlots.release();
         });
-        return true;
     }
 
     /** @return true when done with the message (delivered, or dropped as undeliverable), false to retry */
-    private boolean deliver(Outgoing o) {
-        byte[] body;
-        try {
-            body = o.body().get();
-        } catch (RuntimeException e) {
-            Logger.error(e, "cannot encode {}: dropped", o.what());
-            doneWith(o);
-            return true;
-        }
+    private boolean deliver(Outgoing o, long taken) {
         MessageSink s = sink;
         if (s == null) {
             return false;
@@ -838,7 +898,18 @@ public final class Pipeline implements SampleSink, AutoCloseable {
         // wait for that message's fsync as well as its own while a drain keeps the store busy.
         boolean routineStatus = o.kind() == MessageKind.STATUS && lostUnreported == 0;
         if ((o.kind() == MessageKind.TELEMETRY || routineStatus) && !o.replay() && !stopping) {
-            return deliverPipelined(s, o, body);
+            return deliverPipelined(s, o, taken);
+        }
+        if (!o.urgent() && !sealingCaughtUp()) {
+            return false; // the routine lane waits; an alarm never does
+        }
+        byte[] body;
+        try {
+            body = o.body().get();
+        } catch (RuntimeException e) {
+            Logger.error(e, "cannot encode {}: dropped", o.what());
+            doneWith(o);
+            return true;
         }
         try {
             long seq = s.submit(o.kind(), o.device(), o.priority(), body);

@@ -20,6 +20,8 @@ import java.util.concurrent.locks.ReentrantLock;
 public final class HandOff<T> {
     private final ArrayDeque<T> urgent = new ArrayDeque<>();
     private final ArrayDeque<T> routine = new ArrayDeque<>();
+    /** Routine items handed back, with the order they were taken in (see {@link #returnRoutine}). */
+    private final java.util.Map<T, Long> returned = new java.util.IdentityHashMap<>();
     private final int routineCapacity;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition notEmpty = lock.newCondition();
@@ -49,11 +51,28 @@ public final class HandOff<T> {
         }
     }
 
-    /** Puts a routine item back at the head, over capacity if need be (it was already counted in). */
-    public void returnRoutine(T item) {
+    /**
+     * Puts a routine item back, over capacity if need be (it was already counted in): ahead of every item never
+     * taken, and after the items handed back with a lower {@code taken} (the order the taker took them in). Items
+     * the taker handed on to other threads come back in any order (several refused at once, each on its own
+     * thread); the lane still gives them out again in the order they were first taken.
+     */
+    public void returnRoutine(T item, long taken) {
         lock.lock();
         try {
+            ArrayDeque<T> before = new ArrayDeque<>();
+            while (!routine.isEmpty()) {
+                Long t = returned.get(routine.peekFirst());
+                if (t == null || t > taken) {
+                    break;
+                }
+                before.push(routine.pollFirst());
+            }
             routine.addFirst(item);
+            returned.put(item, taken);
+            while (!before.isEmpty()) {
+                routine.addFirst(before.pop());
+            }
             notEmpty.signal();
         } finally {
             lock.unlock();
@@ -110,7 +129,9 @@ public final class HandOff<T> {
                         return urgent.pollFirst();
                     }
                 } else if (!routine.isEmpty() && ready(routineNotBefore, now)) {
-                    return routine.pollFirst();
+                    T item = routine.pollFirst();
+                    returned.remove(item);
+                    return item;
                 }
                 long wait = deadline - now;
                 if (wait <= 0) {
@@ -150,6 +171,7 @@ public final class HandOff<T> {
         try {
             List<T> out = new ArrayList<>(routine);
             routine.clear();
+            returned.clear();
             return out;
         } finally {
             lock.unlock();
