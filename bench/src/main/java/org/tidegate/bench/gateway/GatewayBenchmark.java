@@ -101,6 +101,11 @@ public final class GatewayBenchmark implements Benchmark {
             description = "the gateway's web console, throughput run (default ${DEFAULT-VALUE})")
     String console;
 
+    @Option(names = "--keep-logs", paramLabel = "DIR",
+            description = "copy each throughput run's gateway log to DIR/run-N.log (each alarm's raise, submit and"
+                    + " PUBACK lines are there, with their times)")
+    java.nio.file.Path keepLogs;
+
     @Override
     public int measure(PrintStream out) throws Exception {
         if (samplesPerSecond != null) {
@@ -114,7 +119,7 @@ public final class GatewayBenchmark implements Benchmark {
                     devices != null ? devices : 50, channels, batchPolls,
                     body.equals("compact"), seconds, settle,
                     backlog, heap, inflight,
-                    runs, List.of(jvm.trim().split("\\s+")), console.equals("on")), out)
+                    runs, List.of(jvm.trim().split("\\s+")), console.equals("on"), keepLogs), out)
                     .run();
         }
         int devices = this.devices != null ? this.devices : 20;

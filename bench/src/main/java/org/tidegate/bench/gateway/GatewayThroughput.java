@@ -65,7 +65,8 @@ final class GatewayThroughput {
     private static final int METER_UNIT = 10;
 
     record Options(int samplesPerSecond, int devices, int channels, int batchPolls, boolean compact, int seconds,
-                   int settle, int backlog, int heapMb, int inflight, int runs, List<String> jvm, boolean console) {
+                   int settle, int backlog, int heapMb, int inflight, int runs, List<String> jvm, boolean console,
+                   Path keepLogs) {
         int pollMs() {
             return (int) Math.max(50, Math.round(1000.0 * devices * channels / samplesPerSecond));
         }
@@ -303,6 +304,11 @@ final class GatewayThroughput {
                     note += " (backlog not drained: " + c.backlogReceived.get() + " of " + o.backlog + ")";
                 }
                 double[][] puback = pubackLatencies(home.resolve("logs/tidegate.log"), c);
+                if (o.keepLogs != null) {
+                    Files.createDirectories(o.keepLogs);
+                    Files.copy(home.resolve("logs/tidegate.log"), o.keepLogs.resolve("run-" + run + ".log"),
+                            java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                }
                 return new Result(rate, offered(), cores, machine, storeDrain, BenchReport.median(rss.stream()
                         .mapToDouble(Double::doubleValue).filter(d -> !Double.isNaN(d)).toArray()), wire, drain, toArray(c.alarmSampled),
                         toArray(c.alarmChange), toArray(c.alarmSampledDuringDrain), toArray(c.alarmSealed), puback[0],

@@ -432,6 +432,52 @@ class SqliteQueueTest {
         }
     }
 
+    /**
+     * An alarm queued behind routine writes (a drain's acknowledgements, live telemetry) is committed in a
+     * transaction of its own ahead of them, so it does not wait for their fsync; durability of each is unchanged.
+     */
+    @Test
+    void anAlarmQueuedBehindRoutineWritesIsCommittedAheadOfThem() throws Exception {
+        CountDownLatch writerHeld = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        java.util.concurrent.atomic.AtomicBoolean holdOnce = new java.util.concurrent.atomic.AtomicBoolean(true);
+        java.util.concurrent.ConcurrentLinkedQueue<String> completed = new java.util.concurrent.ConcurrentLinkedQueue<>();
+        try (SqliteQueue q = SqliteQueue.open(options(dir))) {
+            // The writer tells this listener of every change, on its own thread: held once, it queues what follows.
+            q.addPendingListener(() -> {
+                if (holdOnce.getAndSet(false)) {
+                    writerHeld.countDown();
+                    try {
+                        release.await(30, TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+            });
+            java.util.concurrent.CompletableFuture<Long> first = q.appendAsync("t", 4, 1, T, bytes("first"));
+            assertTrue(writerHeld.await(10, TimeUnit.SECONDS));
+            List<java.util.concurrent.CompletableFuture<Long>> routine = new ArrayList<>();
+            for (int i = 0; i < 200; i++) {
+                String label = "r" + i;
+                routine.add(q.appendAsync("t", 4, 10 + i, T + i, bytes(label)).whenComplete((id, e) -> completed.add(label)));
+            }
+            java.util.concurrent.CompletableFuture<Long> alarm = q.appendAsync("alarm", 9, 1_000, T, bytes("a"))
+                    .whenComplete((id, e) -> completed.add("alarm"));
+            long commitsBefore = q.commitCount();
+            release.countDown();
+            alarm.get(10, TimeUnit.SECONDS);
+            first.get(10, TimeUnit.SECONDS);
+            for (java.util.concurrent.CompletableFuture<Long> f : routine) {
+                f.get(10, TimeUnit.SECONDS);
+            }
+            assertEquals("alarm", completed.peek(), "the alarm's commit came first: " + completed);
+            assertEquals(commitsBefore + 2, q.commitCount(), "one commit for the alarm, one for the rest");
+            List<StoredMessage> taken = q.takeBatch(300);
+            assertEquals("alarm", taken.get(0).topic());
+            assertEquals(202, taken.size(), "every message stored");
+        }
+    }
+
     @Test
     void rejectsBadArgumentsAndUseAfterClose() throws Exception {
         SqliteQueue q = SqliteQueue.open(options(dir));

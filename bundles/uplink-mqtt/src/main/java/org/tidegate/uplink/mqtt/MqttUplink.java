@@ -73,6 +73,9 @@ public final class MqttUplink implements AutoCloseable {
     private static final long SESSION_EXPIRY_SECONDS = 7L * 24 * 3600;
     /** Paho's threads per connection: connect, receiver, sender, callback, pinger, disconnect. */
     private static final int PAHO_THREADS = 6;
+    /** Routine publishes between two looks for a waiting alarm (see {@link #publish}). */
+    private static final int ALARM_CHECK_EVERY = 8;
+
     /**
      * In-flight slots kept for alarms on top of the routine window: an alarm committed while the backlog fills
      * the window is published at once, without waiting for a PUBACK to free a slot, and then waits only for what
@@ -108,6 +111,19 @@ public final class MqttUplink implements AutoCloseable {
     private final Object bell = new Object();
     private boolean rung; // guarded by bell
     private final Runnable ringBell = this::ring;
+    /**
+     * Alarms are also published by a thread of their own, {@code tidegate-uplink-alarms}, woken by the store the
+     * moment an alarm's commit returns. The drain keeps the uplink thread busy, and a busy thread on a board whose
+     * cores are saturated waits 10-20 ms for its next turn; one that sleeps until an alarm comes is run at once.
+     * It publishes only into {@link #alarmSession}, which {@link #teardown} clears (under {@link #alarmLock})
+     * before returning what is in flight to the store, so no alarm is taken into a session that is going away.
+     */
+    private final Object alarmLock = new Object();
+    private Session alarmSession; // guarded by alarmLock
+    private final Object alarmBell = new Object();
+    private boolean alarmRung; // guarded by alarmBell
+    private final Runnable alarmListener = this::ringAlarmBell;
+    private Thread alarmThread;
     /** Beaten on every turn of the uplink thread's loops (the service watchdog's view of it). */
     private volatile org.tidegate.core.health.Heartbeat heartbeat = org.tidegate.core.health.Heartbeat.NONE;
     private Thread thread;
@@ -151,6 +167,10 @@ public final class MqttUplink implements AutoCloseable {
         thread = new Thread(this::run, "tidegate-uplink");
         thread.setDaemon(true);
         thread.start();
+        queue.addPendingListener(alarmListener);
+        alarmThread = new Thread(this::publishAlarmsAsTheyCome, "tidegate-uplink-alarms");
+        alarmThread.setDaemon(true);
+        alarmThread.start();
     }
 
     public UplinkState state() {
@@ -186,11 +206,16 @@ public final class MqttUplink implements AutoCloseable {
             wake.notifyAll();
         }
         ring();
+        synchronized (alarmBell) {
+            alarmBell.notifyAll();
+        }
         try {
             t.join(15_000);
+            alarmThread.join(5_000);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        queue.removePendingListener(alarmListener);
         commandThread.shutdownNow();
     }
 
@@ -208,6 +233,9 @@ public final class MqttUplink implements AutoCloseable {
                 }
                 s = connect(tls);
                 current = s;
+                synchronized (alarmLock) {
+                    alarmSession = s;
+                }
                 long connectedAt = System.nanoTime();
                 serve(s);
                 if (System.nanoTime() - connectedAt > TimeUnit.SECONDS.toNanos(10)) {
@@ -403,19 +431,8 @@ public final class MqttUplink implements AutoCloseable {
                 if (watchdog(s, ackTimeoutNanos)) {
                     break;
                 }
-                boolean sent = false;
                 // Alarms overtake the drain: not paced by the rate limit (they are rare) and never behind the window.
-                if (queue.alarmsPending() > 0) {
-                    int k = s.alarmSlots.drainPermits();
-                    if (k > 0) {
-                        List<StoredMessage> alarms = queue.takeBatch(k, StoreAndForwardQueue.ALARM_PRIORITY);
-                        if (alarms.size() < k) {
-                            s.alarmSlots.release(k - alarms.size());
-                        }
-                        publish(s, alarms, true);
-                        sent = !alarms.isEmpty();
-                    }
-                }
+                boolean sent = publishAlarms(s);
                 int n = s.window.drainPermits();
                 if (n > 0) {
                     int granted = limiter.acquireUpTo(n, POLL_MS);
@@ -452,12 +469,70 @@ public final class MqttUplink implements AutoCloseable {
         }
     }
 
+    private void ringAlarmBell() {
+        if (queue.alarmsPending() > 0) {
+            synchronized (alarmBell) {
+                alarmRung = true;
+                alarmBell.notifyAll();
+            }
+        }
+    }
+
+    /** The {@code tidegate-uplink-alarms} thread (see {@link #alarmLock}). */
+    private void publishAlarmsAsTheyCome() {
+        while (running) {
+            synchronized (alarmBell) {
+                if (!alarmRung) {
+                    try {
+                        alarmBell.wait(POLL_MS);
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+                alarmRung = false;
+            }
+            synchronized (alarmLock) {
+                Session s = alarmSession;
+                if (s != null && !s.lost && running) {
+                    try {
+                        publishAlarms(s);
+                    } catch (RuntimeException e) {
+                        Logger.warn(e, "uplink: publishing an alarm failed; the uplink thread sends it");
+                    }
+                }
+            }
+        }
+    }
+
+    /** Takes the alarms waiting in the store into the free alarm slots and publishes them; true if there were any. */
+    private boolean publishAlarms(Session s) {
+        if (queue.alarmsPending() <= 0) {
+            return false;
+        }
+        int k = s.alarmSlots.drainPermits();
+        if (k <= 0) {
+            return false;
+        }
+        List<StoredMessage> alarms = queue.takeBatch(k, StoreAndForwardQueue.ALARM_PRIORITY);
+        if (alarms.size() < k) {
+            s.alarmSlots.release(k - alarms.size());
+        }
+        publish(s, alarms, true);
+        return !alarms.isEmpty();
+    }
+
     /**
      * Publishes messages taken for the routine window or, with {@code alarmSlots}, for the alarm slots; each one's
-     * slot is given back to the pool it came from when its PUBACK (or failure) arrives.
+     * slot is given back to the pool it came from when its PUBACK (or failure) arrives. Handing a routine batch to
+     * Paho takes milliseconds on a busy board (up to the window, 128 publishes), so every
+     * {@value #ALARM_CHECK_EVERY} of them the alarms the store committed meanwhile go first.
      */
     private void publish(Session s, List<StoredMessage> batch, boolean alarmSlots) {
+        int handed = 0;
         for (StoredMessage m : batch) {
+            if (!alarmSlots && ++handed % ALARM_CHECK_EVERY == 0 && !s.lost) {
+                publishAlarms(s);
+            }
             if (alarmSlots) {
                 s.inAlarmSlot.add(m.id());
             }
@@ -547,6 +622,9 @@ public final class MqttUplink implements AutoCloseable {
     }
 
     private void teardown(Session s) {
+        synchronized (alarmLock) { // waits for an alarm publish in progress; none starts after this
+            alarmSession = null;
+        }
         s.lost = true;
         closeQuietly(s);
         flushAcks(s);
