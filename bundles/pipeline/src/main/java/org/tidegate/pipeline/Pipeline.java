@@ -92,6 +92,7 @@ public final class Pipeline implements SampleSink, AutoCloseable {
     private final java.util.concurrent.ExecutorService sealing;
     /** Messages handed to {@link #sealing} and not yet handed to the sink. */
     private final AtomicInteger sealingQueued = new AtomicInteger();
+    private final java.util.function.BooleanSupplier sealingIdle = () -> sealingQueued.get() == 0;
     private volatile MessageSink sink;
     private volatile Supplier<? extends Collection<DeviceHealth>> health = List::of;
     private volatile Supplier<Map<String, Object>> queueStatus = Map::of;
@@ -129,8 +130,9 @@ public final class Pipeline implements SampleSink, AutoCloseable {
      */
     private final Map<Outgoing, Long> pipelined = new ConcurrentHashMap<>();
     /**
-     * The order in which the pipeline thread took routine messages (pipeline thread only): a message handed back
-     * ({@link HandOff#returnRoutine(Object, long)}) goes after those taken before it, so a refusal keeps the order.
+     * The order in which the pipeline thread first took routine messages (pipeline thread only; a message taken again
+     * keeps its order): a message handed back ({@link HandOff#returnRoutine(Object, long)}) goes after those taken
+     * before it, so a refusal keeps the order.
      */
     private long routineTaken;
     private final java.util.concurrent.Semaphore pipelineSlots = new java.util.concurrent.Semaphore(PIPELINED);
@@ -690,7 +692,9 @@ public final class Pipeline implements SampleSink, AutoCloseable {
                 }
             }
             try {
-                o = handOff.poll(200, TimeUnit.MILLISECONDS, urgentNotBefore, routineFrom);
+                // A routine message is taken only once the previous one is sealed and handed to the sink (one at a
+                // time, so that a refusal puts it back at the head before the next is taken, as on this thread).
+                o = handOff.poll(200, TimeUnit.MILLISECONDS, urgentNotBefore, routineFrom, sealingIdle);
             } catch (InterruptedException e) {
                 return;
             }
@@ -707,7 +711,11 @@ public final class Pipeline implements SampleSink, AutoCloseable {
             }
             queuedSamples.addAndGet(-o.samples());
             inHand = o;
-            long taken = o.urgent() ? 0 : ++routineTaken;
+            long taken = 0;
+            if (!o.urgent()) {
+                long before = handOff.orderOfLastPolled();
+                taken = before >= 0 ? before : ++routineTaken;
+            }
             boolean done = deliver(o, taken);
             if (done) {
                 inHand = null;
@@ -806,9 +814,10 @@ public final class Pipeline implements SampleSink, AutoCloseable {
         try {
             sealing.execute(() -> {
                 try {
-                    sealPipelined(s, o);
+                    sealPipelined(s, o, taken);
                 } finally {
                     sealingQueued.decrementAndGet();
+                    handOff.nudge(); // the pipeline thread may take the next routine message
                 }
             });
         } catch (java.util.concurrent.RejectedExecutionException e) { // closed: the caller keeps it
@@ -836,7 +845,7 @@ public final class Pipeline implements SampleSink, AutoCloseable {
     }
 
     /** On the {@code pipeline-seal} thread, in the order the pipeline thread handed messages over. */
-    private void sealPipelined(MessageSink s, Outgoing o) {
+    private void sealPipelined(MessageSink s, Outgoing o, long taken) {
         if (!pipelined.containsKey(o)) {
             pipelineSlots.release(); // a shutdown kept it meanwhile
             return;
@@ -864,8 +873,7 @@ public final class Pipeline implements SampleSink, AutoCloseable {
         }
         f.whenComplete((seq, failure) -> {
             // On the store's thread (or this one): short, and never throws.
-            Long taken = pipelined.remove(o);
-            if (taken != null) {
+            if (pipelined.remove(o) != null) {
                 if (failure == null) {
                     if (o.kind() == MessageKind.TELEMETRY) {
                         telemetryMessages.incrementAndGet();

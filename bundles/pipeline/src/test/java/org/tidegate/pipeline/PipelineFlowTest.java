@@ -143,7 +143,7 @@ public class PipelineFlowTest {
         List<Message> t = uplink.await(m -> m.kind() == MessageKind.TELEMETRY, 3);
         assertEquals(List.of("good", "bad", "good"),
                 t.stream().map(m -> m.body().get("samples").get(0).get("q").asText()).toList(),
-                "the second bad poll is inside the deadband's silence");
+                "the second bad poll is inside the deadband's silence: " + t.stream().map(m -> m.seq() + ":" + m.body().get("samples")).toList());
         assertTrue(t.get(1).body().get("samples").get(0).get("e").asText().startsWith("timeout"));
     }
 

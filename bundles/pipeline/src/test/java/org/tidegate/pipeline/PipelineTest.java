@@ -334,6 +334,33 @@ public class PipelineTest {
                 .toList(), "telemetry stays in order");
     }
 
+    /**
+     * Telemetry is handed to the sink from the pipeline-seal thread while the pipeline thread takes the next: when
+     * the sink refuses, the messages already handed over come back to the lane in their order, and reach the sink
+     * in that order when it takes them again.
+     */
+    @Test
+    void telemetryRefusedWhileTheSinkIsDownArrivesInOrderWhenItReturns() throws Exception {
+        sink.down(true);
+        start(PipelineSettings.defaults("gw"), this::recordWrite);
+        List<Long> sent = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            pipeline.accept(poll(i * 1000L, 1.0 + i * 0.01));
+            sent.add(i * 1000L);
+            if (i % 8 == 0) {
+                Thread.sleep(20); // refusals and retries interleave with new polls
+            }
+        }
+        long deadline = System.currentTimeMillis() + 10_000;
+        while (sink.refusals() < 3 && System.currentTimeMillis() < deadline) {
+            Thread.sleep(10);
+        }
+        assertTrue(sink.refusals() >= 3, "the sink refused");
+        sink.down(false);
+        List<Message> telemetry = sink.await(m -> m.kind() == MessageKind.TELEMETRY, 40);
+        assertEquals(sent, telemetry.stream().map(m -> m.body().get("samples").get(0).get("t").asLong()).toList());
+    }
+
     @Test
     void pollsBetweenADeviceRestartAndItsRegistrationAreNotLost() throws Exception {
         start(PipelineSettings.defaults("gw").withBatchPolls(3), this::recordWrite);

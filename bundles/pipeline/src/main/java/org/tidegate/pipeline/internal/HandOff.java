@@ -22,6 +22,7 @@ public final class HandOff<T> {
     private final ArrayDeque<T> routine = new ArrayDeque<>();
     /** Routine items handed back, with the order they were taken in (see {@link #returnRoutine}). */
     private final java.util.Map<T, Long> returned = new java.util.IdentityHashMap<>();
+    private long lastPolledOrder = -1; // guarded by lock
     private final int routineCapacity;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition notEmpty = lock.newCondition();
@@ -119,6 +120,15 @@ public final class HandOff<T> {
      */
     public T poll(long timeout, TimeUnit unit, long urgentNotBefore, long routineNotBefore)
             throws InterruptedException {
+        return poll(timeout, unit, urgentNotBefore, routineNotBefore, () -> true);
+    }
+
+    /**
+     * As {@link #poll(long, TimeUnit, long, long)}, taking routine items only while {@code routineOpen} says so;
+     * whoever changes its answer calls {@link #nudge}.
+     */
+    public T poll(long timeout, TimeUnit unit, long urgentNotBefore, long routineNotBefore,
+                  java.util.function.BooleanSupplier routineOpen) throws InterruptedException {
         long deadline = System.nanoTime() + unit.toNanos(timeout);
         lock.lock();
         try {
@@ -128,9 +138,10 @@ public final class HandOff<T> {
                     if (ready(urgentNotBefore, now)) {
                         return urgent.pollFirst();
                     }
-                } else if (!routine.isEmpty() && ready(routineNotBefore, now)) {
+                } else if (!routine.isEmpty() && ready(routineNotBefore, now) && routineOpen.getAsBoolean()) {
                     T item = routine.pollFirst();
-                    returned.remove(item);
+                    Long order = returned.remove(item);
+                    lastPolledOrder = order == null ? -1 : order;
                     return item;
                 }
                 long wait = deadline - now;
@@ -151,6 +162,30 @@ public final class HandOff<T> {
 
     private static boolean ready(long notBefore, long now) {
         return notBefore == Long.MIN_VALUE || now - notBefore >= 0;
+    }
+
+    /**
+     * The {@code taken} order the last routine item {@link #poll polled} was {@linkplain #returnRoutine returned}
+     * with, or -1 if it had not been returned: a taker that gives it its old order again keeps the lane's order
+     * however often an item comes back.
+     */
+    public long orderOfLastPolled() {
+        lock.lock();
+        try {
+            return lastPolledOrder;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Wakes a waiting {@link #poll} to look at the lanes again (a condition of its caller's changed). */
+    public void nudge() {
+        lock.lock();
+        try {
+            notEmpty.signal();
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** Removes and returns every urgent item, oldest first. */

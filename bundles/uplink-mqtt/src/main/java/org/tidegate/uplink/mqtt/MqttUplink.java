@@ -124,6 +124,7 @@ public final class MqttUplink implements AutoCloseable {
     private boolean alarmRung; // guarded by alarmBell
     private final Runnable alarmListener = this::ringAlarmBell;
     private Thread alarmThread;
+    private long alarmThreadFailures; // the alarm thread only
     /** Beaten on every turn of the uplink thread's loops (the service watchdog's view of it). */
     private volatile org.tidegate.core.health.Heartbeat heartbeat = org.tidegate.core.health.Heartbeat.NONE;
     private Thread thread;
@@ -497,7 +498,11 @@ public final class MqttUplink implements AutoCloseable {
                     try {
                         publishAlarms(s);
                     } catch (RuntimeException e) {
-                        Logger.warn(e, "uplink: publishing an alarm failed; the uplink thread sends it");
+                        long n = ++alarmThreadFailures;
+                        if (n == 1 || n % 1000 == 0) {
+                            Logger.warn(e, "uplink: the alarm thread failed ({} times so far); the session thread"
+                                    + " still sends alarms", n);
+                        }
                     }
                 }
             }
