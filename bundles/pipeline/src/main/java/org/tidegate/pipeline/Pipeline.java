@@ -829,20 +829,6 @@ public final class Pipeline implements SampleSink, AutoCloseable {
         return true;
     }
 
-    /**
-     * Waits (at most 200 ms) until the sealing thread has handed everything it was given to the sink, so that a
-     * routine message submitted on the pipeline thread is stored after the ones before it.
-     */
-    private boolean sealingCaughtUp() {
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(200);
-        while (sealingQueued.get() > 0) {
-            if (System.nanoTime() - deadline > 0 || Thread.currentThread().isInterrupted()) {
-                return false;
-            }
-            java.util.concurrent.locks.LockSupport.parkNanos(200_000);
-        }
-        return true;
-    }
 
     /** On the {@code pipeline-seal} thread, in the order the pipeline thread handed messages over. */
     private void sealPipelined(MessageSink s, Outgoing o, long taken) {
@@ -908,9 +894,8 @@ public final class Pipeline implements SampleSink, AutoCloseable {
         if ((o.kind() == MessageKind.TELEMETRY || routineStatus) && !o.replay() && !stopping) {
             return deliverPipelined(s, o, taken);
         }
-        if (!o.urgent() && !sealingCaughtUp()) {
-            return false; // the routine lane waits; an alarm never does
-        }
+        // A routine message taken here finds the seal thread idle (the routine lane is taken only then), so it is
+        // stored after the ones before it.
         byte[] body;
         try {
             body = o.body().get();
