@@ -33,9 +33,10 @@ import org.tinylog.Logger;
  * may or may not be (the caller never saw an id, so the store keeps its promise either way); a crash never
  * leaves half a batch. Group commit therefore keeps "durable on return" while one fsync serves every
  * appender that was waiting: a lone appender pays one fsync, 64 concurrent appenders share one. There is no
- * timer: the batch is whatever queued up while the previous commit was syncing. The one exception: alarms in a
- * batch with other writes commit first in a transaction of their own, and the uplink's take of them is answered
- * before the rest of the batch is written (an alarm waits for no routine fsync but the one in progress).
+ * timer: the batch is whatever queued up while the previous commit was syncing. The one exception: while a reader
+ * (the uplink) is taking, alarms in a batch with other writes commit first in a transaction of their own, and the
+ * uplink's take of them is answered before the rest of the batch is written (an alarm waits for no routine fsync
+ * but the one in progress).
  *
  * <p>In-memory accounting ({@link Backlog}, {@link HeldAlarms}, {@link QueueCounters}) changes only after
  * COMMIT too, so a rolled-back transaction leaves it as it was. In-flight state is deliberately NOT
@@ -66,6 +67,15 @@ final class QueueWriter {
     private static final long COMPLETER_STALL_NANOS = TimeUnit.SECONDS.toNanos(10);
     /** How long the writer waits, after an alarm's own commit, for the uplink's take of it (see answerAlarmTake). */
     static final long ALARM_TAKE_WAIT_MS = 10;
+    /**
+     * A take answered this recently means a reader (the uplink) is draining the queue and will take an alarm at
+     * once; only then is an alarm committed on its own and the take of it waited for. With nobody taking (the
+     * uplink down, a store without one) that wait held every routine append queued with the alarm for the whole
+     * {@value #ALARM_TAKE_WAIT_MS} ms, and blocking appenders with one alarm in ten fell from 11 000 to 1 500
+     * appends/s (round 8 of docs/performance.md); the extra fsync bought nothing either.
+     */
+    static final long TAKER_ACTIVE_NANOS = TimeUnit.SECONDS.toNanos(1);
+    private long lastTakeNanos = System.nanoTime() - 2 * TAKER_ACTIVE_NANOS; // writer thread only
     private boolean completerStallLogged;
 
     private final QueueOptions options;
@@ -210,10 +220,12 @@ final class QueueWriter {
             }
         }
         List<Request.Append> urgent = alarmAppendsAmong(appends);
-        if (!urgent.isEmpty() && (urgent.size() < appends.size() || !acks.isEmpty())) {
+        if (!urgent.isEmpty() && (urgent.size() < appends.size() || !acks.isEmpty()) && readerIsTaking()) {
             // An alarm is committed on its own, ahead of the routine writes queued with it (a drain's
             // acknowledgement of 128 rows is 100-200 KB of WAL to sync), and the uplink's take of it is answered
             // before those writes begin rather than after their fsync. One more fsync per alarm; alarms are rare.
+            // Only while a reader takes (TAKER_ACTIVE_NANOS): with nobody to take the alarm, both cost the
+            // routine writes and buy nothing.
             write(urgent, List.of(), true);
             publishPending();
             appends.removeAll(urgent);
@@ -590,7 +602,12 @@ final class QueueWriter {
      * then alarms held in memory (they are newer than the database's). If the read fails (not corruption),
      * nothing is handed out from the database this time.
      */
+    private boolean readerIsTaking() {
+        return System.nanoTime() - lastTakeNanos < TAKER_ACTIVE_NANOS;
+    }
+
     private List<StoredMessage> take(int max, int minPriority) {
+        lastTakeNanos = System.nanoTime();
         List<StoredMessage> out = new ArrayList<>();
         long[] newCursors = backlog.cursors();
         QueueDatabase db = storage.openIfDue();
