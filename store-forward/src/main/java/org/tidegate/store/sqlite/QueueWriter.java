@@ -71,10 +71,10 @@ final class QueueWriter {
      * A take answered this recently means a reader (the uplink) is draining the queue and will take an alarm at
      * once; only then is an alarm committed on its own and the take of it waited for. With nobody taking (the
      * uplink down, a store without one) that wait held every routine append queued with the alarm for the whole
-     * {@value #ALARM_TAKE_WAIT_MS} ms, and blocking appenders with one alarm in ten fell from 11 000 to 1 500
-     * appends/s (round 8 of docs/performance.md); the extra fsync bought nothing either.
+     * {@value #ALARM_TAKE_WAIT_MS} ms, and 2 to 64 blocking appenders with one alarm in ten fell to 1 500-6 700
+     * appends/s, below one appender alone (round 8 of docs/performance.md); the extra fsync bought nothing either.
      */
-    static final long TAKER_ACTIVE_NANOS = TimeUnit.SECONDS.toNanos(1);
+    private static final long TAKER_ACTIVE_NANOS = TimeUnit.SECONDS.toNanos(1);
     private long lastTakeNanos = System.nanoTime() - 2 * TAKER_ACTIVE_NANOS; // writer thread only
     private boolean completerStallLogged;
 
@@ -597,15 +597,15 @@ final class QueueWriter {
 
     // ------------------------------------------------------------------ reads
 
+    private boolean readerIsTaking() {
+        return System.nanoTime() - lastTakeNanos < TAKER_ACTIVE_NANOS;
+    }
+
     /**
      * Hands out the next pending rows: priority 9 down to 0, oldest (lowest id) first within a priority,
      * then alarms held in memory (they are newer than the database's). If the read fails (not corruption),
      * nothing is handed out from the database this time.
      */
-    private boolean readerIsTaking() {
-        return System.nanoTime() - lastTakeNanos < TAKER_ACTIVE_NANOS;
-    }
-
     private List<StoredMessage> take(int max, int minPriority) {
         lastTakeNanos = System.nanoTime();
         List<StoredMessage> out = new ArrayList<>();
