@@ -34,7 +34,7 @@ import picocli.CommandLine.Option;
         description = "edge rules per poll, poll-thread hand-off latency, telemetry bodies per second")
 public final class PipelineBenchmark implements Benchmark {
     /** Messages the bench lets wait for the pipeline thread before it stops feeding (bounds its heap). */
-    private static final int MAX_QUEUED_POLLS = 20_000;
+    private static final int MAX_QUEUED_MESSAGES = 20_000;
 
     private static final int CHANNELS = 8;
 
@@ -89,7 +89,12 @@ public final class PipelineBenchmark implements Benchmark {
                 // the lane holds polls + 10) outgrew the bench's 128 MB heap on a quiet machine. Waiting here is
                 // outside the timed accept and inside the throughput's clock, as a full lane would be.
                 if (i % 1000 == 0) {
-                    while (p.stats().pending() > MAX_QUEUED_POLLS) {
+                    long feedDeadline = System.nanoTime() + 60_000_000_000L;
+                    while (p.stats().pending() > MAX_QUEUED_MESSAGES) {
+                        if (System.nanoTime() - feedDeadline > 0) {
+                            throw new IllegalStateException("the pipeline still held more than " + MAX_QUEUED_MESSAGES + " messages after 60 s ("
+                                    + p.stats().pending() + " messages waiting)");
+                        }
                         Thread.sleep(1);
                     }
                 }

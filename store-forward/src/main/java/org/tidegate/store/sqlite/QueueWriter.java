@@ -267,7 +267,8 @@ final class QueueWriter {
     /**
      * Right after an alarm's own commit: waits up to {@value #ALARM_TAKE_WAIT_MS} ms for the uplink's take (it was
      * told of the alarm by {@link #publishPending}) and answers it at once. Writes and other requests that arrive
-     * meanwhile join this batch. With no uplink connected nothing comes and the batch goes on.
+     * meanwhile join this batch. Called only while a reader is taking ({@link #readerIsTaking}); a take that does
+     * not come within the deadline (the uplink's alarm slots full, its connection just lost) costs at most that.
      */
     private void answerAlarmTake(List<Request> batch, List<Request.Append> appends, List<Request.Acknowledge> acks) {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(ALARM_TAKE_WAIT_MS);
