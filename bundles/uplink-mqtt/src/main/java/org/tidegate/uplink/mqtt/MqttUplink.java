@@ -117,6 +117,8 @@ public final class MqttUplink implements AutoCloseable {
      * cores are saturated waits 10-20 ms for its next turn; one that sleeps until an alarm comes is run at once.
      * It publishes only into {@link #alarmSession}, which {@link #teardown} clears (under {@link #alarmLock})
      * before returning what is in flight to the store, so no alarm is taken into a session that is going away.
+     * It takes and publishes under that lock, and the uplink thread takes its routine window under it too, so
+     * an alarm it took is never published after routine messages taken after it.
      */
     private final Object alarmLock = new Object();
     private Session alarmSession; // guarded by alarmLock
@@ -442,7 +444,14 @@ public final class MqttUplink implements AutoCloseable {
                         n = granted;
                     }
                     if (n > 0) {
-                        List<StoredMessage> batch = queue.takeBatch(n);
+                        List<StoredMessage> batch;
+                        // Under alarmLock: an alarm the alarm thread took before this take is handed to Paho
+                        // before it (that thread takes and publishes under the lock), and one still pending is in
+                        // this batch, first. Without it, alarms waiting at a reconnect could be taken by that
+                        // thread and published after the backlog taken here (BrokerRestartTest caught it).
+                        synchronized (alarmLock) {
+                            batch = queue.takeBatch(n);
+                        }
                         if (batch.size() < n) {
                             s.window.release(n - batch.size());
                             limiter.giveBack(n - batch.size());
