@@ -19,6 +19,7 @@ import org.tidegate.cloud.broker.LabBroker;
 import org.tidegate.cloud.broker.MosquittoBroker;
 import org.tidegate.crypto.ContentType;
 import org.tidegate.store.QueueStats;
+import org.tidegate.store.StoreAndForwardQueue;
 import org.tidegate.uplink.bench.UplinkRig;
 import org.tidegate.uplink.mqtt.UplinkOptions;
 
@@ -131,10 +132,14 @@ class DeliveryTest {
     }
 
     static void awaitEmpty(UplinkRig rig) throws InterruptedException {
+        awaitEmpty(rig.queue());
+    }
+
+    static void awaitEmpty(StoreAndForwardQueue queue) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (rig.queue().stats().messages() > 0 && System.nanoTime() < deadline) {
+        while (queue.stats().messages() > 0 && System.nanoTime() < deadline) {
             Thread.sleep(20);
         }
-        assertEquals(0, rig.queue().stats().messages(), "store empties once everything is acknowledged");
+        assertEquals(0, queue.stats().messages(), "store empties once everything is acknowledged");
     }
 }

@@ -46,6 +46,7 @@ public final class LinkStatus implements StatusProvider {
         UplinkState u = state.get();
         out.put("framesDropped", u == null ? 0 : u.framesDropped());
         out.put("watchdogTrips", u == null ? 0 : u.watchdogTrips());
+        out.put("alarmThreadFailures", u == null ? 0 : u.alarmThreadFailures());
         return out;
     }
 }

@@ -126,7 +126,7 @@ public final class MqttUplink implements AutoCloseable {
     private boolean alarmRung; // guarded by alarmBell
     private final Runnable alarmListener = this::ringAlarmBell;
     private Thread alarmThread;
-    private long alarmThreadFailures; // the alarm thread only
+    private final AtomicLong alarmThreadFailures = new AtomicLong();
     /** Beaten on every turn of the uplink thread's loops (the service watchdog's view of it). */
     private volatile org.tidegate.core.health.Heartbeat heartbeat = org.tidegate.core.health.Heartbeat.NONE;
     private Thread thread;
@@ -179,7 +179,8 @@ public final class MqttUplink implements AutoCloseable {
     public UplinkState state() {
         Session s = current;
         return new UplinkState(s != null && !s.lost, connects.get(), failures.get(), published.get(),
-                acknowledged.get(), lastError, framesDropped.get(), watchdogTrips.get());
+                acknowledged.get(), lastError, framesDropped.get(), watchdogTrips.get(),
+                alarmThreadFailures.get());
     }
 
     /** When the broker last acknowledged a message (PUBACK), Unix ms; 0 if never since start. */
@@ -507,7 +508,7 @@ public final class MqttUplink implements AutoCloseable {
                     try {
                         publishAlarms(s);
                     } catch (RuntimeException e) {
-                        long n = ++alarmThreadFailures;
+                        long n = alarmThreadFailures.incrementAndGet();
                         if (n == 1 || n % 1000 == 0) {
                             Logger.warn(e, "uplink: the alarm thread failed ({} times so far); the session thread"
                                     + " still sends alarms", n);

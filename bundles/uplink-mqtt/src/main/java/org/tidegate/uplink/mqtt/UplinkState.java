@@ -11,7 +11,10 @@ package org.tidegate.uplink.mqtt;
  * @param lastError     the last connection failure or loss, empty if none
  * @param framesDropped command-topic frames acknowledged and dropped unhandled (oversized, empty, hand-off failed)
  * @param watchdogTrips connections dropped because no PUBACK came within the ack timeout
+ * @param alarmThreadFailures turns of the {@code tidegate-uplink-alarms} thread that failed (the session thread
+ *                      still sends alarms then, only later)
  */
 public record UplinkState(boolean connected, long connects, long failures, long published, long acknowledged,
-                          String lastError, long framesDropped, long watchdogTrips) {
+                          String lastError, long framesDropped, long watchdogTrips,
+                          long alarmThreadFailures) {
 }
