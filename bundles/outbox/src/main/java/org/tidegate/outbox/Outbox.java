@@ -2,6 +2,7 @@ package org.tidegate.outbox;
 
 import java.time.Clock;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 import org.osgi.annotation.versioning.ProviderType;
 import org.tidegate.crypto.ContentType;
 import org.tidegate.crypto.EnvelopeSealer;
@@ -55,6 +56,22 @@ public interface Outbox {
      * @throws StoreException the sequence number could not be taken
      */
     SealedMessage seal(ContentType type, String device, int priority, byte[] body) throws StoreException;
+
+    /**
+     * Hands every alarm (priority {@link StoreAndForwardQueue#ALARM_PRIORITY}) that {@link #submit} or
+     * {@link #submitAsync} seals from now on to {@code listener} as well, the moment it is sealed and before its
+     * append to the store (1.2): the uplink publishes it at once instead of after the store's commit, which waits
+     * for the routine write in progress (see docs/mqtt.md, "Alarms ahead of their commit"). The alarm is appended as
+     * before and stays in the store until the uplink acknowledges it. One listener; {@code null} removes it. The
+     * listener runs on the sealing thread and must not block.
+     *
+     * @return the sequence number of the newest alarm sealed before this call (0: none): those the listener never
+     *         saw, so an uplink keeps every newer alarm behind them; {@link Long#MAX_VALUE} from an outbox that
+     *         offers none (this default)
+     */
+    default long expressAlarms(Consumer<SealedMessage> listener) {
+        return Long.MAX_VALUE;
+    }
 
     /** The gateway's topics. */
     Topics topics();

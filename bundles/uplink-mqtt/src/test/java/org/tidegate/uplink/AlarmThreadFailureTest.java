@@ -32,7 +32,8 @@ import org.tidegate.uplink.mqtt.StatusReport;
 import org.tidegate.uplink.mqtt.UplinkOptions;
 
 /**
- * A fault in the {@code tidegate-uplink-alarms} thread (here: every take it makes fails, as a store error would)
+ * A fault in the {@code tidegate-uplink-alarms} thread (here: every call it makes to the store fails, as a store
+ * error would)
  * is counted in the uplink's state and the status message's {@code link} object, and alarms still reach the
  * broker through the session thread.
  */
@@ -71,7 +72,7 @@ class AlarmThreadFailureTest {
                 }
                 inbox.await(r -> r.opened().contentType() == ContentType.ALARM, alarms.length, 30,
                         "the alarms, sent by the session thread");
-                assertTrue(refusedTakes.get() > 0, "the alarm thread tried to take an alarm");
+                assertTrue(refusedTakes.get() > 0, "the alarm thread looked for alarms");
                 assertEquals(refusedTakes.get(), uplink.state().alarmThreadFailures());
                 LinkStatus link = new LinkStatus(commands.processor(), commands, uplink::state);
                 assertEquals(refusedTakes.get(), link.status().get("alarmThreadFailures"));
@@ -83,11 +84,11 @@ class AlarmThreadFailureTest {
         }
     }
 
-    /** The store, except that every take made on the alarm thread fails. */
+    /** The store, except that every look at it from the alarm thread fails. */
     private static StoreAndForwardQueue failingForTheAlarmThread(StoreAndForwardQueue store, AtomicLong refused) {
         return (StoreAndForwardQueue) Proxy.newProxyInstance(StoreAndForwardQueue.class.getClassLoader(),
                 new Class<?>[] {StoreAndForwardQueue.class}, (proxy, method, args) -> {
-                    if (method.getName().equals("takeBatch")
+                    if ((method.getName().equals("takeBatch") || method.getName().equals("alarmsPending"))
                             && Thread.currentThread().getName().equals("tidegate-uplink-alarms")) {
                         refused.incrementAndGet();
                         throw new IllegalStateException("injected: the store refuses this take");

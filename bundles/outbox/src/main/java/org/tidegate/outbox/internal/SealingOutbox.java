@@ -3,6 +3,7 @@ package org.tidegate.outbox.internal;
 import java.time.Clock;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 import org.tidegate.crypto.ContentType;
 import org.tidegate.crypto.EnvelopeSealer;
 import org.tidegate.outbox.Outbox;
@@ -11,6 +12,7 @@ import org.tidegate.outbox.Topics;
 import org.tidegate.store.SequenceSource;
 import org.tidegate.store.StoreAndForwardQueue;
 import org.tidegate.store.StoreException;
+import org.tinylog.Logger;
 
 /**
  * The {@link Outbox}: numbers, seals and stores. Numbering, the created-at time and the choice of data key
@@ -25,6 +27,9 @@ public final class SealingOutbox implements Outbox {
     private final StoreAndForwardQueue queue;
     private final Clock clock;
     private final Object sealLock = new Object();
+    private final Object expressLock = new Object();
+    private Consumer<SealedMessage> express; // guarded by expressLock
+    private long newestAlarm; // guarded by expressLock
 
     public SealingOutbox(Topics topics, SequenceSource sequences, EnvelopeSealer sealer, StoreAndForwardQueue queue,
                          Clock clock) {
@@ -42,6 +47,7 @@ public final class SealingOutbox implements Outbox {
     @Override
     public long submit(ContentType type, String device, int priority, byte[] body) throws StoreException {
         SealedMessage m = seal(type, device, priority, body);
+        offerAlarm(m);
         queue.append(m.topic(), m.priority(), m.sequence(), m.createdAt(), m.frame());
         return m.sequence();
     }
@@ -71,8 +77,38 @@ public final class SealingOutbox implements Outbox {
         } catch (StoreException e) {
             return CompletableFuture.failedFuture(e);
         }
+        offerAlarm(m);
         return queue.appendAsync(m.topic(), m.priority(), m.sequence(), m.createdAt(), m.frame())
                 .thenApply(id -> m.sequence());
+    }
+
+    @Override
+    public long expressAlarms(Consumer<SealedMessage> listener) {
+        synchronized (expressLock) {
+            express = listener;
+            return newestAlarm;
+        }
+    }
+
+    /**
+     * Before the append: the point is not to wait for the commit. Under the lock, so that what
+     * {@link #expressAlarms} returns and what the listener sees never leave an alarm in between.
+     */
+    private void offerAlarm(SealedMessage m) {
+        if (m.priority() < StoreAndForwardQueue.ALARM_PRIORITY) {
+            return;
+        }
+        synchronized (expressLock) {
+            newestAlarm = Math.max(newestAlarm, m.sequence());
+            if (express != null) {
+                try {
+                    express.accept(m);
+                } catch (RuntimeException e) {
+                    Logger.warn(e, "outbox: the express listener failed for alarm seq={}; it goes by the store",
+                            m.sequence());
+                }
+            }
+        }
     }
 
     @Override

@@ -125,6 +125,8 @@ public final class MqttUplink implements AutoCloseable {
     private final Object alarmBell = new Object();
     private boolean alarmRung; // guarded by alarmBell
     private final Runnable alarmListener = this::ringAlarmBell;
+    /** Alarms handed over by the outbox as they are sealed, published by the alarm thread before their commit. */
+    private final ExpressAlarms express = new ExpressAlarms();
     private Thread alarmThread;
     private final AtomicLong alarmThreadFailures = new AtomicLong();
     /** Beaten on every turn of the uplink thread's loops (the service watchdog's view of it). */
@@ -171,6 +173,7 @@ public final class MqttUplink implements AutoCloseable {
         thread.setDaemon(true);
         thread.start();
         queue.addPendingListener(alarmListener);
+        express.storePathUpTo(outbox.expressAlarms(this::alarmSealed));
         alarmThread = new Thread(this::publishAlarmsAsTheyCome, "tidegate-uplink-alarms");
         alarmThread.setDaemon(true);
         alarmThread.start();
@@ -220,6 +223,7 @@ public final class MqttUplink implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         queue.removePendingListener(alarmListener);
+        outbox.expressAlarms(null);
         commandThread.shutdownNow();
     }
 
@@ -482,11 +486,26 @@ public final class MqttUplink implements AutoCloseable {
 
     private void ringAlarmBell() {
         if (queue.alarmsPending() > 0) {
-            synchronized (alarmBell) {
-                alarmRung = true;
-                alarmBell.notifyAll();
-            }
+            wakeAlarmThread();
         }
+    }
+
+    /** From the outbox, on the sealing thread, before the alarm's append (see {@link ExpressAlarms}). */
+    private void alarmSealed(SealedMessage m) {
+        express.offer(m);
+        wakeAlarmThread();
+    }
+
+    private void wakeAlarmThread() {
+        synchronized (alarmBell) {
+            alarmRung = true;
+            alarmBell.notifyAll();
+        }
+    }
+
+    /** Alarms published before their stored copy was taken (see {@link ExpressAlarms}), since start. */
+    public long alarmsExpressed() {
+        return express.expressed();
     }
 
     /** The {@code tidegate-uplink-alarms} thread (see {@link #alarmLock}). */
@@ -504,9 +523,13 @@ public final class MqttUplink implements AutoCloseable {
             }
             synchronized (alarmLock) {
                 Session s = alarmSession;
-                if (s != null && !s.lost && running) {
+                if (s == null || s.lost || !running) {
+                    express.noRoom();
+                } else {
                     try {
+                        // The store's first: what it holds is older than what was just sealed.
                         publishAlarms(s);
+                        publishExpress(s);
                     } catch (RuntimeException e) {
                         long n = alarmThreadFailures.incrementAndGet();
                         if (n == 1 || n % 1000 == 0) {
@@ -515,6 +538,41 @@ public final class MqttUplink implements AutoCloseable {
                         }
                     }
                 }
+            }
+        }
+    }
+
+    /** Publishes the outbox's alarms into free alarm slots while {@link ExpressAlarms#next} allows. */
+    private void publishExpress(Session s) {
+        while (express.hasOffers()) {
+            if (!s.alarmSlots.tryAcquire()) {
+                express.noRoom();
+                return;
+            }
+            SealedMessage m = express.next(queue.alarmsPending() > 0);
+            if (m == null) {
+                s.alarmSlots.release();
+                return;
+            }
+            long packet = m.frame().length + m.topic().length() + 16L;
+            ExpressAlarms.Entry e = express.publishing(m);
+            if (s.lost || packet > Math.min(s.brokerMaxPacket, options.maxPacketBytes())) {
+                express.failed(e); // the stored copy goes, or is deleted as too large, by the usual path
+                s.alarmSlots.release();
+                continue;
+            }
+            try {
+                if (s.outstanding.getAndIncrement() == 0) {
+                    s.lastProgress = System.nanoTime();
+                }
+                s.client.publish(m.topic(), m.frame(), 1, false, e, s);
+                published.incrementAndGet();
+            } catch (MqttException | RuntimeException ex) {
+                s.outstanding.decrementAndGet();
+                s.alarmSlots.release();
+                express.failed(e);
+                s.lose(ex);
+                return;
             }
         }
     }
@@ -548,12 +606,24 @@ public final class MqttUplink implements AutoCloseable {
             if (!alarmSlots && ++handed % ALARM_CHECK_EVERY == 0 && !s.lost) {
                 publishAlarms(s);
             }
+            if (s.lost) {
+                (alarmSlots ? s.alarmSlots : s.window).release(); // stays in flight in the store; released at teardown
+                continue;
+            }
+            if (m.priority() >= StoreAndForwardQueue.ALARM_PRIORITY) {
+                ExpressAlarms.Link link = express.taken(m);
+                if (link != ExpressAlarms.Link.NOT_EXPRESSED) {
+                    // Already on the wire from the outbox's hand-over: this take only gives the PUBACK its id.
+                    if (link == ExpressAlarms.Link.ACKNOWLEDGED) {
+                        s.acks.add(m.id());
+                    }
+                    (alarmSlots ? s.alarmSlots : s.window).release();
+                    ring();
+                    continue;
+                }
+            }
             if (alarmSlots) {
                 s.inAlarmSlot.add(m.id());
-            }
-            if (s.lost) {
-                s.release(m); // stays in flight in the store; released at teardown
-                continue;
             }
             long packet = m.payload().length + m.topic().length() + 16L;
             long limit = Math.min(s.brokerMaxPacket, options.maxPacketBytes());
@@ -639,6 +709,7 @@ public final class MqttUplink implements AutoCloseable {
     private void teardown(Session s) {
         synchronized (alarmLock) { // waits for an alarm publish in progress; none starts after this
             alarmSession = null;
+            express.sessionEnded();
         }
         s.lost = true;
         closeQuietly(s);
@@ -865,6 +936,10 @@ public final class MqttUplink implements AutoCloseable {
         /** PUBACK for a data message. */
         @Override
         public void onSuccess(IMqttToken token) {
+            if (token.getUserContext() instanceof ExpressAlarms.Entry e) {
+                expressAcknowledged(e, token);
+                return;
+            }
             if (token.getUserContext() instanceof StoredMessage m) {
                 outstanding.decrementAndGet();
                 lastProgress = System.nanoTime();
@@ -897,8 +972,42 @@ public final class MqttUplink implements AutoCloseable {
             }
         }
 
+        /** The PUBACK of an alarm published from the outbox's hand-over; it held an alarm slot. */
+        private void expressAcknowledged(ExpressAlarms.Entry e, IMqttToken token) {
+            SealedMessage m = e.message;
+            outstanding.decrementAndGet();
+            lastProgress = System.nanoTime();
+            int[] codes = token.getReasonCodes();
+            int code = codes == null || codes.length == 0 ? 0 : codes[0];
+            if (code >= 0x80) {
+                express.failed(e); // the stored copy goes (and is refused) by the usual path, which says so
+                alarmSlots.release();
+                ring();
+                return;
+            }
+            long id = express.acknowledged(e);
+            if (id != ExpressAlarms.NO_ID) {
+                acks.add(id);
+            }
+            acknowledged.incrementAndGet();
+            long now = System.currentTimeMillis();
+            lastAckAt.set(now);
+            Logger.info("uplink: alarm seq={} acknowledged by the broker {} ms after it was sealed (sent before its"
+                    + " commit)", m.sequence(), now - m.createdAt());
+            ackListener.accept(m.sequence());
+            alarmSlots.release();
+            ring();
+        }
+
         @Override
         public void onFailure(IMqttToken token, Throwable exception) {
+            if (token.getUserContext() instanceof ExpressAlarms.Entry e) {
+                outstanding.decrementAndGet();
+                alarmSlots.release();
+                express.failed(e);
+                lose(exception);
+                return;
+            }
             if (token.getUserContext() instanceof StoredMessage m) {
                 outstanding.decrementAndGet();
                 release(m);
