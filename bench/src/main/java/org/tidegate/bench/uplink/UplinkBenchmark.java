@@ -35,7 +35,9 @@ import picocli.CommandLine.Option;
  * {@code tidegate bench uplink}: end-to-end throughput (messages/s from the first append to the last PUBACK) and
  * append-to-PUBACK latency percentiles of the whole gateway path — seal, SQLite append (synchronous FULL), drain,
  * Paho QoS 1 publish, PUBACK, delete — against a local mosquitto started for the run; and, in the same run,
- * {@code mosquitto_pub -l -q 1} pushing the same number of messages of the same size to the same broker.
+ * {@code mosquitto_pub -l -q 1} pushing the same number of messages of the same size to the same broker; and
+ * the same path with frames sealed before the clock starts, which says how much of the gap to mosquitto_pub is
+ * the one SM2 signature per envelope (spec/envelope.md) and how much is the store and the uplink.
  */
 @Command(name = "uplink",
         description = "MQTT uplink: append-to-PUBACK throughput and latency vs mosquitto_pub at QoS 1")
@@ -109,6 +111,7 @@ public final class UplinkBenchmark implements Benchmark {
             double[] peer = new double[runs];
             double[] seal = new double[runs];
             double[] drain = new double[runs];
+            double[] presealed = new double[runs];
             List<byte[]> sample = new ArrayList<>();
             for (int r = 0; r < runs; r++) {
                 UplinkOptions options = UplinkOptions.defaults(GW, url).withFlow(inflight, 0).withReconnect(200, 2000)
@@ -125,6 +128,11 @@ public final class UplinkBenchmark implements Benchmark {
                         .withReconnect(200, 2000).withProgressLog(60_000), gateway, cloud, messages, body, sync);
                 out.printf(Locale.ROOT, "  run %d: drain of a %d-message backlog (store to PUBACK and delete): %,.0f msg/s%n",
                         r + 1, messages, drain[r]);
+                presealed[r] = presealedRate(work.resolve("presealed" + r), UplinkOptions.defaults(GW, url)
+                        .withFlow(inflight, 0).withReconnect(200, 2000).withProgressLog(60_000), gateway, cloud,
+                        messages, Math.max(1, producers * pipelined), body, sync);
+                out.printf(Locale.ROOT, "  run %d: frames sealed beforehand, append-to-PUBACK (store and uplink alone): %,.0f msg/s%n",
+                        r + 1, presealed[r]);
                 seal[r] = sealRate(gateway, cloud, body, messages);
                 out.printf(Locale.ROOT, "  run %d: sealing alone (SM2 sign + SM4-GCM, one thread): %,.0f msg/s%n", r + 1, seal[r]);
                 peer[r] = mosquittoPub(url, messages, sample.isEmpty() ? body : sample.get(0), work);
@@ -146,6 +154,8 @@ public final class UplinkBenchmark implements Benchmark {
             report.put(out, "latencyP50Ms", "tidegate append-to-PUBACK latency p50", BenchReport.median(p50), "ms");
             report.put(out, "latencyP99Ms", "tidegate append-to-PUBACK latency p99", BenchReport.median(p99), "ms");
             report.put(out, "drainThroughput", "drain of a stored backlog", BenchReport.median(drain), "msg/s");
+            report.put(out, "presealedThroughput", "append-to-PUBACK of frames sealed beforehand",
+                    BenchReport.median(presealed), "msg/s");
             report.put(out, "sealRate", "sealing alone, one thread", BenchReport.median(seal), "msg/s");
             report.put(out, "mosquittoPubThroughput", "mosquitto_pub -l -q 1 throughput (same run)",
                     BenchReport.median(peer), "msg/s");
@@ -154,6 +164,13 @@ public final class UplinkBenchmark implements Benchmark {
                 ratio[r] = rates[r] / peer[r];
             }
             report.put(out, "ratioToMosquittoPub", "append-to-PUBACK / mosquitto_pub, per run", BenchReport.median(ratio), "x");
+            double[] presealedRatio = new double[runs];
+            for (int r = 0; r < runs; r++) {
+                presealedRatio[r] = presealed[r] / peer[r];
+            }
+            report.put(out, "presealedRatioToMosquittoPub",
+                    "append-to-PUBACK of frames sealed beforehand / mosquitto_pub, per run",
+                    BenchReport.median(presealedRatio), "x");
             report.put(out, "drainSecondsPer100k", "time to drain 100 000 messages at that rate",
                     100_000 / BenchReport.median(drain), "s");
             report.printJson(out);
@@ -273,6 +290,54 @@ public final class UplinkBenchmark implements Benchmark {
             rig.start();
             if (!done.await(120, TimeUnit.SECONDS)) {
                 throw new IOException("drain did not finish in 120 s");
+            }
+            return messages / ((System.nanoTime() - start) / 1e9);
+        }
+    }
+
+    /**
+     * The store and the uplink without the crypto: frames sealed before the clock starts (as mosquitto_pub's lines
+     * are written before it starts), then appended durably with {@code window} appends awaiting their commit, from
+     * the first append to the last PUBACK. Live append-to-PUBACK minus this is what sealing costs on the path.
+     */
+    private static double presealedRate(Path dir, UplinkOptions options, KeyPair gateway, KeyPair cloud, int messages,
+                                        int window, byte[] body, Synchronous sync) throws Exception {
+        CountDownLatch done = new CountDownLatch(messages);
+        AtomicInteger failures = new AtomicInteger();
+        try (UplinkRig rig = UplinkRig.open(dir, options, gateway.getPrivate(), "cloud", cloud.getPublic(),
+                q -> q.withSynchronous(sync))) {
+            List<org.tidegate.outbox.SealedMessage> frames = new ArrayList<>(messages);
+            for (int i = 0; i < messages; i++) {
+                frames.add(rig.outbox().seal(ContentType.TELEMETRY, "wl-001", 4, body));
+            }
+            rig.uplink().onAcknowledged(seq -> done.countDown());
+            rig.start();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (!rig.uplink().state().connected()) {
+                if (System.nanoTime() > deadline) {
+                    throw new IOException("uplink did not connect to " + options.brokerUrl() + ": "
+                            + rig.uplink().state().lastError());
+                }
+                Thread.sleep(10);
+            }
+            java.util.concurrent.Semaphore inPipeline = new java.util.concurrent.Semaphore(window);
+            long start = System.nanoTime();
+            for (org.tidegate.outbox.SealedMessage m : frames) {
+                inPipeline.acquire();
+                rig.queue().appendAsync(m.topic(), m.priority(), m.sequence(), m.createdAt(), m.frame())
+                        .whenComplete((id, e) -> {
+                            inPipeline.release();
+                            if (e != null) {
+                                failures.incrementAndGet();
+                            }
+                        });
+            }
+            if (!done.await(120, TimeUnit.SECONDS)) {
+                throw new IOException("frames sealed beforehand: only " + (messages - done.getCount()) + " of "
+                        + messages + " acknowledged in 120 s (" + failures.get() + " appends failed)");
+            }
+            if (failures.get() > 0) {
+                throw new IOException(failures.get() + " appends of frames sealed beforehand failed");
             }
             return messages / ((System.nanoTime() - start) / 1e9);
         }
