@@ -183,6 +183,21 @@ class DistributionLayoutTest {
     }
 
     /**
+     * `bench uplink` end to end at a tiny size: the live path, the stored backlog and the path with frames sealed
+     * beforehand each deliver every message (a run that loses one throws instead of printing its rate).
+     */
+    @Test
+    void benchUplinkMeasuresTheLivePathTheDrainAndFramesSealedBeforehand() throws Exception {
+        String out = tidegate("bench", "uplink", "--runs", "1", "--messages", "300").trim();
+        String last = out.substring(out.lastIndexOf('\n') + 1);
+        assertTrue(last.startsWith("{\"benchmark\":\"uplink\""), out);
+        for (String figure : List.of("throughput", "drainThroughput", "presealedThroughput")) {
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"" + figure + "\":([0-9.]+)").matcher(last);
+            assertTrue(m.find() && Double.parseDouble(m.group(1)) > 0, figure + " missing or not positive: " + last);
+        }
+    }
+
+    /**
      * bin/tidegate gives `run` its memory shape (docs/performance.md, "Round 4"): the fixed 20 MB young generation
      * with 5 MB survivor spaces is there at the default heap and at -Xmx64m, and left out, so that the JVM still
      * starts, when JAVA_OPTS asks for a heap too small for it or sizes the heap itself.
