@@ -215,14 +215,7 @@ public final class UplinkBenchmark implements Benchmark {
                 }
             });
             rig.start();
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-            while (!rig.uplink().state().connected()) {
-                if (System.nanoTime() > deadline) {
-                    throw new IOException("uplink did not connect to " + options.brokerUrl() + ": "
-                            + rig.uplink().state().lastError());
-                }
-                Thread.sleep(10);
-            }
+            awaitConnected(rig, options);
             if (sample.isEmpty()) {
                 sample.add(rig.outbox().seal(ContentType.TELEMETRY, "wl-001", 4, body).frame());
             }
@@ -315,14 +308,7 @@ public final class UplinkBenchmark implements Benchmark {
             }
             rig.uplink().onAcknowledged(seq -> done.countDown());
             rig.start();
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-            while (!rig.uplink().state().connected()) {
-                if (System.nanoTime() > deadline) {
-                    throw new IOException("uplink did not connect to " + options.brokerUrl() + ": "
-                            + rig.uplink().state().lastError());
-                }
-                Thread.sleep(10);
-            }
+            awaitConnected(rig, options);
             java.util.concurrent.Semaphore inPipeline = new java.util.concurrent.Semaphore(window);
             long start = System.nanoTime();
             for (org.tidegate.outbox.SealedMessage m : frames) {
@@ -343,6 +329,18 @@ public final class UplinkBenchmark implements Benchmark {
                 throw new IOException(failures.get() + " appends of frames sealed beforehand failed");
             }
             return messages / ((System.nanoTime() - start) / 1e9);
+        }
+    }
+
+    /** Waits up to 30 s for the rig's uplink to connect to the broker. */
+    private static void awaitConnected(UplinkRig rig, UplinkOptions options) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!rig.uplink().state().connected()) {
+            if (System.nanoTime() > deadline) {
+                throw new IOException("uplink did not connect to " + options.brokerUrl() + ": "
+                        + rig.uplink().state().lastError());
+            }
+            Thread.sleep(10);
         }
     }
 
