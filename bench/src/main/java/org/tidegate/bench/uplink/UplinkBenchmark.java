@@ -126,12 +126,10 @@ public final class UplinkBenchmark implements Benchmark {
                 out.printf(Locale.ROOT, "  run %d: tidegate %,.0f msg/s, latency p50 %.1f ms p90 %.1f ms p99 %.1f ms max %.1f ms%n",
                         r + 1, res.rate, p50[r], BenchReport.percentile(res.latenciesMs, 90), p99[r],
                         BenchReport.percentile(res.latenciesMs, 100));
-                drain[r] = drainRate(work.resolve("drain" + r), UplinkOptions.defaults(GW, url).withFlow(inflight, 0)
-                        .withReconnect(200, 2000).withProgressLog(60_000), gateway, cloud, messages, body, sync);
+                drain[r] = drainRate(work.resolve("drain" + r), options, gateway, cloud, messages, body, sync);
                 out.printf(Locale.ROOT, "  run %d: drain of a %d-message backlog (store to PUBACK and delete): %,.0f msg/s%n",
                         r + 1, messages, drain[r]);
-                presealed[r] = presealedRate(work.resolve("presealed" + r), UplinkOptions.defaults(GW, url)
-                        .withFlow(inflight, 0).withReconnect(200, 2000).withProgressLog(60_000), gateway, cloud,
+                presealed[r] = presealedRate(work.resolve("presealed" + r), options, gateway, cloud,
                         Math.min(messages, PRESEALED_MAX), Math.max(1, producers * pipelined), body, sync);
                 out.printf(Locale.ROOT, "  run %d: frames sealed beforehand, append-to-PUBACK (store and uplink alone%s): %,.0f msg/s%n",
                         r + 1, messages > PRESEALED_MAX ? String.format(Locale.ROOT, ", %,d of them", PRESEALED_MAX) : "",
@@ -294,7 +292,8 @@ public final class UplinkBenchmark implements Benchmark {
     /**
      * The store and the uplink without the crypto: frames sealed before the clock starts (as mosquitto_pub's lines
      * are written before it starts), then appended durably with {@code window} appends awaiting their commit, from
-     * the first append to the last PUBACK. Live append-to-PUBACK minus this is what sealing costs on the path.
+     * the first append to the last PUBACK. The gap between this and live append-to-PUBACK is what sealing costs
+     * on the path; the gap between this and mosquitto_pub is what the durable store and the Java MQTT session cost.
      */
     private static double presealedRate(Path dir, UplinkOptions options, KeyPair gateway, KeyPair cloud, int messages,
                                         int window, byte[] body, Synchronous sync) throws Exception {
