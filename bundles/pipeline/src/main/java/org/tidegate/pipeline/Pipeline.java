@@ -138,6 +138,8 @@ public final class Pipeline implements SampleSink, AutoCloseable {
     private final java.util.concurrent.Semaphore pipelineSlots = new java.util.concurrent.Semaphore(PIPELINED);
     /** Set by a failed pipelined submit (on the store's thread): the worker backs off the routine lane. */
     private volatile boolean routineRefused;
+    /** Set by a committed pipelined submit: the worker resets the routine lane's back-off. */
+    private volatile boolean routineCommitted;
 
     /** A message waiting for the pipeline thread; alarm and status bodies are encoded there (telemetry already is). */
     private record Outgoing(MessageKind kind, String device, int priority, Supplier<byte[]> body, boolean urgent,
@@ -702,9 +704,21 @@ public final class Pipeline implements SampleSink, AutoCloseable {
                 nextHeldCheck = System.nanoTime() + HELD_CHECK_NS;
                 confirmHeld();
             }
+            // A pipelined refusal arrives on the store's thread, after the message counted as handed over: the lane
+            // backs off here, and a commit resets the back-off (a hand-over does not, or it would never grow).
             if (routineRefused) {
                 routineRefused = false;
+                routineCommitted = false;
                 routineNotBefore = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(routineRetry.nextDelayMs());
+                if (o != null && !o.urgent()) {
+                    // Taken in the same instant the refused message came back (its return woke the poll): it waits.
+                    long order = handOff.orderOfLastPolled();
+                    handOff.returnRoutine(o, order >= 0 ? order : ++routineTaken);
+                    o = null;
+                }
+            } else if (routineCommitted) {
+                routineCommitted = false;
+                routineRetry.reset();
             }
             if (o == null) {
                 continue;
@@ -716,13 +730,14 @@ public final class Pipeline implements SampleSink, AutoCloseable {
                 long before = handOff.orderOfLastPolled();
                 taken = before >= 0 ? before : ++routineTaken;
             }
+            boolean viaPipeline = !o.urgent() && pipelines(o);
             boolean done = deliver(o, taken);
             if (done) {
                 inHand = null;
                 if (o.urgent()) {
                     urgentRetry.reset();
                     urgentNotBefore = Long.MIN_VALUE;
-                } else {
+                } else if (!viaPipeline) {
                     routineRetry.reset();
                     routineNotBefore = Long.MIN_VALUE;
                 }
@@ -861,6 +876,7 @@ public final class Pipeline implements SampleSink, AutoCloseable {
             // On the store's thread (or this one): short, and never throws.
             if (pipelined.remove(o) != null) {
                 if (failure == null) {
+                    routineCommitted = true;
                     if (o.kind() == MessageKind.TELEMETRY) {
                         telemetryMessages.incrementAndGet();
                     }
@@ -881,6 +897,12 @@ public final class Pipeline implements SampleSink, AutoCloseable {
         });
     }
 
+    /** Whether {@link #deliver} hands this message to the commit pipeline rather than waiting for its commit. */
+    private boolean pipelines(Outgoing o) {
+        boolean routineStatus = o.kind() == MessageKind.STATUS && lostUnreported == 0;
+        return (o.kind() == MessageKind.TELEMETRY || routineStatus) && !o.replay() && !stopping;
+    }
+
     /** @return true when done with the message (delivered, or dropped as undeliverable), false to retry */
     private boolean deliver(Outgoing o, long taken) {
         MessageSink s = sink;
@@ -890,8 +912,7 @@ public final class Pipeline implements SampleSink, AutoCloseable {
         // Telemetry, and status that carries no lost count, go into the commit pipeline: the pipeline thread never
         // waits for a routine commit, so an alarm behind a status message (every second in the benchmark) does not
         // wait for that message's fsync as well as its own while a drain keeps the store busy.
-        boolean routineStatus = o.kind() == MessageKind.STATUS && lostUnreported == 0;
-        if ((o.kind() == MessageKind.TELEMETRY || routineStatus) && !o.replay() && !stopping) {
+        if (pipelines(o)) {
             return deliverPipelined(s, o, taken);
         }
         // A routine message taken here finds the seal thread idle (the routine lane is taken only then), so it is

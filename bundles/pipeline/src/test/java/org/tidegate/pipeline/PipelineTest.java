@@ -362,6 +362,20 @@ public class PipelineTest {
         assertEquals(sent, telemetry.stream().map(m -> m.body().get("samples").get(0).get("t").asLong()).toList());
     }
 
+    /** docs/edge-rules.md: while the outbox refuses telemetry, the routine lane waits 100 ms doubling to 5 s. */
+    @Test
+    void refusedTelemetryIsRetriedWithBackOffNotInALoop() throws Exception {
+        sink.down(true);
+        start(PipelineSettings.defaults("gw"), this::recordWrite);
+        pipeline.accept(poll(0, 1.0));
+        Thread.sleep(1_600);
+        int refusals = sink.refusals();
+        // 100 + 200 + 400 + 800 ms of back-off fit in 1.6 s: the first attempt and at most four retries (one spare).
+        assertTrue(refusals >= 2 && refusals <= 6, "attempts in 1.6 s while the sink refuses: " + refusals);
+        sink.down(false);
+        assertEquals(1, sink.await(m -> m.kind() == MessageKind.TELEMETRY, 1).size());
+    }
+
     @Test
     void pollsBetweenADeviceRestartAndItsRegistrationAreNotLost() throws Exception {
         start(PipelineSettings.defaults("gw").withBatchPolls(3), this::recordWrite);
