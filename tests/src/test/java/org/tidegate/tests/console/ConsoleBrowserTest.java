@@ -358,6 +358,7 @@ class ConsoleBrowserTest {
             JsonNode st = JSON.readTree(json.stdout);
             assertEquals(DemoHome.GATEWAY_ID, st.path("gateway").asText());
             assertTrue(st.path("queue").has("messages") && st.path("uplink").has("lastAckAt")
+                    && st.path("link").has("commandsRefused") && st.path("link").has("commandsAccepted")
                     && st.path("pipeline").has("alarms"), json.out);
             assertEquals(64 + 15, st.path("fingerprint").asText().length(), "SM3 fingerprint, grouped: " + json.out);
 

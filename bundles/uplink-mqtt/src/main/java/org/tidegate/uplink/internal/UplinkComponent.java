@@ -120,6 +120,7 @@ public class UplinkComponent implements UplinkLink {
     private final MqttUplink uplink;
     private final CommandQueue commands;
     private final org.osgi.framework.ServiceRegistration<StatusProvider> localStatus;
+    private final org.osgi.framework.ServiceRegistration<StatusProvider> localLinkStatus;
 
     /**
      * Activation by Declarative Services.
@@ -159,6 +160,9 @@ public class UplinkComponent implements UplinkLink {
         java.util.Hashtable<String, Object> local = new java.util.Hashtable<>();
         local.put(UplinkStatus.LOCAL_PROPERTY, true);
         localStatus = context.registerService(StatusProvider.class, new UplinkStatus(uplink), local);
+        // The online message carries link through the StatusReport above; local readers (console, tidegate status)
+        // get the same object as a local-only service, so that it is not in the online message twice.
+        localLinkStatus = context.registerService(StatusProvider.class, link, local);
     }
 
     @Override
@@ -193,10 +197,12 @@ public class UplinkComponent implements UplinkLink {
 
     @Deactivate
     void deactivate() {
-        try {
-            localStatus.unregister();
-        } catch (IllegalStateException alreadyGone) {
-            // the framework is stopping and took it already
+        for (org.osgi.framework.ServiceRegistration<StatusProvider> r : List.of(localStatus, localLinkStatus)) {
+            try {
+                r.unregister();
+            } catch (IllegalStateException alreadyGone) {
+                // the framework is stopping and took it already
+            }
         }
         uplink.close();
         heartbeat.close();
