@@ -130,6 +130,23 @@ class HomeLoaderTest {
                 && w.message().contains("tidegate provision")), r.warnings()::toString);
     }
 
+    /** docs/configuration.md: a timeout longer than the poll interval is a warning; the defaults are not. */
+    @Test
+    void aTimeoutLongerThanThePollIntervalWarnsAndTheDefaultsDoNot() throws Exception {
+        write("devices/pm-2.json", """
+                { "id": "pm-2", "profile": "meter",
+                  "connection": { "transport": "tcp", "host": "127.0.0.1", "port": 1502, "unit": 3 } }""");
+        write("devices/pm-3.json", """
+                { "id": "pm-3", "profile": "meter", "pollIntervalMs": 1000, "timeoutMs": 1500,
+                  "connection": { "transport": "tcp", "host": "127.0.0.1", "port": 1502, "unit": 4 } }""");
+        LoadResult r = HomeLoader.check(home);
+        assertTrue(r.ok(), () -> r.errors().toString());
+        List<String> timeouts = r.warnings().stream().filter(w -> w.path().equals("$.timeoutMs"))
+                .map(ConfigProblem::toString).toList();
+        assertEquals(1, timeouts.size(), timeouts::toString);
+        assertContains(timeouts, "devices/pm-3.json: $.timeoutMs: timeoutMs 1500 exceeds pollIntervalMs 1000");
+    }
+
     @Test
     void gpioChannelsGetModeDependentDefaults() throws Exception {
         write("profiles/io.json", """
