@@ -148,6 +148,28 @@ class HomeLoaderTest {
     }
 
     @Test
+    void aProfileThatIsNotJsonIsNamedAsSuchAndNotReportedMissing() throws Exception {
+        write("profiles/meter.json", """
+                { "id": "meter", "protocol": "modbus",
+                  "channels": [ { "id": "voltage", "address": "hr:0", "type": "float32", "scale": Infinity } ] }""");
+        List<String> got = HomeLoader.check(home).errors().stream().map(ConfigProblem::toString).toList();
+        assertContains(got, "profiles/meter.json: $: not valid JSON: line 2, column");
+        assertTrue(got.stream().anyMatch(e -> e.contains("hint: JSON has no NaN or Infinity")), got::toString);
+        assertFalse(got.stream().anyMatch(e -> e.contains("JsonReadFeature")), got::toString);
+        assertContains(got, "devices/pm-1.json: $.profile: profile \"meter\" is not loaded: profiles/meter.json"
+                + " could not be read");
+    }
+
+    @Test
+    void aMisspelledProfileIdGetsADidYouMean() throws Exception {
+        write("devices/pm-1.json", """
+                { "id": "pm-1", "profile": "metre",
+                  "connection": { "transport": "tcp", "host": "127.0.0.1", "port": 1502, "unit": 2 } }""");
+        List<String> got = HomeLoader.check(home).errors().stream().map(ConfigProblem::toString).toList();
+        assertContains(got, "devices/pm-1.json: $.profile: no profile \"metre\" in profiles/ (did you mean \"meter\"?)");
+    }
+
+    @Test
     void gpioChannelsGetModeDependentDefaults() throws Exception {
         write("profiles/io.json", """
                 { "id": "io", "protocol": "gpio", "channels": [

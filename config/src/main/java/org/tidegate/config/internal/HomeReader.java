@@ -128,11 +128,15 @@ public final class HomeReader {
 
     // ---- profiles ----
 
+    /** Profile files that could not be read as a JSON object (their problems are recorded already). */
+    private final List<String> unreadProfiles = new ArrayList<>();
+
     private Map<String, Profile> readProfiles() {
         Map<String, Profile> out = new LinkedHashMap<>();
         for (String file : list("profiles")) {
             ConfigNode p = read(file);
             if (p == null || !p.isObject(true)) {
+                unreadProfiles.add(file);
                 continue;
             }
             documents.add(p);
@@ -175,6 +179,21 @@ public final class HomeReader {
         return protocol;
     }
 
+    /**
+     * Why a device's profile is not there: a profile file that could not be read (its own error says why) is named,
+     * so that a syntax error in it does not read as a missing profile; else the closest known id.
+     */
+    private String missingProfile(String profileId, java.util.Set<String> known) {
+        List<String> unread = unreadProfiles.stream().filter(f -> f.equals("profiles/" + profileId + ".json")).toList();
+        if (!unread.isEmpty()) {
+            return "profile \"" + profileId + "\" is not loaded: " + unread.get(0)
+                    + " could not be read (see its error above)";
+        }
+        String hint = ConfigNode.closest(profileId, List.copyOf(known));
+        return "no profile \"" + profileId + "\" in profiles/"
+                + (hint == null ? "" : " (did you mean \"" + hint + "\"?)") + " (known: " + known + ")";
+    }
+
     // ---- devices ----
 
     private List<HomeCheck.DecodedDevice> readDevices(Map<String, Profile> profiles, Map<String, String> resolved) {
@@ -213,7 +232,7 @@ public final class HomeReader {
                 String profileId = d.string("profile", true, "");
                 Profile profile = profiles.get(profileId);
                 if (!profileId.isEmpty() && profile == null) {
-                    d.child("profile").error("no profile \"" + profileId + "\" in profiles/ (known: " + profiles.keySet() + ")");
+                    d.child("profile").error(missingProfile(profileId, profiles.keySet()));
                 }
                 if (profile == null) {
                     DeviceSchema.readWithoutDriver(d);

@@ -73,7 +73,7 @@ public final class ConfigNode {
         try {
             return root(file, MAPPER.readTree(text), problems);
         } catch (JsonProcessingException e) {
-            problems.error(file, "$", "not valid JSON: " + where(e) + e.getOriginalMessage());
+            problems.error(file, "$", "not valid JSON: " + where(e) + syntaxError(e));
             return root(file, null, problems);
         }
     }
@@ -81,6 +81,20 @@ public final class ConfigNode {
     /** The reader every configuration file is read with (duplicate keys are an error). */
     public static ObjectMapper mapper() {
         return MAPPER;
+    }
+
+    /**
+     * Jackson's description of a syntax error without its advice to the programmer ("enable
+     * `JsonReadFeature...` to allow"), which an operator cannot follow, and with a hint where one helps.
+     */
+    public static String syntaxError(JsonProcessingException e) {
+        String m = String.valueOf(e.getOriginalMessage());
+        String plain = m.replaceAll(":? *\\(?enable `?[A-Za-z_.]+`? to allow[^)]*\\)?", "").trim();
+        if (m.contains("NON_NUMERIC_NUMBERS") || plain.matches("(?s).*'(NaN|[+-]?Infinity|INF)'.*")) {
+            return plain + "; hint: JSON has no NaN or Infinity: write a number (or null where a value may be"
+                    + " missing)";
+        }
+        return plain;
     }
 
     /** "line L, column C: " of a JSON syntax error, or "". */

@@ -100,7 +100,7 @@ public final class RuleParser {
             try {
                 json = ConfigNode.mapper().readTree(text);
             } catch (JsonProcessingException e) {
-                p.error(file, "rules", "is not valid JSON: " + ConfigNode.where(e) + e.getOriginalMessage());
+                p.error(file, "rules", "is not valid JSON: " + ConfigNode.where(e) + ConfigNode.syntaxError(e));
             }
         }
         return ConfigNode.at(file, "rules", json, p);
