@@ -100,7 +100,18 @@ final class ManagementCommands {
     private static JsonNode file(List<String> words, String what) throws Args.UsageException, IOException {
         need(words, 3, what + " FILE");
         Path p = Path.of(words.get(2));
-        JsonNode n = JSON.readTree(Files.readString(p));
+        if (!Files.isRegularFile(p)) {
+            throw new IOException(p + ": no such file" + (Files.isDirectory(p) ? " (it is a directory)" : ""));
+        }
+        JsonNode n;
+        try {
+            n = JSON.readTree(Files.readString(p));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IOException(p + ": not valid JSON: " + org.tidegate.core.config.ConfigNode.where(e)
+                    + org.tidegate.core.config.ConfigNode.syntaxError(e), e);
+        } catch (java.nio.charset.MalformedInputException e) {
+            throw new IOException(p + ": not UTF-8 text", e);
+        }
         if (n == null || !n.isObject()) {
             throw new IOException(p + ": not a JSON object");
         }
