@@ -6,10 +6,12 @@ import java.time.DateTimeException;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.BiConsumer;
 import java.util.regex.Pattern;
 import org.tidegate.core.config.ConfigNode;
@@ -64,7 +66,7 @@ public final class RuleParser {
             all.add(p);
             nodes.put(c.id(), node(device.id(), c.id(), c.rules(), p));
         }
-        Map<String, ChannelRules> out = readChannels(nodes, null);
+        Map<String, ChannelRules> out = readChannels(nodes, null, channelIds(device));
         nodes.values().forEach(ConfigNode::reportUnknownKeys);
         List<String> lines = new ArrayList<>();
         all.forEach(p -> lines.addAll(lines(p)));
@@ -83,7 +85,7 @@ public final class RuleParser {
     public static ChannelRules parse(String deviceId, String channelId, String rulesJson) {
         ConfigProblems p = new ConfigProblems();
         ConfigNode node = node(deviceId, channelId, rulesJson, p);
-        ChannelRules r = readChannels(Map.of(channelId, node), null).get(channelId);
+        ChannelRules r = readChannels(Map.of(channelId, node), null, Set.of(channelId)).get(channelId);
         node.reportUnknownKeys();
         List<String> lines = lines(p);
         if (!lines.isEmpty()) {
@@ -142,7 +144,13 @@ public final class RuleParser {
                 }
             }
         }
-        return readChannels(nodes, onAction);
+        return readChannels(nodes, onAction, channelIds(device));
+    }
+
+    private static Set<String> channelIds(Device device) {
+        Set<String> ids = new HashSet<>();
+        device.channels().forEach(c -> ids.add(c.id()));
+        return ids;
     }
 
     /**
@@ -155,14 +163,31 @@ public final class RuleParser {
         return channel(channelId, rules, null);
     }
 
-    /** The channels' rules, in order, with event names checked for uniqueness across the channels. */
+    /**
+     * The channels' rules, in order, with event names checked for uniqueness across the channels, and the channels
+     * {@code accumulate} derives ({@code <ch>_1h}, {@code <ch>_day}) for clashes with the device's channel ids.
+     */
     private static Map<String, ChannelRules> readChannels(Map<String, ConfigNode> nodes,
-                                                          BiConsumer<Action, ConfigNode> onAction) {
+                                                          BiConsumer<Action, ConfigNode> onAction,
+                                                          Set<String> channelIds) {
         Map<String, ChannelRules> out = new LinkedHashMap<>();
         Map<String, String> events = new HashMap<>();
         for (Map.Entry<String, ConfigNode> e : nodes.entrySet()) {
             String channel = e.getKey();
             ChannelRules r = channel(channel, e.getValue(), onAction);
+            AccumulateRule a = r.accumulate();
+            if (a != null) {
+                // Telemetry carries a derived total under its own channel id: one that is also a real channel would
+                // put two different series under one id, and the cloud could not tell them apart.
+                for (String[] derived : new String[][] {{a.hourly() ? channel + "_1h" : null, "hourly"},
+                        {a.daily() ? channel + "_day" : null, "daily"}}) {
+                    if (derived[0] != null && channelIds.contains(derived[0])) {
+                        e.getValue().child("accumulate").error("the " + derived[1] + " total would be reported as"
+                                + " channel \"" + derived[0] + "\", which is a channel of this device: rename that"
+                                + " channel, or set \"" + derived[1] + "\": false");
+                    }
+                }
+            }
             for (String name : eventNames(r)) {
                 String first = events.putIfAbsent(name, channel);
                 if (first != null) {

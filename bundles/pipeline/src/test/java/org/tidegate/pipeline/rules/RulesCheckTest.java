@@ -190,4 +190,21 @@ class RulesCheckTest {
         assertEquals(new java.util.TreeSet<>(runtime), new java.util.TreeSet<>(validate));
         assertTrue(validate.size() >= 12, validate::toString);
     }
+
+    /** docs/configuration.md: a channel id is the `ch` of telemetry; a derived rain total must not take one. */
+    @Test
+    void aRainTotalNamedLikeAChannelOfTheDeviceIsAnError() {
+        List<String> got = check("devices/rg-001.json", """
+                { "id": "rg-001", "protocol": "test",
+                  "channels": [ { "id": "rain", "address": "hr:0", "rules": { "accumulate": { "hourly": true } } },
+                                { "id": "rain_1h", "address": "hr:2" } ] }""");
+        assertEquals(List.of("devices/rg-001.json: $.channels[0].rules.accumulate: the hourly total would be"
+                + " reported as channel \"rain_1h\", which is a channel of this device: rename that channel, or set"
+                + " \"hourly\": false"), got);
+        assertEquals(List.of(), new RulesCheckTest().check("devices/rg-001.json", """
+                { "id": "rg-001", "protocol": "test",
+                  "channels": [ { "id": "rain", "address": "hr:0",
+                                  "rules": { "accumulate": { "hourly": false, "daily": true } } },
+                                { "id": "rain_1h", "address": "hr:2" } ] }"""));
+    }
 }
