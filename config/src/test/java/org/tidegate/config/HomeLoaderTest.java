@@ -169,6 +169,25 @@ class HomeLoaderTest {
         assertContains(got, "devices/pm-1.json: $.profile: no profile \"metre\" in profiles/ (did you mean \"meter\"?)");
     }
 
+    /** docs/configuration.md: "a problem in an adjustment is reported in the device file". */
+    @Test
+    void anOverlapCausedByADeviceAdjustmentIsReportedInTheDeviceFile() throws Exception {
+        write("profiles/meter.json", """
+                { "id": "meter", "protocol": "modbus",
+                  "channels": [
+                    { "id": "status", "address": "hr:20", "type": "uint16" },
+                    { "id": "alarm_bit", "address": "hr:20.3", "type": "bool" } ] }""");
+        write("devices/pm-1.json", """
+                { "id": "pm-1", "profile": "meter",
+                  "connection": { "transport": "tcp", "host": "127.0.0.1", "port": 1502, "unit": 2 },
+                  "channels": { "status": { "type": "uint32" }, "alarm_bot": { "unit": "x" } } }""");
+        List<String> got = HomeLoader.check(home).errors().stream().map(ConfigProblem::toString).toList();
+        assertContains(got, "devices/pm-1.json: $.channels.status.type: bit hr:20.3 lies in the 2-register uint32");
+        assertContains(got, "devices/pm-1.json: $.channels.alarm_bot: the profile has no channel \"alarm_bot\""
+                + " (did you mean \"alarm_bit\"?)");
+        assertFalse(got.stream().anyMatch(e -> e.startsWith("profiles/")), got::toString);
+    }
+
     @Test
     void gpioChannelsGetModeDependentDefaults() throws Exception {
         write("profiles/io.json", """

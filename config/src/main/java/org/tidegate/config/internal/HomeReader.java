@@ -306,7 +306,9 @@ public final class HomeReader {
             ConfigNode o = overrides.child(chId);
             ObjectNode target = byId.get(chId);
             if (target == null) {
-                o.error("the profile has no channel \"" + chId + "\" (channels: " + byId.keySet() + ")");
+                String hint = ConfigNode.closest(chId, List.copyOf(byId.keySet()));
+                o.error("the profile has no channel \"" + chId + "\""
+                        + (hint == null ? "" : " (did you mean \"" + hint + "\"?)") + " (channels: " + byId.keySet() + ")");
                 continue;
             }
             if (!o.isObject(true)) {

@@ -133,11 +133,29 @@ public final class ModbusSchema implements DriverSchema {
                 }
                 String why = overlap(a, sa.address(), b, sb.address());
                 if (why != null) {
-                    nodes.get(j).child("address").error(why);
+                    blame(nodes.get(j), nodes.get(i)).error(why);
                     break;
                 }
             }
         }
+    }
+
+    /**
+     * Where an overlap is reported: the later channel's {@code address}, unless a device file changed the
+     * {@code type} or {@code length} of one of the two channels of its profile; then that change, in the device file
+     * (a correct profile, perhaps shared by other devices, is not blamed for one device's adjustment).
+     */
+    private static ConfigNode blame(ConfigNode later, ConfigNode earlier) {
+        ConfigNode address = later.child("address");
+        for (ConfigNode channel : List.of(later, earlier)) {
+            for (String key : List.of("type", "length")) {
+                ConfigNode n = channel.child(key);
+                if (n.present() && !n.file().equals(address.file())) {
+                    return n;
+                }
+            }
+        }
+        return address;
     }
 
     /** Why channel {@code b} at {@code mb} may not read what channel {@code a} at {@code ma} reads, or null. */
