@@ -2,6 +2,7 @@ package org.tidegate.config;
 
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.ServiceLoader;
@@ -19,14 +20,14 @@ import org.tidegate.core.config.SectionSchema;
  * line, tests), the config bundle's bundle tracker inside the framework; both read the same descriptors of
  * the same jars.
  *
- * @param drivers  by protocol
+ * @param drivers  by protocol, in alphabetical order (so messages list them alike in validate and run)
  * @param sections in the order they were found
  * @param checks   whole-home checks
  */
 public record ConfigSchemas(Map<String, DriverSchema> drivers, List<SectionSchema> sections, List<HomeCheck> checks) {
 
     public ConfigSchemas {
-        drivers = Map.copyOf(drivers);
+        drivers = Collections.unmodifiableSortedMap(new TreeMap<>(drivers));
         sections = List.copyOf(sections);
         checks = List.copyOf(checks);
     }

@@ -233,7 +233,7 @@ public final class ConfigNode {
             return fallback;
         }
         if (!n.json.isTextual()) {
-            n.error("must be a string, not " + kind(n.json));
+            n.error("must be a string, not " + kind(n.json) + shown(n.json) + quoteHint(n.json));
             return fallback;
         }
         return n.json.asText();
@@ -248,7 +248,7 @@ public final class ConfigNode {
             return fallback;
         }
         if (!n.json.isIntegralNumber() && !(n.json.isNumber() && n.json.asDouble() == Math.rint(n.json.asDouble()))) {
-            n.error("must be an integer, not " + kind(n.json) + (n.json.isNumber() ? " " + n.json.asText() : ""));
+            n.error("must be an integer, not " + kind(n.json) + shown(n.json) + numberInQuotesHint(n.json, true));
             return fallback;
         }
         long v = n.json.asLong();
@@ -270,7 +270,7 @@ public final class ConfigNode {
             return fallback;
         }
         if (!n.json.isNumber()) {
-            n.error("must be a number, not " + kind(n.json));
+            n.error("must be a number, not " + kind(n.json) + shown(n.json) + numberInQuotesHint(n.json, false));
             return fallback;
         }
         double v = n.json.asDouble();
@@ -287,7 +287,7 @@ public final class ConfigNode {
             return fallback;
         }
         if (!n.json.isBoolean()) {
-            n.error("must be true or false, not " + kind(n.json));
+            n.error("must be true or false, not " + kind(n.json) + shown(n.json) + booleanHint(n.json));
             return fallback;
         }
         return n.json.asBoolean();
@@ -384,6 +384,50 @@ public final class ConfigNode {
             return "an array";
         }
         return "an object";
+    }
+
+    /*
+     * The commonest wrong kind is a value typed with or without quotes by mistake ("502" for 502); the hints say
+     * exactly what to write instead, so the operator need not know JSON's kinds.
+     */
+
+    /** {@code ; hint: write the number without quotes: 502} for a number in quotes, else "". */
+    public static String numberInQuotesHint(JsonNode n, boolean integral) {
+        if (n == null || !n.isTextual()) {
+            return "";
+        }
+        String t = n.asText().trim();
+        if (!t.matches("[+-]?(\\d+\\.?\\d*|\\.\\d+)([eE][+-]?\\d+)?")) {
+            return "";
+        }
+        double d = Double.parseDouble(t);
+        return Double.isFinite(d) && (!integral || d == Math.rint(d))
+                ? "; hint: write the number without quotes: " + t : "";
+    }
+
+    /** {@code ; hint: write true without quotes} for a boolean in quotes or 0/1, else "". */
+    public static String booleanHint(JsonNode n) {
+        if (n != null && n.isTextual() && n.asText().trim().matches("(?i)true|false")) {
+            return "; hint: write " + n.asText().trim().toLowerCase(Locale.ROOT) + " without quotes";
+        }
+        if (n != null && n.isNumber() && (n.asText().equals("0") || n.asText().equals("1"))) {
+            return "; hint: write " + (n.asText().equals("1") ? "true" : "false");
+        }
+        return "";
+    }
+
+    private static String quoteHint(JsonNode n) {
+        return n != null && (n.isNumber() || n.isBoolean())
+                ? "; hint: write it in quotes: \"" + n.asText() + "\"" : "";
+    }
+
+    /** The value as the user wrote it, shortened: {@code "502"}, {@code 40}, {@code true}. */
+    private static String shown(JsonNode n) {
+        if (n == null || !n.isValueNode()) {
+            return "";
+        }
+        String t = n.toString();
+        return " " + (t.length() <= 40 ? t : t.substring(0, 37) + "...");
     }
 
     private static String fmt(double d) {

@@ -428,7 +428,7 @@ public final class RuleParser {
         if (n.json().isBoolean()) {
             return n.json().asBoolean();
         }
-        n.error("must be true or false");
+        n.error("must be true or false (got " + describe(n.json()) + ")" + ConfigNode.booleanHint(n.json()));
         return fallback;
     }
 
@@ -444,7 +444,7 @@ public final class RuleParser {
         if (n.json().isNumber() && Double.isFinite(n.json().asDouble())) {
             return n.json().asDouble();
         }
-        n.error("must be a number (got " + describe(n.json()) + ")");
+        n.error("must be a number (got " + describe(n.json()) + ")" + ConfigNode.numberInQuotesHint(n.json(), false));
         return null;
     }
 

@@ -102,7 +102,7 @@ class RuleParserTest {
 
         e = assertThrows(RuleConfigException.class, () -> RuleParser.parse("wl-001", "level", json("""
                 { 'deadband': -1,
-                  'thresholds': [ { 'event': 'x', 'above': 1, 'below': 0 }, { 'above': 'high' },
+                  'thresholds': [ { 'event': 'x', 'above': 1, 'below': 0 }, { 'above': 'high' }, { 'event': 'z', 'below': '2.5' },
                                   { 'event': 'y', 'whenTrue': true, 'hysteresis': 1, 'severity': 'panic' } ],
                   'rateOfChange': [ { 'event': 'r', 'rise': 0.3 } ],
                   'accumulate': { 'counter': 'tips', 'zone': 'Mars', 'dayStartHour': 24 } }""")));
@@ -111,8 +111,9 @@ class RuleParserTest {
                 "rules.thresholds[0] needs exactly one of",
                 "rules.thresholds[1].event is required",
                 "rules.thresholds[1].above must be a number (got \"high\")",
-                "rules.thresholds[2].hysteresis does not apply",
-                "rules.thresholds[2].severity must be one of info, warning, major, critical (got \"panic\")",
+                "rules.thresholds[2].below must be a number (got \"2.5\"); hint: write the number without quotes: 2.5",
+                "rules.thresholds[3].hysteresis does not apply",
+                "rules.thresholds[3].severity must be one of info, warning, major, critical (got \"panic\")",
                 "rules.rateOfChange[0].windowMs is required",
                 "rules.accumulate.counter must be \"cumulative\" or \"interval\"",
                 "rules.accumulate.zone must be a UTC offset",

@@ -74,6 +74,13 @@ public final class ModbusSchema implements DriverSchema {
         Endian byteOrder = CommonKeys.endian(c, "byteOrder");
         Endian wordOrder = CommonKeys.endian(c, "wordOrder");
         int length = (int) c.integer("length", 1, 125, 0, type == DataType.STRING);
+        if (type != DataType.STRING && c.child("length").present() && c.child("type").present()
+                && c.child("type").json().isTextual() && DataType.parse(c.child("type").json().asText()) == type) {
+            // an unused length would let an operator believe a value spans registers it does not read
+            c.child("length").error("applies to string channels only; a " + type.configName() + " is "
+                    + (type == DataType.BOOL ? "one bit" : type.registers() + " register" + (type.registers() == 1 ? "" : "s"))
+                    + " by its type: remove length");
+        }
         Access access = CommonKeys.access(c);
         boolean writeMultiple = c.bool("writeMultiple", false);
         ModbusAddress addr = null;
