@@ -5,8 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
-import java.net.URI;
-import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
@@ -19,6 +17,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
+import org.tidegate.core.config.BrokerUrl;
 import org.tidegate.core.config.ConfigProblem;
 import org.tidegate.core.config.ConfigProblems;
 import org.tidegate.core.config.HomeAccess;
@@ -36,7 +35,6 @@ import org.tidegate.crypto.internal.SecuritySection;
 public final class Provisioning {
     /** The cloud's sender id when none is given. */
     public static final String DEFAULT_CLOUD_ID = SecuritySection.DEFAULT_CLOUD_ID;
-    private static final Set<String> BROKER_SCHEMES = Set.of("tcp", "ssl", "ws", "wss", "mqtt", "mqtts");
     private static final String GATEWAY_FILE = "gateway.json";
 
     private Provisioning() {
@@ -120,22 +118,6 @@ public final class Provisioning {
         }
     }
 
-    /** Null when {@code url} is a broker URL provisioning accepts; otherwise why not. */
-    public static String brokerProblem(String url) {
-        try {
-            URI u = new URI(url);
-            if (u.getScheme() == null || !BROKER_SCHEMES.contains(u.getScheme().toLowerCase())) {
-                return "must start with one of tcp:// ssl:// ws:// wss:// mqtt:// mqtts://";
-            }
-            if (u.getHost() == null || u.getHost().isEmpty()) {
-                return "has no host";
-            }
-            return null;
-        } catch (URISyntaxException e) {
-            return "is not a URL: " + e.getReason();
-        }
-    }
-
     /**
      * Provisions {@code r.home()}.
      *
@@ -154,7 +136,7 @@ public final class Provisioning {
         if (cloudIdProblem != null) {
             return Outcome.refused("cloud id " + cloudIdProblem);
         }
-        String brokerProblem = r.broker() == null ? "is missing" : brokerProblem(r.broker());
+        String brokerProblem = r.broker() == null ? "is missing" : BrokerUrl.problem(r.broker());
         if (brokerProblem != null) {
             return Outcome.refused("broker URL \"" + r.broker() + "\" " + brokerProblem);
         }

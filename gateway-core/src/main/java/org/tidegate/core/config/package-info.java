@@ -6,6 +6,7 @@
  *   <li>{@link ConfigNode}: a cursor over a JSON value that knows its file and path, records a problem instead
  *       of throwing, and remembers which keys a schema asked for, so that every key nobody asked for is
  *       reported as unknown (with "did you mean") at every depth, without each schema listing its keys.</li>
+ *   <li>{@link BrokerUrl}: the broker URL rule provisioning, validate and run share.</li>
  *   <li>{@link DriverSchema}: a field driver's connection, options and channel keys ({@code tidegate.protocol}).</li>
  *   <li>{@link SectionSchema}: one section of {@code gateway.json}, owned by the bundle that uses it.</li>
  *   <li>{@link HomeCheck}: checks that need the whole home (e.g. edge-rule actions that target other devices).</li>
@@ -21,5 +22,5 @@
  * framework. An implementation has a public no-argument constructor and keeps no state.
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("1.1.0")
+@org.osgi.annotation.versioning.Version("1.2.0")
 package org.tidegate.core.config;

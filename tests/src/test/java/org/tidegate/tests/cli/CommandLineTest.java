@@ -59,6 +59,31 @@ class CommandLineTest {
         assertTrue(r.out().contains("1 error(s); nothing would be applied"), r.out());
     }
 
+    /** Provision and validate share one broker URL rule: what provision writes validates, what run refuses it refuses. */
+    @Test
+    void provisionRefusesTheBrokerUrlsThatRunRefusesAndWritesNothing() throws Exception {
+        Path home = tmp.resolve("gw");
+        Path cloudKey = tmp.resolve("cloud.pub.pem");
+        org.tidegate.crypto.PemKeys.writePublicKey(cloudKey, org.tidegate.crypto.SmKeys.generate().getPublic(), false);
+        for (String[] c : List.of(new String[] {"mqtt://127.0.0.1:18830", "must start with tcp:// or ssl:// (write tcp:// for MQTT over TCP)"},
+                new String[] {"mqtts://broker.example:8883", "must start with tcp:// or ssl:// (write ssl:// for MQTT over TLS)"},
+                new String[] {"ws://127.0.0.1:8080", "(MQTT over WebSocket is not supported)"},
+                new String[] {"tcp://127.0.0.1", "needs a host and a port"})) {
+            Result r = tidegate("provision", "--home", home.toString(), "--id", "gw-x", "--broker", c[0],
+                    "--cloud-key", cloudKey.toString());
+            assertTrue(r.code() != 0, c[0] + ": " + r.out());
+            assertTrue(r.out().contains("broker URL \"" + c[0] + "\" ") && r.out().contains(c[1]), c[0] + ": " + r.out());
+            assertFalse(Files.exists(home.resolve("gateway.json")), c[0] + ": nothing is written");
+        }
+        Result ok = tidegate("provision", "--home", home.toString(), "--id", "gw-x", "--broker", "tcp://127.0.0.1:18830",
+                "--cloud-key", cloudKey.toString());
+        assertEquals(0, ok.code(), ok.out());
+        Result validated = tidegate("validate", "--home", home.toString());
+        assertEquals(0, validated.code(), validated.out());
+        assertTrue(validated.out().contains("OK: gateway gw-x"), validated.out());
+        assertFalse(validated.out().contains("error: gateway.json: $.broker.url"), validated.out());
+    }
+
     @Test
     void usageErrorsExitTwoAndHelpListsCommands() throws Exception {
         Result help = tidegate("help");

@@ -144,7 +144,7 @@ class ConsoleBrowserTest {
             type(b, "broker", "http://" + EXTRA_INTERFACE);
             b.findElement(By.id("submit")).click();
             String refusal = "broker URL \"http://" + EXTRA_INTERFACE + "\" "
-                    + org.tidegate.crypto.Provisioning.brokerProblem("http://" + EXTRA_INTERFACE);
+                    + org.tidegate.core.config.BrokerUrl.problem("http://" + EXTRA_INTERFACE);
             waitFor(Duration.ofSeconds(5), () -> text(b, "message").equals(refusal), "the refusal, as provision words it",
                     out, g);
             type(b, "broker", broker.url());

@@ -1,12 +1,11 @@
 package org.tidegate.uplink.internal;
 
-import java.net.URI;
-import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.UnaryOperator;
+import org.tidegate.core.config.BrokerUrl;
 import org.tidegate.core.config.ConfigNode;
 import org.tidegate.core.config.HomeInfo;
 import org.tidegate.core.config.SectionProperties;
@@ -230,18 +229,9 @@ public final class BrokerSection implements SectionSchema {
         if (url.isEmpty()) {
             return url;
         }
-        ConfigNode v = s.child("url");
-        try {
-            URI u = new URI(url);
-            // Lower case only: the session (UplinkOptions) knows the two schemes as written here.
-            String scheme = u.getScheme() == null ? "" : u.getScheme();
-            if (!scheme.equals("tcp") && !scheme.equals("ssl")) {
-                v.error("\"" + url + "\" must start with tcp:// or ssl://");
-            } else if (u.getHost() == null || u.getPort() < 1) {
-                v.error("\"" + url + "\" needs a host and a port, e.g. ssl://mqtt.example.cn:8883");
-            }
-        } catch (URISyntaxException e) {
-            v.error("\"" + url + "\" is not a URL: " + e.getReason());
+        String problem = BrokerUrl.problem(url);
+        if (problem != null) {
+            s.child("url").error("\"" + url + "\" " + problem);
         }
         return url;
     }
