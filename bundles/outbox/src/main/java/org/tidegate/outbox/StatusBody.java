@@ -50,6 +50,14 @@ public final class StatusBody {
         return b;
     }
 
+    /**
+     * When the gateway's process started (epoch ms): the {@code startedAt} of every status body, so that a component
+     * restarted by a configuration reload (the console, the uplink) does not report the gateway as just started.
+     */
+    public static long processStartedAt() {
+        return java.lang.management.ManagementFactory.getRuntimeMXBean().getStartTime();
+    }
+
     /** One field; values as for {@link StatusProvider#status()}. */
     public StatusBody put(String key, Object value) {
         body.set(key, JSON.valueToTree(value));

@@ -97,6 +97,11 @@ public final class Pipeline implements SampleSink, AutoCloseable {
     private volatile Supplier<? extends Collection<DeviceHealth>> health = List::of;
     private volatile Supplier<Map<String, Object>> queueStatus = Map::of;
     private final List<AlarmObserver> observers = new java.util.concurrent.CopyOnWriteArrayList<>();
+    /**
+     * The raising event of each alarm raised now, by {@link AlarmEvent#key()}, told to an observer added later; guarded
+     * by {@link #observers}' monitor, which also orders a transition's telling against an observer's arrival.
+     */
+    private final Map<String, AlarmEvent> openAlarms = new java.util.LinkedHashMap<>();
     private volatile boolean stopping;
     private volatile long drainDeadline = Long.MAX_VALUE;
     private volatile long detachGraceMs = DETACH_GRACE_MS;
@@ -244,9 +249,18 @@ public final class Pipeline implements SampleSink, AutoCloseable {
         this.queueStatus = Objects.requireNonNull(queueStatus);
     }
 
-    /** Adds an observer told of every alarm transition ({@link AlarmObserver}). */
+    /**
+     * Adds an observer told of every alarm transition ({@link AlarmObserver}), first of the alarms raised now (their
+     * raising events), so that one added late (the console, restarted by a reload) starts with the open alarms.
+     */
     public void addObserver(AlarmObserver o) {
-        observers.add(Objects.requireNonNull(o));
+        Objects.requireNonNull(o);
+        synchronized (observers) {
+            for (AlarmEvent open : openAlarms.values()) {
+                tell(o, open);
+            }
+            observers.add(o);
+        }
     }
 
     public void removeObserver(AlarmObserver o) {
@@ -353,14 +367,25 @@ public final class Pipeline implements SampleSink, AutoCloseable {
                 e.event(), e.state(), e.severity().wireName(), e.value());
         handOff.putUrgent(new Outgoing(MessageKind.ALARM, e.device(), Priority.ALARM.value(),
                 () -> BodyEncoder.alarm(settings.gatewayId(), e), true, "alarm " + e.key() + " " + e.state()));
-        for (AlarmObserver o : observers) {
-            try {
-                o.alarmChanged(e);
-            } catch (RuntimeException failed) {
-                Logger.warn(failed, "device={} alarm observer {} failed", e.device(), o.getClass().getName());
+        synchronized (observers) {
+            if (e.raised()) {
+                openAlarms.put(e.key(), e);
+            } else {
+                openAlarms.remove(e.key());
+            }
+            for (AlarmObserver o : observers) {
+                tell(o, e);
             }
         }
         return coordinator.onAlarm(e);
+    }
+
+    private static void tell(AlarmObserver o, AlarmEvent e) {
+        try {
+            o.alarmChanged(e);
+        } catch (RuntimeException failed) {
+            Logger.warn(failed, "device={} alarm observer {} failed", e.device(), o.getClass().getName());
+        }
     }
 
     /** Called on the device's poll thread: rules and action decisions in memory, then hand-off. Never blocks on I/O. */

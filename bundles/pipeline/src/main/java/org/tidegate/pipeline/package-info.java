@@ -4,5 +4,5 @@
  * class (tests and benchmarks use it directly); the OSGi component is a thin wrapper.
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("2.1.0")
+@org.osgi.annotation.versioning.Version("2.2.0")
 package org.tidegate.pipeline;

@@ -90,6 +90,23 @@ public class PipelineTest {
         assertEquals(List.of("siren-01/siren=true", "siren-01/siren=false"), writes);
     }
 
+    /** The console restarted by a reload is an observer added late: it must start with the alarms raised now. */
+    @Test
+    void anObserverAddedWhileAnAlarmIsRaisedIsToldOfItFirst() throws Exception {
+        start(PipelineSettings.defaults("gw"), this::recordWrite);
+        pipeline.accept(poll(1000, 3.6));
+        sink.await(m -> m.kind() == MessageKind.ALARM && "alarm".equals(m.text("kind")), 1);
+        List<String> late = Collections.synchronizedList(new ArrayList<>());
+        pipeline.addObserver(e -> late.add(e.key() + " " + e.state() + " t=" + e.t()));
+        assertEquals(List.of("wl-001/level_warning raised t=1000"), late, "told of the open alarm with its own time");
+        pipeline.accept(poll(2000, 3.0));
+        assertEquals(List.of("wl-001/level_warning raised t=1000", "wl-001/level_warning cleared t=2000"),
+                late);
+        List<String> later = new ArrayList<>();
+        pipeline.addObserver(e -> later.add(e.key()));
+        assertEquals(List.of(), later, "a cleared alarm is not told again");
+    }
+
     @Test
     void batchPollsGroupsSamplesPerDeviceAndAnAlarmFlushesEarly() throws Exception {
         start(PipelineSettings.defaults("gw").withBatchPolls(3), this::recordWrite);

@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -31,6 +32,7 @@ import org.tidegate.core.pipeline.GatewayDevice;
 import org.tidegate.core.pipeline.SampleBatch;
 import org.tidegate.core.pipeline.SampleSink;
 import org.tidegate.log.RecentLog;
+import org.tidegate.outbox.StatusBody;
 import org.tidegate.outbox.StatusProvider;
 import org.tidegate.pipeline.AlarmObserver;
 import org.tidegate.pipeline.rules.AlarmEvent;
@@ -91,7 +93,7 @@ public class ConsoleComponent implements SampleSink, AlarmObserver, GatewayView 
         this.http = Executors.newFixedThreadPool(2, r -> daemon(r, "console-http-" + n.incrementAndGet()));
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "console-timer"));
         this.api = new ConsoleApi(settings, this, live, alarms, context.getBundle().getVersion().toString(),
-                System.currentTimeMillis());
+                StatusBody.processStartedAt());
         this.metrics = new Metrics(new Metrics.Sources() {
             @Override
             public QueueStats queue() {
@@ -232,12 +234,16 @@ public class ConsoleComponent implements SampleSink, AlarmObserver, GatewayView 
     }
 
     void removeDevice(GatewayDevice d) {
-        if (devices.remove(d.device().id(), d)) {
-            timer.schedule(() -> {
-                if (!devices.containsKey(d.device().id())) {
-                    live.forget(d.device().id());
-                }
-            }, 60, TimeUnit.SECONDS);
+        if (devices.remove(d.device().id(), d) && !timer.isShutdown()) {
+            try {
+                timer.schedule(() -> {
+                    if (!devices.containsKey(d.device().id())) {
+                        live.forget(d.device().id());
+                    }
+                }, 60, TimeUnit.SECONDS);
+            } catch (RejectedExecutionException deactivated) {
+                // DS unbinds the devices after deactivate (a reload restarting the console): nothing to forget then
+            }
         }
     }
 

@@ -26,7 +26,7 @@ public final class StatusReport {
                         Supplier<List<DeviceHealth>> devices, Supplier<List<StatusProvider>> providers) {
         this.gatewayId = gatewayId;
         this.version = version;
-        this.startedAt = System.currentTimeMillis();
+        this.startedAt = StatusBody.processStartedAt();
         this.queue = queue;
         this.devices = devices == null ? List::of : devices;
         this.providers = providers == null ? List::of : providers;
