@@ -8,6 +8,7 @@ import org.tidegate.core.config.ConfigNode;
 import org.tidegate.core.config.ConfigProblems;
 import org.tidegate.core.config.HomeCheck;
 import org.tidegate.core.model.Channel;
+import org.tidegate.core.model.DataType;
 import org.tidegate.core.model.Device;
 
 /**
@@ -50,6 +51,27 @@ public final class RulesCheck implements HomeCheck {
                     + hint(a.channel(), target.channels().stream().map(Channel::id).toList()));
         } else if (!channel.access().writable()) {
             node.child("channel").error("action targets " + a.target() + ", which is read-only");
+        } else {
+            value(node.child("value"), a.value(), a, channel);
+            if (a.clearValue() != null) {
+                value(node.child("clearValue"), a.clearValue(), a, channel);
+            }
+        }
+    }
+
+    /** A value the target could never take would fail at every attempt, alarm after alarm: refused here instead. */
+    private static void value(ConfigNode at, Object value, Action a, Channel channel) {
+        Object raw = channel.toRaw(value);
+        String problem = channel.type().writeProblem(raw);
+        if (problem == null && channel.type() == DataType.STRING && value.toString().length() > 2 * channel.length()) {
+            problem = "a string of " + channel.length() + " registers holds at most " + 2 * channel.length() + " characters";
+        }
+        if (problem != null) {
+            String shown = value instanceof String ? "\"" + value + "\"" : String.valueOf(value);
+            boolean scaled = channel.type().isNumeric() && value instanceof Number
+                    && (channel.scale() != 1.0 || channel.offset() != 0.0);
+            at.error(shown + " cannot be written to " + a.target() + " (" + channel.type().configName() + "): " + problem
+                    + (scaled ? " (raw " + raw + " after its scale and offset)" : ""));
         }
     }
 

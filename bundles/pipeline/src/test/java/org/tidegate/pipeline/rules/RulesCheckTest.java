@@ -113,6 +113,36 @@ class RulesCheckTest {
                         + "siren-01/status, which is read-only"), got);
     }
 
+    /** An action value the target's type cannot hold would fail at every attempt: validate refuses it. */
+    @Test
+    void anActionValueTheTargetCannotTakeIsRefusedAtItsPath() {
+        String pump = """
+                { "id": "pump-01", "protocol": "test",
+                  "channels": [ { "id": "run", "address": "coil:0", "type": "bool", "access": "readwrite" },
+                                { "id": "speed", "address": "hr:0", "type": "uint16", "access": "readwrite" },
+                                { "id": "setpoint", "address": "hr:1", "type": "uint16", "scale": 0.1, "access": "readwrite" },
+                                { "id": "flow", "address": "hr:2", "type": "float32", "access": "readwrite" } ] }""";
+        List<String> got = check("devices/wl-001.json", level("""
+                { 'thresholds': [ { 'event': 'level_warning', 'above': 3.5, 'actions': [
+                    { 'device': 'pump-01', 'channel': 'run', 'value': 'on' },
+                    { 'device': 'pump-01', 'channel': 'run', 'value': 1, 'clearValue': 5 },
+                    { 'device': 'pump-01', 'channel': 'speed', 'value': 70000 },
+                    { 'device': 'pump-01', 'channel': 'speed', 'value': 2.5 },
+                    { 'device': 'pump-01', 'channel': 'setpoint', 'value': 6553.5, 'clearValue': 6553.6 },
+                    { 'device': 'pump-01', 'channel': 'flow', 'value': 'max', 'clearValue': 0.5 } ] } ] }"""),
+                "devices/pump-01.json", pump);
+        String at = "devices/wl-001.json: $.channels[0].rules.thresholds[0].actions";
+        assertEquals(List.of(
+                at + "[0].value: \"on\" cannot be written to pump-01/run (bool): a bool channel takes true or false",
+                at + "[1].clearValue: 5 cannot be written to pump-01/run (bool): a bool channel takes true or false",
+                at + "[2].value: 70000 cannot be written to pump-01/speed (uint16): out of the uint16 range 0..65535",
+                // [3]: 2.5 on a uint16 is written as 3: engineering values are rounded to the nearest raw step
+                at + "[4].clearValue: 6553.6 cannot be written to pump-01/setpoint (uint16): out of the uint16 range"
+                        + " 0..65535 (raw 65536 after its scale and offset)",
+                at + "[5].value: \"max\" cannot be written to pump-01/flow (float32): a float32 channel takes a number"),
+                got);
+    }
+
     @Test
     void aDisabledOrMissingDeviceIsNoTarget() {
         // RulesCheck sees only the enabled devices: the siren is not among them.

@@ -227,5 +227,10 @@ public final class ModbusSchema implements DriverSchema {
                 && (table == Table.INPUT_REGISTER || table == Table.DISCRETE_INPUT)) {
             c.child("access").error(table.prefix() + " addresses are read-only in Modbus; use hr or coil to write");
         }
+        if (access != null && access.writable() && table.isRegister() && addr.bit() >= 0) {
+            // the session refuses such a write at every attempt: writing one bit would need a read-modify-write
+            c.child("access").error("one bit of a register (" + addr + ") cannot be written: a write sets the whole"
+                    + " register; use a coil, or a uint16 channel on " + table.prefix() + ":" + addr.offset());
+        }
     }
 }

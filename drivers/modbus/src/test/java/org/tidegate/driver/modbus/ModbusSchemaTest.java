@@ -127,6 +127,10 @@ class ModbusSchemaTest {
         refused(device(TCP, "{\"id\":\"a\",\"address\":\"hr:0\",\"type\":\"string\"}"), "devices/d.json: $.channels[0].length: is required");
         refused(device(TCP, "{\"id\":\"a\",\"address\":\"ir:0\",\"type\":\"uint16\",\"access\":\"readwrite\"}"), "devices/d.json: $.channels[0].access: ir addresses are read-only in Modbus");
         refused(device(TCP, "{\"id\":\"a\",\"address\":\"di:0\",\"type\":\"bool\",\"access\":\"write\"}"), "devices/d.json: $.channels[0].access: di addresses are read-only in Modbus");
+        refused(device(TCP, "{\"id\":\"a\",\"address\":\"hr:4.2\",\"type\":\"bool\",\"access\":\"readwrite\"}"),
+                "devices/d.json: $.channels[0].access: one bit of a register (hr:4.2) cannot be written");
+        refused(device(TCP, "{\"id\":\"a\",\"address\":\"hr:4\",\"type\":\"int16\",\"length\":3}"),
+                "devices/d.json: $.channels[0].length: applies to string channels only; a int16 is 1 register by its type");
         refused(device(TCP, "{\"id\":\"a\",\"address\":\"hr:0\",\"type\":\"uint32\",\"wordOrder\":\"middle\"}"), "devices/d.json: $.channels[0].wordOrder: \"middle\" must be big or little");
         refused(device(TCP, "{\"id\":\"a\",\"address\":\"hr:0\",\"type\":\"uint16\",\"access\":\"raed\"}"), "devices/d.json: $.channels[0].access: must be read, write or readwrite (did you mean \"read\"?)");
     }

@@ -59,10 +59,8 @@ public final class ValueCodec {
         byte[] b = new byte[2 * n];
         switch (f.type()) {
             case BOOL -> putBe(b, toBool(value) ? 1 : 0, 2);
-            case INT16 -> putBe(b, range(value, Short.MIN_VALUE, Short.MAX_VALUE), 2);
-            case UINT16 -> putBe(b, range(value, 0, 0xFFFF), 2);
-            case INT32 -> putBe(b, range(value, Integer.MIN_VALUE, Integer.MAX_VALUE), 4);
-            case UINT32 -> putBe(b, range(value, 0, 0xFFFF_FFFFL), 4);
+            case INT16, UINT16 -> putBe(b, range(value, f.type()), 2);
+            case INT32, UINT32 -> putBe(b, range(value, f.type()), 4);
             case INT64 -> putBe(b, toLong(value), 8);
             case FLOAT32 -> putBe(b, Float.floatToIntBits((float) toDouble(value)), 4);
             case FLOAT64 -> putBe(b, Double.doubleToLongBits(toDouble(value)), 8);
@@ -116,10 +114,10 @@ public final class ValueCodec {
         }
     }
 
-    private static long range(Object value, long min, long max) {
+    private static long range(Object value, DataType type) {
         long v = toLong(value);
-        if (v < min || v > max) {
-            throw new IllegalArgumentException("value " + value + " out of range " + min + ".." + max);
+        if (v < type.minRaw() || v > type.maxRaw()) {
+            throw new IllegalArgumentException("value " + value + " out of range " + type.minRaw() + ".." + type.maxRaw());
         }
         return v;
     }
