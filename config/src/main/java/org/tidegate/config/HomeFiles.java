@@ -22,7 +22,8 @@ public final class HomeFiles {
     public static final int MAX_FILE_BYTES = 256 * 1024;
     /** Bound on the number of profile and device files. */
     public static final int MAX_FILES = 1000;
-    private static final Pattern NAME = Pattern.compile("(profiles|devices)/[A-Za-z0-9._-]{1,64}\\.json");
+    /** A name beginning with '.' is a hidden file: set aside by its owner, or an editor's, never configuration. */
+    private static final Pattern NAME = Pattern.compile("(profiles|devices)/[A-Za-z0-9_-][A-Za-z0-9._-]{0,63}\\.json");
 
     private HomeFiles() {
     }

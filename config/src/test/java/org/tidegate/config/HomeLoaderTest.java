@@ -76,6 +76,22 @@ class HomeLoaderTest {
         assertEquals(d.channels(), decoded.channels());
     }
 
+    /** A copy set aside as a hidden file, or a name a reload from the cloud could not write, is not read: said so. */
+    @Test
+    void hiddenFilesAndOddNamesAreIgnoredWithAWarning() throws Exception {
+        String copy = Files.readString(home.resolve("devices/pm-1.json"));
+        write("devices/.pm-1.json", copy);
+        write("devices/pm 1 old.json", copy);
+        LoadResult r = HomeLoader.check(home);
+        assertEquals(List.of(), r.errors(), "no duplicate id: the copies are not read");
+        List<String> warnings = r.warnings().stream().map(ConfigProblem::toString).toList();
+        assertTrue(warnings.contains("devices/.pm-1.json: $: ignored: a hidden file (its name begins with \".\")"),
+                warnings::toString);
+        assertTrue(warnings.stream().anyMatch(w -> w.startsWith("devices/pm 1 old.json: $: ignored: a configuration"
+                + " file's name is letters")), warnings::toString);
+        assertEquals(1, HomeLoader.load(home).devices().size());
+    }
+
     @Test
     void brokenDeviceFileNamesFilePathAndReason() throws Exception {
         write("devices/x.json", """

@@ -16,6 +16,7 @@ import java.util.stream.Stream;
 import org.tidegate.config.ConfigSchemas;
 import org.tidegate.config.GatewayConfig;
 import org.tidegate.config.LoadResult;
+import org.tidegate.config.HomeFiles;
 import org.tidegate.core.config.ConfigNode;
 import org.tidegate.core.config.ConfigProblems;
 import org.tidegate.core.config.DeviceSchema;
@@ -340,10 +341,19 @@ public final class HomeReader {
             return List.of();
         }
         try (Stream<Path> s = Files.list(d)) {
-            return s.filter(p -> p.getFileName().toString().endsWith(".json"))
+            List<String> files = s.filter(p -> p.getFileName().toString().endsWith(".json"))
                     .map(p -> dir + "/" + p.getFileName())
                     .sorted()
                     .toList();
+            // the names a reload from the cloud can write, so that a file is read in one way or the other in neither
+            for (String f : files) {
+                if (!HomeFiles.isConfigFile(f)) {
+                    problems.warn(f, "$", "ignored: " + (f.startsWith(dir + "/.") ? "a hidden file (its name begins"
+                            + " with \".\")" : "a configuration file's name is letters, digits, '.', '_' and '-' (at"
+                            + " most 64) before .json"));
+                }
+            }
+            return files.stream().filter(HomeFiles::isConfigFile).toList();
         } catch (IOException e) {
             problems.error(dir + "/", "$", "cannot list: " + e.getMessage());
             return List.of();

@@ -70,8 +70,15 @@ public final class ConfigNode {
      * and returns a node that is not {@link #present()}.
      */
     public static ConfigNode parse(String file, String text, ConfigProblems problems) {
+        // A byte-order mark is what Windows editors put first; it is no part of the JSON, so it is skipped.
+        String json = text.startsWith("\uFEFF") ? text.substring(1) : text;
         try {
-            return root(file, MAPPER.readTree(text), problems);
+            JsonNode tree = json.isBlank() ? null : MAPPER.readTree(json);
+            if (tree == null || tree.isMissingNode()) {
+                problems.error(file, "$", "the file is empty; it must hold one JSON object { ... }");
+                return root(file, null, problems);
+            }
+            return root(file, tree, problems);
         } catch (JsonProcessingException e) {
             problems.error(file, "$", "not valid JSON: " + where(e) + syntaxError(e));
             return root(file, null, problems);
@@ -93,6 +100,18 @@ public final class ConfigNode {
         if (m.contains("NON_NUMERIC_NUMBERS") || plain.matches("(?s).*'(NaN|[+-]?Infinity|INF)'.*")) {
             return plain + "; hint: JSON has no NaN or Infinity: write a number (or null where a value may be"
                     + " missing)";
+        }
+        if (m.contains("ALLOW_COMMENTS") || m.contains("ALLOW_YAML_COMMENTS")) {
+            return "a comment (// or /* */); hint: JSON has no comments: remove it (a channel's \"description\" can"
+                    + " say it)";
+        }
+        if (m.contains("ALLOW_SINGLE_QUOTES") || m.contains("(code 39)")) {
+            return plain + "; hint: JSON strings and keys are written in double quotes (\"), not single quotes";
+        }
+        if (m.startsWith("Unexpected character ('}'") && m.contains("double-quote to start field name")
+                || m.startsWith("Unexpected character (']'") && m.contains("expected a valid value")) {
+            return plain + "; hint: a comma before " + (m.contains("('}'") ? "}" : "]")
+                    + " (after the last item) is not allowed in JSON: remove it";
         }
         return plain;
     }
@@ -444,6 +463,19 @@ public final class ConfigNode {
                 bestDistance = d;
                 best = k;
             }
+        }
+        if (best == null && key.length() >= 4) {
+            // a key cut short or run on ("keepAlive" for "keepAliveSeconds") is too far for the edit distance
+            String lower = key.toLowerCase(Locale.ROOT);
+            int candidates = 0;
+            for (String k : known) {
+                String kl = k.toLowerCase(Locale.ROOT);
+                if (kl.startsWith(lower) || lower.startsWith(kl) && kl.length() >= 4) {
+                    candidates++;
+                    best = k;
+                }
+            }
+            return candidates == 1 ? best : null; // two keys that begin alike: no guess
         }
         return best;
     }

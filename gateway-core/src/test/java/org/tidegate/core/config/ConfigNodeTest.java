@@ -1,6 +1,8 @@
 package org.tidegate.core.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -44,5 +46,45 @@ class ConfigNodeTest {
                 errors("{\"id\": 7}", n -> n.string("id", true, "")));
         assertEquals(List.of("devices/x.json: $.id: must be a string, not an object"),
                 errors("{\"id\": {\"a\": 1}}", n -> n.string("id", true, "")), "no value shown for an object");
+    }
+
+    private static List<String> parsed(String text) {
+        return errors(text, n -> { });
+    }
+
+    @Test
+    void commonSyntaxMistakesGetAHintAndNoProgrammersAdvice() {
+        assertEquals(List.of("devices/x.json: $: not valid JSON: line 1, column 22: Unexpected character ('}' (code 125)):"
+                        + " was expecting double-quote to start field name; hint: a comma before } (after the last item)"
+                        + " is not allowed in JSON: remove it"),
+                parsed("{ \"id\": \"x\", \"a\": 1, }"));
+        assertEquals(List.of("devices/x.json: $: not valid JSON: line 1, column 17: Unexpected character (']' (code 93)):"
+                        + " expected a valid value (JSON String, Number, Array, Object or token 'null', 'true' or 'false');"
+                        + " hint: a comma before ] (after the last item) is not allowed in JSON: remove it"),
+                parsed("{ \"ids\": [1, 2, ] }"));
+        List<String> comment = parsed("{ \"id\": \"x\" // the pump\n }");
+        assertEquals(1, comment.size(), comment.toString());
+        assertTrue(comment.get(0).startsWith("devices/x.json: $: not valid JSON: line 1, column 13: a comment (// or /* */);"
+                + " hint: JSON has no comments"), comment.get(0));
+        List<String> quotes = parsed("{ 'id': 'x' }");
+        assertTrue(quotes.get(0).contains("hint: JSON strings and keys are written in double quotes"), quotes.toString());
+        for (String e : comment.isEmpty() ? quotes : List.of(comment.get(0), quotes.get(0))) {
+            assertFalse(e.contains("enable") || e.contains("Feature"), e);
+        }
+    }
+
+    @Test
+    void anEmptyFileSaysSoAndAByteOrderMarkIsSkipped() {
+        assertEquals(List.of("devices/x.json: $: the file is empty; it must hold one JSON object { ... }"), parsed(""));
+        assertEquals(List.of("devices/x.json: $: the file is empty; it must hold one JSON object { ... }"), parsed(" \n"));
+        assertEquals(List.of(), errors("\uFEFF{ \"id\": \"x\" }", n -> assertEquals("x", n.string("id", true, ""))),
+                "a Notepad-saved file (UTF-8 with BOM) reads as written");
+    }
+
+    @Test
+    void aKeyCutShortOrRunOnGetsTheKeyItMeant() {
+        assertEquals("keepAliveSeconds", ConfigNode.closest("keepAlive", List.of("url", "keepAliveSeconds", "clientId")));
+        assertEquals("timeoutMs", ConfigNode.closest("timeoutMsec", List.of("timeoutMs", "retries")));
+        assertEquals(null, ConfigNode.closest("keep", List.of("keepAliveSeconds", "keepSessions")), "two keys begin so");
     }
 }
