@@ -202,6 +202,20 @@ class HomeLoaderTest {
         assertContains(got, "devices/pm-1.json: $.channels.alarm_bot: the profile has no channel \"alarm_bot\""
                 + " (did you mean \"alarm_bit\"?)");
         assertFalse(got.stream().anyMatch(e -> e.startsWith("profiles/")), got::toString);
+
+        // The earlier channel widened onto the next: said from its side, naming the channel it now runs into.
+        write("profiles/meter.json", """
+                { "id": "meter", "protocol": "modbus",
+                  "channels": [
+                    { "id": "rpm", "address": "hr:1", "type": "uint16" },
+                    { "id": "energy_i", "address": "hr:2", "type": "int32" } ] }""");
+        write("devices/pm-1.json", """
+                { "id": "pm-1", "profile": "meter",
+                  "connection": { "transport": "tcp", "host": "127.0.0.1", "port": 1502, "unit": 2 },
+                  "channels": { "rpm": { "type": "int32" } } }""");
+        got = HomeLoader.check(home).errors().stream().map(ConfigProblem::toString).toList();
+        assertContains(got, "devices/pm-1.json: $.channels.rpm.type: registers hr:1–2 (int32) overlap registers hr:2–3"
+                + " (int32) of channel energy_i");
     }
 
     @Test

@@ -140,7 +140,12 @@ public final class ModbusSchema implements DriverSchema {
                 }
                 String why = overlap(a, sa.address(), b, sb.address());
                 if (why != null) {
-                    blame(nodes.get(j), nodes.get(i)).error(why);
+                    ConfigNode at = blame(nodes.get(j), nodes.get(i));
+                    if (at != adjustment(nodes.get(j))) {
+                        // reported at the earlier channel's adjustment: said from that channel's side, naming the other
+                        why = overlap(b, sb.address(), a, sa.address());
+                    }
+                    at.error(why);
                     break;
                 }
             }
@@ -153,13 +158,21 @@ public final class ModbusSchema implements DriverSchema {
      * (a correct profile, perhaps shared by other devices, is not blamed for one device's adjustment).
      */
     private static ConfigNode blame(ConfigNode later, ConfigNode earlier) {
-        ConfigNode address = later.child("address");
-        for (ConfigNode channel : List.of(later, earlier)) {
-            for (String key : List.of("type", "length")) {
-                ConfigNode n = channel.child(key);
-                if (n.present() && !n.file().equals(address.file())) {
-                    return n;
-                }
+        ConfigNode own = adjustment(later);
+        if (own != later.child("address")) {
+            return own;
+        }
+        ConfigNode other = adjustment(earlier);
+        return other != earlier.child("address") ? other : own;
+    }
+
+    /** The channel's {@code type} or {@code length} when a device file changed it, else its {@code address}. */
+    private static ConfigNode adjustment(ConfigNode channel) {
+        ConfigNode address = channel.child("address");
+        for (String key : List.of("type", "length")) {
+            ConfigNode n = channel.child(key);
+            if (n.present() && !n.file().equals(address.file())) {
+                return n;
             }
         }
         return address;
