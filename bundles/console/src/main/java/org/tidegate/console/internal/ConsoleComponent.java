@@ -83,6 +83,7 @@ public class ConsoleComponent implements SampleSink, AlarmObserver, GatewayView 
     private final ConsoleApi api;
     private final Metrics metrics;
     private volatile ConsoleServer server;
+    private volatile boolean listening;
 
     @Activate
     public ConsoleComponent(Map<String, Object> properties, BundleContext context) {
@@ -129,25 +130,40 @@ public class ConsoleComponent implements SampleSink, AlarmObserver, GatewayView 
         OutputTest outputTest = new OutputTest(devices::get, alarms::openCount, timer);
         server = new ConsoleServer(settings, sessions, guard, apiKey,
                 new ApiRoutes(api, metrics, outputTest, () -> restarts, live));
-        try {
-            List<String> bound = server.start(http);
+        ConsoleServer s = server;
+        new ListenRetry(() -> s.start(http), timer, LISTEN_RETRY_MS, settings.port(), bound -> {
             String scheme = settings.https() ? "https" : "http";
-            new LocalAccess(scheme + "://127.0.0.1:" + server.port(), apiKey,
-                    settings.https() ? settings.tlsCertificate().toString() : "").write(settings.home());
+            try {
+                new LocalAccess(scheme + "://127.0.0.1:" + s.port(), apiKey,
+                        settings.https() ? settings.tlsCertificate().toString() : "").write(settings.home());
+            } catch (IOException e) {
+                Logger.error("console: {} not written, tidegate status cannot find the console: {}", LocalAccess.FILE,
+                        e.getMessage());
+            }
+            listening = true;
             Logger.info("console: listening on {} ({}), sessions {} s", bound, scheme, settings.sessionSeconds());
-        } catch (IOException e) {
-            Logger.error("console: not started: {}", e.getMessage());
-            server = null;
-        }
+        }).attempt(1);
     }
+
+    /** How often a console whose port was taken tries again (docs/console.md). */
+    private static final long LISTEN_RETRY_MS = 30_000;
 
     @Deactivate
     void deactivate() {
-        if (server != null) {
-            server.close();
-            LocalAccess.delete(settings.home());
-        }
         timer.shutdownNow();
+        try {
+            timer.awaitTermination(2, TimeUnit.SECONDS); // a listen attempt in progress ends before the server closes
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        ConsoleServer s = server;
+        server = null;
+        if (s != null) {
+            s.close();
+            if (listening) {
+                LocalAccess.delete(settings.home());
+            }
+        }
         http.shutdownNow();
         try {
             http.awaitTermination(2, TimeUnit.SECONDS);

@@ -91,6 +91,7 @@ final class ConsoleServer implements AutoCloseable {
             }
         }
         List<String> bound = new ArrayList<>();
+        List<String> others = new ArrayList<>();
         IOException loopbackFailure = null;
         for (String a : addresses) {
             try {
@@ -109,15 +110,19 @@ final class ConsoleServer implements AutoCloseable {
                 servers.add(s);
                 bound.add(a + ":" + s.getAddress().getPort());
             } catch (IOException e) {
-                Logger.error("console: cannot listen on {}:{}: {}", a, settings.port(), e.getMessage());
                 if (a.equals("127.0.0.1")) {
                     loopbackFailure = e;
+                } else {
+                    others.add(a + ":" + settings.port() + ": " + e.getMessage());
                 }
             }
         }
         if (loopbackFailure != null) {
             close();
-            throw loopbackFailure;
+            throw loopbackFailure; // the caller says it (once, and again rate-limited when it retries)
+        }
+        for (String o : others) {
+            Logger.error("console: cannot listen on {}", o);
         }
         return bound;
     }

@@ -55,7 +55,8 @@ public final class StatusCommand implements PicocliCommand {
         LocalAccess access = LocalAccess.read(home);
         if (access == null) {
             err.println("tidegate status: the gateway on " + home + " is not running (no " + LocalAccess.FILE
-                    + "; or its console is disabled)");
+                    + "), or runs without its console: disabled in gateway.json, or it could not listen (the log says"
+                    + " \"console: not started\"; it tries again every 30 s)");
             return NOT_RUNNING;
         }
         JsonNode status;
