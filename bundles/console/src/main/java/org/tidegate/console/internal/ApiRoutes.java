@@ -123,7 +123,11 @@ final class ApiRoutes implements ConsoleServer.Routes {
         Logger.info("console: write action by user={} from={}: output test {}/{} for {} s", user, x.address(), device,
                 channel, seconds);
         OutputTest.Outcome o = outputTest.start(device, channel, seconds, live.lastValue(device, channel), who);
-        x.json(o.httpStatus(), Map.of("ok", o.ok(), "message", o.message()));
+        if (o.ok()) {
+            x.json(o.httpStatus(), Map.of("ok", true, "message", o.message()));
+        } else {
+            x.error(o.httpStatus(), o.message()); // the one error shape of the API: {"error": ...}
+        }
     }
 
     private void restart(Exchange x, String user) throws IOException {
