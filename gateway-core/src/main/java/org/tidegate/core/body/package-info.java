@@ -3,5 +3,5 @@
  * "Compact telemetry body"): written by the pipeline, read by the cloud receiver beside the JSON form.
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("1.0.0")
+@org.osgi.annotation.versioning.Version("1.1.0")
 package org.tidegate.core.body;

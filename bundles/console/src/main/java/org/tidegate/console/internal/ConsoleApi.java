@@ -28,6 +28,7 @@ import org.tidegate.core.pipeline.GatewayDevice;
 import org.tidegate.crypto.PemKeys;
 import org.tidegate.crypto.SmKeys;
 import org.tidegate.log.RecentLog;
+import org.tidegate.core.body.JsonNumbers;
 import org.tidegate.outbox.StatusBody;
 import org.tidegate.outbox.StatusProvider;
 import org.tidegate.store.QueueStats;
@@ -101,7 +102,7 @@ final class ConsoleApi {
             live.lastValues(h.device()).forEach((ch, l) -> {
                 Map<String, Object> v = new LinkedHashMap<>();
                 v.put("t", l.t());
-                v.put("v", l.value());
+                v.put("v", JsonNumbers.shortest(l.value()));
                 v.put("u", l.unit());
                 v.put("q", l.quality());
                 if (!l.detail().isEmpty()) {

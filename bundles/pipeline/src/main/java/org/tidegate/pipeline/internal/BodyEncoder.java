@@ -1,6 +1,7 @@
 package org.tidegate.pipeline.internal;
 
 import org.tidegate.core.body.CompactTelemetry;
+import org.tidegate.core.body.JsonNumbers;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import java.io.ByteArrayOutputStream;
@@ -162,10 +163,7 @@ public final class BodyEncoder {
                 g.writeNull();
                 return false;
             }
-            // A float32 reading widened to double prints as 2.369999885559082; its float form "2.37" is the
-            // same number to the sensor's precision and keeps metered messages short.
-            float f = (float) d;
-            if ((double) f == d) {
+            if (JsonNumbers.shortest(d) instanceof Float f) {
                 g.writeNumber(f);
             } else {
                 g.writeNumber(d);
