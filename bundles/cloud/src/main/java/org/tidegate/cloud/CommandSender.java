@@ -187,6 +187,14 @@ public final class CommandSender implements AutoCloseable {
             JsonNode body = JSON.readTree(o.body());
             long command = body.path("command").asLong(-1);
             CompletableFuture<Received> f = waiting.get(command);
+            if (f != null && "REPLAYED".equals(body.path("refused").asText(null))) {
+                // A copy of our command, re-published by someone on the broker, is refused as replayed, and that
+                // refusal can beat the reply to our own command (answered after its work is done). This sender
+                // publishes each command once, so REPLAYED is never the answer to it: wait for the real one.
+                Logger.warn("command sender: command seq={} was published again by someone else (the gateway refused"
+                        + " the copy as replayed); waiting for the reply to ours", command);
+                return;
+            }
             if (f != null) {
                 f.complete(new Received(topic, o, body));
             }

@@ -106,6 +106,52 @@ class CommandTest {
         }
     }
 
+    /**
+     * Someone on the broker re-publishes a command; the gateway refuses the copy as replayed at once, before the real
+     * command's work is done (config changes are answered from their own thread). Here a stand-in gateway answers
+     * each command so: first the copy's refusal, then the real reply. The sender must return the real one.
+     */
+    @Test
+    void aReplayRefusalOfACopyDoesNotHijackTheReply() throws Exception {
+        TestKeys keys = TestKeys.create(dir);
+        EnvelopeSealer gatewaySealer = new EnvelopeSealer(GW, keys.gateway().getPrivate(), keys.cloud().getPublic(),
+                SealerOptions.defaults());
+        org.tidegate.crypto.EnvelopeOpener commands = org.tidegate.crypto.EnvelopeOpener.builder(
+                keys.gateway().getPrivate(), org.tidegate.crypto.TrustedSenders.of("cloud", keys.cloud().getPublic())).build();
+        java.util.concurrent.atomic.AtomicLong replySeq = new java.util.concurrent.atomic.AtomicLong(
+                System.currentTimeMillis() * 1000);
+        try (EmbeddedBroker broker = EmbeddedBroker.startOnFreePort();
+             CommandSender sender = new CommandSender(BrokerConnection.of(broker.url(), "cloud-cmd"), "tidegate", "cloud",
+                     keys.cloud().getPrivate(), GW, keys.gateway().getPublic(),
+                     new CommandSequence(dir.resolve("cloud-seq")))) {
+            RawMqtt[] gateway = new RawMqtt[1];
+            gateway[0] = new RawMqtt(broker.url(), "stand-in-gateway", (topic, frame) -> new Thread(() -> {
+                try {
+                    long seq = commands.open(frame).sequence();
+                    String refused = "{\"gateway\":\"" + GW + "\",\"command\":" + seq
+                            + ",\"ok\":false,\"refused\":\"REPLAYED\",\"error\":\"replayed\"}";
+                    gateway[0].publish("tidegate/" + GW + "/reply", gatewaySealer.seal(ContentType.REPLY, 3,
+                            replySeq.incrementAndGet(), bytes(refused)), 1, false);
+                    Thread.sleep(300);
+                    String real = "{\"gateway\":\"" + GW + "\",\"command\":" + seq
+                            + ",\"ok\":true,\"result\":{\"revision\":2}}";
+                    gateway[0].publish("tidegate/" + GW + "/reply", gatewaySealer.seal(ContentType.REPLY, 8,
+                            replySeq.incrementAndGet(), bytes(real)), 1, false);
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            }).start());
+            try {
+                gateway[0].subscribe("tidegate/" + GW + "/command", 1);
+                JsonNode answer = reply(sender, "{\"op\":\"config.get\"}");
+                assertTrue(answer.path("ok").asBoolean(), answer.toString());
+                assertEquals(2, answer.path("result").path("revision").asInt(), answer.toString());
+            } finally {
+                gateway[0].close();
+            }
+        }
+    }
+
     static final String BOUND_PING = "{\"gateway\":\"" + GW + "\",\"op\":\"ping\"}";
 
     @Test
