@@ -1,5 +1,7 @@
 package org.tidegate.crypto;
 
+import org.tidegate.crypto.internal.Printable;
+
 /** An envelope was refused; {@link #reason()} says which check failed. */
 public final class EnvelopeException extends Exception {
     private static final long serialVersionUID = 1L;
@@ -43,16 +45,20 @@ public final class EnvelopeException extends Exception {
     }
 
     public EnvelopeException(Reason reason, String sender, String message) {
-        super(reason + ": " + message);
+        // both may quote what a frame claims, unauthenticated: made safe to log here, once for every receiver
+        super(reason + ": " + Printable.of(message, 1000));
         this.reason = reason;
-        this.sender = sender;
+        this.sender = Printable.of(sender);
     }
 
     public Reason reason() {
         return reason;
     }
 
-    /** The sender id as claimed by the frame, or null if it could not be read. */
+    /**
+     * The sender id as claimed by the frame (control characters escaped, cut at 200 characters: it is not
+     * authenticated), or null if it could not be read.
+     */
     public String sender() {
         return sender;
     }

@@ -144,6 +144,21 @@ class TamperTest {
                 .options(OpenerOptions.defaults().withRequireSignature(requireSignature)).build();
     }
 
+    /** A forged sender id carrying a log line of its own and a terminal escape is refused and reported escaped. */
+    @Test
+    void aForgedSenderIdCannotWriteALineIntoTheLog() throws Exception {
+        String forged = "evil\n15:02:00.000 ERROR FORGED \u001b[31mX\u2028";
+        byte[] frame = new EnvelopeSealer(forged, TestKeys.GATEWAY.getPrivate(), TestKeys.CLOUD.getPublic(),
+                SealerOptions.defaults()).seal(ContentType.TELEMETRY, 4, 79, EnvelopeRoundTripTest.telemetryBody(1));
+        EnvelopeException e = org.junit.jupiter.api.Assertions.assertThrows(EnvelopeException.class,
+                () -> opener(true).open(frame));
+        assertEquals(UNKNOWN_SENDER, e.reason());
+        assertEquals("evil\\u000a15:02:00.000 ERROR FORGED \\u001b[31mX\\u2028", e.sender());
+        for (String shown : List.of(e.sender(), e.getMessage())) {
+            assertTrue(shown.chars().noneMatch(c -> c < 0x20 || c == 0x7f || c == 0x2028), shown);
+        }
+    }
+
     @Test
     void signedEncryptedAndDeflated() throws Exception {
         byte[] body = EnvelopeRoundTripTest.telemetryBody(12);

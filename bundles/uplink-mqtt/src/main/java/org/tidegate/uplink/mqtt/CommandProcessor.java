@@ -112,8 +112,8 @@ public final class CommandProcessor implements Consumer<byte[]> {
         } catch (EnvelopeException e) {
             Reason reason = e.reason();
             refused.incrementAndGet(reason.ordinal());
-            log.warn(reason.name(), "uplink: command refused: reason={} sender={} {}", reason, e.sender(),
-                    e.getMessage());
+            log.warn(reason.name(), "uplink: command refused: reason={} sender={} {}", reason,
+                    e.sender() == null ? "(not read)" : e.sender(), e.getMessage());
             if (!ANSWERED.contains(reason)) {
                 return;
             }
