@@ -44,6 +44,11 @@ import org.tinylog.Logger;
  * is the year 292 000) and stays below 2^53 (exact in JSON doubles) until the year 2255. The one case it
  * cannot cover is a clock set far back when the file is lost (no RTC and no NTP yet); it is logged.
  * The floor also respects a hint (the highest sequence found in the queue).
+ *
+ * <h2>Every open starts above the floor</h2>
+ * An existing file continues above {@code max(ceiling, time floor)}, by the same argument: so two counter files of
+ * one sender (the store moved to another path and back) or a counter restored from a backup never go below a number
+ * handed out since. A restart therefore skips ahead to the time floor; numbers need only increase.
  */
 public final class SequenceFile implements SequenceSource, AutoCloseable {
     public static final int DEFAULT_BLOCK = 1000;
@@ -116,7 +121,12 @@ public final class SequenceFile implements SequenceSource, AutoCloseable {
                     throw new StoreException("sequence file " + abs + " cannot be read back after re-creating it");
                 }
             }
-            return new SequenceFile(abs, blockSize, ch, best[0], best[1]);
+            SequenceFile file = new SequenceFile(abs, blockSize, ch, best[0], best[1]);
+            // Every open starts above the time floor too, not only a new file: a gateway whose store moved to
+            // another path and back (two counter files for one sender), or whose data/ was restored from a backup,
+            // would otherwise hand out numbers below ones it signed since (next() reserves up to it first).
+            file.nextValue = Math.max(file.nextValue, timeFloor(floorHint));
+            return file;
         } catch (IOException e) {
             throw new StoreException("cannot open the sequence file " + path + ": " + e.getMessage(), e);
         }
