@@ -163,6 +163,23 @@ final class ConfigDocument {
         } catch (JsonProcessingException ignored) {
             current = null;
         }
+        String id = current == null ? null : current.path("id").asText(null);
+        if (id != null && gateway.has("id") && !id.equals(gateway.path("id").asText(null))) {
+            // The id is the gateway's identity: its key is registered under it, it is the MQTT client id and every
+            // topic. Changed remotely, the gateway would seal as one id and publish as another, answer on a topic
+            // the sender does not read, and be refused by every receiver.
+            throw new ChangeException("INVALID", "$.id: the gateway id \"" + id + "\" cannot be changed remotely (its"
+                    + " key, client id and topics are registered under it); change it on site with tidegate provision");
+        }
+        String storePath = current == null ? null : current.path("store").path("path").asText(null);
+        String newStorePath = gateway.path("store").path("path").asText(null);
+        if (!java.util.Objects.equals(storePath, newStorePath)) {
+            // The store holds the backlog and the sequence counter: reopened elsewhere, undelivered messages stay
+            // behind in the old file, and the reply to this very change has no store to go through.
+            throw new ChangeException("INVALID", "$.store.path: the store's file cannot be moved remotely (its backlog"
+                    + " would stay behind in " + (storePath == null ? "the default file" : storePath)
+                    + "); leave store.path as it is, or move it on site");
+        }
         SortedMap<String, String> out = new TreeMap<>(files);
         out.put(HomeFiles.GATEWAY, text(keepSecrets(gateway, current)));
         return out;

@@ -35,6 +35,26 @@ class ConfigDocumentTest {
         assertEquals("tcp://h:2", written.path("broker").path("url").asText());
     }
 
+    /** The id is the identity (key, client id, topics) and the store holds the backlog: neither moves remotely. */
+    @Test
+    void theGatewayIdAndTheStoreFileCannotBeChangedRemotely() throws Exception {
+        ChangeException id = assertThrows(ChangeException.class, () -> ConfigDocument.putGateway(files,
+                JSON.readTree("{\"id\":\"gwZ\",\"broker\":{\"url\":\"tcp://h:1\",\"password\":\"(secret)\"}}")));
+        assertEquals("INVALID", id.code());
+        assertTrue(id.getMessage().startsWith("$.id: the gateway id \"gw\" cannot be changed remotely"), id.getMessage());
+        ChangeException store = assertThrows(ChangeException.class, () -> ConfigDocument.putGateway(files,
+                JSON.readTree("{\"id\":\"gw\",\"broker\":{\"url\":\"tcp://h:1\",\"password\":\"(secret)\"},"
+                        + "\"store\":{\"path\":\"/mnt/usb/queue.db\"}}")));
+        assertEquals("INVALID", store.code());
+        assertTrue(store.getMessage().startsWith("$.store.path: the store's file cannot be moved remotely"),
+                store.getMessage());
+        ChangeException whole = assertThrows(ChangeException.class, () -> ConfigDocument.whole(files,
+                JSON.readTree("{\"gateway.json\":{\"id\":\"gwZ\"}}")));
+        assertEquals("INVALID", whole.code(), "config.apply too");
+        ConfigDocument.putGateway(files, JSON.readTree(
+                "{\"id\":\"gw\",\"broker\":{\"url\":\"tcp://h:2\",\"password\":\"(secret)\"}}")); // the rest may change
+    }
+
     @Test
     void aSecretPlaceholderWithoutAValueIsRefused() throws Exception {
         JsonNode g = JSON.readTree("{\"id\":\"gw\",\"broker\":{\"url\":\"u\",\"token\":\"(secret)\"}}");

@@ -77,9 +77,10 @@ final class Devices {
         return decode(d).channels().get(0);
     }
 
-    /** A readable channel, also writable where Modbus allows writing (hr, coil). */
+    /** A readable channel, also writable where Modbus allows writing (a whole hr, a coil). */
     static Channel ch(String id, String address, DataType type, Endian byteOrder, Endian wordOrder) {
-        boolean readOnly = address.startsWith("ir:") || address.startsWith("di:");
+        // bit addresses are read-only too: a write would set the whole register (the schema refuses it)
+        boolean readOnly = address.startsWith("ir:") || address.startsWith("di:") || address.matches(".*:[0-9]+\\.[0-9]+");
         return channel("id", id, "address", address, "type", type.configName(), "byteOrder", name(byteOrder),
                 "wordOrder", name(wordOrder), "access", readOnly ? "read" : "readwrite");
     }
