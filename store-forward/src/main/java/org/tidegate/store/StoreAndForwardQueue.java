@@ -25,6 +25,12 @@ public interface StoreAndForwardQueue extends AutoCloseable {
     int MAX_PRIORITY = 9;
     /** Alarms: never evicted for capacity while routine data remains; kept in memory if the disk fails. */
     int ALARM_PRIORITY = 9;
+    /**
+     * Messages of at least this priority (alarms, and replies to accepted commands at 8) are written while the disk
+     * is full and kept in memory while the database is unavailable; below it they are refused then (1.4). Remote
+     * management is needed most when the disk is full: its replies must not be the first thing dropped.
+     */
+    int KEPT_PRIORITY = 8;
 
     /**
      * Appends one sealed message. On a normal return the message is durable (committed and synced at the

@@ -4,5 +4,5 @@
  * packages; the OSGi component registers both services under configuration PID {@code org.tidegate.store}.
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("1.3.0")
+@org.osgi.annotation.versioning.Version("1.4.0")
 package org.tidegate.store;

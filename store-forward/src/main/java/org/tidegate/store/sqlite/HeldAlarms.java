@@ -11,7 +11,7 @@ import org.tidegate.store.StoredMessage;
 import org.tinylog.Logger;
 
 /**
- * Alarms kept in memory while the database cannot be written (disk full, I/O error, unusable path), so that
+ * Alarms (and replies to accepted commands: {@link org.tidegate.store.StoreAndForwardQueue#KEPT_PRIORITY}) kept in memory while the database cannot be written (disk full, I/O error, unusable path), so that
  * an alarm append still returns and the uplink can still send it. They get negative ids, oldest first, at
  * most {@code limit} of them (beyond it the oldest is dropped and counted as {@code memory-full}); the
  * first write transaction that succeeds moves them into the database. Owned by the writer thread.
@@ -48,7 +48,7 @@ final class HeldAlarms {
 
     /** True if a message of this priority is held while the database is unavailable (else it is refused). */
     boolean accepts(int priority) {
-        return priority >= StoreAndForwardQueue.ALARM_PRIORITY && limit > 0;
+        return priority >= StoreAndForwardQueue.KEPT_PRIORITY && limit > 0;
     }
 
     /** Holds an alarm, dropping the oldest ones if the buffer is full. @return its (negative) id */

@@ -114,6 +114,9 @@ class DiskFullTest {
                 worstNanos = Math.max(worstNanos, System.nanoTime() - t0);
                 alarmSeqs.add(2_000_000L + i);
             }
+            // A reply to an accepted command (priority 8): kept too, so remote management still answers.
+            q.append("replies", 8, 2_500_000, T, bytes("reply while full"));
+            alarmSeqs.add(2_500_000L);
             stop.set(true);
             hammer.join();
             System.out.printf("disk full: worst alarm append %.1f ms, %d routine appends refused meanwhile%n",

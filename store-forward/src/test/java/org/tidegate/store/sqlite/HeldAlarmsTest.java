@@ -20,7 +20,8 @@ class HeldAlarmsTest {
         HeldAlarms alarms = new HeldAlarms(2);
         QueueCounters counters = new QueueCounters();
         assertTrue(alarms.accepts(9));
-        assertFalse(alarms.accepts(8));
+        assertTrue(alarms.accepts(8), "a reply to an accepted command (StoreAndForwardQueue.KEPT_PRIORITY)");
+        assertFalse(alarms.accepts(5), "status");
         assertFalse(new HeldAlarms(0).accepts(9));
         long a1 = alarms.hold("a", 9, 1, NOW, bytes("1"), counters);
         long a2 = alarms.hold("a", 9, 2, NOW, bytes("2"), counters);
