@@ -37,6 +37,9 @@ public final class LinkStatus implements StatusProvider {
         if (queue.refusedFull() > 0) {
             refused.put("QUEUE_FULL", queue.refusedFull());
         }
+        if (s.replayStateUnwritable() > 0) {
+            refused.put("REPLAY_STATE_UNWRITABLE", s.replayStateUnwritable());
+        }
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("commandsAccepted", s.accepted());
         out.put("commandsRefused", refused);

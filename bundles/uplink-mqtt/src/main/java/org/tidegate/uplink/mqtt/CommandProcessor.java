@@ -64,6 +64,7 @@ public final class CommandProcessor implements Consumer<byte[]> {
     private final AtomicLong accepted = new AtomicLong();
     private final AtomicLong refusalReplies = new AtomicLong();
     private final AtomicLong refusalRepliesSuppressed = new AtomicLong();
+    private final AtomicLong replayStateUnwritable = new AtomicLong();
 
     public CommandProcessor(EnvelopeOpener opener, CommandDispatcher dispatcher, Outbox outbox) {
         this(opener, dispatcher, outbox, new RateLimitedLog(LOG_LINES_PER_SECOND, LOG_BURST));
@@ -133,6 +134,9 @@ public final class CommandProcessor implements Consumer<byte[]> {
             priority = REFUSAL_PRIORITY;
             refusalReplies.incrementAndGet();
         } catch (UncheckedIOException e) {
+            // Running it without the replay state on disk would let a copy run again after a restart. Not answered:
+            // the disk that could not take the state would not take the reply either.
+            replayStateUnwritable.incrementAndGet();
             log.error("io", "uplink: command refused: {}", e.getMessage());
             return;
         }
@@ -158,19 +162,21 @@ public final class CommandProcessor implements Consumer<byte[]> {
                 byReason.put(r, n);
             }
         }
-        return new Stats(accepted.get(), Map.copyOf(byReason), refusalReplies.get(), refusalRepliesSuppressed.get(),
-                log.written(), log.suppressed());
+        return new Stats(accepted.get(), Map.copyOf(byReason), replayStateUnwritable.get(), refusalReplies.get(),
+                refusalRepliesSuppressed.get(), log.written(), log.suppressed());
     }
 
     /**
      * @param accepted                  commands handed to the dispatcher
      * @param refused                   refusals by reason
+     * @param replayStateUnwritable     valid commands refused because their replay state could not be written
      * @param refusalReplies            replies sent to refused commands
      * @param refusalRepliesSuppressed  refusals left unanswered by the reply rate limit
      * @param logLines                  refusal log lines written (this processor's and its queue's)
      * @param logLinesSuppressed        refusal log lines suppressed by the rate limit
      */
-    public record Stats(long accepted, Map<Reason, Long> refused, long refusalReplies, long refusalRepliesSuppressed,
+    public record Stats(long accepted, Map<Reason, Long> refused, long replayStateUnwritable, long refusalReplies,
+                        long refusalRepliesSuppressed,
                         long logLines, long logLinesSuppressed) {
     }
 }
