@@ -94,6 +94,13 @@ public final class GatewayCrypto {
         this.sealer = new EnvelopeSealer(s.gatewayId(), privateKey, cloudKey, s.sealerOptions(), clock,
                 new java.security.SecureRandom());
         Files.createDirectories(s.replayState().toAbsolutePath().getParent());
+        if (!Files.exists(s.replayState())) {
+            // First start, or data/ lost or replaced: until a command is accepted, one sealed within the window
+            // before now would run again. Said once, so that a lost file is not silent (docs/security.md).
+            Logger.warn("security: no command replay state {} (first start, or data/ lost): a command captured within"
+                    + " the last {} s could be accepted again until the next one is", s.replayState(),
+                    s.commandWindow().toSeconds());
+        }
         this.replayGuard = new CommandReplayGuard(s.replayState(), s.commandWindow());
         // commands are always required to be signed: an unsigned command would let anyone steer the site
         this.commandOpener = EnvelopeOpener.builder(privateKey, TrustedSenders.of(s.cloudId(), cloudKey))
