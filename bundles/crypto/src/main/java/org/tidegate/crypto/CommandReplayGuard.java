@@ -28,7 +28,8 @@ public final class CommandReplayGuard {
 
     private final Path stateFile;
     private final Duration window;
-    private final Map<String, Long> lastAccepted = new TreeMap<>();
+    /** Sorted (the file lists senders in order); concurrent, so that {@link #refusal} never waits for a save's fsync. */
+    private final Map<String, Long> lastAccepted = new java.util.concurrent.ConcurrentSkipListMap<>();
 
     /**
      * @param stateFile where the state lives; read now if it exists (its directory must exist)
@@ -60,6 +61,29 @@ public final class CommandReplayGuard {
      */
     public synchronized void admit(String sender, long sequence, long createdAtMillis, long nowMillis)
             throws EnvelopeException, IOException {
+        refusal(sender, sequence, createdAtMillis, nowMillis);
+        Long last = lastAccepted.get(sender);
+        lastAccepted.put(sender, sequence);
+        try {
+            save();
+        } catch (IOException e) {
+            if (last == null) {
+                lastAccepted.remove(sender);
+            } else {
+                lastAccepted.put(sender, last);
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * What {@link #admit} would refuse, without admitting anything: for a frame not yet verified (screening a flood),
+     * so it changes no state.
+     *
+     * @throws EnvelopeException REPLAYED or STALE
+     */
+    public void refusal(String sender, long sequence, long createdAtMillis, long nowMillis)
+            throws EnvelopeException {
         Long last = lastAccepted.get(sender);
         if (last != null && Long.compareUnsigned(sequence, last) <= 0) {
             throw new EnvelopeException(EnvelopeException.Reason.REPLAYED, sender, "command sequence "
@@ -73,17 +97,6 @@ public final class CommandReplayGuard {
                     : Long.toUnsignedString(createdAtMillis - nowMillis) + " ms after";
             throw new EnvelopeException(EnvelopeException.Reason.STALE, sender, "command created " + skew
                     + " this clock; window is ±" + window.toMillis() + " ms");
-        }
-        lastAccepted.put(sender, sequence);
-        try {
-            save();
-        } catch (IOException e) {
-            if (last == null) {
-                lastAccepted.remove(sender);
-            } else {
-                lastAccepted.put(sender, last);
-            }
-            throw e;
         }
     }
 

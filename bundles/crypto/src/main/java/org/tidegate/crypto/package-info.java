@@ -5,5 +5,5 @@
  * opener from configuration and registers them as services.
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("1.2.0")
+@org.osgi.annotation.versioning.Version("1.3.0")
 package org.tidegate.crypto;

@@ -148,6 +148,24 @@ public final class CommandProcessor implements Consumer<byte[]> {
         }
     }
 
+    /**
+     * Whether a frame fails the checks that cost no cryptography (layout, trusted sender, replay and freshness: see
+     * {@link EnvelopeOpener#screen}); such a frame is counted under its reason, logged rate-limited and not answered
+     * (it is not verified). The {@link CommandQueue} asks this while it is filling up, so that a flood of junk and of
+     * copies of old commands cannot crowd out a genuine one.
+     */
+    public boolean screenedOut(byte[] frame) {
+        try {
+            opener.screen(frame);
+            return false;
+        } catch (EnvelopeException e) {
+            refused.incrementAndGet(e.reason().ordinal());
+            log.warn(e.reason().name(), "uplink: command refused unverified while the command queue fills: reason={}"
+                    + " sender={} {}", e.reason(), e.sender() == null ? "(not read)" : e.sender(), e.getMessage());
+            return true;
+        }
+    }
+
     /** The rate-limited log of refusals (a {@link CommandQueue} in front of this writes to it too). */
     public RateLimitedLog log() {
         return log;

@@ -11,13 +11,20 @@ import org.tinylog.Logger;
 /**
  * The bounded hand-over from the MQTT receive thread to the command thread: {@link #accept} never blocks and never
  * allocates beyond the frame it is given; when {@link #capacity()} frames are already waiting, the frame is refused
- * with reason {@code QUEUE_FULL} (counted, logged rate-limited, not answered: it has not been verified). One thread
+ * with reason {@code QUEUE_FULL} (counted, logged rate-limited, not answered: it has not been verified); from
+ * {@value #SCREEN_FROM} waiting, frames that fail the checks costing no cryptography are dropped first. One thread
  * of its own runs the {@link CommandProcessor}. A flood of junk therefore costs the gateway at most
  * {@code capacity} frames of memory, and the broker's receive thread and PUBACKs are never held up.
  */
 public final class CommandQueue implements Consumer<byte[]>, AutoCloseable {
     /** Default bound: commands are rare; a legitimate burst from the cloud is a handful. */
     public static final int DEFAULT_CAPACITY = 64;
+    /**
+     * From this many frames waiting, each new one is first screened without cryptography (CommandProcessor#screenedOut):
+     * junk and copies of old commands are dropped there, so a flood leaves room for a genuine command. Below it every
+     * frame is verified, and a signed replayed or stale one is answered.
+     */
+    static final int SCREEN_FROM = 8;
 
     private final BlockingQueue<byte[]> frames;
     private final Consumer<byte[]> processor;
@@ -53,6 +60,9 @@ public final class CommandQueue implements Consumer<byte[]>, AutoCloseable {
     @Override
     public void accept(byte[] frame) {
         if (!running) {
+            return;
+        }
+        if (commandProcessor != null && frames.size() >= SCREEN_FROM && commandProcessor.screenedOut(frame)) {
             return;
         }
         if (!frames.offer(frame)) {
