@@ -163,6 +163,43 @@ class HomeLoaderTest {
         assertContains(timeouts, "devices/pm-3.json: $.timeoutMs: timeoutMs 1500 exceeds pollIntervalMs 1000");
     }
 
+    /**
+     * docs/configuration.md: a copied device file polling the same Modbus slave, and a serial port that is not there
+     * now, are warnings (the home still loads and runs); a disabled device's port is not looked at.
+     */
+    @Test
+    void aSecondDeviceOnOneSlaveAndAMissingSerialPortAreWarnings() throws Exception {
+        String port = home.resolve("ttyUSB9").toString();
+        String rtu = """
+                { "id": "ID", "profile": "meter",
+                  "connection": { "transport": "rtu", "port": "PORT", "unit": 5 } }""".replace("PORT", port);
+        write("devices/op-rtu.json", rtu.replace("ID", "op-rtu"));
+        write("devices/op-rtu2.json", rtu.replace("ID", "op-rtu2"));
+        write("devices/op-off.json", rtu.replace("ID", "op-off").replace("\"profile\"", "\"enabled\": false, \"profile\"")
+                .replace("\"unit\": 5", "\"unit\": 6"));
+        write("devices/pm-1-copy.json", Files.readString(home.resolve("devices/pm-1.json")).replace("\"pm-1\"", "\"pm-1-copy\"")
+                .replace("\"unit\": 2", "\"unit\": 3")); // another slave behind the same TCP gateway: no warning
+        write("devices/pm-2.json", Files.readString(home.resolve("devices/pm-1.json")).replace("\"pm-1\"", "\"pm-2\""));
+        LoadResult r = HomeLoader.check(home);
+        assertEquals(List.of(), r.errors());
+        List<String> warnings = r.warnings().stream().map(ConfigProblem::toString)
+                .filter(w -> w.startsWith("devices/")).toList();
+        assertEquals(List.of(
+                "devices/op-rtu.json: $.connection.port: " + port + " does not exist now (a USB adapter not plugged in?);"
+                        + " the gateway will retry opening it",
+                "devices/op-rtu2.json: $.connection.port: " + port + " does not exist now (a USB adapter not plugged in?);"
+                        + " the gateway will retry opening it",
+                "devices/op-rtu2.json: $.connection.unit: unit 5 on " + port + " is polled by device op-rtu"
+                        + " (devices/op-rtu.json) too: two devices read one slave (intended only if they read different registers)",
+                "devices/pm-2.json: $.connection.unit: unit 2 on 127.0.0.1:1502 is polled by device pm-1"
+                        + " (devices/pm-1.json) too: two devices read one slave (intended only if they read different registers)"),
+                warnings.stream().sorted().toList());
+        assertEquals(5, HomeLoader.load(home).devices().size(), "warnings only: the home loads");
+
+        Files.createFile(home.resolve("ttyUSB9")); // the adapter is plugged in
+        assertFalse(HomeLoader.check(home).warnings().stream().anyMatch(w -> w.path().equals("$.connection.port")));
+    }
+
     @Test
     void aProfileThatIsNotJsonIsNamedAsSuchAndNotReportedMissing() throws Exception {
         write("profiles/meter.json", """
