@@ -3,6 +3,7 @@ package org.tidegate.tests.config;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.tidegate.tests.probe.ProbeReloader.WARNING;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -61,8 +62,14 @@ class ValidateRunAgreementTest {
     Path tmp;
     private GatewayRuntime runtime;
 
-    /** A change to the base home; {@code error} is a fragment every validation must report, null = valid. */
-    record Case(String name, Edit edit, String error) {
+    /**
+     * A change to the base home; {@code error} is a fragment every validation must report, null = valid;
+     * {@code warning} one every validation must warn with, or null.
+     */
+    record Case(String name, Edit edit, String error, String warning) {
+        Case(String name, Edit edit, String error) {
+            this(name, edit, error, null);
+        }
     }
 
     interface Edit {
@@ -168,6 +175,12 @@ class ValidateRunAgreementTest {
                   "connection": { "port": "/dev/ttyUSB0", "station": "0011223344" },
                   "channels": [ { "id": "level", "address": "39" } ] }"""),
                 "devices/wl-001.json: $.connection: serial port /dev/ttyUSB0 receives SL 651 reports (device hs-001)"));
+        c.add(new Case("a serial port that is not there now (a warning; the bus retries)", h -> ((ObjectNode) h.json(
+                "devices/wl-001.json").get("connection")).put("port", "/dev/ttyUSB-not-plugged-in"), null,
+                "devices/wl-001.json: $.connection.port: /dev/ttyUSB-not-plugged-in does not exist now"));
+        c.add(new Case("a copied device file polling the same Modbus slave (a warning)", h -> h.write("devices/wl-002.json",
+                Files.readString(h.home.resolve("devices/wl-001.json")).replace("\"wl-001\"", "\"wl-002\"")), null,
+                "devices/wl-002.json: $.connection.unit: unit 1 on /dev/ttyUSB0 is polled by device wl-001 (devices/wl-001.json) too"));
         return c;
     }
 
@@ -192,9 +205,23 @@ class ValidateRunAgreementTest {
             h.save();
             LoadResult validated = HomeLoader.check(home);
             List<String> validateErrors = validated.errors().stream().map(Object::toString).toList();
-            List<String> runErrors = reloader(ctx).get();
+            List<String> run = reloader(ctx).get();
+            List<String> runErrors = run.stream().filter(p -> !p.startsWith(WARNING)).toList();
             if (!validateErrors.equals(runErrors)) {
                 failures.add(c.name() + ": validate and run disagree:\n  validate " + validateErrors + "\n  run      " + runErrors);
+                continue;
+            }
+            // The warnings about a device's connection (a serial port not there now, two devices on one slave) alike.
+            List<String> validateWarnings = connectionWarnings(validated.warnings().stream().map(Object::toString).toList());
+            List<String> runWarnings = connectionWarnings(run.stream().filter(p -> p.startsWith(WARNING))
+                    .map(p -> p.substring(WARNING.length())).toList());
+            if (!validateWarnings.equals(runWarnings)) {
+                failures.add(c.name() + ": validate and run warn differently:\n  validate " + validateWarnings
+                        + "\n  run      " + runWarnings);
+                continue;
+            }
+            if (c.warning() != null && validateWarnings.stream().noneMatch(w -> w.contains(c.warning()))) {
+                failures.add(c.name() + ": expected a warning containing " + c.warning() + ", got " + validateWarnings);
                 continue;
             }
             if (c.error() != null) {
@@ -213,7 +240,11 @@ class ValidateRunAgreementTest {
             }
         }
         assertTrue(failures.isEmpty(), () -> String.join("\n", failures));
-        assertEquals(26, corpus().size(), "corpus size (update when adding cases)");
+        assertEquals(28, corpus().size(), "corpus size (update when adding cases)");
+    }
+
+    private static List<String> connectionWarnings(List<String> warnings) {
+        return warnings.stream().filter(w -> w.contains(": $.connection")).sorted().toList();
     }
 
     /** The first device whose poll count does not grow within 20 s, or null when all poll. */

@@ -12,10 +12,12 @@ import org.tidegate.config.LoadResult;
 /**
  * Lets tests outside the framework make the running gateway check its home now, as its file scan does:
  * {@code get()} returns the errors the runtime found (as {@code FILE: PATH: REASON} strings), empty when it
- * applied the home.
+ * applied the home, then its warnings, each prefixed {@value #WARNING}.
  */
 @Component(service = Supplier.class, property = "tidegate.probe=reload")
 public class ProbeReloader implements Supplier<List<String>> {
+    /** The prefix of a warning in {@link #get()}'s list. */
+    public static final String WARNING = "warning: ";
     private final ConfigurationReloader reloader;
 
     @Activate
@@ -28,6 +30,7 @@ public class ProbeReloader implements Supplier<List<String>> {
         LoadResult r = reloader.reload();
         List<String> out = new ArrayList<>();
         r.errors().forEach(p -> out.add(p.toString()));
+        r.warnings().forEach(p -> out.add(WARNING + p));
         return out;
     }
 }
