@@ -21,7 +21,8 @@ import org.tidegate.driver.serial.SerialSettings;
  *   <li>{@code connection}: {@code transport} {@code tcp} or {@code rtu} (required). TCP: {@code host} (required),
  *       {@code port} (1–65535, default 502), {@code unit} (0–255, default 1). RTU: the serial line keys of
  *       {@link SerialSettings#read}, {@code unit} (1–247, default 1), {@code interFrameDelayMs} (0–1000, default
- *       t3.5 of the line speed).</li>
+ *       t3.5 of the line speed). Two devices on one slave (port and unit, or host, port and unit) are a warning
+ *       of {@link org.tidegate.driver.modbus.internal.SlaveCheck}, which sees the whole home.</li>
  *   <li>{@code options}: {@code maxGap} (0–65535, default 0), {@code maxBlock} (1–125, default 125),
  *       {@code maxGapBits} (0–65535, default 0), {@code maxBlockBits} (1–2000, default 2000).</li>
  *   <li>channels: {@code address} ({@link ModbusAddress}, required), {@code type} (required), {@code byteOrder},
