@@ -27,17 +27,21 @@ import org.tidegate.cloud.BrokerConnection;
  * @param seenRetention    how long an envelope's idempotency key is kept: at least the longest store-and-forward
  *                         backlog of any gateway (a repeat older than that would be stored again)
  * @param progressLogMs    interval of the progress line
+ * @param auditRetention   how long {@code audit} rows are kept; older ones are purged hourly
+ * @param auditLimits      how many refused messages get an audit row of their own (the rest are counted)
  */
 public record IngestOptions(BrokerConnection broker, String prefix, String group, String jdbcUrl, String dbUser,
                             String dbPassword, int inflight, int batchMax, long lingerMs, int verifyThreads,
                             int partitionDaysAhead, int partitionDaysBack, Duration seenRetention,
-                            long progressLogMs) {
+                            long progressLogMs, Duration auditRetention, AuditLimits auditLimits) {
     private static final Pattern GROUP = Pattern.compile("[A-Za-z0-9._-]{1,64}");
     public static final String DEFAULT_GROUP = "tidegate-ingest";
     public static final int DEFAULT_INFLIGHT = 2000;
     public static final int DEFAULT_BATCH = 1000;
     public static final long DEFAULT_LINGER_MS = 20;
     public static final Duration DEFAULT_SEEN_RETENTION = Duration.ofDays(60);
+    /** Long enough to look into an incident after a holiday, short enough that a flood ages out within a month. */
+    public static final Duration DEFAULT_AUDIT_RETENTION = Duration.ofDays(30);
 
     public IngestOptions {
         Objects.requireNonNull(broker, "broker");
@@ -74,6 +78,11 @@ public record IngestOptions(BrokerConnection broker, String prefix, String group
         if (seenRetention.toDays() < 1) {
             throw new IllegalArgumentException("the idempotency retention must be at least one day, got " + seenRetention);
         }
+        Objects.requireNonNull(auditRetention, "auditRetention");
+        if (auditRetention.toHours() < 1) {
+            throw new IllegalArgumentException("the audit retention must be at least one hour, got " + auditRetention);
+        }
+        Objects.requireNonNull(auditLimits, "auditLimits");
         if (progressLogMs < 100) {
             throw new IllegalArgumentException("progress interval must be at least 100 ms, got " + progressLogMs);
         }
@@ -87,42 +96,60 @@ public record IngestOptions(BrokerConnection broker, String prefix, String group
     public static IngestOptions defaults(BrokerConnection broker, String jdbcUrl) {
         return new IngestOptions(broker, "tidegate", DEFAULT_GROUP, jdbcUrl, "", "", DEFAULT_INFLIGHT, DEFAULT_BATCH,
                 DEFAULT_LINGER_MS, Math.max(1, Runtime.getRuntime().availableProcessors()), 7, 400,
-                DEFAULT_SEEN_RETENTION, 10_000);
+                DEFAULT_SEEN_RETENTION, 10_000, DEFAULT_AUDIT_RETENTION, AuditLimits.DEFAULTS);
     }
 
     public IngestOptions withGroup(String g) {
         return new IngestOptions(broker, prefix, g, jdbcUrl, dbUser, dbPassword, inflight, batchMax, lingerMs,
-                verifyThreads, partitionDaysAhead, partitionDaysBack, seenRetention, progressLogMs);
+                verifyThreads, partitionDaysAhead, partitionDaysBack, seenRetention, progressLogMs,
+                auditRetention, auditLimits);
     }
 
     public IngestOptions withPrefix(String p) {
         return new IngestOptions(broker, p, group, jdbcUrl, dbUser, dbPassword, inflight, batchMax, lingerMs,
-                verifyThreads, partitionDaysAhead, partitionDaysBack, seenRetention, progressLogMs);
+                verifyThreads, partitionDaysAhead, partitionDaysBack, seenRetention, progressLogMs,
+                auditRetention, auditLimits);
     }
 
     public IngestOptions withDbCredentials(String user, String password) {
         return new IngestOptions(broker, prefix, group, jdbcUrl, user, password, inflight, batchMax, lingerMs,
-                verifyThreads, partitionDaysAhead, partitionDaysBack, seenRetention, progressLogMs);
+                verifyThreads, partitionDaysAhead, partitionDaysBack, seenRetention, progressLogMs,
+                auditRetention, auditLimits);
     }
 
     public IngestOptions withFlow(int inflightMax, int batch, long linger) {
         return new IngestOptions(broker, prefix, group, jdbcUrl, dbUser, dbPassword, inflightMax, batch, linger,
-                verifyThreads, partitionDaysAhead, partitionDaysBack, seenRetention, progressLogMs);
+                verifyThreads, partitionDaysAhead, partitionDaysBack, seenRetention, progressLogMs,
+                auditRetention, auditLimits);
     }
 
     public IngestOptions withVerifyThreads(int n) {
         return new IngestOptions(broker, prefix, group, jdbcUrl, dbUser, dbPassword, inflight, batchMax, lingerMs,
-                n, partitionDaysAhead, partitionDaysBack, seenRetention, progressLogMs);
+                n, partitionDaysAhead, partitionDaysBack, seenRetention, progressLogMs,
+                auditRetention, auditLimits);
     }
 
     public IngestOptions withSeenRetention(Duration d) {
         return new IngestOptions(broker, prefix, group, jdbcUrl, dbUser, dbPassword, inflight, batchMax, lingerMs,
-                verifyThreads, partitionDaysAhead, partitionDaysBack, d, progressLogMs);
+                verifyThreads, partitionDaysAhead, partitionDaysBack, d, progressLogMs,
+                auditRetention, auditLimits);
     }
 
     public IngestOptions withProgressLog(long ms) {
         return new IngestOptions(broker, prefix, group, jdbcUrl, dbUser, dbPassword, inflight, batchMax, lingerMs,
-                verifyThreads, partitionDaysAhead, partitionDaysBack, seenRetention, ms);
+                verifyThreads, partitionDaysAhead, partitionDaysBack, seenRetention, ms,
+                auditRetention, auditLimits);
+    }
+
+    public IngestOptions withAuditRetention(Duration d) {
+        return new IngestOptions(broker, prefix, group, jdbcUrl, dbUser, dbPassword, inflight, batchMax, lingerMs,
+                verifyThreads, partitionDaysAhead, partitionDaysBack, seenRetention, progressLogMs, d, auditLimits);
+    }
+
+    public IngestOptions withAuditLimits(AuditLimits limits) {
+        return new IngestOptions(broker, prefix, group, jdbcUrl, dbUser, dbPassword, inflight, batchMax, lingerMs,
+                verifyThreads, partitionDaysAhead, partitionDaysBack, seenRetention, progressLogMs, auditRetention,
+                limits);
     }
 
     /** The shared-subscription filters: telemetry, alarms, status and replies of every gateway. */
@@ -135,6 +162,6 @@ public record IngestOptions(BrokerConnection broker, String prefix, String group
     public String toString() {
         return "IngestOptions[" + broker + ", prefix=" + prefix + ", group=" + group + ", db=" + jdbcUrl.replaceAll(
                 "password=[^&]*", "password=***") + ", inflight=" + inflight + ", batch=" + batchMax + ", linger="
-                + lingerMs + "ms, verifyThreads=" + verifyThreads + "]";
+                + lingerMs + "ms, verifyThreads=" + verifyThreads + ", auditRetention=" + auditRetention.toDays() + "d]";
     }
 }

@@ -26,7 +26,9 @@ import org.tidegate.ingest.ReadingsCopy;
  *       other instead of deadlocking;</li>
  *   <li>the new envelopes' readings with one binary {@code COPY} ({@link ReadingsCopy}), their alarm events,
  *       alarm episodes, status and replies;</li>
- *   <li>the refused messages into {@code audit};</li>
+ *   <li>the refused messages into {@code audit}, bounded ({@link AuditRecord}: the frame's first
+ *       {@value AuditRecord#FRAME_BYTES} bytes, its length and SHA-256), those the audit rate limit let through
+ *       ({@link Verified#auditRow()}); the others are only counted ({@link AuditLimiter});</li>
  *   <li>commit. Only then does the caller acknowledge the batch's messages to the broker.</li>
  * </ol>
  * A failure rolls the whole transaction back: nothing of the batch is stored and nothing acknowledged.
@@ -55,10 +57,10 @@ final class BatchWriter {
     private static final String REPLY = "INSERT INTO replies (gateway, seq, command_seq, body, received_at)"
             + " VALUES (?, ?, ?, ?::jsonb, ?) ON CONFLICT DO NOTHING";
     private static final String AUDIT = "INSERT INTO audit (received_at, topic, reason, claimed_sender, claimed_seq,"
-            + " detail, frame) VALUES (?, ?, ?, ?, ?, ?, ?)";
+            + " detail, frame, frame_length, frame_sha256) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
-    /** What one batch did. */
-    record Result(int stored, int duplicates, int refused, int rows) {
+    /** What one batch did: {@code refused} messages of which {@code audited} got an audit row. */
+    record Result(int stored, int duplicates, int refused, int audited, int rows) {
     }
 
     private record Key(String gateway, long seq) {
@@ -121,11 +123,9 @@ final class BatchWriter {
             if (!others.isEmpty()) {
                 others(others, received);
             }
-            if (!refused.isEmpty()) {
-                audit(refused, received);
-            }
+            int audited = refused.isEmpty() ? 0 : audit(refused, received);
             db.commit();
-            return new Result(stored, duplicates, refused.size(), rows);
+            return new Result(stored, duplicates, refused.size(), audited, rows);
         } catch (SQLException | RuntimeException e) {
             rollbackQuietly();
             throw e;
@@ -308,24 +308,35 @@ final class BatchWriter {
         }
     }
 
-    private void audit(List<Verified> refused, Timestamp received) throws SQLException {
+    private int audit(List<Verified> refused, Timestamp received) throws SQLException {
+        int rows = 0;
         try (PreparedStatement ps = db.prepareStatement(AUDIT)) {
             for (Verified v : refused) {
+                if (!v.auditRow()) {
+                    continue;
+                }
+                AuditRecord a = AuditRecord.of(v);
                 ps.setTimestamp(1, received);
-                ps.setString(2, v.in().topic());
-                ps.setString(3, v.reason());
-                ps.setString(4, v.sender());
-                if (v.sequence() == -1) {
+                ps.setString(2, a.topic());
+                ps.setString(3, a.reason());
+                ps.setString(4, a.claimedSender());
+                if (a.claimedSeq() == -1) {
                     ps.setNull(5, Types.BIGINT);
                 } else {
-                    ps.setLong(5, v.sequence());
+                    ps.setLong(5, a.claimedSeq());
                 }
-                ps.setString(6, v.detail().replace('\u0000', ' '));
-                ps.setBytes(7, v.in().payload());
+                ps.setString(6, a.detail());
+                ps.setBytes(7, a.frame());
+                ps.setInt(8, a.frameLength());
+                ps.setBytes(9, a.frameSha256());
                 ps.addBatch();
+                rows++;
             }
-            ps.executeBatch();
+            if (rows > 0) {
+                ps.executeBatch();
+            }
         }
+        return rows;
     }
 
     private void rollbackQuietly() {

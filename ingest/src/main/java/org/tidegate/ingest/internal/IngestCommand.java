@@ -31,7 +31,9 @@ import picocli.CommandLine.Option;
         "Subscribes to {prefix}/+/telemetry/+, alarm/+, status and reply through the shared subscription",
         "$share/GROUP/..., verifies every envelope as `receive` does (signature, decryption, topic route),",
         "stores it in PostgreSQL once per (gateway, sequence) and acknowledges it only after the commit.",
-        "Refused messages go to the audit table. Creates and migrates the schema (docs/ingest.md)."})
+        "Refused messages go to the audit table, bounded: the frame's first 1 KiB with its length and SHA-256,",
+        "rate-limited rows (the rest counted in summary rows), purged after --audit-retention.",
+        "Creates and migrates the schema (docs/ingest.md)."})
 public final class IngestCommand implements PicocliCommand {
     @Mixin
     BrokerOptions brokerOptions;
@@ -81,6 +83,10 @@ public final class IngestCommand implements PicocliCommand {
             + " longest gateway backlog (default 60: twice the gateway store's default maxAge)")
     Integer retentionDays;
 
+    @Option(names = "--audit-retention", paramLabel = "DAYS", description = "keep audit rows (refused messages) this"
+            + " long (default 30)")
+    Integer auditRetentionDays;
+
     @Option(names = "--progress", paramLabel = "DURATION", converter = DurationConverter.class, defaultValue = "10s",
             description = "progress line interval (default ${DEFAULT-VALUE})")
     Duration progress;
@@ -120,6 +126,8 @@ public final class IngestCommand implements PicocliCommand {
                     .withVerifyThreads(verifyThreads != null ? verifyThreads : Runtime.getRuntime().availableProcessors())
                     .withSeenRetention(Duration.ofDays(retentionDays != null ? retentionDays
                             : IngestOptions.DEFAULT_SEEN_RETENTION.toDays()))
+                    .withAuditRetention(Duration.ofDays(auditRetentionDays != null ? auditRetentionDays
+                            : IngestOptions.DEFAULT_AUDIT_RETENTION.toDays()))
                     .withProgressLog(wholeSeconds(progress) * 1000);
         } catch (IllegalArgumentException e) {
             throw new Args.UsageException(e.getMessage());

@@ -51,6 +51,7 @@ public final class IngestEngine implements AutoCloseable {
     private final BlockingQueue<Verified> ready;
     private final BrokerSubscription source;
     private final Partitions partitions;
+    private final AuditLimiter auditLimiter;
     private final List<Thread> threads = new ArrayList<>();
     private volatile boolean running;
     private volatile long batchOldestNanos;
@@ -59,6 +60,7 @@ public final class IngestEngine implements AutoCloseable {
     private final AtomicLong stored = new AtomicLong();
     private final AtomicLong duplicates = new AtomicLong();
     private final AtomicLong refused = new AtomicLong();
+    private final AtomicLong notAudited = new AtomicLong();
     private final AtomicLong rows = new AtomicLong();
     private final AtomicLong batches = new AtomicLong();
     private final AtomicLong failedBatches = new AtomicLong();
@@ -81,6 +83,7 @@ public final class IngestEngine implements AutoCloseable {
         this.inbound = new LinkedBlockingQueue<>(2 * options.inflight());
         this.ready = new LinkedBlockingQueue<>(2 * options.inflight());
         this.partitions = new Partitions(options.partitionDaysAhead(), options.partitionDaysBack());
+        this.auditLimiter = new AuditLimiter(options.auditLimits(), options.prefix(), System::nanoTime);
         // manual acknowledgements: a PUBACK goes out only after the transaction holding the message committed
         this.source = new BrokerSubscription(options.broker(), options.topicFilters(),
                 new BrokerSubscription.Settings("ingest", true, options.inflight(), RECONNECT_MIN_MS, RECONNECT_MAX_MS,
@@ -148,7 +151,7 @@ public final class IngestEngine implements AutoCloseable {
         long oldestMs = oldest == Long.MAX_VALUE ? 0 : Math.max(0, TimeUnit.NANOSECONDS.toMillis(now - oldest));
         return new IngestStats(received.get(), stored.get(), duplicates.get(), refused.get(), rows.get(),
                 batches.get(), failedBatches.get(), acked.get(), Math.max(0, unacked.get()), oldestMs,
-                source.subscribed(), source.connects());
+                source.subscribed(), source.connects(), notAudited.get());
     }
 
     /** On Paho's callback thread. */
@@ -192,6 +195,8 @@ public final class IngestEngine implements AutoCloseable {
         Backoff backoff = new Backoff(200, 10_000);
         long nextMaintenance = 0;
         long nextLastSeen = System.currentTimeMillis() + LAST_SEEN_FLUSH_MS;
+        long summaryMs = options.auditLimits().summaryInterval().toMillis();
+        long nextAuditSummary = System.currentTimeMillis() + summaryMs;
         List<Verified> batch = new ArrayList<>(options.batchMax());
         while (running) {
             try {
@@ -211,6 +216,9 @@ public final class IngestEngine implements AutoCloseable {
                             }
                         }
                         batchOldestNanos = batch.stream().mapToLong(v -> v.in().arrivedNanos()).min().orElse(0);
+                        // once per message, here and not in the writer: a batch that fails is retried with the
+                        // same decisions, so a retry neither takes more tokens nor counts a refusal twice
+                        batch.replaceAll(v -> v.isAccepted() || auditLimiter.admit(v) ? v : v.overAuditLimit());
                     }
                 }
                 long now = System.currentTimeMillis();
@@ -230,6 +238,10 @@ public final class IngestEngine implements AutoCloseable {
                 if (now >= nextLastSeen) {
                     flushLastSeen();
                     nextLastSeen = now + LAST_SEEN_FLUSH_MS;
+                }
+                if (now >= nextAuditSummary) {
+                    flushAuditSummaries(now);
+                    nextAuditSummary = now + summaryMs;
                 }
                 backoff.reset();
             } catch (InterruptedException e) {
@@ -282,11 +294,15 @@ public final class IngestEngine implements AutoCloseable {
         stored.addAndGet(r.stored());
         duplicates.addAndGet(r.duplicates());
         refused.addAndGet(r.refused());
+        notAudited.addAndGet(r.refused() - r.audited());
         rows.addAndGet(r.rows());
         batches.incrementAndGet();
+        long now = System.currentTimeMillis();
         for (Verified v : batch) {
             if (v.isAccepted()) {
-                lastSeen.merge(v.opened().sender(), System.currentTimeMillis(), Math::max);
+                lastSeen.merge(v.opened().sender(), now, Math::max);
+            } else if (!v.auditRow()) {
+                auditLimiter.notStored(v, now);
             }
         }
     }
@@ -311,6 +327,26 @@ public final class IngestEngine implements AutoCloseable {
             }
         } finally {
             db.setAutoCommit(false);
+        }
+        long audit = AuditMaintenance.purge(db, now - options.auditRetention().toMillis());
+        if (audit > 0) {
+            Logger.info("ingest: {} audit rows older than {} purged", audit, options.auditRetention());
+        }
+    }
+
+    /**
+     * The refusals counted over the audit rate limit since the last time: one summary row and one log line per
+     * reason, so a flood costs one row and one line per reason and interval.
+     */
+    private void flushAuditSummaries(long now) throws SQLException {
+        if (!auditLimiter.hasPending()) {
+            return;
+        }
+        List<AuditLimiter.Summary> summaries = auditLimiter.summaries();
+        AuditMaintenance.writeSummaries(db, summaries, now);
+        auditLimiter.written();
+        for (AuditLimiter.Summary s : summaries) {
+            Logger.warn("ingest: audit rate limit: reason={}: {}", s.reason(), s.detail());
         }
     }
 
@@ -348,10 +384,10 @@ public final class IngestEngine implements AutoCloseable {
             double s = (t1 - t0) / 1e9;
             String line = String.format(java.util.Locale.ROOT, "ingest: %.0f msg/s, %.0f rows/s, %.1f batches/s over"
                             + " %.1f s; unacked %d, oldest unacked %d ms; totals stored %d, duplicates %d, refused %d,"
-                            + " rows %d, failed batches %d, %s",
+                            + " rows %d, failed batches %d, not audited %d, %s",
                     (now.received() - before.received()) / s, (now.rows() - before.rows()) / s,
                     (now.batches() - before.batches()) / s, s, now.unacked(), now.oldestUnackedMillis(), now.stored(),
-                    now.duplicates(), now.refused(), now.rows(), now.failedBatches(),
+                    now.duplicates(), now.refused(), now.rows(), now.failedBatches(), now.notAudited(),
                     now.connected() ? "connected" : "NOT CONNECTED");
             Logger.info(line);
             progressSink.accept(line);
@@ -417,6 +453,20 @@ public final class IngestEngine implements AutoCloseable {
                 t.join(5000);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
+            }
+        }
+        // the writer has stopped: what it counted since its last summary row is written now, or at least logged
+        if (auditLimiter.hasPending()) {
+            try {
+                if (db == null) {
+                    throw new SQLException("no database connection");
+                }
+                flushAuditSummaries(System.currentTimeMillis());
+            } catch (SQLException | RuntimeException e) {
+                for (AuditLimiter.Summary s : auditLimiter.summaries()) {
+                    Logger.warn("ingest: audit rate limit at shutdown, no summary row written ({}): reason={}: {}",
+                            describe(e), s.reason(), s.detail());
+                }
             }
         }
         closeDb();
