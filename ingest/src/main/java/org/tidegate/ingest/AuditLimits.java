@@ -10,8 +10,9 @@ import java.util.Objects;
  * rows at once then {@code rowsPerSecondPerKey}, and all keys together at most {@code burst} rows at once then
  * {@code rowsPerSecond}. Refusals over either limit are counted, not stored: every {@code summaryInterval} one summary
  * row per reason says how many, from when to when, and under which topic gateway ids. A flood therefore adds at most
- * {@code rowsPerSecond} rows of about 1.5 KB a second (the frame is cut to its first
- * {@code AuditRecord.FRAME_BYTES}), plus one small summary row per reason and interval.
+ * {@code rowsPerSecond} rows a second of at most about 5.5 KB each (the frame is cut to its first 1 KiB,
+ * {@code AuditRecord.FRAME_BYTES}, and topic, sender and detail to 256, 128 and 1 024 characters), plus one small
+ * summary row per reason and interval.
  *
  * @param rowsPerSecond       audit rows per second of all keys together, once {@code burst} is used up
  * @param burst               rows the whole ingest process may store at once
@@ -23,8 +24,9 @@ public record AuditLimits(double rowsPerSecond, int burst, double rowsPerSecondP
                           Duration summaryInterval) {
     /**
      * 1 row/s (burst 100) in all, 0.1 row/s (burst 10) per key: a flood without end adds at most about 86 400 rows,
-     * roughly 130 MB, a day; an honest fault (a gateway with a broken clock or key) still leaves its first ten
-     * refusals and then one every 10 s to look at.
+     * at most about 470 MB (about 165 MB of ASCII junk), a day, 14 GB at the default 30-day audit retention; an
+     * honest fault (a gateway with a broken clock or key) still leaves its first ten refusals and then one every
+     * 10 s to look at.
      */
     public static final AuditLimits DEFAULTS = new AuditLimits(1, 100, 0.1, 10, Duration.ofMinutes(1));
 
