@@ -118,6 +118,9 @@ class IngestAuditTest {
                 assertEquals(List.of("13", "13"), Db.rows(url, "SELECT claimed_seq FROM audit WHERE reason = 'TOPIC_MISMATCH'"));
                 assertEquals(1, count(url, "SELECT count(*) FROM audit WHERE octet_length(frame) > 100 AND claimed_sender = '"
                         + GW + "' AND claimed_seq = 11"));
+                // frames under 1 KiB are kept whole, with their length and SHA-256; no refusal was over the rate limit
+                assertEquals(7, count(url, "SELECT count(*) FROM audit WHERE frame_length = octet_length(frame)"
+                        + " AND frame_sha256 = sha256(frame) AND suppressed = 0"));
 
                 // nowhere else: only the genuine envelopes are stored, once
                 assertEquals(List.of("10", "15", "16", "17", "18", "19"),
@@ -140,6 +143,7 @@ class IngestAuditTest {
                 IngestStats s = ingest.stats();
                 assertEquals(6, s.stored());
                 assertEquals(7, s.refused());
+                assertEquals(0, s.notAudited());
                 assertEquals(2, s.rows());
                 assertEquals(s.received(), s.acked(), "every message acknowledged after its commit: " + s);
                 await(() -> count(url, "SELECT count(*) FROM gateways WHERE last_seen IS NOT NULL") == 1, "last_seen", ingest);
