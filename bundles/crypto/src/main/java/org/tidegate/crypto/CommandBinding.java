@@ -45,15 +45,20 @@ public final class CommandBinding implements OpenCheck {
                     + "): commands must be encrypted to this gateway's key");
         }
         JsonNode body;
+        String unreadable = null;
         try {
             body = JSON.readTree(o.body());
         } catch (IOException e) {
             body = null;
+            // e.g. nested deeper than the parser allows: say so, rather than only that no gateway was named
+            String m = String.valueOf(e.getMessage());
+            unreadable = abbreviate(m.lines().findFirst().orElse(m));
         }
         JsonNode named = body == null || !body.isObject() ? null : body.get("gateway");
         if (named == null || !named.isTextual()) {
             throw new EnvelopeException(EnvelopeException.Reason.WRONG_GATEWAY, o.sender(), "command seq=" + seq
-                    + " names no gateway (its body must be a JSON object with \"gateway\":\"" + gatewayId + "\")");
+                    + " names no gateway (its body must be a JSON object with \"gateway\":\"" + gatewayId + "\")"
+                    + (unreadable == null ? "" : ": the body is not JSON: " + unreadable));
         }
         if (!named.asText().equals(gatewayId)) {
             throw new EnvelopeException(EnvelopeException.Reason.WRONG_GATEWAY, o.sender(), "command seq=" + seq
@@ -62,6 +67,6 @@ public final class CommandBinding implements OpenCheck {
     }
 
     private static String abbreviate(String s) {
-        return s.length() <= 64 ? s : s.substring(0, 64) + "…";
+        return s.length() <= 120 ? s : s.substring(0, 120) + "…";
     }
 }

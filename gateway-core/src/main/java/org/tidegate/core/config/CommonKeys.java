@@ -49,12 +49,24 @@ public final class CommonKeys {
         return a;
     }
 
+    /** A register map's layout name (ABCD, CDAB, BADC, DCBA) said as the two keys (docs/configuration.md's table). */
+    private static String layoutHint(String v) {
+        String both = switch (v.trim().toUpperCase(java.util.Locale.ROOT)) {
+            case "ABCD" -> "\"byteOrder\": \"big\", \"wordOrder\": \"big\"";
+            case "CDAB" -> "\"byteOrder\": \"big\", \"wordOrder\": \"little\"";
+            case "BADC" -> "\"byteOrder\": \"little\", \"wordOrder\": \"big\"";
+            case "DCBA" -> "\"byteOrder\": \"little\", \"wordOrder\": \"little\"";
+            default -> null;
+        };
+        return both == null ? "" : "; hint: " + v.trim().toUpperCase(java.util.Locale.ROOT) + " is " + both;
+    }
+
     /** {@code byteOrder} / {@code wordOrder}: big (default) or little. */
     public static Endian endian(ConfigNode channel, String key) {
         String v = channel.string(key, false, "big");
         Endian e = Endian.parse(v);
         if (e == null) {
-            channel.child(key).error("\"" + v + "\" must be big or little");
+            channel.child(key).error("\"" + v + "\" must be big or little" + layoutHint(v));
             return Endian.BIG;
         }
         return e;

@@ -45,7 +45,8 @@ public record ModbusAddress(Table table, int offset, int bit) {
         String s = text.trim().toLowerCase(Locale.ROOT);
         int colon = s.indexOf(':');
         if (colon < 0) {
-            throw new IllegalArgumentException("\"" + text + "\" is not a Modbus address: expected TABLE:OFFSET with TABLE one of hr, ir, coil, di");
+            throw new IllegalArgumentException("\"" + text + "\" is not a Modbus address: expected TABLE:OFFSET with TABLE one of hr, ir, coil, di"
+                    + modiconHint(s));
         }
         String prefix = s.substring(0, colon);
         Table table = null;
@@ -75,6 +76,30 @@ public record ModbusAddress(Table table, int offset, int bit) {
             throw new IllegalArgumentException("offset " + offset + " out of range 0-65535 in \"" + text + "\"");
         }
         return new ModbusAddress(table, offset, bit);
+    }
+
+    /*
+     * Register maps often give 1-based Modicon numbers (40001 = the first holding register); offsets here are 0-based
+     * as on the wire, so the hint does the conversion rather than leave the operator to guess which it is.
+     */
+    private static String modiconHint(String s) {
+        if (!s.matches("[0-4]\\d{4}|[0-4]\\d{5}")) {
+            return "";
+        }
+        int n = Integer.parseInt(s);
+        int five = s.length() == 5 ? 10_000 : 100_000;
+        int kind = n / five;
+        int number = n % five;
+        if (number < 1 || kind == 2) {
+            return "";
+        }
+        String table = switch (kind) {
+            case 0 -> "coil";
+            case 1 -> "di";
+            case 3 -> "ir";
+            default -> "hr";
+        };
+        return "; hint: in the 1-based Modicon numbering " + s + " is " + table + ":" + (number - 1);
     }
 
     private static int parseInt(String s, String whole, String what) {

@@ -362,6 +362,15 @@ class ConsoleBrowserTest {
                     && st.path("pipeline").has("alarms"), json.out);
             assertEquals(64 + 15, st.path("fingerprint").asText().length(), "SM3 fingerprint, grouped: " + json.out);
 
+            // --- a broken file on disk: the running configuration stays, and tidegate status says so ---
+            Path broken = home.resolve("devices/broken.json");
+            Files.writeString(broken, "{ \"id\": \"broken\", \"profile\": \"no-such-profile\" }");
+            Cli withBroken = tidegate("", "status", "--home", home.toString());
+            Files.delete(broken);
+            assertEquals(0, withBroken.code, withBroken.out);
+            assertTrue(withBroken.out.contains("error(s) in the files on disk, not applied (the revision above stays in"
+                    + " force)") && withBroken.out.contains("devices/broken.json"), withBroken.out);
+
             // --- tidegate status against the stopped gateway ---
             g.destroy(); // SIGTERM
             assertTrue(g.waitFor(30, TimeUnit.SECONDS), "the gateway did not stop");

@@ -171,6 +171,9 @@ class RemoteConfigTest {
             assertTrue(lines.stream().anyMatch(l -> l.contains("device=pm-001 connection restarted for remote management")),
                     lines::toString);
             assertFalse(Files.exists(rig.home.resolve("logs/tidegate.log")), "still no log file");
+            Reply negative = rig.mgmt.logs(-5);
+            assertFalse(negative.ok(), "lines -5 is refused, not taken as 1");
+            assertEquals("BAD_REQUEST", negative.code(), negative.reply().toString());
             Reply afterRestart = rig.mgmt.status();
             JsonNode pm = null;
             for (JsonNode d : afterRestart.result().path("devices")) {

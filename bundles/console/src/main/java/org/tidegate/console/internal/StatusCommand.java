@@ -76,12 +76,36 @@ public final class StatusCommand implements PicocliCommand {
                     + " (one-time login token in its log) or with tidegate provision --home " + home);
             return NOT_RUNNING;
         }
+        JsonNode files = filesOnDisk(access);
         if (json) {
+            if (status instanceof com.fasterxml.jackson.databind.node.ObjectNode o && files != null) {
+                o.putObject("configFiles").put("valid", files.path("valid").asBoolean(true))
+                        .set("errors", files.path("errors"));
+            }
             out.println(new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(status));
         } else {
             print(status, out);
+            JsonNode errors = files == null ? null : files.path("errors");
+            if (errors != null && !files.path("valid").asBoolean(true) && errors.isArray()) {
+                // the running configuration stays in force, but the technician at the cabinet must hear of it
+                out.printf("  files        %d error(s) in the files on disk, not applied (the revision above stays in"
+                        + " force): tidegate validate --home %s%n", errors.size(), home);
+                if (!errors.isEmpty()) {
+                    out.printf("               first: %s%n", errors.get(0).asText());
+                }
+            }
         }
         return 0;
+    }
+
+    /** What the gateway makes of the files on disk now ({@code /api/config}), or null if it cannot say. */
+    private static JsonNode filesOnDisk(LocalAccess access) {
+        try {
+            JsonNode c = get(access, "/api/config");
+            return c.has("valid") ? c : null;
+        } catch (IOException | GeneralSecurityException e) {
+            return null;
+        }
     }
 
     static final class HttpError extends IOException {

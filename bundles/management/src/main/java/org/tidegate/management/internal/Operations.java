@@ -298,8 +298,13 @@ final class Operations {
     }
 
     /** The last lines of the gateway's one recent-log ring, whatever the log goes to (a file, the journal). */
-    private ObjectNode logs(JsonNode body) {
-        int n = Math.max(1, Math.min(body.path("lines").asInt(50), MAX_LOG_LINES));
+    private ObjectNode logs(JsonNode body) throws ChangeException {
+        JsonNode asked = body.path("lines");
+        if (!asked.isMissingNode() && (!asked.canConvertToInt() || !asked.isIntegralNumber() || asked.asInt() < 1
+                || asked.asInt() > MAX_LOG_LINES)) {
+            throw new ChangeException("BAD_REQUEST", "$.lines: an integer 1–" + MAX_LOG_LINES + " (got " + asked + ")");
+        }
+        int n = asked.isMissingNode() ? 50 : asked.asInt();
         ObjectNode o = JSON.createObjectNode();
         ArrayNode lines = o.putArray("lines");
         recentLog.last(n).forEach(lines::add);

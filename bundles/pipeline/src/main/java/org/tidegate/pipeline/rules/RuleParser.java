@@ -66,7 +66,7 @@ public final class RuleParser {
             all.add(p);
             nodes.put(c.id(), node(device.id(), c.id(), c.rules(), p));
         }
-        Map<String, ChannelRules> out = readChannels(nodes, null, channelIds(device));
+        Map<String, ChannelRules> out = readChannels(nodes, null, channelIds(device), stringChannels(device));
         nodes.values().forEach(ConfigNode::reportUnknownKeys);
         List<String> lines = new ArrayList<>();
         all.forEach(p -> lines.addAll(lines(p)));
@@ -85,7 +85,7 @@ public final class RuleParser {
     public static ChannelRules parse(String deviceId, String channelId, String rulesJson) {
         ConfigProblems p = new ConfigProblems();
         ConfigNode node = node(deviceId, channelId, rulesJson, p);
-        ChannelRules r = readChannels(Map.of(channelId, node), null, Set.of(channelId)).get(channelId);
+        ChannelRules r = readChannels(Map.of(channelId, node), null, Set.of(channelId), Set.of()).get(channelId);
         node.reportUnknownKeys();
         List<String> lines = lines(p);
         if (!lines.isEmpty()) {
@@ -144,7 +144,15 @@ public final class RuleParser {
                 }
             }
         }
-        return readChannels(nodes, onAction, channelIds(device));
+        return readChannels(nodes, onAction, channelIds(device), stringChannels(device));
+    }
+
+    /** The device's string channels: their values are text, so no numeric rule can apply to them. */
+    private static Set<String> stringChannels(Device device) {
+        Set<String> ids = new HashSet<>();
+        device.channels().stream().filter(c -> c.type() == org.tidegate.core.model.DataType.STRING)
+                .forEach(c -> ids.add(c.id()));
+        return ids;
     }
 
     private static Set<String> channelIds(Device device) {
@@ -169,12 +177,15 @@ public final class RuleParser {
      */
     private static Map<String, ChannelRules> readChannels(Map<String, ConfigNode> nodes,
                                                           BiConsumer<Action, ConfigNode> onAction,
-                                                          Set<String> channelIds) {
+                                                          Set<String> channelIds, Set<String> stringChannels) {
         Map<String, ChannelRules> out = new LinkedHashMap<>();
         Map<String, String> events = new HashMap<>();
         for (Map.Entry<String, ConfigNode> e : nodes.entrySet()) {
             String channel = e.getKey();
             ChannelRules r = channel(channel, e.getValue(), onAction);
+            if (stringChannels.contains(channel)) {
+                numericOnString(e.getValue(), r);
+            }
             AccumulateRule a = r.accumulate();
             if (a != null) {
                 // Telemetry carries a derived total under its own channel id: one that is also a real channel would
@@ -199,6 +210,27 @@ public final class RuleParser {
             out.put(channel, r);
         }
         return out;
+    }
+
+    /** A text value is never above, below or within a deadband of anything: such rules would never fire. */
+    private static void numericOnString(ConfigNode rules, ChannelRules r) {
+        String why = " does not apply to a string channel (its values are text, not numbers)";
+        if (r.deadband() != null) {
+            rules.child("deadband").error(why.substring(1));
+        }
+        for (int i = 0; i < r.thresholds().size(); i++) {
+            ThresholdRule t = r.thresholds().get(i);
+            if (t.kind() != ThresholdRule.Kind.STATE) {
+                rules.child("thresholds").element(i).child(t.kind() == ThresholdRule.Kind.ABOVE ? "above" : "below")
+                        .error(why.substring(1));
+            }
+        }
+        if (!r.rates().isEmpty()) {
+            rules.child("rateOfChange").error(why.substring(1));
+        }
+        if (r.accumulate() != null) {
+            rules.child("accumulate").error(why.substring(1));
+        }
     }
 
     private static List<String> eventNames(ChannelRules r) {

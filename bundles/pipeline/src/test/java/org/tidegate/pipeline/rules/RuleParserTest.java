@@ -92,6 +92,21 @@ class RuleParserTest {
         assertTrue(r.thresholds().isEmpty() && r.rates().isEmpty());
     }
 
+    /** A text value is never above anything: numeric rules on a string channel would never fire, so they are errors. */
+    @Test
+    void numericRulesOnAStringChannelAreRefused() {
+        Channel serial = new Channel("serial", "hr:0", DataType.STRING, Endian.BIG, Endian.BIG, 4, 1, 0, "", Access.READ,
+                null, json("""
+                        { 'deadband': 1, 'maxSilentMs': 60000, 'thresholds': [ { 'event': 'x', 'above': 1 } ],
+                          'rateOfChange': [ { 'event': 'r', 'rise': 1, 'windowMs': 1000 } ] }"""));
+        RuleConfigException e = assertThrows(RuleConfigException.class, () -> RuleParser.parse(device("m-1", serial)));
+        assertEquals(List.of(
+                "device m-1 channel serial: rules.deadband does not apply to a string channel (its values are text, not numbers)",
+                "device m-1 channel serial: rules.thresholds[0].above does not apply to a string channel (its values are text, not numbers)",
+                "device m-1 channel serial: rules.rateOfChange does not apply to a string channel (its values are text, not numbers)"),
+                e.problems());
+    }
+
     @Test
     void errorsNameDeviceChannelAndKey() {
         RuleConfigException e = assertThrows(RuleConfigException.class, () -> RuleParser.parse("wl-001", "level",

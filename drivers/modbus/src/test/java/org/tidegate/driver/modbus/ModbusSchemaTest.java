@@ -127,6 +127,15 @@ class ModbusSchemaTest {
         refused(device(TCP, "{\"id\":\"a\",\"address\":\"hr:0\",\"type\":\"string\"}"), "devices/d.json: $.channels[0].length: is required");
         refused(device(TCP, "{\"id\":\"a\",\"address\":\"ir:0\",\"type\":\"uint16\",\"access\":\"readwrite\"}"), "devices/d.json: $.channels[0].access: ir addresses are read-only in Modbus");
         refused(device(TCP, "{\"id\":\"a\",\"address\":\"di:0\",\"type\":\"bool\",\"access\":\"write\"}"), "devices/d.json: $.channels[0].access: di addresses are read-only in Modbus");
+        refused(device(TCP, "{\"id\":\"a\",\"address\":\"40001\",\"type\":\"uint16\"}"),
+                "devices/d.json: $.channels[0].address: \"40001\" is not a Modbus address: expected TABLE:OFFSET with"
+                        + " TABLE one of hr, ir, coil, di; hint: in the 1-based Modicon numbering 40001 is hr:0");
+        refused(device(TCP, "{\"id\":\"a\",\"address\":\"300010\",\"type\":\"uint16\"}"),
+                "devices/d.json: $.channels[0].address: \"300010\" is not a Modbus address: expected TABLE:OFFSET with"
+                        + " TABLE one of hr, ir, coil, di; hint: in the 1-based Modicon numbering 300010 is ir:9");
+        refused(device(TCP, "{\"id\":\"a\",\"address\":\"hr:0\",\"type\":\"float32\",\"wordOrder\":\"CDAB\"}"),
+                "devices/d.json: $.channels[0].wordOrder: \"CDAB\" must be big or little; hint: CDAB is \"byteOrder\":"
+                        + " \"big\", \"wordOrder\": \"little\"");
         refused(device(TCP, "{\"id\":\"a\",\"address\":\"hr:4.2\",\"type\":\"bool\",\"access\":\"readwrite\"}"),
                 "devices/d.json: $.channels[0].access: one bit of a register (hr:4.2) cannot be written");
         refused(device(TCP, "{\"id\":\"a\",\"address\":\"hr:4\",\"type\":\"int16\",\"length\":3}"),
