@@ -68,6 +68,9 @@ public class ConsoleComponent implements SampleSink, AlarmObserver, GatewayView 
         long sessionSeconds() default ConsoleSection.DEFAULT_SESSION_SECONDS;
     }
 
+    /** How often a console whose port was taken tries again (docs/console.md). */
+    private static final long LISTEN_RETRY_MS = 30_000;
+
     private final Map<String, GatewayDevice> devices = new ConcurrentHashMap<>();
     private final List<StatusProvider> providers = new CopyOnWriteArrayList<>();
     private volatile StoreAndForwardQueue queue;
@@ -144,9 +147,6 @@ public class ConsoleComponent implements SampleSink, AlarmObserver, GatewayView 
             Logger.info("console: listening on {} ({}), sessions {} s", bound, scheme, settings.sessionSeconds());
         }).attempt(1);
     }
-
-    /** How often a console whose port was taken tries again (docs/console.md). */
-    private static final long LISTEN_RETRY_MS = 30_000;
 
     @Deactivate
     void deactivate() {

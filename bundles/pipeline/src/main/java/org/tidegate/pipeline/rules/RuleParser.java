@@ -214,22 +214,22 @@ public final class RuleParser {
 
     /** A text value is never above, below or within a deadband of anything: such rules would never fire. */
     private static void numericOnString(ConfigNode rules, ChannelRules r) {
-        String why = " does not apply to a string channel (its values are text, not numbers)";
+        String why = "does not apply to a string channel (its values are text, not numbers)";
         if (r.deadband() != null) {
-            rules.child("deadband").error(why.substring(1));
+            rules.child("deadband").error(why);
         }
         for (int i = 0; i < r.thresholds().size(); i++) {
             ThresholdRule t = r.thresholds().get(i);
             if (t.kind() != ThresholdRule.Kind.STATE) {
                 rules.child("thresholds").element(i).child(t.kind() == ThresholdRule.Kind.ABOVE ? "above" : "below")
-                        .error(why.substring(1));
+                        .error(why);
             }
         }
         if (!r.rates().isEmpty()) {
-            rules.child("rateOfChange").error(why.substring(1));
+            rules.child("rateOfChange").error(why);
         }
         if (r.accumulate() != null) {
-            rules.child("accumulate").error(why.substring(1));
+            rules.child("accumulate").error(why);
         }
     }
 
